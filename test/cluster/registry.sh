@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Local image registry for the test cluster: Debian's docker-registry
+# (distribution 2.8.2) started by hand with OUR config.
+#
+#   test/cluster/registry.sh up|down|status
+#
+# Why by hand: the package's config listens on ":5000" (every interface) and
+# this workplace only allows servers on loopback or the CNI bridge. We write
+# our own config with http.addr 127.0.0.1:5000 and keep the blobs in the
+# cache dir so pushed images survive down/up. containerd runs in the host
+# network namespace, so the node pulls 127.0.0.1:5000/... over plain HTTP.
+set -euo pipefail
+
+CACHE="${INCLUSTER_CACHE:-$HOME/.cache/incluster}"
+ADDR="${INCLUSTER_REGISTRY_ADDR:-127.0.0.1:5000}"
+DATA="$CACHE/registry"             # blobs; survives down/up on purpose
+RUN="$CACHE/run"                   # pidfile, config, log (machine-wide: one port 5000)
+PIDFILE="$RUN/registry.pid"
+CONFIG="$RUN/registry.yml"
+LOG="$RUN/registry.log"
+BIN=/usr/bin/docker-registry
+
+log() { printf '[registry %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# The PID in the pidfile, if that process is alive and really our registry
+# (guards against a stale pidfile whose PID was reused by something else).
+running_pid() {
+  [[ -f "$PIDFILE" ]] || return 1
+  local pid; pid="$(cat "$PIDFILE")"
+  [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "docker-registry serve $CONFIG" || return 1
+  echo "$pid"
+}
+
+healthy() { curl -fsS -m 2 "http://$ADDR/v2/" >/dev/null 2>&1; }
+
+ensure_package() {
+  if ! dpkg -s docker-registry >/dev/null 2>&1; then
+    log "installing Debian package docker-registry (services are not started: policy-rc.d)"
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends docker-registry >&2
+  fi
+  # The package ships /etc/init.d/docker-registry with the all-interfaces config.
+  # Disable its rc links so no boot/runlevel change ever starts it, and stop one
+  # that is running (via its own init script, which stops by its pidfile).
+  if [[ -x /etc/init.d/docker-registry ]]; then
+    if ls /etc/rc[2-5].d/S*docker-registry >/dev/null 2>&1; then
+      log "disabling the packaged service (update-rc.d docker-registry disable)"
+      update-rc.d docker-registry disable >/dev/null 2>&1 || true
+    fi
+    if [[ -f /var/run/docker-registry.pid ]] && kill -0 "$(cat /var/run/docker-registry.pid)" 2>/dev/null; then
+      log "the packaged docker-registry (all interfaces) is running: stopping it"
+      /etc/init.d/docker-registry stop >&2 || true
+    fi
+  fi
+}
+
+write_config() {
+  mkdir -p "$DATA" "$RUN"
+  cat >"$CONFIG.tmp" <<YAML
+# Written by test/cluster/registry.sh — do not use /etc/docker/registry/config.yml
+version: 0.1
+log:
+  level: info
+  fields:
+    service: incluster-registry
+storage:
+  cache:
+    blobdescriptor: inmemory
+  filesystem:
+    rootdirectory: $DATA
+  delete:
+    enabled: true
+http:
+  addr: $ADDR
+  headers:
+    X-Content-Type-Options: [nosniff]
+health:
+  storagedriver:
+    enabled: true
+    interval: 10s
+    threshold: 3
+YAML
+  mv "$CONFIG.tmp" "$CONFIG"
+}
+
+up() {
+  local t0=$SECONDS
+  ensure_package
+  if pid="$(running_pid)" && healthy; then
+    log "already running (pid $pid) on http://$ADDR, data $DATA"
+    return 0
+  fi
+  if healthy; then
+    log "ERROR: something else answers on http://$ADDR but it is not ours (no live pid in $PIDFILE)" 
+    ss -ltnp "( sport = :${ADDR##*:} )" >&2 || true
+    exit 1
+  fi
+  write_config
+  log "starting $BIN serve $CONFIG (listen $ADDR, data $DATA, log $LOG)"
+  # setsid: detach from the caller's session so the registry outlives this script.
+  setsid "$BIN" serve "$CONFIG" >>"$LOG" 2>&1 </dev/null &
+  echo $! >"$PIDFILE"
+  for _ in $(seq 1 100); do
+    healthy && break
+    if ! kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
+      log "ERROR: registry exited; last log lines:"; tail -20 "$LOG" >&2; exit 1
+    fi
+    sleep 0.1
+  done
+  healthy || { log "ERROR: registry not healthy after 10s"; tail -20 "$LOG" >&2; exit 1; }
+  log "up (pid $(cat "$PIDFILE")) in $((SECONDS - t0))s"
+}
+
+down() {
+  local pid
+  if pid="$(running_pid)"; then
+    log "stopping registry pid $pid (data kept in $DATA)"
+    kill "$pid"
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && { log "still alive, SIGKILL $pid"; kill -9 "$pid"; }
+  else
+    log "not running"
+  fi
+  rm -f "$PIDFILE"
+}
+
+status() {
+  local pid
+  if pid="$(running_pid)" && healthy; then
+    echo "registry: running pid $pid on http://$ADDR data $DATA ($(du -sh "$DATA" 2>/dev/null | cut -f1))"
+    curl -fsS -m 2 "http://$ADDR/v2/_catalog" 2>/dev/null || true; echo
+  else
+    echo "registry: not running"
+    return 1
+  fi
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac
