@@ -1,0 +1,103 @@
+// Small zod building blocks whose messages say what was expected and what was received,
+// so every problem reads `path: expected X, got Y` (STYLE.md, execa's timeout messages).
+import { z } from "zod";
+import { DURATION_PATTERN } from "./duration.js";
+import { QUANTITY_PATTERN } from "./quantity.js";
+
+/** JSON-ish rendering of a received value for messages. */
+export function shown(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null (an empty value)";
+  if (typeof value === "string") return JSON.stringify(value);
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  return `${String(value)} (a ${typeof value})`;
+}
+
+/** A strict object whose unknown-field message names the allowed fields and a likely typo. */
+export function strict<T extends z.core.$ZodLooseShape>(shape: T) {
+  const allowed = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (iss) => {
+      if (iss.code === "unrecognized_keys") return unknownFieldsMessage(iss.keys, allowed);
+      if (iss.code === "invalid_type") return `expected a mapping with fields ${allowed.join(", ")}, got ${shown(iss.input)}`;
+      return undefined;
+    },
+  });
+}
+
+export function unknownFieldsMessage(keys: readonly string[], allowed: readonly string[]): string {
+  const hints = keys.map((k) => {
+    const near = closest(k, allowed);
+    return near ? `"${k}" (did you mean "${near}"?)` : `"${k}"`;
+  });
+  return `unknown field${keys.length > 1 ? "s" : ""} ${hints.join(", ")}; allowed here: ${allowed.join(", ")}`;
+}
+
+export function text(what: string) {
+  return z.string({ error: (iss) => `expected ${what}, got ${shown(iss.input)}` }).min(1, { error: `expected ${what}, got an empty string` });
+}
+
+export const duration = z
+  .string({ error: (iss) => `expected a duration like 30m or 1h, got ${shown(iss.input)}` })
+  .regex(DURATION_PATTERN, { abort: true, error: (iss) => `expected a duration like 30m or 1h, got ${shown(iss.input)}` })
+  .refine((s) => /[1-9]/.test(s), { error: "expected a duration greater than zero, like 30m or 1h" })
+  .describe("A duration: a number of hours, minutes and seconds, in that order: 90s, 30m, 1h, 1h30m.");
+
+// Quantities may be YAML numbers (cpu: 2) as in Kubernetes manifests; strings must parse.
+export const quantity = z.union(
+  [
+    z.string().regex(QUANTITY_PATTERN, {
+      error: (iss) => `expected a Kubernetes quantity like 500m, 2Gi or 1.5 (no spaces), got ${shown(iss.input)}`,
+    }),
+    z.number().nonnegative(),
+  ],
+  { error: (iss) => `expected a Kubernetes quantity like 500m, 2Gi or 1.5, got ${shown(iss.input)}` },
+);
+
+export const seconds = z
+  .number({ error: (iss) => `expected a whole number of seconds, got ${shown(iss.input)}` })
+  .int({ error: (iss) => `expected a whole number of seconds, got ${shown(iss.input)}` })
+  .nonnegative({ error: (iss) => `expected a whole number of seconds (0 or more), got ${shown(iss.input)}` });
+
+export const bool = z.boolean({ error: (iss) => `expected true or false, got ${shown(iss.input)}` });
+
+// No whitespace, no scheme: an image reference as `podman pull` and the kubelet take it.
+export const imageRef = z
+  .string({ error: (iss) => `expected an image reference like registry.example.com/team/image:tag, got ${shown(iss.input)}` })
+  .regex(/^[^\s:/][^\s]*$/, {
+    error: (iss) => `expected an image reference like registry.example.com/team/image:tag (no spaces, no scheme), got ${shown(iss.input)}`,
+  })
+  .refine((s) => !s.includes("://"), { error: "expected an image reference without a scheme (drop http:// or https://)" });
+
+// Restricted to shell-identifier names: the runner prints and passes them through /bin/sh.
+export const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+  error: (iss) => `environment variable name ${shown(iss.input)} must be letters, digits and '_', not starting with a digit`,
+});
+
+export const envValue = z.string({
+  error: (iss) => `expected a string value, got ${shown(iss.input)}; quote numbers and booleans in YAML, e.g. "${String(iss.input)}"`,
+});
+
+/** Levenshtein distance <= 2, for "did you mean". */
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const c of candidates) {
+    const d = distance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  return best;
+}
+
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
+}

@@ -1,0 +1,61 @@
+// The config stage's only I/O: find incluster.yaml (walk up from cwd, or -c / INCLUSTER_CONFIG),
+// read it, parse it, apply flag and environment overrides.
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { UsageError } from "../errors.js";
+import { applyOverrides, resolveOverrides } from "./overrides.js";
+import { parseConfig } from "./parse.js";
+import type { Config } from "./schema.js";
+
+export const CONFIG_FILE = "incluster.yaml";
+
+export interface LoadOptions {
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  /** -c/--config */
+  configFlag?: string | undefined;
+  /** -n/--namespace */
+  namespaceFlag?: string | undefined;
+  /** A command's --timeout, if it has one. */
+  timeoutFlag?: string | undefined;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** Absolute path of the file read. */
+  path: string;
+}
+
+/** incluster.yaml in dir or the nearest parent, like git finds .git. */
+export function findConfigFile(dir: string): string | undefined {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    const candidate = join(d, CONFIG_FILE);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+/** Where the config comes from, by precedence: -c, INCLUSTER_CONFIG, walking up from cwd. */
+export function locateConfig(o: Pick<LoadOptions, "cwd" | "env" | "configFlag">): string {
+  const explicit = o.configFlag ? { path: o.configFlag, from: "-c/--config" } : o.env.INCLUSTER_CONFIG ? { path: o.env.INCLUSTER_CONFIG, from: "INCLUSTER_CONFIG" } : undefined;
+  if (explicit) {
+    const path = resolve(o.cwd, explicit.path);
+    if (!existsSync(path)) throw new UsageError(`config file ${path} (from ${explicit.from}) does not exist`, [`${explicit.from}: point it at an existing incluster.yaml, or run "incluster init" to write one`]);
+    if (statSync(path).isDirectory()) throw new UsageError(`config file ${path} (from ${explicit.from}) is a directory`, [`${explicit.from}: point it at the file, e.g. ${join(explicit.path, CONFIG_FILE)}`]);
+    return path;
+  }
+  const found = findConfigFile(o.cwd);
+  if (!found) {
+    throw new UsageError(`no ${CONFIG_FILE} in ${resolve(o.cwd)} or any parent directory`, [
+      `run "incluster init" in your repository to write one, or pass -c/--config <file> (or set INCLUSTER_CONFIG)`,
+    ]);
+  }
+  return found;
+}
+
+export function loadConfig(o: LoadOptions): LoadedConfig {
+  const path = locateConfig(o);
+  const overrides = resolveOverrides({ namespaceFlag: o.namespaceFlag, timeoutFlag: o.timeoutFlag, env: o.env });
+  const config = parseConfig(readFileSync(path, "utf8"), path);
+  return { config: applyOverrides(config, overrides), path };
+}

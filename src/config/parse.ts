@@ -1,0 +1,47 @@
+// Text of incluster.yaml -> a validated Config, or a UsageError listing every problem. Pure:
+// the loader reads the file, this only parses, so tests feed it strings.
+import { LineCounter, parseDocument } from "yaml";
+import { UsageError } from "../errors.js";
+import { zodProblems } from "./problems.js";
+import { API_VERSION, configSchema, type Config } from "./schema.js";
+
+export function parseConfig(text: string, file: string): Config {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const problems = doc.errors.map((e) => {
+      const pos = lineCounter.linePos(e.pos[0]);
+      const where = `${file}:${pos.line}:${pos.col}`;
+      return `${where}: YAML syntax error: ${firstLine(e.message)}`;
+    });
+    throw new UsageError(`${file} is not valid YAML`, problems);
+  }
+  const data: unknown = doc.toJS();
+  if (data === null || data === undefined) {
+    throw new UsageError(`${file} is empty`, [`(top level): expected a mapping starting with apiVersion: ${API_VERSION}, got an empty document`]);
+  }
+  const result = configSchema.safeParse(data, { reportInput: true });
+  if (!result.success) {
+    const problems = zodProblems(result.error).map((p) => withLine(p, doc, lineCounter));
+    throw new UsageError(`${file} has ${problems.length} problem${problems.length === 1 ? "" : "s"}`, problems);
+  }
+  return result.data;
+}
+
+// yaml's messages repeat a code excerpt on later lines; the first line says what is wrong.
+function firstLine(message: string): string {
+  return (message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "");
+}
+
+/** Appends "(line N)" when the path exists in the document, so editors can jump there. */
+function withLine(problem: string, doc: ReturnType<typeof parseDocument>, lc: LineCounter): string {
+  const path = problem.slice(0, problem.indexOf(": "));
+  if (path === "(top level)") return problem;
+  const keys = path.split(".");
+  const node = doc.getIn(keys, true) as { range?: [number, number, number] } | undefined;
+  const offset = node?.range?.[0];
+  if (offset === undefined) return problem;
+  const pos = lc.linePos(offset);
+  return `${problem} (line ${pos.line})`;
+}
+

@@ -1,0 +1,92 @@
+// Config + suite name -> everything render and run need, with every default filled in. Pure.
+import { UsageError } from "../errors.js";
+import { parseDuration } from "./duration.js";
+import { JOB_PREFIX, JOB_SUFFIX } from "./names.js";
+import { DEFAULT_CLONE_IMAGE, type Config } from "./schema.js";
+
+export const DEFAULT_TIMEOUT_SECONDS = 30 * 60;
+export const DEFAULT_TTL_SECONDS = 3600;
+export const DEFAULT_NAMESPACE = "default";
+
+export type ResolvedSource =
+  | { kind: "git"; url: string; ref: string; commit?: string; cloneImage: string }
+  | { kind: "image" };
+
+export type Runner = { kind: "pytest"; test: string } | { kind: "command"; argv: string[] };
+
+export interface ResolvedSuite {
+  name: string;
+  namespace: string;
+  /** Exact reference the Job runs: suite.image ?? defaults.image ?? `${image.registry}/test-${name}-e2e:latest`. */
+  image: string;
+  /** IfNotPresent for a pinned tag or digest, Always for :latest or no tag (it moves). */
+  imagePullPolicy: "Always" | "IfNotPresent";
+  source: ResolvedSource;
+  runner: Runner;
+  install?: string;
+  /** defaults.env merged with suite.env, the suite wins. */
+  env: Record<string, string>;
+  resources: { requests?: Record<string, string>; limits?: Record<string, string> };
+  timeoutSeconds: number;
+  ttlSecondsAfterFinished: number;
+  kubernetesAccess: boolean;
+}
+
+/** Suite names in file order. */
+export function listSuites(config: Config): string[] {
+  return Object.keys(config.suites);
+}
+
+export function resolveSuite(config: Config, name: string): ResolvedSuite {
+  const suite = Object.hasOwn(config.suites, name) ? config.suites[name] : undefined;
+  if (!suite) {
+    const known = listSuites(config);
+    throw new UsageError(`unknown suite "${name}"`, [
+      known.length ? `known suites: ${known.join(", ")}` : "the config defines no suites; add one under suites:",
+    ]);
+  }
+  const d = config.defaults ?? {};
+  const explicitImage = suite.image ?? d.image;
+  const image = explicitImage ?? `${config.image?.registry ?? ""}/${JOB_PREFIX}${name}${JOB_SUFFIX}:latest`;
+  const install = suite.install ?? d.install;
+  const timeout = suite.timeout ?? d.timeout;
+  return {
+    name,
+    namespace: config.namespace ?? DEFAULT_NAMESPACE,
+    image,
+    imagePullPolicy: pullPolicy(image),
+    source: resolveSource(config),
+    runner: suite.command ? { kind: "command", argv: [...suite.command] } : { kind: "pytest", test: suite.test ?? "" },
+    ...(install ? { install } : {}),
+    env: { ...d.env, ...suite.env },
+    resources: resolveResources(suite.resources ?? d.resources),
+    timeoutSeconds: (timeout && parseDuration(timeout)) || DEFAULT_TIMEOUT_SECONDS,
+    ttlSecondsAfterFinished: suite.ttlSecondsAfterFinished ?? d.ttlSecondsAfterFinished ?? DEFAULT_TTL_SECONDS,
+    kubernetesAccess: suite.kubernetesAccess ?? d.kubernetesAccess ?? true,
+  };
+}
+
+/** :latest and untagged references move, so they are pulled every time; pinned ones are cached. */
+export function pullPolicy(image: string): "Always" | "IfNotPresent" {
+  if (image.includes("@")) return "IfNotPresent";
+  const lastSegment = image.slice(image.lastIndexOf("/") + 1);
+  const colon = lastSegment.lastIndexOf(":");
+  const tag = colon === -1 ? undefined : lastSegment.slice(colon + 1);
+  return tag === undefined || tag === "latest" ? "Always" : "IfNotPresent";
+}
+
+function resolveSource(config: Config): ResolvedSource {
+  const git = config.source.git;
+  if (!git) return { kind: "image" };
+  // A full commit id cannot be cloned with --branch; fetch it exactly instead.
+  const commit = /^[0-9a-f]{40}$/.test(git.ref) ? { commit: git.ref } : {};
+  return { kind: "git", url: git.url, ref: git.ref, ...commit, cloneImage: git.image ?? DEFAULT_CLONE_IMAGE };
+}
+
+function resolveResources(r: { requests?: Record<string, string | number>; limits?: Record<string, string | number> } | undefined): ResolvedSuite["resources"] {
+  const strings = (m: Record<string, string | number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, String(v)]));
+  return {
+    ...(r?.requests ? { requests: strings(r.requests) } : {}),
+    ...(r?.limits ? { limits: strings(r.limits) } : {}),
+  };
+}

@@ -1,0 +1,141 @@
+// The incluster.yaml schema: the one source for validation, the TypeScript types and the
+// committed JSON Schema (scripts/gen-schema.ts). Field names are the contract (issue 2).
+import { z } from "zod";
+import { bool, duration, envName, envValue, imageRef, quantity, seconds, shown, strict, text } from "./fields.js";
+import { DNS_LABEL_PATTERN, SUITE_NAME_MAX, namespaceProblem } from "./names.js";
+
+export const API_VERSION = "incluster.dev/v1alpha1";
+export const KIND = "Config";
+export const DEFAULT_CLONE_IMAGE = "docker.io/alpine/git:v2.43.0";
+export const DEFAULT_BASE_IMAGE = "python:3.13-slim";
+
+const resourceList = z
+  .record(z.string().min(1), quantity, { error: (iss) => `expected a mapping like { cpu: 500m, memory: 2Gi }, got ${shown(iss.input)}` })
+  .describe("Resource name to quantity, e.g. { cpu: 500m, memory: 2Gi }.");
+
+const resources = strict({
+  requests: resourceList.optional().describe("Guaranteed resources for the test container."),
+  limits: resourceList.optional().describe("Upper bounds for the test container."),
+}).describe("Requests and limits of the test container, as in a Kubernetes container spec.");
+
+const env = z
+  .record(envName, envValue, { error: (iss) => `expected a mapping of NAME: "value", got ${shown(iss.input)}` })
+  .describe("Environment variables for the test container. Values are strings: quote numbers.");
+
+const install = z
+  .string({ error: (iss) => `expected a shell command like pip install -e ".[dev]", got ${shown(iss.input)}` })
+  .describe('Shell command run in /workspace before the tests, e.g. pip install --user -q -e ".[dev]". An empty string disables the default.');
+
+const timeout = duration.describe("Deadline for the whole Job (activeDeadlineSeconds): 30m, 1h, 1h30m. Default 30m.");
+const ttl = seconds.describe("Seconds Kubernetes keeps the finished Job (ttlSecondsAfterFinished). Default 3600.");
+const runImage = imageRef.describe("An exact image reference to run; nothing is built for this suite.");
+const kubernetesAccess = bool.describe("Give the test pod a ServiceAccount token with a Role to get/list pods and pods/log in its namespace. Default true.");
+
+const suiteShape = {
+  test: text("a pytest target like tests/e2e/test_x.py::test_y").optional().describe("pytest target: a file, folder or node id. Exactly one of test or command."),
+  command: z
+    .array(text("a non-empty string"), { error: (iss) => `expected a list of strings like [npx, vitest, run], got ${shown(iss.input)}` })
+    .min(1, { error: "expected at least one element, the program to run" })
+    .optional()
+    .describe("Program and arguments to run instead of pytest (Jest, Vitest, go test, Playwright). Exactly one of test or command."),
+  env: env.optional(),
+  resources: resources.optional(),
+  timeout: timeout.optional(),
+  ttlSecondsAfterFinished: ttl.optional(),
+  image: runImage.optional(),
+  install: install.optional(),
+  kubernetesAccess: kubernetesAccess.optional(),
+};
+
+export const suiteSchema = strict(suiteShape)
+  .superRefine((s, ctx) => {
+    if ((s.test === undefined) === (s.command === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        message: s.test === undefined ? "set exactly one of test (a pytest target) or command (an argv list); neither is set" : "set exactly one of test or command, not both",
+      });
+    }
+  })
+  .describe("One test suite. Its name is used in the Job name test-<suite>-e2e-<runid>.");
+
+const defaults = strict({
+  install: install.optional(),
+  resources: resources.optional(),
+  env: env.optional(),
+  ttlSecondsAfterFinished: ttl.optional(),
+  timeout: timeout.optional(),
+  image: runImage.optional(),
+  kubernetesAccess: kubernetesAccess.optional(),
+}).describe("Values every suite inherits unless it sets its own; env is merged, the suite's entries win.");
+
+const gitSource = strict({
+  url: text("a git URL like https://github.com/org/repo.git").regex(/^\S+$/, { error: "expected a git URL without spaces" }).describe("Repository the clone init container clones."),
+  ref: text("a branch or tag name").regex(/^[^\s~^:?*[\\]+$/, { error: (iss) => `expected a branch or tag name, got ${shown(iss.input)}` }).describe("Branch or tag to clone. A 40-hex commit id is fetched exactly. Never falls back to another branch."),
+  image: imageRef.optional().describe(`Image of the clone init container. Default ${DEFAULT_CLONE_IMAGE}.`),
+}).describe("Clone the code into an emptyDir at /workspace with an init container.");
+
+export const sourceSchema = strict({
+  git: gitSource.optional(),
+  image: strict({}).optional().describe("The code is already in the test image at /workspace; nothing is cloned."),
+  local: z.looseObject({}).optional().describe("Reserved: copy the local working tree (a later version)."),
+})
+  .superRefine((s, ctx) => {
+    const set = (["git", "image", "local"] as const).filter((k) => s[k] !== undefined);
+    if (set.length !== 1) {
+      ctx.addIssue({ code: "custom", message: `set exactly one of git, image or local; ${set.length === 0 ? "none is set" : `got ${set.join(" and ")}`}` });
+    } else if (set[0] === "local") {
+      ctx.addIssue({ code: "custom", path: ["local"], message: "source.local is reserved for a later version; use git or image" });
+    }
+  })
+  .meta({ minProperties: 1, maxProperties: 1 })
+  .describe("Where the test pod gets the code: exactly one of git, image (local is reserved).");
+
+const imageSchema = strict({
+  registry: text("a registry and path like registry.example.com/team")
+    .regex(/^[^\s]+[^\s/]$/, { error: "expected a registry without spaces or a trailing '/'" })
+    .refine((s) => !s.includes("://"), { error: "expected a registry without a scheme (drop https://)" })
+    .describe("Where suite images live: <registry>/test-<suite>-e2e:<tag>."),
+  base: imageRef.optional().describe(`Base image of scaffolded Dockerfiles. Default ${DEFAULT_BASE_IMAGE}.`),
+  engine: z.enum(["podman", "docker"], { error: (iss) => `expected podman or docker, got ${shown(iss.input)}` }).optional().describe("Image build engine. Default: the first found of podman, docker."),
+}).describe("How suite images are named and built.");
+
+const suiteName = z
+  .string()
+  .regex(DNS_LABEL_PATTERN)
+  .max(SUITE_NAME_MAX)
+  .describe(`Suite name: lowercase letters, digits and '-', at most ${SUITE_NAME_MAX} characters.`);
+
+export const configSchema = strict({
+  apiVersion: z.literal(API_VERSION, { error: (iss) => `expected "${API_VERSION}", got ${shown(iss.input)}; set apiVersion: ${API_VERSION}` }),
+  kind: z.literal(KIND, { error: (iss) => `expected "${KIND}", got ${shown(iss.input)}; set kind: ${KIND}` }),
+  namespace: z
+    .string({ error: (iss) => `expected a namespace name, got ${shown(iss.input)}` })
+    .superRefine((ns, ctx) => {
+      const p = namespaceProblem(ns);
+      if (p) ctx.addIssue({ code: "custom", message: p });
+    })
+    .optional()
+    .describe("Namespace the Jobs run in. Default: default. Overridden by -n/--namespace and INCLUSTER_NAMESPACE."),
+  image: imageSchema.optional(),
+  source: sourceSchema,
+  defaults: defaults.optional(),
+  suites: z
+    .record(suiteName, suiteSchema, { error: (iss) => `expected a mapping of suite name to suite, got ${shown(iss.input)}` })
+    .describe("Test suites by name."),
+})
+  .superRefine((c, ctx) => {
+    if (c.image?.registry || c.defaults?.image) return;
+    for (const [name, suite] of Object.entries(c.suites)) {
+      if (!suite.image) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["suites", name, "image"],
+          message: `no image to run: set image.registry (the image is then <registry>/test-${name}-e2e:latest), defaults.image or suites.${name}.image`,
+        });
+      }
+    }
+  })
+  .meta({ title: "incluster.yaml", description: "Configuration of incluster: end-to-end test suites run as Kubernetes Jobs." });
+
+export type Config = z.infer<typeof configSchema>;
+export type SuiteConfig = z.infer<typeof suiteSchema>;
