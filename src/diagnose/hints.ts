@@ -1,0 +1,53 @@
+// One hint per failure class: what it means and the next command to try.
+import type { FailureClass } from "./types.js";
+
+export interface HintContext {
+  namespace: string;
+  job?: string;
+  pod?: string;
+  image?: string;
+  container?: string;
+  memoryLimit?: string;
+  timeout?: string;
+  exitCode?: number;
+  logPath?: string;
+}
+
+export function hintFor(cls: FailureClass, c: HintContext): string {
+  const pod = c.pod ? `pod/${c.pod}` : "the pod";
+  switch (cls) {
+    case "testsFailed":
+      if (c.exitCode === 127) return "exit code 127 is \"command not found\": check the suite's `command` or `test` and that the image has the runner.";
+      if (c.exitCode === 4) return "pytest exit code 4 is a usage error: check the suite's `test` path exists in the cloned repository.";
+      if (c.exitCode === 5) return "pytest exit code 5: no tests were collected; check the suite's `test` selector.";
+      return `the tests failed (exit code ${c.exitCode ?? "?"}); the failure is in the test-runner log${c.logPath ? ` (${c.logPath})` : ""}.`;
+    case "imagePull":
+      return `the node cannot pull ${c.image ?? "the image"}: check the name and tag exist in the registry (\`incluster build\` pushes it), that the node can reach the registry, and imagePullSecrets for a private one.`;
+    case "unschedulable":
+      return "no node can take the pod: lower the suite's resources.requests or add capacity (`kubectl describe nodes` shows what is allocatable).";
+    case "cloneFailed":
+      return "the clone-repo init container failed: check source.git.url and source.git.ref (`git ls-remote <url> <ref>`), and that the cluster can reach the git server. Its last lines are above.";
+    case "oomKilled":
+      return `the ${c.container ?? "test-runner"} container went over its memory limit${c.memoryLimit ? ` (${c.memoryLimit})` : ""} and was killed: raise resources.limits.memory for the suite, or find what grows.`;
+    case "deadlineExceeded":
+      return `the Job ran longer than its timeout${c.timeout ? ` (${c.timeout})` : ""}: raise the suite's \`timeout\` or pass --timeout; the last log lines show where it was.`;
+    case "evicted":
+      return "the node evicted the pod (disruption); the Job's podFailurePolicy retries evictions, but this one did not come back.";
+    case "containerConfig":
+      return `the container could not be configured: a Secret or ConfigMap it references (env, envFrom or volumes) is missing in namespace ${c.namespace}: create it or fix the reference.`;
+    case "startError":
+      return "the container could not start: check the image's entrypoint and the suite's command (exit 127/128 mean the binary was not found).";
+    case "forbidden":
+      return `your credentials lack permissions in namespace ${c.namespace}: ask for a Role granting them; \`incluster doctor\` lists every missing one.`;
+    case "unreachable":
+      return "the API server cannot be reached: check the context (--context, --kubeconfig), the VPN, and `kubectl cluster-info`.";
+    case "namespaceMissing":
+      return `namespace ${c.namespace} does not exist: create it (\`kubectl create namespace ${c.namespace}\`) or set \`namespace\` in incluster.yaml / -n.`;
+    case "podDeleted":
+      return `${pod} was deleted while the suite ran (by someone else or an operator); run again.`;
+    case "jobFailed":
+      return `the Job failed before its test container ran: \`kubectl describe job ${c.job ?? ""} -n ${c.namespace}\` shows why.`;
+    case "interrupted":
+      return "interrupted: the run's Jobs and Pods were deleted (use --keep to keep them).";
+  }
+}

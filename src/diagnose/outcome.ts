@@ -1,0 +1,138 @@
+// Pure decisions on what a suite's Job, Pods and Events mean (kubectl's rollout_status shape:
+// a function of objects, no I/O). The orchestrator feeds it whatever its watches have seen.
+import type { ContainerStatus, Job, KubeEvent, Pod } from "../k8s-types.js";
+import { CLONE_CONTAINER, TEST_CONTAINER } from "./types.js";
+import type { Diagnosis, FailureClass } from "./types.js";
+
+export type Phase = "queued" | "scheduled" | "pulling" | "cloning" | "running" | "finished";
+export const PHASES: readonly Phase[] = ["queued", "scheduled", "pulling", "cloning", "running", "finished"];
+
+/** A condition that will not cure itself; it becomes the verdict after a grace period. */
+export interface PodProblem {
+  class: FailureClass;
+  reason: string;
+  message: string;
+  container?: string;
+}
+
+const PULL_REASONS = new Set(["ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"]);
+const START_REASONS = new Set(["CreateContainerError", "RunContainerError", "StartError", "ContainerCannotRun"]);
+
+function cond(conds: { type: string; status: string }[] | undefined, type: string) {
+  return conds?.find((c) => c.type === type);
+}
+
+function allStatuses(pod: Pod): ContainerStatus[] {
+  return [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+}
+
+function isDisrupted(pod: Pod): boolean {
+  return cond(pod.status?.conditions, "DisruptionTarget")?.status === "True" || pod.status?.reason === "Evicted";
+}
+
+function time(t: string | Date | undefined): number {
+  return t ? new Date(t).getTime() : 0;
+}
+
+/** The suite's current phase, for progress lines. */
+export function phaseOf(job: Job | undefined, pod: Pod | undefined, events: readonly KubeEvent[]): Phase {
+  if (job && jobTerminal(job)) return "finished";
+  if (!pod) return "queued";
+  const byName = (n: string) => allStatuses(pod).find((s) => s.name === n);
+  const test = byName(TEST_CONTAINER);
+  if (test?.state?.running || test?.state?.terminated) return "running";
+  if (byName(CLONE_CONTAINER)?.state?.running) return "cloning";
+  const podName = pod.metadata?.name;
+  if (events.some((e) => e.involvedObject?.name === podName && e.reason === "Pulling")) return "pulling";
+  if (cond(pod.status?.conditions, "PodScheduled")?.status === "True" || pod.spec?.nodeName) return "scheduled";
+  return "queued";
+}
+
+export function jobTerminal(job: Job): "Complete" | "Failed" | undefined {
+  for (const c of job.status?.conditions ?? []) {
+    if (c.status !== "True") continue;
+    if (c.type === "Complete" || c.type === "Failed") return c.type;
+  }
+  return undefined;
+}
+
+/** A problem on a pending pod that will not go away by itself (pull errors, unschedulable, missing Secret). */
+export function podProblem(pod: Pod): PodProblem | undefined {
+  for (const s of allStatuses(pod)) {
+    const w = s.state?.waiting;
+    if (!w?.reason) continue;
+    if (PULL_REASONS.has(w.reason)) return { class: "imagePull", reason: w.reason, message: w.message ?? "", container: s.name };
+    if (w.reason === "CreateContainerConfigError") return { class: "containerConfig", reason: w.reason, message: w.message ?? "", container: s.name };
+    if (START_REASONS.has(w.reason)) return { class: "startError", reason: w.reason, message: w.message ?? "", container: s.name };
+  }
+  const sched = cond(pod.status?.conditions, "PodScheduled") as { status: string; reason?: string; message?: string } | undefined;
+  if (sched?.status === "False" && sched.reason === "Unschedulable") {
+    return { class: "unschedulable", reason: sched.reason, message: sched.message ?? "" };
+  }
+  return undefined;
+}
+
+/** The pod that decides the verdict: the newest one that was not disrupted, else the newest. */
+export function decidingPod(pods: readonly Pod[]): Pod | undefined {
+  const sorted = [...pods].sort((a, b) => time(b.metadata?.creationTimestamp) - time(a.metadata?.creationTimestamp));
+  return sorted.find((p) => !isDisrupted(p)) ?? sorted[0];
+}
+
+export function evictedPods(pods: readonly Pod[]): Pod[] {
+  return pods.filter(isDisrupted);
+}
+
+/** Classifies a pod that has ended (or the newest pod of a failed Job). */
+export function classifyPod(pod: Pod): Omit<Diagnosis, "hint"> | undefined {
+  const init = pod.status?.initContainerStatuses?.find((s) => s.name === CLONE_CONTAINER);
+  const it = init?.state?.terminated;
+  if (it && it.exitCode !== 0) {
+    const cls: FailureClass = it.reason === "OOMKilled" ? "oomKilled" : "cloneFailed";
+    return { verdict: "couldNotRun", class: cls, reason: it.reason ?? "Error", message: (it.message ?? "").trim() || `exit code ${it.exitCode}`, container: CLONE_CONTAINER };
+  }
+  const test = pod.status?.containerStatuses?.find((s) => s.name === TEST_CONTAINER);
+  const tt = test?.state?.terminated;
+  if (tt) {
+    if (tt.reason === "OOMKilled") {
+      return { verdict: "couldNotRun", class: "oomKilled", reason: "OOMKilled", message: tt.message?.trim() || `exit code ${tt.exitCode}`, container: TEST_CONTAINER, testExitCode: tt.exitCode };
+    }
+    if (tt.reason && START_REASONS.has(tt.reason)) {
+      return { verdict: "couldNotRun", class: "startError", reason: tt.reason, message: tt.message?.trim() ?? "", container: TEST_CONTAINER, testExitCode: tt.exitCode };
+    }
+    if (tt.exitCode === 0) return { verdict: "passed", testExitCode: 0, container: TEST_CONTAINER };
+    return { verdict: "failed", class: "testsFailed", reason: tt.reason ?? "Error", message: `test-runner exited with code ${tt.exitCode}`, container: TEST_CONTAINER, testExitCode: tt.exitCode };
+  }
+  if (isDisrupted(pod)) {
+    return { verdict: "couldNotRun", class: "evicted", reason: pod.status?.reason ?? "DisruptionTarget", message: pod.status?.message ?? cond(pod.status?.conditions, "DisruptionTarget")?.type ?? "" };
+  }
+  if (pod.status?.reason === "DeadlineExceeded") {
+    return { verdict: "timedOut", class: "deadlineExceeded", reason: "DeadlineExceeded", message: pod.status.message ?? "" };
+  }
+  return undefined;
+}
+
+/**
+ * The verdict once the Job is terminal, from the Job's condition and the deciding pod.
+ * Returns undefined while the Job runs.
+ */
+export function jobOutcome(job: Job | undefined, pods: readonly Pod[]): Omit<Diagnosis, "hint"> | undefined {
+  if (!job) return undefined;
+  const terminal = jobTerminal(job);
+  if (!terminal) return undefined;
+  const failed = job.status?.conditions?.find((c) => c.type === "Failed" && c.status === "True");
+  const pod = decidingPod(pods);
+  if (terminal === "Complete") return { verdict: "passed", testExitCode: 0, container: TEST_CONTAINER };
+  if (failed?.reason === "DeadlineExceeded") {
+    return { verdict: "timedOut", class: "deadlineExceeded", reason: failed.reason, message: failed.message ?? "" };
+  }
+  const fromPod = pod ? classifyPod(pod) : undefined;
+  if (fromPod && fromPod.verdict !== "passed") return fromPod;
+  return { verdict: "couldNotRun", class: "jobFailed", reason: failed?.reason ?? "Failed", message: failed?.message ?? "" };
+}
+
+/** The pod's events, newest last, as short lines for reports. */
+export function recentEvents(events: readonly KubeEvent[], names: ReadonlySet<string>, limit = 15): KubeEvent[] {
+  const mine = events.filter((e) => names.has(e.involvedObject?.name ?? ""));
+  const at = (e: KubeEvent) => time(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp);
+  return mine.sort((a, b) => at(a) - at(b)).slice(-limit);
+}

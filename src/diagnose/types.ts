@@ -1,0 +1,37 @@
+// The vocabulary of verdicts and failure classes (Tekton's reason names inspired the classes).
+
+export type Verdict = "passed" | "failed" | "couldNotRun" | "timedOut" | "interrupted";
+
+export type FailureClass =
+  | "testsFailed"
+  | "imagePull"
+  | "unschedulable"
+  | "cloneFailed"
+  | "oomKilled"
+  | "deadlineExceeded"
+  | "evicted"
+  | "containerConfig"
+  | "startError"
+  | "forbidden"
+  | "unreachable"
+  | "namespaceMissing"
+  | "podDeleted"
+  | "jobFailed"
+  | "interrupted";
+
+export interface Diagnosis {
+  verdict: Verdict;
+  class?: FailureClass;
+  /** Kubernetes' own reason and message, verbatim. */
+  reason?: string;
+  message?: string;
+  /** Our explanation and the next step. */
+  hint?: string;
+  /** The container whose failure decided it. */
+  container?: string;
+  /** The test container's exit code, when it ran to the end. */
+  testExitCode?: number;
+}
+
+export const TEST_CONTAINER = "test-runner";
+export const CLONE_CONTAINER = "clone-repo";

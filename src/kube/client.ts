@@ -1,0 +1,223 @@
+// The real ClusterPort: the only file (with kube/http-stream.ts) that talks to Kubernetes,
+// always through @kubernetes/client-node. Loaded lazily by the CLI so that commands which never
+// contact a cluster do not pay the client's import cost.
+import {
+  AuthorizationV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  VersionApi,
+  Watch,
+} from "@kubernetes/client-node";
+import type { KubernetesObject } from "@kubernetes/client-node";
+import type { KubeObject } from "../k8s-types.js";
+import { toKubeError } from "./errors.js";
+import { openLogStream } from "./http-stream.js";
+import type {
+  AccessCheck,
+  AccessResult,
+  ClusterPort,
+  KindMap,
+  ListResult,
+  LogHandlers,
+  LogRequest,
+  Selector,
+  WatchedKind,
+  WatchHandle,
+  WatchHandlers,
+} from "./port.js";
+
+export interface ClusterOptions {
+  kubeconfig?: string;
+  context?: string;
+}
+
+const FIELD_MANAGER = "incluster";
+
+const paths: Record<WatchedKind, (ns: string) => string> = {
+  jobs: (ns) => `/apis/batch/v1/namespaces/${ns}/jobs`,
+  pods: (ns) => `/api/v1/namespaces/${ns}/pods`,
+  events: (ns) => `/api/v1/namespaces/${ns}/events`,
+};
+
+/** Loads the kubeconfig the way kubectl does: --kubeconfig, else $KUBECONFIG, else ~/.kube/config. */
+export function loadKubeConfig(opts: ClusterOptions): KubeConfig {
+  const kc = new KubeConfig();
+  if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
+  else kc.loadFromDefault();
+  if (opts.context) {
+    if (!kc.getContextObject(opts.context)) {
+      const known = kc.getContexts().map((c) => c.name);
+      throw Object.assign(new Error(`--context "${opts.context}" is not in the kubeconfig (known: ${known.join(", ") || "none"})`), { usage: true });
+    }
+    kc.setCurrentContext(opts.context);
+  }
+  return kc;
+}
+
+export function createClusterPort(opts: ClusterOptions): ClusterPort {
+  const kc = loadKubeConfig(opts);
+  const core = kc.makeApiClient(CoreV1Api);
+  const batch = kc.makeApiClient(BatchV1Api);
+  const authz = kc.makeApiClient(AuthorizationV1Api);
+  const objects = KubernetesObjectApi.makeApiClient(kc);
+  const watcher = new Watch(kc);
+
+  const wrap = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toKubeError(err);
+    }
+  };
+
+  return {
+    context() {
+      const ctxName = kc.getCurrentContext();
+      const ctx = kc.getContextObject(ctxName);
+      const cluster = kc.getCurrentCluster();
+      return {
+        context: ctxName,
+        cluster: cluster?.name ?? "",
+        server: cluster?.server ?? "",
+        user: ctx?.user ?? "",
+        ...(ctx?.namespace ? { namespace: ctx.namespace } : {}),
+      };
+    },
+
+    serverVersion: () => wrap(async () => (await kc.makeApiClient(VersionApi).getCode()).gitVersion),
+
+    async namespaceExists(namespace) {
+      try {
+        await core.readNamespace({ name: namespace });
+        return true;
+      } catch (err) {
+        const e = toKubeError(err);
+        if (e.status === 404) return false;
+        // Users with only namespaced rights cannot read Namespace objects; listing pods there
+        // proves the namespace exists without needing cluster scope.
+        if (e.status === 403) {
+          try {
+            await core.listNamespacedPod({ namespace, limit: 1 });
+            return true;
+          } catch (err2) {
+            const e2 = toKubeError(err2);
+            if (e2.status === 404) return false;
+            if (e2.status === 403) return true; // forbidden, not missing: preflight's access review explains
+            throw e2;
+          }
+        }
+        throw e;
+      }
+    },
+
+    accessReview: (checks) =>
+      wrap(() =>
+        Promise.all(
+          checks.map(async (c: AccessCheck): Promise<AccessResult> => {
+            const review = await authz.createSelfSubjectAccessReview({
+              body: {
+                apiVersion: "authorization.k8s.io/v1",
+                kind: "SelfSubjectAccessReview",
+                spec: {
+                  resourceAttributes: {
+                    namespace: c.namespace,
+                    verb: c.verb,
+                    group: c.group,
+                    resource: c.resource,
+                    ...(c.subresource ? { subresource: c.subresource } : {}),
+                  },
+                },
+              },
+            });
+            return { ...c, allowed: review.status?.allowed === true, ...(review.status?.reason ? { reason: review.status.reason } : {}) };
+          }),
+        ),
+      ),
+
+    apply: (obj) =>
+      wrap(async () => {
+        await objects.patch(obj as KubernetesObject, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+      }),
+
+    create: (obj) => wrap(async () => (await objects.create(obj as KubernetesObject, undefined, undefined, FIELD_MANAGER)) as typeof obj),
+
+    async delete(kind, namespace, name, opts = {}) {
+      try {
+        const grace = opts.gracePeriodSeconds;
+        if (kind === "jobs") {
+          // Background: the Job goes at once, the garbage collector removes its pods.
+          await batch.deleteNamespacedJob({ name, namespace, propagationPolicy: "Background", ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}) });
+        } else {
+          await core.deleteNamespacedPod({ name, namespace, ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}) });
+        }
+        return true;
+      } catch (err) {
+        const e = toKubeError(err);
+        if (e.status === 404) return false;
+        throw e;
+      }
+    },
+
+    list: <K extends WatchedKind>(kind: K, namespace: string, selector: Selector) =>
+      wrap(async (): Promise<ListResult<KindMap[K]>> => {
+        const q = { namespace, ...selector };
+        const res =
+          kind === "jobs" ? await batch.listNamespacedJob(q) : kind === "pods" ? await core.listNamespacedPod(q) : await core.listNamespacedEvent(q);
+        return { items: res.items as unknown as KindMap[K][], resourceVersion: res.metadata?.resourceVersion ?? "" };
+      }),
+
+    watch<K extends WatchedKind>(kind: K, namespace: string, selector: Selector, resourceVersion: string, handlers: WatchHandlers<KindMap[K]>): WatchHandle {
+      let controller: AbortController | undefined;
+      let stopped = false;
+      let closed = false;
+      const close = (err: unknown) => {
+        if (closed) return;
+        closed = true;
+        if (!stopped) handlers.onClose(err ? toKubeError(err) : undefined);
+      };
+      const query = {
+        resourceVersion,
+        allowWatchBookmarks: true,
+        // Ask the server to end the watch now and then; we resume from the last resourceVersion.
+        timeoutSeconds: 300,
+        ...(selector.labelSelector ? { labelSelector: selector.labelSelector } : {}),
+        ...(selector.fieldSelector ? { fieldSelector: selector.fieldSelector } : {}),
+      };
+      watcher
+        .watch(
+          paths[kind](namespace),
+          query,
+          (type: string, obj: unknown) => {
+            if (stopped || closed) return;
+            if (type === "ERROR") {
+              // A watch-level Status, e.g. 410 Gone "too old resource version".
+              const st = obj as { code?: number; reason?: string; message?: string };
+              close({ statusCode: st.code, body: st });
+              controller?.abort();
+              return;
+            }
+            handlers.onEvent(type as "ADDED", obj as KindMap[K]);
+          },
+          (err: unknown) => close(err),
+        )
+        .then((c) => {
+          controller = c;
+          if (stopped) c.abort();
+        })
+        .catch((err: unknown) => close(err));
+      return {
+        stop() {
+          stopped = true;
+          controller?.abort();
+        },
+      };
+    },
+
+    logs(req: LogRequest, handlers: LogHandlers): WatchHandle {
+      return openLogStream(kc, req, handlers);
+    },
+  };
+}

@@ -1,0 +1,41 @@
+// Reduces the client's many error shapes (ApiException with a JSON body string, fetch errors,
+// watch Status objects) to one KubeError the orchestrator can decide on.
+import type { KubeError } from "./port.js";
+
+const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT", "ECONNRESET", "EAI_AGAIN", "CERT_HAS_EXPIRED", "DEPTH_ZERO_SELF_SIGNED_CERT", "UNABLE_TO_VERIFY_LEAF_SIGNATURE"]);
+
+interface StatusBody {
+  code?: number;
+  reason?: string;
+  message?: string;
+}
+
+function parseBody(body: unknown): StatusBody | undefined {
+  if (typeof body === "string") {
+    try {
+      return JSON.parse(body) as StatusBody;
+    } catch {
+      return { message: body };
+    }
+  }
+  if (body && typeof body === "object") return body as StatusBody;
+  return undefined;
+}
+
+export function toKubeError(err: unknown): KubeError {
+  if (err && typeof err === "object" && "message" in err && !(err instanceof Error) && !("body" in err) && !("code" in err)) {
+    return err as KubeError; // already reduced
+  }
+  const e = err as { code?: unknown; statusCode?: number; body?: unknown; message?: string; errno?: string; cause?: { code?: string } };
+  const sysCode = typeof e?.code === "string" ? e.code : (e?.errno ?? e?.cause?.code);
+  if (sysCode && UNREACHABLE_CODES.has(sysCode)) {
+    return { message: `${sysCode}: ${e.message ?? "cannot reach the API server"}`, unreachable: true };
+  }
+  const status = typeof e?.code === "number" ? e.code : e?.statusCode;
+  const body = parseBody(e?.body);
+  const message = body?.message ?? e?.message ?? String(err);
+  if (status === undefined && /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|socket hang up|connect ETIMEDOUT/.test(message)) {
+    return { message, unreachable: true };
+  }
+  return { ...(status !== undefined ? { status } : {}), ...(body?.reason ? { reason: body.reason } : {}), message };
+}

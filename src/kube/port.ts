@@ -1,0 +1,90 @@
+// The one narrow port between incluster and Kubernetes (STYLE.md: chainsaw's client,
+// sonobuoy's 4-method API client). The orchestrator depends on this interface only; the real
+// implementation is kube/client.ts, and unit tests pass a hand-written fake.
+import type { Job, KubeEvent, KubeObject, Pod } from "../k8s-types.js";
+
+export type WatchedKind = "jobs" | "pods" | "events";
+export interface KindMap { jobs: Job; pods: Pod; events: KubeEvent }
+
+export interface Selector {
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** For lists only: how many items to return (the resourceVersion comes regardless). */
+  limit?: number;
+}
+
+export interface ListResult<T> {
+  items: T[];
+  resourceVersion: string;
+}
+
+export interface WatchHandlers<T> {
+  /** ADDED/MODIFIED/DELETED for objects; BOOKMARK carries only a resourceVersion. */
+  onEvent(type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK", obj: T): void;
+  /** The stream ended: normally (server timeout), or with an error (410 Gone has status 410). */
+  onClose(err: KubeError | undefined): void;
+}
+
+export interface WatchHandle {
+  stop(): void;
+}
+
+export interface LogRequest {
+  namespace: string;
+  pod: string;
+  container: string;
+  follow: boolean;
+  /** RFC3339; the API has one-second precision here. */
+  sinceTime?: string;
+}
+
+export interface LogHandlers {
+  onData(chunk: string): void;
+  /** The stream ended (EOF) or broke (err). Either way the caller decides whether to resume. */
+  onClose(err: KubeError | undefined): void;
+}
+
+export interface AccessCheck {
+  verb: string;
+  group: string;
+  resource: string;
+  subresource?: string;
+  namespace: string;
+}
+
+export interface AccessResult extends AccessCheck {
+  allowed: boolean;
+  reason?: string;
+}
+
+export interface ContextInfo {
+  context: string;
+  cluster: string;
+  server: string;
+  user: string;
+  namespace?: string;
+}
+
+/** An API failure, reduced to what decisions need: HTTP status, Kubernetes reason, message. */
+export interface KubeError {
+  status?: number;
+  reason?: string;
+  message: string;
+  /** The API could not be reached at all (connection refused, DNS, TLS). */
+  unreachable?: boolean;
+}
+
+export interface ClusterPort {
+  context(): ContextInfo;
+  serverVersion(): Promise<string>;
+  namespaceExists(namespace: string): Promise<boolean>;
+  accessReview(checks: readonly AccessCheck[]): Promise<AccessResult[]>;
+  /** Server-side apply with field manager "incluster". */
+  apply(obj: KubeObject): Promise<void>;
+  create<T extends KubeObject>(obj: T): Promise<T>;
+  /** Returns false when the object was already gone. */
+  delete(kind: "jobs" | "pods", namespace: string, name: string, opts?: { gracePeriodSeconds?: number }): Promise<boolean>;
+  list<K extends WatchedKind>(kind: K, namespace: string, selector: Selector): Promise<ListResult<KindMap[K]>>;
+  watch<K extends WatchedKind>(kind: K, namespace: string, selector: Selector, resourceVersion: string, handlers: WatchHandlers<KindMap[K]>): WatchHandle;
+  logs(req: LogRequest, handlers: LogHandlers): WatchHandle;
+}

@@ -1,0 +1,119 @@
+// Follows one container's log to its end without losing or repeating a line: it starts only
+// once the container runs (following a waiting container fails with PodInitializing), resumes
+// a dropped stream from the last timestamp (sinceTime) and drops what it already has, and after
+// the container has terminated does one last read to catch lines a cut stream missed.
+import type { ClusterPort, KubeError, WatchHandle } from "../kube/port.js";
+import { acceptLine, resumeSince, splitLines, startCursor } from "./log-lines.js";
+import type { LineCursor } from "./log-lines.js";
+
+export interface LogTarget {
+  namespace: string;
+  pod: string;
+  container: string;
+}
+
+export interface FollowerOptions {
+  /** Receives each new line exactly once, in order (without the kubelet timestamp). */
+  onLine(text: string): void;
+  /** Verbose diagnostics: resumes and their reasons. */
+  onResume?(why: string): void;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+}
+
+export class LogFollower {
+  private cursor: LineCursor = startCursor;
+  private replayed = 0;
+  private pending = "";
+  private handle: WatchHandle | undefined;
+  private terminated = false;
+  private stopped = false;
+  private failures = 0;
+  private resolveDone!: () => void;
+  /** Resolves when every line has been delivered (or the follower was stopped). */
+  readonly done: Promise<void> = new Promise((r) => (this.resolveDone = r));
+  resumes = 0;
+
+  private readonly port: ClusterPort;
+  readonly target: LogTarget;
+  private readonly opts: FollowerOptions;
+
+  constructor(port: ClusterPort, target: LogTarget, opts: FollowerOptions) {
+    this.port = port;
+    this.target = target;
+    this.opts = opts;
+  }
+
+  start(): void {
+    this.open(true);
+  }
+
+  /** The watch saw the container terminate: the next end of stream is the last. */
+  containerTerminated(): void {
+    this.terminated = true;
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.handle?.stop();
+    this.flushPending();
+    this.resolveDone();
+  }
+
+  private open(follow: boolean): void {
+    if (this.stopped) return;
+    this.replayed = 0;
+    this.pending = "";
+    const since = resumeSince(this.cursor);
+    this.handle = this.port.logs(
+      { ...this.target, follow, ...(since ? { sinceTime: since } : {}) },
+      {
+        onData: (chunk) => this.take(chunk),
+        onClose: (err) => this.closed(follow, err),
+      },
+    );
+  }
+
+  private take(chunk: string): void {
+    this.failures = 0;
+    const { lines, rest } = splitLines(this.pending, chunk);
+    this.pending = rest;
+    for (const line of lines) {
+      const r = acceptLine(this.cursor, this.replayed, line);
+      this.cursor = r.cursor;
+      this.replayed = r.replayedAtLast;
+      if (r.accept) this.opts.onLine(line.text);
+    }
+  }
+
+  private flushPending(): void {
+    if (!this.pending) return;
+    this.take("\n");
+  }
+
+  private closed(wasFollow: boolean, err: KubeError | undefined): void {
+    if (this.stopped) return;
+    if (err?.status === 404) {
+      // The pod is gone: nothing more can be read.
+      this.opts.onResume?.(`log of ${this.target.pod}/${this.target.container}: pod gone (${err.message})`);
+      return this.stop();
+    }
+    if (!wasFollow && !err) {
+      // The catch-up read after termination is complete.
+      this.flushPending();
+      return this.stop();
+    }
+    if (err) this.failures++;
+    this.resumes++;
+    if (this.terminated) {
+      this.opts.onResume?.(`log of ${this.target.container}: ${err ? `stream broke (${err.message})` : "stream ended"}; final read from ${resumeSince(this.cursor) ?? "start"}`);
+    } else {
+      this.opts.onResume?.(`log of ${this.target.container}: ${err ? `stream broke (${err.message})` : "stream ended before the container did"}; resuming from ${resumeSince(this.cursor) ?? "start"}`);
+    }
+    // Partial last line: it will come again whole from the resumed stream.
+    this.pending = "";
+    const delay = err ? Math.min(250 * 2 ** Math.min(this.failures - 1, 4), 4000) : this.terminated ? 0 : 200;
+    const later = this.opts.setTimer ?? ((fn: () => void, ms: number) => setTimeout(fn, ms));
+    later(() => this.open(!this.terminated), delay);
+  }
+}
