@@ -1,0 +1,99 @@
+// ResolvedSuite -> the Job: the guide's manifest, restricted by default (docs/render-differences.md).
+import type { ResolvedSuite } from "../config/resolve.js";
+import { CLONE_SCRIPT } from "./clone-script.js";
+import { baseName, jobName, suiteLabels } from "./names.js";
+import type { Container, EnvVar, JobObject, PodSpec, SecurityContext } from "./objects.js";
+import { RUNNER_ARG0, runnerScript } from "./runner-script.js";
+
+export const CLONE_CONTAINER = "clone-repo";
+export const TEST_CONTAINER = "test-runner";
+export const WORKSPACE_VOLUME = "source-code";
+export const WORKSPACE = "/workspace";
+export const RUN_AS = 1000;
+
+/** Every container: what Pod Security "restricted" requires, and nothing it forbids. */
+export function containerSecurity(): SecurityContext {
+  return { allowPrivilegeEscalation: false, runAsNonRoot: true, runAsUser: RUN_AS, capabilities: { drop: ["ALL"] } };
+}
+
+export function renderJob(suite: ResolvedSuite, runId?: string): JobObject {
+  const labels = suiteLabels(suite.name, runId);
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: { name: jobName(suite.name, runId), namespace: suite.namespace, labels },
+    spec: {
+      ttlSecondsAfterFinished: suite.ttlSecondsAfterFinished,
+      activeDeadlineSeconds: suite.timeoutSeconds,
+      // A failing test is never retried; a pod lost to eviction or preemption is (the Ignore
+      // rule does not count it against backoffLimit).
+      backoffLimit: 0,
+      podFailurePolicy: { rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget" }] }] },
+      template: { metadata: { labels: { ...labels } }, spec: podSpec(suite) },
+    },
+  };
+}
+
+function podSpec(suite: ResolvedSuite): PodSpec {
+  const cloned = suite.source.kind === "git";
+  return {
+    serviceAccountName: baseName(suite.name),
+    ...(suite.kubernetesAccess ? {} : { automountServiceAccountToken: false }),
+    restartPolicy: "Never",
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: RUN_AS,
+      runAsGroup: RUN_AS,
+      // Makes the emptyDir group-writable for uid 1000: the guide's root chown is not needed.
+      fsGroup: RUN_AS,
+      seccompProfile: { type: "RuntimeDefault" },
+    },
+    ...(cloned ? { initContainers: [cloneContainer(suite)] } : {}),
+    containers: [testContainer(suite)],
+    ...(cloned ? { volumes: [{ name: WORKSPACE_VOLUME, emptyDir: {} }] } : {}),
+  };
+}
+
+function cloneContainer(suite: ResolvedSuite): Container {
+  if (suite.source.kind !== "git") throw new Error("cloneContainer needs a git source");
+  const { url, ref, commit, cloneImage } = suite.source;
+  return {
+    name: CLONE_CONTAINER,
+    image: cloneImage,
+    imagePullPolicy: "IfNotPresent",
+    command: ["/bin/sh", "-c", CLONE_SCRIPT],
+    env: [
+      { name: "GIT_URL", value: url },
+      { name: "GIT_REF", value: ref },
+      ...(commit ? [{ name: "GIT_COMMIT", value: commit }] : []),
+      // uid 1000 has no home in alpine/git; git writes its config there.
+      { name: "HOME", value: "/tmp" },
+      // A private repository without credentials fails at once instead of waiting for a password.
+      { name: "GIT_TERMINAL_PROMPT", value: "0" },
+    ],
+    volumeMounts: [{ name: WORKSPACE_VOLUME, mountPath: WORKSPACE }],
+    securityContext: containerSecurity(),
+  };
+}
+
+function testContainer(suite: ResolvedSuite): Container {
+  const hasResources = suite.resources.requests || suite.resources.limits;
+  return {
+    name: TEST_CONTAINER,
+    image: suite.image,
+    imagePullPolicy: suite.imagePullPolicy,
+    command: ["/bin/sh", "-c", runnerScript(suite), RUNNER_ARG0],
+    ...(suite.runner.kind === "command" ? { args: suite.runner.argv } : {}),
+    workingDir: WORKSPACE,
+    env: testEnv(suite.env),
+    ...(hasResources ? { resources: suite.resources } : {}),
+    ...(suite.source.kind === "git" ? { volumeMounts: [{ name: WORKSPACE_VOLUME, mountPath: WORKSPACE }] } : {}),
+    securityContext: { ...containerSecurity(), readOnlyRootFilesystem: false },
+  };
+}
+
+/** PYTHONUNBUFFERED=1 first (logs stream line by line), then the suite's env in file order. */
+export function testEnv(env: Record<string, string>): EnvVar[] {
+  const fixed: EnvVar[] = Object.hasOwn(env, "PYTHONUNBUFFERED") ? [] : [{ name: "PYTHONUNBUFFERED", value: "1" }];
+  return [...fixed, ...Object.entries(env).map(([name, value]) => ({ name, value }))];
+}
