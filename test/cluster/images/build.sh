@@ -82,6 +82,7 @@ build() { # build <short name> <repo> <tag> <rootfs kind> <rootfs hash> <smoke c
   local short="$1" repo="$2" tag="$3" kind="$4" rhash="$5" check="$6"
   local dockerfile="$HERE/Dockerfile.$short" r t0=$SECONDS
   r="r-$(recipe "$rhash" "$dockerfile")"
+  KEEP+=("$REG/$repo:$r" "$REG/$repo:$tag" "localhost/incluster-rootfs/$kind:$rhash")
   local image="$REG/$repo:$tag" pinned="$REG/$repo:$r"
   local d1 d2
   d1="$(remote_digest "$repo" "$tag")"; d2="$(remote_digest "$repo" "$r")"
@@ -107,6 +108,21 @@ build() { # build <short name> <repo> <tag> <rootfs kind> <rootfs hash> <smoke c
   log "$image ready ($(podman image inspect --format '{{.Size}}' "$image" | numfmt --to=iec) uncompressed) in $((SECONDS - t0))s"
 }
 
+# Local images of older recipes are superseded: remove them so podman's
+# storage holds one copy of each image (the registry keeps its old r-* tags).
+prune_local() {
+  local img removed=0
+  while read -r img; do
+    [[ " ${KEEP[*]} " == *" $img "* ]] && continue
+    podman rmi "$img" >/dev/null 2>&1 && removed=$((removed + 1))
+  done < <(podman images --format '{{.Repository}}:{{.Tag}}' |
+           grep -E "^($REG/incluster/(python|git|busybox)|localhost/incluster-rootfs/(debian|busybox)):" || true)
+  podman image prune -f >/dev/null 2>&1 || true
+  ((removed)) && log "removed $removed superseded local image tag(s)"
+  return 0
+}
+
+KEEP=()
 build python incluster/python 3.11-pytest debian "$DEBIAN_ROOTFS_HASH" \
   'echo "uid=$(id -u) home=$HOME pwd=$(pwd)"; python --version; python -m pytest --version; python -c "import requests; print(\"requests\", requests.__version__)"; pip --version; git --version; test -w /workspace && echo workspace writable'
 build git incluster/git 2 debian "$DEBIAN_ROOTFS_HASH" \
@@ -114,4 +130,5 @@ build git incluster/git 2 debian "$DEBIAN_ROOTFS_HASH" \
 build busybox incluster/busybox 1 busybox "$BUSYBOX_ROOTFS_HASH" \
   'echo "uid=$(id -u)"; busybox | head -1; sleep 0; (exit 3); echo "exit code seen: $?"'
 
+prune_local
 log "done in $((SECONDS - T_START))s; registry catalog: $(curl -fsS -m 5 "http://$REG/v2/_catalog")"
