@@ -90,8 +90,11 @@ start_proc() {
   mkdir -p "$PIDS" "$LOGS"
   echo "--- $(date -Is) starting: $*" >>"$LOGS/$name.log"
   setsid "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
-  echo "$! $1" >"$PIDS/$name.pid"
-  log "$name started (pid $!, log $LOGS/$name.log)"
+  local child=$! i
+  echo "$child $1" >"$PIDS/$name.pid"
+  # Until setsid has exec'd, /proc/PID/cmdline still shows bash: wait for it.
+  for ((i = 0; i < 50; i++)); do pid_of "$name" >/dev/null && break; kill -0 "$child" 2>/dev/null || break; sleep 0.05; done
+  log "$name started (pid $child, log $LOGS/$name.log)"
 }
 
 # stop_proc NAME [TIMEOUT]: SIGTERM, then SIGKILL after TIMEOUT seconds.

@@ -52,7 +52,6 @@ write_containerd_config() {
 version = 2
 root = "$STATE/containerd"
 state = "$RUN/containerd"
-oom_score = -999
 disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.tracing.processor.v1.otlp"]
 
 [grpc]
@@ -71,6 +70,9 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
   stream_server_address = "127.0.0.1"
   stream_server_port = "0"
   enable_selinux = false
+  # No CAP_SYS_RESOURCE here: runc cannot lower oom_score_adj (sandbox -998,
+  # Guaranteed -997), so clamp every value to containerd's own.
+  restrict_oom_score_adj = true
   max_container_log_line_size = 65536
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"

@@ -7,12 +7,12 @@ _cert_conf() { # NAME CN O SANS(usage: "IP:1.2.3.4,DNS:x" or "") KIND(server|cli
   case "$kind" in server) eku=serverAuth ;; client) eku=clientAuth ;; *) eku="serverAuth,clientAuth" ;; esac
   {
     echo "[req]"; echo "distinguished_name=dn"; echo "prompt=no"; echo "[dn]"; echo "CN=$cn"
-    [[ -n "$o" ]] && echo "O=$o"
+    if [[ -n "$o" ]]; then echo "O=$o"; fi
     echo "[ext]"
     echo "basicConstraints=critical,CA:FALSE"
     echo "keyUsage=critical,digitalSignature,keyEncipherment"
     echo "extendedKeyUsage=$eku"
-    [[ -n "$sans" ]] && echo "subjectAltName=$sans"
+    if [[ -n "$sans" ]]; then echo "subjectAltName=$sans"; fi
   } >"$PKI/$1.cnf"
 }
 
