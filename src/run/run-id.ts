@@ -1,0 +1,11 @@
+import { randomBytes } from "node:crypto";
+
+const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+/** Six lowercase alphanumerics: unique enough per namespace and valid in a Job name. */
+export function newRunId(): string {
+  const bytes = randomBytes(6);
+  let id = "";
+  for (const b of bytes) id += ALPHABET[b % ALPHABET.length];
+  return id;
+}

@@ -1,0 +1,340 @@
+// Follows one suite's Job from creation to verdict. It owns no watch: the orchestrator feeds it
+// the run's shared Job, Pod and Event watches. Decisions are the pure functions of diagnose/;
+// this class holds the state those need over time (grace timers, phases seen, log followers).
+import type { ResolvedSuite } from "../config/resolve.js";
+import { PHASES, classifyPod, decidingPod, evictedPods, jobOutcome, phaseOf, podProblem, recentEvents } from "../diagnose/outcome.js";
+import type { Phase, PodProblem } from "../diagnose/outcome.js";
+import { hintFor } from "../diagnose/hints.js";
+import { CLONE_CONTAINER, TEST_CONTAINER } from "../diagnose/types.js";
+import type { Diagnosis } from "../diagnose/types.js";
+import { ExitCode } from "../exit-codes.js";
+import type { Job, KubeEvent, Pod } from "../k8s-types.js";
+import type { ClusterPort } from "../kube/port.js";
+import type { EventSummary, SuiteResult } from "../report/model.js";
+import { LogFollower } from "./log-follower.js";
+
+export interface SuiteRunDeps {
+  port: ClusterPort;
+  now: () => number;
+  setTimer: (fn: () => void, ms: number) => { cancel(): void };
+  /** Progress for humans: one line per change. */
+  progress(suite: string, text: string): void;
+  verbose(suite: string, text: string): void;
+  /** A container's log line, delivered once and in order. */
+  logLine(suite: string, container: string, line: string): void;
+  /** Where a container's log is saved (for the report). */
+  logPath(suite: string, container: string): string;
+  /** Called when a suite gives up on a hopeless Job, so it does not linger. */
+  deleteJob(suite: string, job: string): Promise<void>;
+}
+
+export interface SuiteRunOptions {
+  /** How long a pull error, unschedulable pod or missing Secret may last before it is the verdict. */
+  failFastMs: number;
+  /** Our own deadline beyond the Job's activeDeadlineSeconds, in case the cluster never says. */
+  deadlineSlackMs: number;
+  keep: boolean;
+}
+
+const EXIT: Record<Diagnosis["verdict"], number> = {
+  passed: ExitCode.ok,
+  failed: ExitCode.testsFailed,
+  couldNotRun: ExitCode.couldNotRun,
+  timedOut: ExitCode.timedOut,
+  interrupted: ExitCode.interrupted,
+};
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export class SuiteRun {
+  readonly suite: ResolvedSuite;
+  readonly jobName: string;
+  private readonly deps: SuiteRunDeps;
+  private readonly opts: SuiteRunOptions;
+  private job: Job | undefined;
+  private readonly pods = new Map<string, Pod>();
+  private events: readonly KubeEvent[] = [];
+  private readonly phases: Partial<Record<Phase, string>> = {};
+  private lastPhase = -1;
+  private problem: (PodProblem & { since: number; pod: string }) | undefined;
+  private problemTimer: { cancel(): void } | undefined;
+  private deadlineTimer: { cancel(): void } | undefined;
+  private readonly followers = new Map<string, LogFollower>();
+  private readonly tails = new Map<string, string[]>();
+  private readonly notes: string[] = [];
+  private readonly evictionsNoted = new Set<string>();
+  private commit: string | undefined;
+  private startedAt = 0;
+  private finishing = false;
+  private resolveResult!: (r: SuiteResult) => void;
+  readonly result: Promise<SuiteResult> = new Promise((r) => (this.resolveResult = r));
+
+  constructor(suite: ResolvedSuite, jobName: string, deps: SuiteRunDeps, opts: SuiteRunOptions) {
+    this.suite = suite;
+    this.jobName = jobName;
+    this.deps = deps;
+    this.opts = opts;
+  }
+
+  get done(): boolean {
+    return this.finishing;
+  }
+
+  /** The Job was created: start the clock and our own deadline. */
+  started(job: Job): void {
+    this.startedAt = this.deps.now();
+    this.job ??= job;
+    this.markPhase("queued", `job/${this.jobName} created`);
+    const ms = this.suite.timeoutSeconds * 1000 + this.opts.deadlineSlackMs;
+    this.deadlineTimer = this.deps.setTimer(() => {
+      void this.finish(
+        { verdict: "timedOut", class: "deadlineExceeded", reason: "DeadlineExceeded", message: `no verdict from the cluster within timeout ${this.suite.timeoutSeconds}s + ${this.opts.deadlineSlackMs / 1000}s` },
+        !this.opts.keep,
+      );
+    }, ms);
+  }
+
+  /** Creating the Job (or anything before it) failed: the verdict without a Job. */
+  failedBeforeJob(d: Diagnosis): void {
+    this.startedAt ||= this.deps.now();
+    void this.finish(d, false);
+  }
+
+  onJob(type: string, job: Job): void {
+    if (this.finishing) return;
+    if (type === "DELETED") {
+      if (!this.finishing) void this.finish({ verdict: "couldNotRun", class: "podDeleted", reason: "Deleted", message: `job/${this.jobName} was deleted while it ran` }, false);
+      return;
+    }
+    this.job = job;
+    this.evaluate();
+  }
+
+  onPod(type: string, pod: Pod): void {
+    const name = pod.metadata?.name ?? "";
+    if (type === "DELETED") {
+      this.pods.delete(name);
+      for (const f of this.followers.values()) if (f.target.pod === name) f.containerTerminated();
+    } else this.pods.set(name, pod);
+    if (!this.finishing) this.evaluate();
+    else this.feedFollowers();
+  }
+
+  onEvents(events: readonly KubeEvent[]): void {
+    this.events = events;
+    if (!this.finishing) this.evaluate();
+  }
+
+  interrupt(): Promise<SuiteResult> {
+    void this.finish({ verdict: "interrupted", class: "interrupted", reason: "Interrupted", message: "interrupted by the user" }, false);
+    return this.result;
+  }
+
+  private markPhase(p: Phase, detail: string): void {
+    const i = PHASES.indexOf(p);
+    if (i <= this.lastPhase) return;
+    this.lastPhase = i;
+    this.phases[p] = iso(this.deps.now());
+    this.deps.progress(this.suite.name, `${p}${detail ? `: ${detail}` : ""}`);
+  }
+
+  private evaluate(): void {
+    const pods = [...this.pods.values()];
+    const pod = decidingPod(pods);
+    const phase = phaseOf(this.job, pod, this.events);
+    if (phase !== "finished") this.markPhase(phase, this.phaseDetail(phase, pod));
+    this.noteEvictions(pods);
+    this.feedFollowers();
+
+    const outcome = jobOutcome(this.job, pods);
+    if (outcome) return void this.finish(outcome, false);
+
+    // A pod that ended before the Job noticed: classify it now rather than wait (backoffLimit 0).
+    const problem = pod ? podProblem(pod) : undefined;
+    this.trackProblem(problem, pod?.metadata?.name ?? "");
+  }
+
+  private phaseDetail(phase: Phase, pod: Pod | undefined): string {
+    const name = pod?.metadata?.name;
+    switch (phase) {
+      case "scheduled":
+        return `pod/${name} on node ${pod?.spec?.nodeName ?? "?"}`;
+      case "pulling":
+        return this.suite.image;
+      case "cloning":
+        return this.suite.source.kind === "git" ? `${this.suite.source.url} @ ${this.suite.source.commit ?? this.suite.source.ref}` : "";
+      case "running":
+        return `pod/${name}`;
+      default:
+        return "";
+    }
+  }
+
+  private noteEvictions(pods: Pod[]): void {
+    for (const p of evictedPods(pods)) {
+      const name = p.metadata?.name ?? "";
+      if (this.evictionsNoted.has(name)) continue;
+      this.evictionsNoted.add(name);
+      const note = `pod/${name} was evicted (${p.status?.reason ?? "DisruptionTarget"}: ${p.status?.message ?? ""}); the Job's podFailurePolicy ignores disruptions, so it retries`;
+      this.notes.push(note);
+      this.deps.progress(this.suite.name, note);
+    }
+  }
+
+  /** Starts a log follower per container once it runs; tells followers when it has ended. */
+  private feedFollowers(): void {
+    for (const pod of this.pods.values()) {
+      const podName = pod.metadata?.name ?? "";
+      const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+      for (const s of statuses) {
+        if (s.name !== CLONE_CONTAINER && s.name !== TEST_CONTAINER) continue;
+        const key = `${podName}/${s.name}`;
+        const st = s.state;
+        if (!st?.running && !st?.terminated) continue;
+        let f = this.followers.get(key);
+        if (!f) {
+          if (this.finishing && !st.terminated) continue;
+          const container = s.name;
+          f = new LogFollower(
+            this.deps.port,
+            { namespace: this.suite.namespace, pod: podName, container },
+            {
+              onLine: (line) => this.line(container, line),
+              onResume: (why) => this.deps.verbose(this.suite.name, why),
+              setTimer: (fn, ms) => this.deps.setTimer(fn, ms),
+            },
+          );
+          this.followers.set(key, f);
+          f.start();
+        }
+        if (st.terminated) f.containerTerminated();
+      }
+    }
+  }
+
+  private line(container: string, text: string): void {
+    const tail = this.tails.get(container) ?? [];
+    tail.push(text);
+    if (tail.length > 20) tail.shift();
+    this.tails.set(container, tail);
+    // The clone script prints the commit it checked out: the report names it.
+    const m = container === CLONE_CONTAINER ? /^incluster: checked out ([0-9a-f]{7,40})/.exec(text) : undefined;
+    if (m) this.commit = m[1];
+    this.deps.logLine(this.suite.name, container, text);
+  }
+
+  private trackProblem(problem: PodProblem | undefined, podName: string): void {
+    if (!problem) {
+      if (this.problem) this.deps.progress(this.suite.name, `${this.problem.reason} cleared`);
+      this.problem = undefined;
+      this.problemTimer?.cancel();
+      this.problemTimer = undefined;
+      return;
+    }
+    const now = this.deps.now();
+    if (!this.problem || this.problem.class !== problem.class || this.problem.pod !== podName) {
+      this.problemTimer?.cancel();
+      this.problem = { ...problem, since: now, pod: podName };
+      const graceS = Math.round(this.opts.failFastMs / 1000);
+      this.deps.progress(this.suite.name, `${problem.reason}: ${problem.message || "(no message)"} — giving it ${graceS}s to clear`);
+      this.problemTimer = this.deps.setTimer(() => this.evaluate(), this.opts.failFastMs);
+      return;
+    }
+    if (now - this.problem.since >= this.opts.failFastMs) {
+      void this.finish({ verdict: "couldNotRun", class: problem.class, reason: problem.reason, message: problem.message, ...(problem.container ? { container: problem.container } : {}) }, !this.opts.keep);
+    }
+  }
+
+  private async finish(d: Omit<Diagnosis, "hint">, deleteJob: boolean): Promise<void> {
+    if (this.finishing) return;
+    this.finishing = true;
+    this.deadlineTimer?.cancel();
+    this.problemTimer?.cancel();
+    if (deleteJob && this.job) {
+      this.notes.push(`deleted job/${this.jobName}: it could not make progress`);
+      await this.deps.deleteJob(this.suite.name, this.jobName).catch((e: { message?: string }) => this.notes.push(`could not delete job/${this.jobName}: ${e.message}`));
+    }
+    // Terminated containers: wait for their logs to be read to the end. Anything still
+    // running (interrupt, hopeless pod, our deadline) is stopped.
+    const pod = decidingPod([...this.pods.values()]);
+    const final = pod ? classifyPod(pod) : undefined;
+    for (const f of this.followers.values()) {
+      const terminated = [...this.pods.values()].some(
+        (p) => p.metadata?.name === f.target.pod && [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])].some((s) => s.name === f.target.container && s.state?.terminated),
+      );
+      if (!terminated || d.verdict === "interrupted") f.stop();
+    }
+    const waited = this.deps.setTimer(() => {
+      for (const f of this.followers.values()) f.stop();
+    }, 60_000);
+    await Promise.all([...this.followers.values()].map((f) => f.done));
+    waited.cancel();
+
+    let diag: Omit<Diagnosis, "hint"> = d;
+    // The Job's failure condition can arrive before the pod's last status: prefer the pod's story.
+    if (d.class === "jobFailed" && final && final.verdict !== "passed") diag = final;
+    let message = diag.message ?? "";
+    if (diag.class === "cloneFailed" && !message.includes("\n")) {
+      const tail = this.tails.get(CLONE_CONTAINER) ?? [];
+      message = [message, ...tail.slice(-10)].filter(Boolean).join("\n");
+    }
+    const podNames = [...this.pods.keys()];
+    const names = new Set([this.jobName, ...podNames]);
+    const limits = (this.suite.resources.limits ?? {}) as Record<string, string>;
+    const hint =
+      diag.verdict === "passed" || !diag.class
+        ? undefined
+        : hintFor(diag.class, {
+            namespace: this.suite.namespace,
+            job: this.jobName,
+            ...(pod?.metadata?.name ? { pod: pod.metadata.name } : {}),
+            image: diag.container === CLONE_CONTAINER && this.suite.source.kind === "git" ? this.suite.source.cloneImage : this.suite.image,
+            ...(diag.container ? { container: diag.container } : {}),
+            ...(limits.memory ? { memoryLimit: limits.memory } : {}),
+            timeout: `${this.suite.timeoutSeconds}s`,
+            ...(diag.testExitCode !== undefined ? { exitCode: diag.testExitCode } : {}),
+            logPath: this.deps.logPath(this.suite.name, TEST_CONTAINER),
+          });
+    const end = this.deps.now();
+    if (this.lastPhase < PHASES.indexOf("finished")) this.phases.finished = iso(end);
+    const logs: Record<string, string> = {};
+    for (const c of [CLONE_CONTAINER, TEST_CONTAINER]) if (this.tails.has(c)) logs[c] = this.deps.logPath(this.suite.name, c);
+    const result: SuiteResult = {
+      suite: this.suite.name,
+      verdict: diag.verdict,
+      ...(diag.class && diag.verdict !== "passed" ? { class: diag.class } : {}),
+      exitCode: EXIT[diag.verdict],
+      ...(diag.testExitCode !== undefined ? { testExitCode: diag.testExitCode } : {}),
+      ...(diag.reason && diag.verdict !== "passed" ? { reason: diag.reason } : {}),
+      ...(message && diag.verdict !== "passed" ? { message } : {}),
+      ...(hint ? { hint } : {}),
+      namespace: this.suite.namespace,
+      job: this.jobName,
+      pods: podNames,
+      image: this.suite.image,
+      ...(this.commit ? { commit: this.commit } : this.suite.source.kind === "git" && this.suite.source.commit ? { commit: this.suite.source.commit } : {}),
+      startedAt: iso(this.startedAt),
+      finishedAt: iso(end),
+      durationSeconds: Math.round(end - this.startedAt) / 1000,
+      phases: { ...this.phases },
+      logs,
+      events: diag.verdict === "passed" ? [] : recentEvents(this.events, names).map(summarizeEvent),
+      notes: [...this.notes],
+    };
+    this.resolveResult(result);
+  }
+}
+
+function summarizeEvent(e: KubeEvent): EventSummary {
+  const at = e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp;
+  return {
+    type: e.type ?? "",
+    reason: e.reason ?? "",
+    message: e.message ?? "",
+    object: `${(e.involvedObject?.kind ?? "").toLowerCase()}/${e.involvedObject?.name ?? ""}`,
+    count: e.count ?? 1,
+    lastTimestamp: at ? new Date(at).toISOString() : "",
+  };
+}
