@@ -1,0 +1,39 @@
+// incluster init: write a starting incluster.yaml from the repository. Never overwrites.
+import { existsSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Command } from "commander";
+import { CONFIG_FILE } from "../../config/load.js";
+import { parseConfig } from "../../config/parse.js";
+import { listSuites } from "../../config/resolve.js";
+import { starterConfig } from "../../config/starter.js";
+import { UsageError } from "../../errors.js";
+import type { CliContext } from "../context.js";
+import { repoFacts } from "../repo-facts.js";
+
+export function registerInit(program: Command, ctx: CliContext): void {
+  program
+    .command("init")
+    .summary("write a starting incluster.yaml from this repository")
+    .description("Write incluster.yaml with the git remote, the current branch and the test folders found. Never overwrites an existing file.")
+    .option("--dir <dir>", "repository root", ".")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  # In the repository root
+  incluster init && incluster validate`,
+    )
+    .action((opts: { dir: string }) => {
+      const root = resolve(ctx.cwd, opts.dir);
+      const target = join(root, CONFIG_FILE);
+      if (existsSync(target)) {
+        throw new UsageError(`${target} already exists; init never overwrites it`, [`edit it, or remove it and run incluster init again`]);
+      }
+      const text = starterConfig(repoFacts(root));
+      // What init writes must pass validate; a failure here is our bug, caught before writing.
+      const suites = listSuites(parseConfig(text, target));
+      writeFileSync(target, text, { flag: "wx" });
+      ctx.stdout.write(`created: ${target} (${suites.length} suite${suites.length === 1 ? "" : "s"}: ${suites.join(", ")})\n`);
+      ctx.stderr.write(`next: set image.registry and namespace, then run: incluster validate\n`);
+    });
+}

@@ -1,0 +1,79 @@
+// The incluster.yaml that `incluster init` writes, from facts about the repository. Pure: the
+// command gathers the facts (git remote, branch, test folders), this only writes text.
+import { API_VERSION, DEFAULT_BASE_IMAGE, KIND } from "./schema.js";
+import { DNS_LABEL_PATTERN, SUITE_NAME_MAX } from "./names.js";
+
+export interface RepoFacts {
+  /** Folder name of the repository, for the registry path. */
+  repoName: string;
+  /** remote.origin.url, if any. */
+  remoteUrl?: string | undefined;
+  /** Current branch; undefined when detached or unknown. */
+  branch?: string | undefined;
+  /** Test folders relative to the root, e.g. tests/e2e/orchestrator. */
+  testDirs: string[];
+  /** pyproject.toml or setup.py present: the project installs with pip -e. */
+  pipInstallable: boolean;
+  requirementsTxt: boolean;
+}
+
+/** git@github.com:org/repo.git -> https://github.com/org/repo.git: a pod has no SSH keys. */
+export function httpsUrl(remote: string): string {
+  const scp = /^[\w.-]+@([^:/]+):(.+)$/.exec(remote);
+  if (scp) return `https://${scp[1]}/${scp[2]}`;
+  const ssh = /^ssh:\/\/[^@/]+@([^/:]+)(?::\d+)?\/(.+)$/.exec(remote);
+  if (ssh) return `https://${ssh[1]}/${ssh[2]}`;
+  return remote;
+}
+
+/** A valid, unique suite name for a test folder: tests/e2e/orchestrator -> orchestrator. */
+export function suiteNameFor(dir: string, taken: ReadonlySet<string>): string {
+  const last = dir.split("/").filter(Boolean).pop() ?? "e2e";
+  const base =
+    last
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, SUITE_NAME_MAX - 3)
+      .replace(/-+$/, "") || "e2e";
+  let name = DNS_LABEL_PATTERN.test(base) ? base : "e2e";
+  for (let i = 2; taken.has(name); i++) name = `${base}-${i}`;
+  return name;
+}
+
+function q(s: string): string {
+  return JSON.stringify(s);
+}
+
+export function starterConfig(f: RepoFacts): string {
+  const url = f.remoteUrl ? httpsUrl(f.remoteUrl) : `https://example.com/your-org/${f.repoName}.git`;
+  const registryPath = f.repoName.toLowerCase().replace(/[^a-z0-9._-]+/g, "-") || "tests";
+  const install = f.pipInstallable ? 'pip install --user -q -e ".[dev]"' : f.requirementsTxt ? "pip install --user -q -r requirements.txt" : undefined;
+  const taken = new Set<string>();
+  const suites = (f.testDirs.length ? f.testDirs : ["tests/e2e"]).map((dir) => {
+    const name = suiteNameFor(dir, taken);
+    taken.add(name);
+    return `  ${name}:\n    test: ${q(dir)}\n`;
+  });
+  return `# incluster.yaml: end-to-end test suites run as Kubernetes Jobs (written by: incluster init).
+# Check it with: incluster validate    Reference: docs/config.md
+apiVersion: ${API_VERSION}
+kind: ${KIND}
+# Namespace the test Jobs run in: usually the one your services run in.
+namespace: default
+image:
+  # Where suite images are pushed and pulled: <registry>/test-<suite>-e2e:<tag>. Change this.
+  registry: registry.example.com/${registryPath}
+  base: ${DEFAULT_BASE_IMAGE}
+source:
+  git:
+${f.remoteUrl ? "" : "    # No git remote found: set the URL the cluster clones from.\n"}    url: ${q(url)}
+    ref: ${q(f.branch ?? "main")}
+defaults:
+${install ? `  install: ${q(install)}\n` : "  # install: pip install --user -q -e .\n"}  timeout: 30m
+  ttlSecondsAfterFinished: 3600
+  # env:
+  #   SERVICE_URL: http://my-service.default.svc.cluster.local:8080
+suites:
+${f.testDirs.length ? "" : "  # No test folder found: point test at your pytest target.\n"}${suites.join("")}`;
+}
