@@ -5,8 +5,10 @@
 #      Service's DNS name, and whose test container (python:3.11-pytest) resolves
 #      the services' DNS names, calls them over HTTP and runs the sample's
 #      tests/e2e/test_services.py;
-#   2. a pod running as root is rejected by Pod Security admission (restricted).
-# Exit 0 only when both hold. Leaves nothing behind (the Job is deleted).
+#   2. the same Job running tests/e2e/test_fails_on_purpose.py fails with exit
+#      code 1 and the assertion message in its log;
+#   3. a pod running as root is rejected by Pod Security admission (restricted).
+# Exit 0 only when all hold. Leaves nothing behind (the Job is deleted).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,13 +23,14 @@ log() { printf '[demo-check %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 k() { "$KUBECTL" "$@"; }
 t0=$SECONDS
 
-k -n "$NS" delete job "$JOB" --ignore-not-found --wait=true >/dev/null
-log "creating Job $JOB (clone init container + test container, restricted securityContext)"
-k apply -f - >&2 <<'YAML'
+# The Job: a clone init container and a test container, as incluster renders
+# them (restricted securityContext, emptyDir workspace with fsGroup 1000).
+job_yaml() { # job_yaml <name> <pytest target>
+  sed -e "s|__JOB__|$1|" -e "s|__TARGET__|$2|" <<'YAML'
 apiVersion: batch/v1
 kind: Job
 metadata:
-  name: demo-check
+  name: __JOB__
   namespace: incluster-demo
 spec:
   backoffLimit: 0
@@ -75,7 +78,7 @@ spec:
                   with urllib.request.urlopen(f"http://{host}:{port}{path}", timeout=10) as r:
                       print(f"DNS {host} -> {ip}; GET {path} -> HTTP {r.status} {r.read().decode()[:160]}")
               PY
-              python -m pytest -v -s -p no:cacheprovider tests/e2e/test_services.py
+              python -m pytest -v -s -p no:cacheprovider __TARGET__
           env:
             - { name: ORCHESTRATOR_HOST, value: orchestrator.incluster-demo.svc.cluster.local }
             - { name: ORCHESTRATOR_PORT, value: "50055" }
@@ -91,23 +94,41 @@ spec:
         - name: workspace
           emptyDir: {}
 YAML
+}
 
-result=""
-for _ in $(seq 1 180); do
-  s="$(k -n "$NS" get job "$JOB" -o jsonpath='{.status.succeeded}/{.status.failed}')"
-  [[ "$s" == 1/* ]] && { result=passed; break; }
-  [[ "$s" == */1 ]] && { result=failed; break; }
-  sleep 1
-done
-pod="$(k -n "$NS" get pods -l job-name="$JOB" -o jsonpath='{.items[0].metadata.name}')"
-echo "--- init container clone-repo ($pod) ---"
-k -n "$NS" logs "$pod" -c clone-repo || true
-echo "--- container test-runner ---"
-k -n "$NS" logs "$pod" -c test-runner || true
-k -n "$NS" get pod "$pod" -o jsonpath='{range .status.containerStatuses[*]}{.name}: exit {.state.terminated.exitCode} {.state.terminated.reason}{"\n"}{end}'
-k -n "$NS" delete job "$JOB" --wait=false >/dev/null
-[[ "$result" == passed ]] || { log "FAILED: Job $JOB ${result:-did not finish}"; exit 1; }
+# run_job <name> <pytest target> -> prints the logs; sets JOB_RESULT and JOB_EXIT
+run_job() {
+  local job="$1" target="$2" s pod
+  k -n "$NS" delete job "$job" --ignore-not-found --wait=true >/dev/null
+  log "creating Job $job: clone init container + test container running $target"
+  job_yaml "$job" "$target" | k apply -f - >&2
+  JOB_RESULT=""
+  for _ in $(seq 1 180); do
+    s="$(k -n "$NS" get job "$job" -o jsonpath='{.status.succeeded}/{.status.failed}')"
+    [[ "$s" == 1/* ]] && { JOB_RESULT=passed; break; }
+    [[ "$s" == */1 ]] && { JOB_RESULT=failed; break; }
+    sleep 1
+  done
+  pod="$(k -n "$NS" get pods -l job-name="$job" -o jsonpath='{.items[0].metadata.name}')"
+  echo "--- $job: init container clone-repo ($pod) ---"
+  k -n "$NS" logs "$pod" -c clone-repo || true
+  echo "--- $job: container test-runner ---"
+  JOB_LOG="$(k -n "$NS" logs "$pod" -c test-runner 2>&1 || true)"
+  echo "$JOB_LOG"
+  JOB_EXIT="$(k -n "$NS" get pod "$pod" -o jsonpath='{.status.containerStatuses[0].state.terminated.exitCode}')"
+  echo "--- $job: test-runner exit code $JOB_EXIT, Job $JOB_RESULT ---"
+  k -n "$NS" delete job "$job" --wait=false >/dev/null
+}
+
+run_job "$JOB" tests/e2e/test_services.py
+[[ "$JOB_RESULT" == passed ]] || { log "FAILED: Job $JOB ${JOB_RESULT:-did not finish}"; exit 1; }
 log "Job $JOB succeeded"
+
+# The failing suite must fail the Job with pytest's exit code 1 and show the assertion.
+run_job "$JOB-fails" tests/e2e/test_fails_on_purpose.py
+[[ "$JOB_RESULT" == failed && "$JOB_EXIT" == 1 ]] || { log "FAILED: expected the fails-on-purpose Job to fail with exit 1, got ${JOB_RESULT:-unfinished}/$JOB_EXIT"; exit 1; }
+grep -q "this test fails on purpose" <<<"$JOB_LOG" || { log "FAILED: the assertion message is not in the log"; exit 1; }
+log "Job $JOB-fails failed as intended (exit 1, assertion message in the log)"
 
 log "creating a pod that runs as root in $NS: Pod Security admission must reject it"
 set +e
@@ -118,12 +139,18 @@ metadata:
   name: demo-check-root
   namespace: incluster-demo
 spec:
+  # Compliant with "restricted" in every other respect, so the only reason to
+  # reject it is that it runs as root.
+  securityContext:
+    seccompProfile: { type: RuntimeDefault }
   containers:
     - name: root
       image: 127.0.0.1:5000/incluster/busybox:1
       command: ["sleep", "5"]
       securityContext:
         runAsUser: 0
+        allowPrivilegeEscalation: false
+        capabilities: { drop: ["ALL"] }
 YAML
 )"
 rc=$?
@@ -134,5 +161,6 @@ if [[ $rc -eq 0 ]]; then
   log "FAILED: the root pod was admitted"; exit 1
 fi
 grep -q 'violates PodSecurity "restricted' <<<"$out" || { log "FAILED: rejected, but not by PodSecurity"; exit 1; }
+grep -q 'runAsUser=0' <<<"$out" || { log "FAILED: rejected, but not for running as root"; exit 1; }
 log "root pod rejected by PodSecurity (kubectl exit $rc)"
 log "all demo checks passed in $((SECONDS - t0))s"
