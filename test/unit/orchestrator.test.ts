@@ -1,0 +1,241 @@
+// The orchestrator against the hand-written fake port: orderings a live cluster rarely shows.
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../../src/config/parse.js";
+import { resolveSuite } from "../../src/config/resolve.js";
+import type { Job, Pod } from "../../src/k8s-types.js";
+import { renderSuite } from "../../src/render/suite.js";
+import { runSuites } from "../../src/run/orchestrator.js";
+import type { RunFiles, RunOutput, RunPlan } from "../../src/run/orchestrator.js";
+import { FakeCluster, event, pod, settle } from "./support/fake-cluster.js";
+
+const CONFIG = `
+apiVersion: incluster.dev/v1alpha1
+kind: Config
+namespace: ns
+image:
+  registry: 127.0.0.1:5000/incluster
+source:
+  git:
+    url: git://10.244.0.1/sample-app.git
+    ref: main
+defaults:
+  image: 127.0.0.1:5000/incluster/python:3.11-pytest
+suites:
+  smoke:
+    test: tests/e2e/test_services.py
+  other:
+    test: tests/e2e/test_fails_on_purpose.py
+`;
+
+function setup(names: string[] = ["smoke"], opts: Partial<RunPlan> = {}) {
+  const config = parseConfig(CONFIG, "incluster.yaml");
+  const runId = "abc123";
+  const suites = names.map((n) => {
+    const resolved = resolveSuite(config, n);
+    return { resolved, objects: renderSuite(resolved, { runId }) };
+  });
+  const cluster = new FakeCluster();
+  const lines: Record<string, string[]> = {};
+  const progress: string[] = [];
+  const out: RunOutput = {
+    progress: (s, t) => progress.push(`${s}: ${t}`),
+    verbose: () => {},
+    logLine: () => {},
+    info: (t) => progress.push(`info: ${t}`),
+  };
+  const files: RunFiles = {
+    appendLog: (s, c, l) => (lines[`${s}/${c}`] ??= []).push(l),
+    logPath: (s, c) => `runs/${s}/${c}.log`,
+    writeJson: async () => {},
+    close: async () => {},
+  };
+  const controller = new AbortController();
+  const plan: RunPlan = { runId, namespace: "ns", suites, concurrency: 4, failFastMs: 30, keep: false, reportDir: "runs", deadlineSlackMs: 60_000, ...opts };
+  const promise = runSuites(
+    {
+      port: cluster,
+      now: () => Date.now(),
+      setTimer: (fn, ms) => {
+        const t = setTimeout(fn, ms);
+        return { cancel: () => clearTimeout(t) };
+      },
+      out,
+      files,
+      signal: controller.signal,
+    },
+    plan,
+  );
+  return { cluster, lines, progress, controller, promise, labels: (suite = "smoke") => ({ ...suites.find((s) => s.resolved.name === suite)!.objects.job.spec.template.metadata.labels }) };
+}
+
+const running = (extra: Partial<Pod["status"]> = {}): Pod["status"] => ({
+  phase: "Running",
+  conditions: [{ type: "PodScheduled", status: "True" }],
+  initContainerStatuses: [{ name: "clone-repo", state: { terminated: { exitCode: 0, reason: "Completed" } } }],
+  containerStatuses: [{ name: "test-runner", state: { running: { startedAt: "2026-11-24T00:00:02Z" } } }],
+  ...extra,
+});
+
+const finished = (exitCode: number, reason = exitCode ? "Error" : "Completed"): Pod["status"] => ({
+  phase: exitCode ? "Failed" : "Succeeded",
+  conditions: [{ type: "PodScheduled", status: "True" }],
+  initContainerStatuses: [{ name: "clone-repo", state: { terminated: { exitCode: 0, reason: "Completed" } } }],
+  containerStatuses: [{ name: "test-runner", state: { terminated: { exitCode, reason } } }],
+});
+
+async function jobCreated(cluster: FakeCluster): Promise<Job> {
+  for (let i = 0; i < 50; i++) {
+    const j = [...cluster.store.jobs.values()][0];
+    if (j) return j;
+    await settle();
+  }
+  throw new Error("no job created");
+}
+
+function complete(cluster: FakeCluster, j: Job, type: "Complete" | "Failed", reason?: string) {
+  cluster.put("jobs", { ...j, status: { conditions: [{ type, status: "True", ...(reason ? { reason } : {}) }] } });
+}
+
+/** Serves one log request: the chunks, then closes it (optionally with an error). */
+async function serveLog(cluster: FakeCluster, container: string, chunks: string[], err?: { message: string }) {
+  // Real time: a broken stream is reopened after a short back-off.
+  for (let i = 0; i < 400 && cluster.openLogs(container).length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+  const l = cluster.openLogs(container)[0];
+  if (!l) throw new Error(`no log request for ${container}`);
+  l.open = false;
+  for (const c of chunks) l.handlers.onData(c);
+  l.handlers.onClose(err);
+  return l.req;
+}
+
+describe("runSuites with a fake cluster", () => {
+  it("creates the run's Job under a unique name and reports a pass with its logs", async () => {
+    const t = setup();
+    const j = await jobCreated(t.cluster);
+    expect(j.metadata?.name).toBe("test-smoke-e2e-abc123");
+    expect(t.cluster.calls.slice(0, 4)).toEqual(["apply ServiceAccount/test-smoke-e2e", "apply Role/test-smoke-e2e", "apply RoleBinding/test-smoke-e2e", "create Job/test-smoke-e2e-abc123"]);
+    t.cluster.put("pods", pod("p1", t.labels(), running()));
+    t.cluster.put("pods", pod("p1", t.labels(), finished(0)));
+    await serveLog(t.cluster, "test-runner", ["2026-11-24T00:00:03.000000001Z hello\n2026-11-24T00:00:03.5Z bye\n"]);
+    complete(t.cluster, j, "Complete");
+    await serveLog(t.cluster, "test-runner", []); // the final catch-up read
+    const r = await t.promise;
+    expect(r.exitCode).toBe(0);
+    expect(r.suites[0]?.verdict).toBe("passed");
+    expect(t.lines["smoke/test-runner"]).toEqual(["hello", "bye"]);
+  });
+
+  it("relists after a 410 Gone and sees what changed while the watch was down", async () => {
+    const t = setup();
+    const j = await jobCreated(t.cluster);
+    t.cluster.closeWatches("pods", { status: 410, reason: "Expired", message: "too old resource version" });
+    t.cluster.putSilently("pods", pod("p1", t.labels(), finished(2)));
+    t.cluster.closeWatches("jobs", { status: 410, reason: "Expired", message: "too old resource version" });
+    t.cluster.putSilently("jobs", { ...j, status: { conditions: [{ type: "Failed", status: "True", reason: "PodFailurePolicy" }] } });
+    await serveLog(t.cluster, "test-runner", ["2026-11-24T00:00:03Z FAILED test_x\n"]);
+    await serveLog(t.cluster, "test-runner", ["2026-11-24T00:00:03Z FAILED test_x\n"]); // catch-up read: nothing new
+    const r = await t.promise;
+    expect(t.lines["smoke/test-runner"]).toEqual(["FAILED test_x"]);
+    expect(r.suites[0]).toMatchObject({ verdict: "failed", class: "testsFailed", testExitCode: 2, exitCode: 1 });
+    expect(t.cluster.openWatches("pods").length).toBe(0);
+  });
+
+  it("uses events that arrive before their pod, and fails fast on a pull error after the grace", async () => {
+    const t = setup();
+    await jobCreated(t.cluster);
+    t.cluster.put("events", event("e1", "p1", "Pulling", "Pulling image \"127.0.0.1:1/missing:1\""));
+    t.cluster.put("events", event("e2", "p1", "Failed", "Failed to pull image: connection refused", "Warning"));
+    await settle();
+    t.cluster.put("pods", pod("p1", t.labels(), {
+      phase: "Pending",
+      conditions: [{ type: "PodScheduled", status: "True" }],
+      initContainerStatuses: [{ name: "clone-repo", state: { waiting: { reason: "ErrImagePull", message: "failed to pull 127.0.0.1:1/missing:1" } } }],
+    }));
+    const r = await t.promise;
+    expect(r.suites[0]).toMatchObject({ verdict: "couldNotRun", class: "imagePull", reason: "ErrImagePull", exitCode: 3 });
+    expect(r.suites[0]?.phases.pulling).toBeDefined();
+    expect(r.suites[0]?.events.map((e) => e.reason)).toEqual(["Pulling", "Failed"]);
+    expect(t.cluster.calls).toContain("delete jobs/test-smoke-e2e-abc123");
+  });
+
+  it("reports a Job deleted under us instead of waiting forever", async () => {
+    const t = setup();
+    const j = await jobCreated(t.cluster);
+    t.cluster.put("pods", pod("p1", t.labels(), running()));
+    const p = [...t.cluster.store.pods.values()][0]!;
+    t.cluster.remove("pods", p);
+    t.cluster.remove("jobs", j);
+    const r = await t.promise;
+    expect(r.suites[0]).toMatchObject({ verdict: "couldNotRun", class: "podDeleted" });
+  });
+
+  it("never loses or repeats a line when the log stream is cut mid-line", async () => {
+    const t = setup();
+    const j = await jobCreated(t.cluster);
+    t.cluster.put("pods", pod("p1", t.labels(), running()));
+    await serveLog(t.cluster, "test-runner", ["2026-11-24T00:00:05.100Z line1\n2026-11-24T00:00:05.200Z line2\n2026-11-24T00:00:05.3"], { message: "unexpected EOF" });
+    const resumed = await serveLog(t.cluster, "test-runner", [
+      "2026-11-24T00:00:05.100Z line1\n2026-11-24T00:00:05.200Z line2\n2026-11-24T00:00:05.300Z line3\n2026-11-24T00:00:06Z line4\n",
+    ]);
+    expect(resumed.sinceTime).toBe("2026-11-24T00:00:05Z");
+    t.cluster.put("pods", pod("p1", t.labels(), finished(0)));
+    await serveLog(t.cluster, "test-runner", ["2026-11-24T00:00:06Z line4\n2026-11-24T00:00:06.5Z line5\n"]);
+    complete(t.cluster, j, "Complete");
+    const r = await t.promise;
+    expect(r.suites[0]?.verdict).toBe("passed");
+    expect(t.lines["smoke/test-runner"]).toEqual(["line1", "line2", "line3", "line4", "line5"]);
+  });
+
+  it("on interrupt deletes the run's Job and Pods and exits 130", async () => {
+    const t = setup();
+    await jobCreated(t.cluster);
+    t.cluster.put("pods", pod("p1", t.labels(), running()));
+    await settle();
+    t.controller.abort();
+    const r = await t.promise;
+    expect(r.exitCode).toBe(130);
+    expect(t.cluster.calls).toEqual(expect.arrayContaining(["delete jobs/test-smoke-e2e-abc123", "delete pods/p1"]));
+    expect(t.cluster.store.jobs.size).toBe(0);
+    expect(t.cluster.store.pods.size).toBe(0);
+  });
+
+  it("creates nothing when a permission is missing, and names every missing one", async () => {
+    const t = setup();
+    t.cluster.denied.add("create jobs").add("get pods");
+    const r = await t.promise;
+    expect(r.exitCode).toBe(3);
+    expect(r.suites[0]?.class).toBe("forbidden");
+    expect(r.suites[0]?.message).toContain("may create jobs.batch: forbidden");
+    expect(r.suites[0]?.message).toContain("may get pods: forbidden");
+    expect(t.cluster.calls).toEqual([]);
+  });
+
+  it("runs several suites on one watch per kind, and the worst verdict wins", async () => {
+    const t = setup(["smoke", "other"]);
+    for (let i = 0; i < 50 && t.cluster.store.jobs.size < 2; i++) await settle();
+    expect(t.cluster.openWatches("jobs").length).toBe(1);
+    expect(t.cluster.openWatches("pods").length).toBe(1);
+    const jobs = [...t.cluster.store.jobs.values()];
+    const smoke = jobs.find((j) => j.metadata?.name?.includes("smoke"))!;
+    const other = jobs.find((j) => j.metadata?.name?.includes("other"))!;
+    t.cluster.put("pods", pod("p-smoke", t.labels("smoke"), finished(0)));
+    t.cluster.put("pods", pod("p-other", t.labels("other"), finished(1)));
+    for (let i = 0; i < 2; i++) {
+      for (let k = 0; k < 100 && t.cluster.openLogs().length === 0; k++) await settle();
+      for (const l of t.cluster.openLogs()) {
+        l.open = false;
+        l.handlers.onClose(undefined);
+      }
+    }
+    complete(t.cluster, smoke, "Complete");
+    complete(t.cluster, other, "Failed", "PodFailurePolicy");
+    for (let k = 0; k < 100 && t.cluster.openLogs().length === 0; k++) await settle();
+    for (const l of t.cluster.openLogs()) {
+      l.open = false;
+      l.handlers.onClose(undefined);
+    }
+    const r = await t.promise;
+    expect(r.suites.map((s) => s.verdict)).toEqual(["passed", "failed"]);
+    expect(r.exitCode).toBe(1);
+  });
+});

@@ -1,0 +1,168 @@
+// A hand-written fake of our own narrow ClusterPort (STYLE.md: chainsaw's fake client), for
+// orderings that are hard to produce on a real cluster: watch 410, events before their pod,
+// a pod deleted under us, a log stream cut mid-line. Tests drive it step by step.
+import type { Job, KubeEvent, KubeObject, Pod } from "../../../src/k8s-types.js";
+import type {
+  AccessCheck,
+  AccessResult,
+  ClusterPort,
+  KindMap,
+  KubeError,
+  ListResult,
+  LogHandlers,
+  LogRequest,
+  Selector,
+  WatchedKind,
+  WatchHandle,
+  WatchHandlers,
+} from "../../../src/kube/port.js";
+
+interface OpenWatch {
+  kind: WatchedKind;
+  selector: Selector;
+  from: string;
+  handlers: WatchHandlers<never>;
+  open: boolean;
+}
+
+export interface OpenLog {
+  req: LogRequest;
+  handlers: LogHandlers;
+  open: boolean;
+}
+
+function matches(obj: KubeObject, selector: Selector): boolean {
+  if (!selector.labelSelector) return true;
+  return selector.labelSelector.split(",").every((term) => {
+    const [k, v] = term.split("=");
+    return obj.metadata?.labels?.[k ?? ""] === v;
+  });
+}
+
+export class FakeCluster implements ClusterPort {
+  rv = 100;
+  readonly store: { [K in WatchedKind]: Map<string, KindMap[K]> } = { jobs: new Map(), pods: new Map(), events: new Map() };
+  readonly watches: OpenWatch[] = [];
+  readonly logRequests: OpenLog[] = [];
+  readonly calls: string[] = [];
+  denied = new Set<string>();
+  namespaces = new Set(["ns"]);
+  /** Containers whose log requests end at once, empty (e.g. a quiet clone). */
+  emptyLogs = new Set(["clone-repo"]);
+  /** Called when a Job is created, so a test can script the cluster's reaction. */
+  onCreate: ((job: Job) => void) | undefined;
+
+  context() {
+    return { context: "fake", cluster: "fake", server: "https://fake", user: "tester" };
+  }
+  async serverVersion() {
+    return "v1.34.4";
+  }
+  async namespaceExists(ns: string) {
+    return this.namespaces.has(ns);
+  }
+  async accessReview(checks: readonly AccessCheck[]): Promise<AccessResult[]> {
+    return checks.map((c) => ({ ...c, allowed: !this.denied.has(`${c.verb} ${c.resource}`) }));
+  }
+  async apply(obj: KubeObject) {
+    this.calls.push(`apply ${obj.kind}/${obj.metadata?.name}`);
+  }
+  async create<T extends KubeObject>(obj: T): Promise<T> {
+    this.calls.push(`create ${obj.kind}/${obj.metadata?.name}`);
+    const job = { ...obj, metadata: { ...obj.metadata, uid: `uid-${obj.metadata?.name}`, creationTimestamp: new Date().toISOString() } } as T;
+    this.put("jobs", job as unknown as Job);
+    this.onCreate?.(job as unknown as Job);
+    return job;
+  }
+  async delete(kind: "jobs" | "pods", _ns: string, name: string) {
+    this.calls.push(`delete ${kind}/${name}`);
+    const obj = [...this.store[kind].values()].find((o) => o.metadata?.name === name);
+    if (!obj) return false;
+    this.remove(kind, obj);
+    return true;
+  }
+  async list<K extends WatchedKind>(kind: K, _ns: string, selector: Selector): Promise<ListResult<KindMap[K]>> {
+    const items = [...(this.store[kind] as Map<string, KindMap[K]>).values()].filter((o) => matches(o, selector));
+    return { items: structuredClone(items), resourceVersion: String(this.rv) };
+  }
+  watch<K extends WatchedKind>(kind: K, _ns: string, selector: Selector, from: string, handlers: WatchHandlers<KindMap[K]>): WatchHandle {
+    const w: OpenWatch = { kind, selector, from, handlers: handlers as WatchHandlers<never>, open: true };
+    this.watches.push(w);
+    return { stop: () => (w.open = false) };
+  }
+  logs(req: LogRequest, handlers: LogHandlers): WatchHandle {
+    const l: OpenLog = { req, handlers, open: true };
+    if (this.emptyLogs.has(req.container)) {
+      // A container with no output: the stream ends at once.
+      l.open = false;
+      queueMicrotask(() => handlers.onClose(undefined));
+    }
+    this.logRequests.push(l);
+    return { stop: () => (l.open = false) };
+  }
+
+  // ---- test controls ----
+
+  /** Stores an object and tells every open watch of its kind that matches. */
+  put<K extends WatchedKind>(kind: K, obj: KindMap[K]): void {
+    this.rv++;
+    const o = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(this.rv), uid: obj.metadata?.uid ?? `uid-${obj.metadata?.name}` } } as KindMap[K];
+    const key = o.metadata?.uid ?? "";
+    const existed = this.store[kind].has(key);
+    (this.store[kind] as Map<string, KindMap[K]>).set(key, o);
+    this.send(kind, existed ? "MODIFIED" : "ADDED", o);
+  }
+
+  remove<K extends WatchedKind>(kind: K, obj: KindMap[K]): void {
+    this.rv++;
+    this.store[kind].delete(obj.metadata?.uid ?? "");
+    this.send(kind, "DELETED", { ...obj, metadata: { ...obj.metadata, resourceVersion: String(this.rv) } } as KindMap[K]);
+  }
+
+  /** Stores an object without telling any watch (what a client misses during a disconnect). */
+  putSilently<K extends WatchedKind>(kind: K, obj: KindMap[K]): void {
+    this.rv++;
+    const o = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(this.rv), uid: obj.metadata?.uid ?? `uid-${obj.metadata?.name}` } } as KindMap[K];
+    (this.store[kind] as Map<string, KindMap[K]>).set(o.metadata?.uid ?? "", o);
+  }
+
+  /** Ends every open watch of a kind, as the API server does (err: e.g. 410 Gone). */
+  closeWatches(kind: WatchedKind, err?: KubeError): void {
+    for (const w of this.watches) {
+      if (w.kind !== kind || !w.open) continue;
+      w.open = false;
+      w.handlers.onClose(err);
+    }
+  }
+
+  openWatches(kind: WatchedKind): OpenWatch[] {
+    return this.watches.filter((w) => w.kind === kind && w.open);
+  }
+
+  openLogs(container?: string): OpenLog[] {
+    return this.logRequests.filter((l) => l.open && (!container || l.req.container === container));
+  }
+
+  private send<K extends WatchedKind>(kind: K, type: "ADDED" | "MODIFIED" | "DELETED", obj: KindMap[K]): void {
+    for (const w of this.watches) {
+      if (w.kind === kind && w.open && matches(obj, w.selector)) (w.handlers as WatchHandlers<KindMap[K]>).onEvent(type, structuredClone(obj));
+    }
+  }
+}
+
+export function job(name: string, labels: Record<string, string>, status: Job["status"] = {}): Job {
+  return { apiVersion: "batch/v1", kind: "Job", metadata: { name, namespace: "ns", labels, uid: `uid-${name}` }, status };
+}
+
+export function pod(name: string, labels: Record<string, string>, status: Pod["status"], created = "2026-11-24T00:00:00Z"): Pod {
+  return { apiVersion: "v1", kind: "Pod", metadata: { name, namespace: "ns", labels, uid: `uid-${name}`, creationTimestamp: created }, spec: { nodeName: "node1" }, status };
+}
+
+export function event(name: string, involved: string, reason: string, message: string, type = "Normal"): KubeEvent {
+  return { metadata: { name, namespace: "ns", uid: `uid-ev-${name}` }, involvedObject: { kind: "Pod", name: involved }, reason, message, type, count: 1, lastTimestamp: "2026-11-24T00:00:01Z" };
+}
+
+/** Lets queued promise callbacks and zero-delay timers run. */
+export async function settle(times = 5): Promise<void> {
+  for (let i = 0; i < times; i++) await new Promise((r) => setImmediate(r));
+}
