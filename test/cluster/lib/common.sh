@@ -97,17 +97,29 @@ start_proc() {
   log "$name started (pid $child, log $LOGS/$name.log)"
 }
 
-# stop_proc NAME [TIMEOUT]: SIGTERM, then SIGKILL after TIMEOUT seconds.
-stop_proc() {
-  local name="$1" timeout="${2:-10}" pid i
-  if pid=$(pid_of "$name"); then
-    log "stopping $name (pid $pid)"
-    kill "$pid" 2>/dev/null || true
-    for ((i = 0; i < timeout * 10; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then log "$name still alive: SIGKILL"; kill -9 "$pid" 2>/dev/null || true; sleep 0.2; fi
-  fi
-  rm -f "$PIDS/$name.pid"
+# alive PID: running and not a zombie waiting for init to reap it.
+alive() { [[ -r "/proc/$1/stat" ]] && [[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]]; }
+
+# stop_procs [-t TIMEOUT] NAME...: SIGTERM to all at once, SIGKILL after TIMEOUT s.
+stop_procs() {
+  local timeout=10 name pid i left
+  if [[ "${1:-}" == -t ]]; then timeout="$2"; shift 2; fi
+  local -a pids=()
+  for name in "$@"; do
+    if pid=$(pid_of "$name"); then
+      log "stopping $name (pid $pid)"; kill "$pid" 2>/dev/null || true; pids+=("$pid")
+    fi
+    rm -f "$PIDS/$name.pid"
+  done
+  for ((i = 0; i < timeout * 10; i++)); do
+    left=0; for pid in "${pids[@]}"; do alive "$pid" && left=1; done
+    ((left)) || break; sleep 0.1
+  done
+  for pid in "${pids[@]}"; do
+    if alive "$pid"; then log "pid $pid still alive after ${timeout}s: SIGKILL"; kill -9 "$pid" 2>/dev/null || true; fi
+  done
 }
+stop_proc() { local n="$1"; stop_procs -t "${2:-10}" "$n"; }
 
 # wait_for DESCRIPTION TIMEOUT_SECONDS PROC_NAME COMMAND...: polls COMMAND until
 # it succeeds; fails early (with the log tail) if PROC_NAME died.
