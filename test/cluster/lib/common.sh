@@ -139,6 +139,14 @@ wait_for() {
   done
 }
 
+# write_file FILE < content: replaces FILE only when the content differs
+# (kube-proxy exits when its config file is touched; keep `up` twice harmless).
+write_file() {
+  local f="$1" tmp="$1.new"
+  cat >"$tmp"
+  if [[ -f "$f" ]] && cmp -s "$tmp" "$f"; then rm -f "$tmp"; else mv "$tmp" "$f"; fi
+}
+
 kc() { "$K8S_BIN/kubectl" --kubeconfig "$PKI/admin.kubeconfig" "$@"; }
 
 # --- Debian packages ----------------------------------------------------------

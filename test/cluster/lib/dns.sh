@@ -52,7 +52,7 @@ EOF
 }
 
 start_coredns() {
-  cat >"$CFG/Corefile" <<EOF
+  write_file "$CFG/Corefile" <<EOF
 $CLUSTER_DOMAIN:53 in-addr.arpa:53 ip6.arpa:53 {
     bind $BRIDGE_IP
     errors

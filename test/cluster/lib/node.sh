@@ -47,7 +47,7 @@ restore_sysctls() {
 # --- containerd --------------------------------------------------------------
 write_containerd_config() {
   mkdir -p "$CFG/certs.d/127.0.0.1:5000" "$CFG/cni" "$STATE/containerd" "$RUN/containerd" "$STATE/cni/ipam"
-  cat >"$CFG/containerd.toml" <<EOF
+  write_file "$CFG/containerd.toml" <<EOF
 # Written by test/cluster/lib/node.sh
 version = 2
 root = "$STATE/containerd"
@@ -89,12 +89,12 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
   [plugins."io.containerd.grpc.v1.cri".registry]
     config_path = "$CFG/certs.d"
 EOF
-  cat >"$CFG/certs.d/127.0.0.1:5000/hosts.toml" <<'EOF'
+  write_file "$CFG/certs.d/127.0.0.1:5000/hosts.toml" <<'EOF'
 server = "http://127.0.0.1:5000"
 [host."http://127.0.0.1:5000"]
   capabilities = ["pull", "resolve"]
 EOF
-  cat >"$CFG/cni/10-incluster.conflist" <<EOF
+  write_file "$CFG/cni/10-incluster.conflist" <<EOF
 {
   "cniVersion": "0.4.0",
   "name": "incluster",
@@ -168,8 +168,8 @@ import_pause_image() {
 # --- kubelet -------------------------------------------------------------------
 start_kubelet() {
   mkdir -p "$KUBELET_DIR" "$STATE/pod-logs"
-  echo "nameserver $BRIDGE_IP" >"$CFG/resolv.conf"
-  cat >"$CFG/kubelet.yaml" <<EOF
+  echo "nameserver $BRIDGE_IP" | write_file "$CFG/resolv.conf"
+  write_file "$CFG/kubelet.yaml" <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 address: $BRIDGE_IP
@@ -228,7 +228,7 @@ EOF
 }
 
 start_kube_proxy() {
-  cat >"$CFG/kube-proxy.yaml" <<EOF
+  write_file "$CFG/kube-proxy.yaml" <<EOF
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
 clientConnection:
