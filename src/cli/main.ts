@@ -3,15 +3,30 @@
 import { Command, CommanderError } from "commander";
 import pkg from "../../package.json" with { type: "json" };
 import { ExitCode } from "../exit-codes.js";
+import { registerClean } from "./commands/clean.js";
+import { registerDoctor } from "./commands/doctor.js";
 import { registerInit } from "./commands/init.js";
+import { registerLogs } from "./commands/logs.js";
 import { registerRender } from "./commands/render.js";
+import { registerRun } from "./commands/run.js";
 import { registerScaffold } from "./commands/scaffold.js";
+import { registerStatus } from "./commands/status.js";
 import { registerValidate } from "./commands/validate.js";
 import { processContext, type CliContext, type GlobalOptions } from "./context.js";
 import { describeError } from "./error-text.js";
 
 /** Adding a command is one line here plus its file in commands/. */
-const COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [registerInit, registerValidate, registerRender, registerScaffold];
+const COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [
+  registerInit,
+  registerValidate,
+  registerRender,
+  registerScaffold,
+  registerRun,
+  registerLogs,
+  registerStatus,
+  registerClean,
+  registerDoctor,
+];
 
 /** Builds the context a run of the program uses; tests pass their own (cwd, env, captured streams). */
 export type ContextFactory = (globals: () => GlobalOptions) => CliContext;

@@ -1,0 +1,41 @@
+// `incluster doctor`: every preflight check at once, each failure with its fix.
+import type { Command } from "commander";
+import { resolveSuite, listSuites } from "../../config/resolve.js";
+import { ExitCode } from "../../exit-codes.js";
+import { paint } from "../../report/human.js";
+import { preflight } from "../../run/preflight.js";
+import { connect } from "../connect.js";
+import type { CliContext } from "../context.js";
+import { loadForCommand } from "../load-config.js";
+import { outputStyle } from "../run-output.js";
+
+export function registerDoctor(program: Command, ctx: CliContext): void {
+  program
+    .command("doctor")
+    .summary("check everything a run needs, and say how to fix what is missing")
+    .description(
+      [
+        "Checks the kubeconfig context, that the API server answers, that the namespace exists,",
+        "every permission a run uses (SelfSubjectAccessReview) and that each suite has an image.",
+        "Creates nothing. Exit 0 when all pass, 3 otherwise.",
+        "",
+        "Examples:",
+        "  incluster doctor",
+        "  incluster doctor --context staging -n e2e",
+      ].join("\n"),
+    )
+    .action(async () => {
+      const { config } = loadForCommand(ctx);
+      const suites = listSuites(config).map((n) => resolveSuite(config, n));
+      const namespace = suites[0]?.namespace ?? config.namespace ?? "default";
+      const port = await connect(ctx.globals());
+      const report = await preflight(port, namespace, suites);
+      const style = outputStyle(ctx.stderr, ctx.env);
+      const lines = report.checks.map((c) =>
+        c.ok ? `${paint(style, "green", "ok  ")} ${c.name}: ${c.detail}` : `${paint(style, "red", "FAIL")} ${c.name}: ${c.detail}${c.fix ? `\n       fix: ${c.fix}` : ""}`,
+      );
+      const failed = report.checks.filter((c) => !c.ok).length;
+      ctx.stdout.write(`${lines.join("\n")}\n${failed ? `${failed} of ${report.checks.length} checks failed` : `all ${report.checks.length} checks passed`}\n`);
+      ctx.setExitCode(failed ? ExitCode.couldNotRun : ExitCode.ok);
+    });
+}
