@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Cluster DNS: CoreDNS runs on the host (no image needed), serving only
 # cluster.local on the bridge address $BRIDGE_IP:53. The usual kube-dns
-# Service (ClusterIP $DNS_SVC_IP) has no selector and a hand-written Endpoints
+# Service (ClusterIP $DNS_SVC_IP) has no selector and a hand-written EndpointSlice
 # pointing at $BRIDGE_IP, so kube-proxy DNATs pod queries to it. No upstream
 # forwarding: other names get SERVFAIL/REFUSED, which is what we want here.
 
@@ -37,17 +37,21 @@ spec:
     - { name: dns, port: 53, protocol: UDP, targetPort: 53 }
     - { name: dns-tcp, port: 53, protocol: TCP, targetPort: 53 }
 ---
-apiVersion: v1
-kind: Endpoints
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
 metadata:
-  name: kube-dns
+  name: kube-dns-host
   namespace: kube-system
-  labels: { k8s-app: kube-dns }
-subsets:
-  - addresses: [{ ip: $BRIDGE_IP }]
-    ports:
-      - { name: dns, port: 53, protocol: UDP }
-      - { name: dns-tcp, port: 53, protocol: TCP }
+  labels:
+    kubernetes.io/service-name: kube-dns
+    endpointslice.kubernetes.io/managed-by: incluster.dev-test-cluster
+addressType: IPv4
+endpoints:
+  - addresses: [$BRIDGE_IP]
+    conditions: { ready: true }
+ports:
+  - { name: dns, port: 53, protocol: UDP }
+  - { name: dns-tcp, port: 53, protocol: TCP }
 EOF
 }
 
