@@ -15,7 +15,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 export GOFLAGS=-mod=mod
 GO="${GO:-go}"
-command -v "$GO" >/dev/null || die "go not found in PATH (need Go >= 1.24)"
+if ! command -v "$GO" >/dev/null && [[ -x /usr/local/go/bin/go ]]; then GO=/usr/local/go/bin/go; fi
+command -v "$GO" >/dev/null || die "go not found in PATH (need Go >= 1.25; the machine image ships /usr/local/go)"
+gov=$("$GO" env GOVERSION); gov=${gov#go}
+[[ "$(printf '%s\n' 1.25 "$gov" | sort -V | head -1)" == 1.25 ]] || die "Go $gov is too old (CoreDNS $COREDNS_VERSION needs >= 1.25)"
 
 K8S_CMDS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
 
