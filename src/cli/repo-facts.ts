@@ -41,11 +41,12 @@ export function findTestDirs(root: string): string[] {
 
 export function repoFacts(root: string): RepoFacts {
   const top = git(root, ["rev-parse", "--show-toplevel"]) ?? root;
-  const branch = git(root, ["rev-parse", "--abbrev-ref", "HEAD"]);
+  // symbolic-ref also answers in a repository without commits; it is empty when detached.
+  const branch = git(root, ["symbolic-ref", "--short", "-q", "HEAD"]);
   return {
     repoName: basename(top),
     remoteUrl: git(root, ["config", "--get", "remote.origin.url"]),
-    branch: branch && branch !== "HEAD" ? branch : undefined,
+    branch,
     testDirs: findTestDirs(root),
     pipInstallable: existsSync(join(root, "pyproject.toml")) || existsSync(join(root, "setup.py")),
     requirementsTxt: existsSync(join(root, "requirements.txt")),

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { SUITE_NAME_MAX, suiteNameProblem } from "../../../src/config/names.js";
+import { jobName } from "../../../src/render/names.js";
+
+describe("suite names", () => {
+  it("allows 47 characters: 63 - test- - -e2e - -xxxxxx", () => {
+    expect(SUITE_NAME_MAX).toBe(47);
+    const longest = "a".repeat(47);
+    expect(suiteNameProblem(longest)).toBeUndefined();
+    expect(jobName(longest, "abc123")).toHaveLength(63);
+  });
+
+  it("says which limit and why for 48 characters", () => {
+    const p = suiteNameProblem("a".repeat(48));
+    expect(p).toContain("is 48 characters; at most 47 fit");
+    expect(p).toContain("DNS-1123 label of at most 63 characters");
+  });
+
+  it("suggests a valid name for bad characters", () => {
+    const p = suiteNameProblem("My_Suite");
+    expect(p).toContain("lowercase letters, digits and '-'");
+    expect(p).toContain('try "my-suite"');
+  });
+
+  it.each(["-smoke", "smoke-", "smoke.test", ""])("rejects %j", (name) => {
+    expect(suiteNameProblem(name)).toBeDefined();
+  });
+});

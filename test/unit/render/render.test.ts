@@ -1,0 +1,92 @@
+import { execFileSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { resolveSuite, type ResolvedSuite } from "../../../src/config/resolve.js";
+import { CLONE_SCRIPT } from "../../../src/render/clone-script.js";
+import { toJson, toYaml } from "../../../src/render/format.js";
+import { renderSuite } from "../../../src/render/suite.js";
+import { expectGolden } from "../support/golden.js";
+import { guideConfig, imageSourceConfig, variantsConfig } from "../support/fixtures.js";
+
+const guide = () => resolveSuite(guideConfig(), "vllm-agent-tools");
+const command = () => resolveSuite(variantsConfig(), "web");
+const isolated = () => resolveSuite(variantsConfig(), "isolated");
+const baked = () => resolveSuite(imageSourceConfig(), "baked");
+
+describe("renderSuite goldens", () => {
+  it("guide example", () => expectGolden("render/guide-vllm-agent-tools.yaml", toYaml(renderSuite(guide()))));
+  it("command suite with a run id", () => expectGolden("render/command-suite.yaml", toYaml(renderSuite(command(), { runId: "k3x9qz" }))));
+  it("image source", () => expectGolden("render/image-source.yaml", toYaml(renderSuite(baked()))));
+  it("kubernetesAccess false", () => expectGolden("render/no-kubernetes-access.yaml", toYaml(renderSuite(isolated()))));
+  it("json is a v1 List of the same objects", () => {
+    const list = JSON.parse(toJson(renderSuite(guide())));
+    expect(list.kind).toBe("List");
+    expect(list.items.map((o: { kind: string }) => o.kind)).toEqual(["ServiceAccount", "Role", "RoleBinding", "Job"]);
+  });
+});
+
+describe("renderSuite", () => {
+  it("names the Job with the run id and shares the RBAC objects across runs", () => {
+    const o = renderSuite(guide(), { runId: "abc123" });
+    expect(o.job.metadata.name).toBe("test-vllm-agent-tools-e2e-abc123");
+    expect(o.serviceAccount.metadata.name).toBe("test-vllm-agent-tools-e2e");
+    expect(o.roleBinding?.roleRef.name).toBe("test-vllm-agent-tools-e2e");
+    expect(o.job.metadata.labels).toMatchObject({ "incluster.dev/run-id": "abc123", "app.kubernetes.io/managed-by": "incluster", "incluster.dev/suite": "vllm-agent-tools" });
+    expect(o.job.spec.template.metadata.labels["incluster.dev/run-id"]).toBe("abc123");
+    expect(o.serviceAccount.metadata.labels["incluster.dev/run-id"]).toBeUndefined();
+  });
+
+  it("sets the deadline, no retries, and ignores disruptions", () => {
+    const { spec } = renderSuite(resolveSuite(guideConfig(), "full-architecture-deliberation")).job;
+    expect(spec.activeDeadlineSeconds).toBe(3600);
+    expect(spec.backoffLimit).toBe(0);
+    expect(spec.podFailurePolicy.rules).toEqual([{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget" }] }]);
+  });
+
+  it("names the containers the orchestrator looks for", () => {
+    const pod = renderSuite(guide()).job.spec.template.spec;
+    expect(pod.initContainers?.map((c) => c.name)).toEqual(["clone-repo"]);
+    expect(pod.containers.map((c) => c.name)).toEqual(["test-runner"]);
+    expect(pod.containers[0]?.env?.[0]).toEqual({ name: "PYTHONUNBUFFERED", value: "1" });
+  });
+
+  it("passes a command suite's argv as args after the runner script", () => {
+    const c = renderSuite(command()).job.spec.template.spec.containers[0];
+    expect(c?.command?.slice(-1)).toEqual(["incluster-runner"]);
+    expect(c?.args).toEqual(["npx", "vitest", "run", "tests/e2e"]);
+  });
+
+  it("drops Role, RoleBinding and the token without Kubernetes access", () => {
+    const o = renderSuite(isolated());
+    expect(o.role).toBeUndefined();
+    expect(o.roleBinding).toBeUndefined();
+    expect(o.job.spec.template.spec.automountServiceAccountToken).toBe(false);
+  });
+
+  it("clones nothing for an image source", () => {
+    const pod = renderSuite(baked()).job.spec.template.spec;
+    expect(pod.initContainers).toBeUndefined();
+    expect(pod.volumes).toBeUndefined();
+    expect(pod.containers[0]?.volumeMounts).toBeUndefined();
+  });
+
+  it("fetches an exact commit when one is set", () => {
+    const s: ResolvedSuite = { ...guide(), source: { kind: "git", url: "u", ref: "main", commit: "abc", cloneImage: "git:1" } };
+    expect(renderSuite(s).job.spec.template.spec.initContainers?.[0]?.env).toContainEqual({ name: "GIT_COMMIT", value: "abc" });
+  });
+});
+
+describe("inline scripts", () => {
+  const scripts = [
+    ["clone", CLONE_SCRIPT],
+    ...[guide, command, isolated, baked].map((s) => [s.name, renderSuite(s()).job.spec.template.spec.containers[0]?.command?.[2] ?? ""]),
+  ];
+  it.each(scripts)("%s script is valid sh", (_name, script) => {
+    execFileSync("sh", ["-n", "-c", script]);
+  });
+
+  it("never prints secret-looking values", () => {
+    const script = renderSuite(command()).job.spec.template.spec.containers[0]?.command?.[2] ?? "";
+    expect(script).toContain('echo "  API_TOKEN=(hidden)"');
+    expect(script).toContain("for name in API_URL; do");
+  });
+});
