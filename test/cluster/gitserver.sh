@@ -128,7 +128,7 @@ down() {
     # git daemon forks a child per connection; they end with their clients
     # (--timeout) and are in the daemon's session, so signal the session's
     # processes by their PIDs too.
-    local children; children="$(ps -o pid= -s "$pid" 2>/dev/null | grep -vw "$pid" || true)"
+    local children; children="$(pgrep -s "$pid" 2>/dev/null | grep -vxF "$pid" || true)"
     kill "$pid" 2>/dev/null || true
     for c in $children; do kill "$c" 2>/dev/null || true; done
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done

@@ -17,7 +17,7 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=podman-env.sh
+# shellcheck source=test/cluster/images/podman-env.sh
 . "$HERE/podman-env.sh"
 REG="$INCLUSTER_REGISTRY"
 CACHE="$INCLUSTER_CACHE"
@@ -123,10 +123,14 @@ prune_local() {
 }
 
 KEEP=()
+# The smoke commands are single-quoted on purpose: they expand inside the container.
+# shellcheck disable=SC2016
 build python incluster/python 3.11-pytest debian "$DEBIAN_ROOTFS_HASH" \
   'echo "uid=$(id -u) home=$HOME pwd=$(pwd)"; python --version; python -m pytest --version; python -c "import requests; print(\"requests\", requests.__version__)"; pip --version; git --version; test -w /workspace && echo workspace writable'
+# shellcheck disable=SC2016
 build git incluster/git 2 debian "$DEBIAN_ROOTFS_HASH" \
   'echo "uid=$(id -u) home=$HOME"; git --version; git config --global core.abbrev 12 && echo HOME writable'
+# shellcheck disable=SC2016
 build busybox incluster/busybox 1 busybox "$BUSYBOX_ROOTFS_HASH" \
   'echo "uid=$(id -u)"; busybox | head -1; sleep 0; (exit 3); echo "exit code seen: $?"'
 
