@@ -2,7 +2,7 @@
 # Local image registry for the test cluster: Debian's docker-registry
 # (distribution 2.8.2) started by hand with OUR config.
 #
-#   test/cluster/registry.sh up|down|status
+#   test/cluster/registry.sh up|down|status|gc
 #
 # Why by hand: the package's config listens on ":5000" (every interface) and
 # this workplace only allows servers on loopback or the CNI bridge. We write
@@ -135,9 +135,50 @@ status() {
   fi
 }
 
+# Frees the space of superseded images. images/build.sh pushes every image
+# twice, as its contract tag (python:3.11-pytest) and as r-<recipe hash>; after
+# a recipe change the old r-* tags keep the old layers alive. gc deletes every
+# r-* tag whose manifest no contract tag shares, then runs the registry's
+# garbage collector, which needs the registry stopped (it is restarted after).
+gc() {
+  local t0=$SECONDS before repo tags tag digest keep deleted=0
+  up   # the tag listing and deletes go through the HTTP API
+  before="$(du -sh "$DATA" | cut -f1)"
+  for repo in $(curl -fsS "http://$ADDR/v2/_catalog?n=1000" | python3 -c 'import json,sys; print("\n".join(json.load(sys.stdin)["repositories"]))'); do
+    tags="$(curl -fsS "http://$ADDR/v2/$repo/tags/list" | python3 -c 'import json,sys; print("\n".join(json.load(sys.stdin)["tags"] or []))')"
+    keep=""
+    for tag in $tags; do
+      [[ "$tag" == r-* ]] && continue
+      keep+=" $(manifest_digest "$repo" "$tag")"
+    done
+    for tag in $tags; do
+      [[ "$tag" == r-* ]] || continue
+      digest="$(manifest_digest "$repo" "$tag")"
+      [[ -z "$digest" || " $keep " == *" $digest "* ]] && continue
+      log "deleting superseded $repo:$tag ($digest)"
+      curl -fsS -X DELETE "http://$ADDR/v2/$repo/manifests/$digest" >/dev/null
+      deleted=$((deleted + 1))
+    done
+  done
+  down
+  log "garbage-collect (deleted $deleted manifest(s))"
+  "$BIN" garbage-collect --delete-untagged "$CONFIG" >>"$LOG" 2>&1
+  up
+  log "gc done in $((SECONDS - t0))s: $before -> $(du -sh "$DATA" | cut -f1)"
+}
+
+manifest_digest() { # manifest_digest <repo> <tag>
+  curl -fsS -m 5 -o /dev/null -D - -I \
+    -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+    -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+    "http://$ADDR/v2/$1/manifests/$2" 2>/dev/null |
+    tr -d '\r' | awk 'tolower($1)=="docker-content-digest:" {print $2}' || true
+}
+
 case "${1:-}" in
   up) up ;;
   down) down ;;
   status) status ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  gc) gc ;;
+  *) echo "usage: $0 up|down|status|gc" >&2; exit 2 ;;
 esac
