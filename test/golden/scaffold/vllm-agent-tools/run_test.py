@@ -61,9 +61,10 @@ def main() -> int:
     print(f"{BLUE}{RULE}{RESET}")
     print()
 
-    workspace = Path("/workspace")
+    # WORKSPACE lets the runner be tried outside the cluster: WORKSPACE=. python run_test.py
+    workspace = Path(os.environ.get("WORKSPACE", "/workspace"))
     if not workspace.is_dir() or not any(workspace.iterdir()):
-        print(f"{RED}❌ Workspace /workspace is missing or empty{RESET}")
+        print(f"{RED}❌ Workspace {workspace} is missing or empty{RESET}")
         print("   Make sure the clone-repo init container cloned the repository")
         return 1
     print(f"{GREEN}✓ Workspace found at {workspace}{RESET}")
