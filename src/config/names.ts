@@ -38,7 +38,8 @@ export function namespaceProblem(ns: string): string | undefined {
   return `namespace "${ns}" must be a DNS-1123 label: at most ${DNS_LABEL_MAX} lowercase letters, digits and '-', starting and ending with a letter or digit`;
 }
 
-function suggestSuiteName(name: string): string {
+/** The closest valid suite name: lowercased, runs of other characters turned into '-', shortened. */
+export function suggestSuiteName(name: string): string {
   return name
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")

@@ -1,7 +1,7 @@
 // The incluster.yaml that `incluster init` writes, from facts about the repository. Pure: the
 // command gathers the facts (git remote, branch, test folders), this only writes text.
 import { API_VERSION, DEFAULT_BASE_IMAGE, KIND } from "./schema.js";
-import { DNS_LABEL_PATTERN, SUITE_NAME_MAX } from "./names.js";
+import { SUITE_NAME_MAX, suggestSuiteName } from "./names.js";
 
 export interface RepoFacts {
   /** Folder name of the repository, for the registry path. */
@@ -28,15 +28,10 @@ export function httpsUrl(remote: string): string {
 
 /** A valid, unique suite name for a test folder: tests/e2e/orchestrator -> orchestrator. */
 export function suiteNameFor(dir: string, taken: ReadonlySet<string>): string {
-  const last = dir.split("/").filter(Boolean).pop() ?? "e2e";
-  const base =
-    last
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, "-")
-      .replace(/^-+|-+$/g, "")
-      .slice(0, SUITE_NAME_MAX - 3)
-      .replace(/-+$/, "") || "e2e";
-  let name = DNS_LABEL_PATTERN.test(base) ? base : "e2e";
+  const last = dir.split("/").filter(Boolean).pop() ?? "";
+  // Room for a "-N" suffix when two folders share a name.
+  const base = suggestSuiteName(last).slice(0, SUITE_NAME_MAX - 3).replace(/-+$/, "") || "e2e";
+  let name = base;
   for (let i = 2; taken.has(name); i++) name = `${base}-${i}`;
   return name;
 }

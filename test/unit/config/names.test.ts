@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SUITE_NAME_MAX, suiteNameProblem } from "../../../src/config/names.js";
+import { suiteNameFor } from "../../../src/config/starter.js";
 import { jobName } from "../../../src/render/names.js";
 
 describe("suite names", () => {
@@ -24,5 +25,14 @@ describe("suite names", () => {
 
   it.each(["-smoke", "smoke-", "smoke.test", ""])("rejects %j", (name) => {
     expect(suiteNameProblem(name)).toBeDefined();
+  });
+});
+
+describe("init's suite names", () => {
+  it("derives valid, unique names from folders", () => {
+    expect(suiteNameFor("tests/e2e/Orders_API", new Set())).toBe("orders-api");
+    expect(suiteNameFor("e2e", new Set(["e2e"]))).toBe("e2e-2");
+    expect(suiteNameFor("tests/__", new Set())).toBe("e2e");
+    expect(suiteNameFor(`tests/${"x".repeat(80)}`, new Set())).toHaveLength(44);
   });
 });

@@ -53,7 +53,7 @@ describe("scaffold", () => {
     const files = scaffoldSuite(resolveSuite(imageSourceConfig(), "baked"), { baseImage: "python:3.12-slim" });
     expect(file(files, "Dockerfile")).toContain("FROM python:3.12-slim");
     expect(file(files, "Dockerfile")).toContain("COPY --chown=1000:1000 . /workspace");
-    expect(file(files, "Dockerfile")).not.toContain("COPY --chown=1000:1000 . /workspace\n\n# The repository is cloned");
+    expect(file(files, "Dockerfile")).toContain("# The repository is copied here");
   });
 });
 
