@@ -48,12 +48,24 @@ export function phaseOf(job: Job | undefined, pod: Pod | undefined, events: read
   return "queued";
 }
 
+/**
+ * Complete or Failed, as soon as the Job controller has decided. Since Kubernetes 1.31 the
+ * controller first sets SuccessCriteriaMet / FailureTarget and only sets Complete / Failed once
+ * every pod has terminated (30 s of graceful shutdown after a deadline): the verdict is known
+ * at the first condition.
+ */
 export function jobTerminal(job: Job): "Complete" | "Failed" | undefined {
   for (const c of job.status?.conditions ?? []) {
     if (c.status !== "True") continue;
-    if (c.type === "Complete" || c.type === "Failed") return c.type;
+    if (c.type === "Complete" || c.type === "SuccessCriteriaMet") return "Complete";
+    if (c.type === "Failed" || c.type === "FailureTarget") return "Failed";
   }
   return undefined;
+}
+
+function failureCondition(job: Job) {
+  const conds = job.status?.conditions ?? [];
+  return conds.find((c) => c.type === "Failed" && c.status === "True") ?? conds.find((c) => c.type === "FailureTarget" && c.status === "True");
 }
 
 /** A problem on a pending pod that will not go away by itself (pull errors, unschedulable, missing Secret). */
@@ -119,7 +131,7 @@ export function jobOutcome(job: Job | undefined, pods: readonly Pod[]): Omit<Dia
   if (!job) return undefined;
   const terminal = jobTerminal(job);
   if (!terminal) return undefined;
-  const failed = job.status?.conditions?.find((c) => c.type === "Failed" && c.status === "True");
+  const failed = failureCondition(job);
   const pod = decidingPod(pods);
   if (terminal === "Complete") return { verdict: "passed", testExitCode: 0, container: TEST_CONTAINER };
   if (failed?.reason === "DeadlineExceeded") {

@@ -220,7 +220,7 @@ export class SuiteRun {
     if (tail.length > 20) tail.shift();
     this.tails.set(container, tail);
     // The clone script prints the commit it checked out: the report names it.
-    const m = container === CLONE_CONTAINER ? /^incluster: checked out ([0-9a-f]{7,40})/.exec(text) : undefined;
+    const m = container === CLONE_CONTAINER ? /^Checked out ([0-9a-f]{7,40})\b/.exec(text) : undefined;
     if (m) this.commit = m[1];
     this.deps.logLine(this.suite.name, container, text);
   }
@@ -276,9 +276,12 @@ export class SuiteRun {
     // The Job's failure condition can arrive before the pod's last status: prefer the pod's story.
     if (d.class === "jobFailed" && final && final.verdict !== "passed") diag = final;
     let message = diag.message ?? "";
-    if (diag.class === "cloneFailed" && !message.includes("\n")) {
-      const tail = this.tails.get(CLONE_CONTAINER) ?? [];
-      message = [message, ...tail.slice(-10)].filter(Boolean).join("\n");
+    // The last lines of the container that decided it: git's error for a clone, pytest's
+    // summary for failed tests, the last output before an OOM kill or a deadline.
+    const tailOf = diag.class === "cloneFailed" ? CLONE_CONTAINER : diag.verdict === "failed" || diag.verdict === "timedOut" || diag.class === "oomKilled" ? (diag.container ?? TEST_CONTAINER) : undefined;
+    if (tailOf && !message.includes("\n")) {
+      const tail = (this.tails.get(tailOf) ?? []).filter((l) => l.trim() !== "");
+      if (tail.length) message = [message, `last lines of ${tailOf}:`, ...tail.slice(-8).map((l) => `  ${l}`)].filter(Boolean).join("\n");
     }
     const podNames = [...this.pods.keys()];
     const names = new Set([this.jobName, ...podNames]);
