@@ -1,6 +1,7 @@
-// The guide's Dockerfile for one suite, with two fixes: version specifiers are quoted (the
-// guide's unquoted `aiohttp>=3.9.0` is a shell redirect that installs aiohttp unpinned and writes
-// a file named "=3.9.0"), and USER is numeric so the kubelet can verify runAsNonRoot.
+// The guide's Dockerfile for one suite, with fixes: version specifiers are quoted (the guide's
+// unquoted `aiohttp>=3.9.0` is a shell redirect that installs aiohttp unpinned and writes a file
+// named "=3.9.0"), USER is numeric so the kubelet can verify runAsNonRoot, and the uid 1000
+// user is created only when the base image lacks one (useradd fails on a taken uid).
 import type { ResolvedSuite } from "../../config/resolve.js";
 import { baseName } from "../names.js";
 
@@ -37,11 +38,12 @@ RUN apt-get update && apt-get install -y --no-install-recommends \\
 RUN pip install --no-cache-dir \\
 ${PYTHON_PACKAGES.map((p) => `    ${p}`).join(" \\\n")}
 
-# Non-root user with a home directory (uid/gid 1000, as the Job's securityContext expects)
-RUN groupadd -r -g 1000 jobuser && \\
-    useradd -r -m -g jobuser -u 1000 jobuser && \\
+# Non-root user with a home directory (uid/gid 1000, as the Job's securityContext expects),
+# unless the base image already has one
+RUN (getent group 1000 >/dev/null || groupadd -r -g 1000 jobuser) && \\
+    (getent passwd 1000 >/dev/null || useradd -r -m -g 1000 -u 1000 jobuser) && \\
     mkdir -p /workspace && \\
-    chown -R jobuser:jobuser /app /workspace
+    chown -R 1000:1000 /app /workspace
 
 # Test runner script
 COPY ${dir}/run_test.py /app/run_test.py
