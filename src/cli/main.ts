@@ -45,7 +45,13 @@ export function buildProgram(makeContext: ContextFactory): { program: Command; c
     .option("-v, --verbose", "more detail, including stack traces of unexpected errors")
     // Usage errors from commander itself go through the same boundary (exit 2).
     .exitOverride()
-    .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+      // Wrap to the terminal, or at 80 columns when piped, so help text is the same everywhere else.
+      getOutHelpWidth: () => (ctx.stdout.isTTY ? ctx.stdout.columns : 80),
+      getErrHelpWidth: () => (ctx.stderr.isTTY ? ctx.stderr.columns : 80),
+    })
     .showHelpAfterError("(add --help for usage)")
     .addHelpText(
       "after",

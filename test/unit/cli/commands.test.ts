@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config/parse.js";
 import { GUIDE_CONFIG_PATH } from "../support/fixtures.js";
-import { GOLDEN_DIR } from "../support/golden.js";
+import { GOLDEN_DIR, expectGolden } from "../support/golden.js";
 import { runCli } from "../support/run-cli.js";
 
 function guideRepo(): string {
@@ -108,9 +108,10 @@ describe("init", () => {
 });
 
 describe("help", () => {
-  it("exits 0 and shows commented examples", async () => {
-    const r = await runCli(["render", "--help"], { cwd: tmpdir() });
+  it.each(["init", "validate", "render", "scaffold"])("%s --help: exit 0, summary and commented examples (golden)", async (command) => {
+    const r = await runCli([command, "--help"], { cwd: tmpdir() });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("# Apply it by hand, as the guide does");
+    expect(r.stdout).toContain("\nExamples:\n  # ");
+    expectGolden(`help/${command}.txt`, r.stdout);
   });
 });
