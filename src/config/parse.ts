@@ -2,7 +2,7 @@
 // the loader reads the file, this only parses, so tests feed it strings.
 import { LineCounter, parseDocument } from "yaml";
 import { UsageError } from "../errors.js";
-import { zodProblems } from "./problems.js";
+import { formatProblem, zodProblems, type Problem } from "./problems.js";
 import { API_VERSION, configSchema, type Config } from "./schema.js";
 
 export function parseConfig(text: string, file: string): Config {
@@ -22,7 +22,7 @@ export function parseConfig(text: string, file: string): Config {
   }
   const result = configSchema.safeParse(data, { reportInput: true });
   if (!result.success) {
-    const problems = zodProblems(result.error).map((p) => withLine(p, doc, lineCounter));
+    const problems = zodProblems(result.error).map((p) => formatProblem(p) + lineSuffix(p, doc, lineCounter));
     throw new UsageError(`${file} has ${problems.length} problem${problems.length === 1 ? "" : "s"}`, problems);
   }
   return result.data;
@@ -33,15 +33,10 @@ function firstLine(message: string): string {
   return (message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "");
 }
 
-/** Appends "(line N)" when the path exists in the document, so editors can jump there. */
-function withLine(problem: string, doc: ReturnType<typeof parseDocument>, lc: LineCounter): string {
-  const path = problem.slice(0, problem.indexOf(": "));
-  if (path === "(top level)") return problem;
-  const keys = path.split(".");
-  const node = doc.getIn(keys, true) as { range?: [number, number, number] } | undefined;
+/** " (line N)" when the path exists in the document, so editors can jump there. */
+function lineSuffix(p: Problem, doc: ReturnType<typeof parseDocument>, lc: LineCounter): string {
+  if (p.path.length === 0) return "";
+  const node = doc.getIn(p.path as unknown[], true) as { range?: [number, number, number] } | undefined;
   const offset = node?.range?.[0];
-  if (offset === undefined) return problem;
-  const pos = lc.linePos(offset);
-  return `${problem} (line ${pos.line})`;
+  return offset === undefined ? "" : ` (line ${lc.linePos(offset).line})`;
 }
-

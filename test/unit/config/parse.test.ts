@@ -87,6 +87,11 @@ suites:
     expect(problems(`${HEAD.replace(/source: .*\n/, "source: { local: { path: . } }\n")}suites: {}\n`)[0]).toMatch(/^source\.local: source\.local is reserved/);
   });
 
+  it("finds the line of a key that contains dots", () => {
+    const p = problems(`${HEAD}suites:\n  smoke:\n    test: t\n    resources:\n      limits:\n        nvidia.com/gpu: one\n`);
+    expect(p).toEqual(['suites.smoke.resources.limits.nvidia.com/gpu: expected a Kubernetes quantity like 500m, 2Gi or 1.5 (no spaces), got "one" (line 10)']);
+  });
+
   it("rejects an empty file", () => {
     expect(problems("")[0]).toMatch(/^\(top level\): expected a mapping/);
   });
