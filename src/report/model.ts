@@ -10,6 +10,7 @@ export interface EventSummary {
   message: string;
   object: string;
   count: number;
+  firstTimestamp: string;
   lastTimestamp: string;
 }
 

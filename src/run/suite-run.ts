@@ -226,6 +226,11 @@ export class SuiteRun {
   }
 
   private trackProblem(problem: PodProblem | undefined, podName: string): void {
+    if (!problem && this.problem && !this.progressed(this.problem)) {
+      // Between pull attempts the waiting reason flips (ErrImagePull, ImagePullBackOff, briefly
+      // none): the grace keeps counting from the first error until the container gets going.
+      return;
+    }
     if (!problem) {
       if (this.problem) this.deps.progress(this.suite.name, `${this.problem.reason} cleared`);
       this.problem = undefined;
@@ -245,6 +250,16 @@ export class SuiteRun {
     if (now - this.problem.since >= this.opts.failFastMs) {
       void this.finish({ verdict: "couldNotRun", class: problem.class, reason: problem.reason, message: problem.message, ...(problem.container ? { container: problem.container } : {}) }, !this.opts.keep);
     }
+  }
+
+  /** Whether the container (or pod) a problem was about has moved on: started, ended, or replaced. */
+  private progressed(p: PodProblem & { pod: string }): boolean {
+    const pod = this.pods.get(p.pod);
+    if (!pod || decidingPod([...this.pods.values()]) !== pod) return true;
+    if (p.class === "unschedulable") return pod.status?.conditions?.some((c) => c.type === "PodScheduled" && c.status === "True") ?? false;
+    const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+    const s = statuses.find((x) => x.name === p.container);
+    return Boolean(s?.state?.running || s?.state?.terminated);
   }
 
   private async finish(d: Omit<Diagnosis, "hint">, deleteJob: boolean): Promise<void> {
@@ -332,12 +347,14 @@ export class SuiteRun {
 
 function summarizeEvent(e: KubeEvent): EventSummary {
   const at = e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp;
+  const first = e.firstTimestamp ?? e.eventTime ?? at;
   return {
     type: e.type ?? "",
     reason: e.reason ?? "",
     message: e.message ?? "",
     object: `${(e.involvedObject?.kind ?? "").toLowerCase()}/${e.involvedObject?.name ?? ""}`,
     count: e.count ?? 1,
+    firstTimestamp: first ? new Date(first).toISOString() : "",
     lastTimestamp: at ? new Date(at).toISOString() : "",
   };
 }
