@@ -75,9 +75,25 @@ export const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
   error: (iss) => `environment variable name ${shown(iss.input)} must be letters, digits and '_', not starting with a digit`,
 });
 
-export const envValue = z.string({
-  error: (iss) => `expected a string value, got ${shown(iss.input)}; quote numbers and booleans in YAML, e.g. "${String(iss.input)}"`,
-});
+const keyRef = (what: string) =>
+  strict({
+    name: text(`the ${what}'s name`),
+    key: text(`the key in the ${what}`),
+  });
+
+// A value from a Secret or ConfigMap: the value never appears in incluster.yaml, the Job spec or
+// any output; the kubelet resolves it when the container starts.
+export const envValue = z.union(
+  [
+    z.string(),
+    strict({ secretKeyRef: keyRef("Secret") }).describe("Take the value from a key of a Secret in the namespace."),
+    strict({ configMapKeyRef: keyRef("ConfigMap") }).describe("Take the value from a key of a ConfigMap in the namespace."),
+  ],
+  {
+    error: (iss) =>
+      `expected a string value (quote numbers and booleans in YAML, e.g. "${String(iss.input)}") or {secretKeyRef: {name, key}} / {configMapKeyRef: {name, key}}, got ${shown(iss.input)}`,
+  },
+);
 
 /** Levenshtein distance <= 2, for "did you mean". */
 function closest(word: string, candidates: readonly string[]): string | undefined {

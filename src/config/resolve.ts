@@ -12,6 +12,8 @@ export type ResolvedSource =
   | { kind: "git"; url: string; ref: string; commit?: string; cloneImage: string }
   | { kind: "image" };
 
+export type EnvRef = { secretKeyRef: { name: string; key: string } } | { configMapKeyRef: { name: string; key: string } };
+
 export type Runner = { kind: "pytest"; test: string } | { kind: "command"; argv: string[] };
 
 export interface ResolvedSuite {
@@ -24,8 +26,10 @@ export interface ResolvedSuite {
   source: ResolvedSource;
   runner: Runner;
   install?: string;
-  /** defaults.env merged with suite.env, the suite wins. */
+  /** defaults.env merged with suite.env, the suite wins: the literal values. */
   env: Record<string, string>;
+  /** Values taken from Secrets or ConfigMaps (same merge): never printed, never in the spec. */
+  envRefs: Record<string, EnvRef>;
   resources: { requests?: Record<string, string>; limits?: Record<string, string> };
   timeoutSeconds: number;
   ttlSecondsAfterFinished: number;
@@ -58,12 +62,22 @@ export function resolveSuite(config: Config, name: string): ResolvedSuite {
     source: resolveSource(config),
     runner: suite.command ? { kind: "command", argv: [...suite.command] } : { kind: "pytest", test: suite.test ?? "" },
     ...(install ? { install } : {}),
-    env: { ...d.env, ...suite.env },
+    ...splitEnv({ ...d.env, ...suite.env }),
     resources: resolveResources(suite.resources ?? d.resources),
     timeoutSeconds: (timeout && parseDuration(timeout)) || DEFAULT_TIMEOUT_SECONDS,
     ttlSecondsAfterFinished: suite.ttlSecondsAfterFinished ?? d.ttlSecondsAfterFinished ?? DEFAULT_TTL_SECONDS,
     kubernetesAccess: suite.kubernetesAccess ?? d.kubernetesAccess ?? true,
   };
+}
+
+function splitEnv(merged: Record<string, string | EnvRef>): { env: Record<string, string>; envRefs: Record<string, EnvRef> } {
+  const env: Record<string, string> = {};
+  const envRefs: Record<string, EnvRef> = {};
+  for (const [name, value] of Object.entries(merged)) {
+    if (typeof value === "string") env[name] = value;
+    else envRefs[name] = value;
+  }
+  return { env, envRefs };
 }
 
 /** :latest and untagged references move, so they are pulled every time; pinned ones are cached. */

@@ -12,7 +12,6 @@ import {
   Watch,
 } from "@kubernetes/client-node";
 import type { KubernetesObject } from "@kubernetes/client-node";
-import type { KubeObject } from "../k8s-types.js";
 import { toKubeError } from "./errors.js";
 import { openLogStream } from "./http-stream.js";
 import type {

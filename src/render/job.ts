@@ -85,15 +85,15 @@ function testContainer(suite: ResolvedSuite): Container {
     command: ["/bin/sh", "-c", runnerScript(suite), RUNNER_ARG0],
     ...(suite.runner.kind === "command" ? { args: suite.runner.argv } : {}),
     workingDir: WORKSPACE,
-    env: testEnv(suite.env),
+    env: testEnv(suite.env, suite.envRefs),
     ...(hasResources ? { resources: suite.resources } : {}),
     ...(suite.source.kind === "git" ? { volumeMounts: [{ name: WORKSPACE_VOLUME, mountPath: WORKSPACE }] } : {}),
     securityContext: { ...containerSecurity(), readOnlyRootFilesystem: false },
   };
 }
 
-/** PYTHONUNBUFFERED=1 first (logs stream line by line), then the suite's env in file order. */
-export function testEnv(env: Record<string, string>): EnvVar[] {
+/** PYTHONUNBUFFERED=1 first (logs stream line by line), then the suite's env in file order, then references. */
+export function testEnv(env: Record<string, string>, refs: ResolvedSuite["envRefs"] = {}): EnvVar[] {
   const fixed: EnvVar[] = Object.hasOwn(env, "PYTHONUNBUFFERED") ? [] : [{ name: "PYTHONUNBUFFERED", value: "1" }];
-  return [...fixed, ...Object.entries(env).map(([name, value]) => ({ name, value }))];
+  return [...fixed, ...Object.entries(env).map(([name, value]) => ({ name, value })), ...Object.entries(refs).map(([name, valueFrom]) => ({ name, valueFrom }))];
 }

@@ -29,7 +29,8 @@ export interface PodSecurityContext extends Omit<SecurityContext, "allowPrivileg
 
 export interface EnvVar {
   name: string;
-  value: string;
+  value?: string;
+  valueFrom?: { secretKeyRef: { name: string; key: string } } | { configMapKeyRef: { name: string; key: string } };
 }
 
 export interface Container {

@@ -19,7 +19,7 @@ export function runnerScript(suite: ResolvedSuite): string {
     "  git config --global --add safe.directory /workspace || true",
     `  echo "commit: $(git -C /workspace rev-parse --short HEAD 2>/dev/null || echo 'unknown: not a git checkout')"`,
     "fi",
-    ...envPrint(suite.env),
+    ...envPrint(suite.env, suite.envRefs),
     ...install(suite.install),
     ...run(suite),
   ];
@@ -39,15 +39,18 @@ function workspaceCheck(suite: ResolvedSuite): string[] {
   ];
 }
 
-function envPrint(env: Record<string, string>): string[] {
+function envPrint(env: Record<string, string>, refs: ResolvedSuite["envRefs"] = {}): string[] {
   const names = Object.keys(env);
-  if (names.length === 0) return [];
+  if (names.length === 0 && Object.keys(refs).length === 0) return [];
   const shown = names.filter((n) => !looksSecret(n));
   const hidden = names.filter(looksSecret);
+  // Values from Secrets/ConfigMaps are never printed: only where they come from.
+  const fromRefs = Object.entries(refs).map(([n, r]) => ("secretKeyRef" in r ? `echo "  ${n}=(from Secret ${r.secretKeyRef.name}, hidden)"` : `echo "  ${n}=(from ConfigMap ${r.configMapKeyRef.name})"`));
   return [
     'echo "environment:"',
     ...(shown.length ? [`for name in ${shown.join(" ")}; do echo "  $name=$(printenv "$name")"; done`] : []),
     ...hidden.map((n) => `echo "  ${n}=(hidden)"`),
+    ...fromRefs,
   ];
 }
 

@@ -1,6 +1,7 @@
 // `incluster run [suite...] [--all]`: every flag checked before the cluster is contacted; then
 // the orchestrator; then the chosen format on stdout and the exit code by the README table.
-import { Command, Option } from "commander";
+import type { Command} from "commander";
+import { Option } from "commander";
 import { join, resolve } from "node:path";
 import { loadForCommand } from "../load-config.js";
 import { listSuites, resolveSuite } from "../../config/resolve.js";

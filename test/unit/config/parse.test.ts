@@ -52,7 +52,7 @@ suites:
     const p = problems(`${HEAD}suites:\n  smoke: { test: 42, env: { PORT: 8080 }, kubernetesAccess: "yes", ttlSecondsAfterFinished: 1.5 }\n`);
     expect(p).toEqual([
       "suites.smoke.test: expected a pytest target like tests/e2e/test_x.py::test_y, got 42 (a number) (line 6)",
-      'suites.smoke.env.PORT: expected a string value, got 8080 (a number); quote numbers and booleans in YAML, e.g. "8080" (line 6)',
+      'suites.smoke.env.PORT: expected a string value (quote numbers and booleans in YAML, e.g. "8080") or {secretKeyRef: {name, key}} / {configMapKeyRef: {name, key}}, got 8080 (a number) (line 6)',
       "suites.smoke.ttlSecondsAfterFinished: expected a whole number of seconds, got 1.5 (a number) (line 6)",
       'suites.smoke.kubernetesAccess: expected true or false, got "yes" (line 6)',
     ]);

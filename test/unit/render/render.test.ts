@@ -84,6 +84,13 @@ describe("inline scripts", () => {
     execFileSync("sh", ["-n", "-c", script]);
   });
 
+  it("takes env from a Secret by reference: valueFrom in the spec, the value never printed", () => {
+    const suite = { ...command(), envRefs: { DB_PASSWORD: { secretKeyRef: { name: "db", key: "password" } } } };
+    const c = renderSuite(suite).job.spec.template.spec.containers[0]!;
+    expect(c.env?.find((e) => e.name === "DB_PASSWORD")).toEqual({ name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } });
+    expect(c.command?.[2]).toContain('echo "  DB_PASSWORD=(from Secret db, hidden)"');
+  });
+
   it("never prints secret-looking values", () => {
     const script = renderSuite(command()).job.spec.template.spec.containers[0]?.command?.[2] ?? "";
     expect(script).toContain('echo "  API_TOKEN=(hidden)"');
