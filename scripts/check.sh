@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The one script that checks everything (README's test command; .ci/run calls it):
+# typecheck, lint, bundle, unit tests, then the integration tests on the project's own cluster
+# (brought up if it is not running; `npm run cluster:down` removes it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n== %s (%s)\n' "$1" "$(date +%H:%M:%S)"; }
+step typecheck;   npx tsc --noEmit
+step lint;        npx eslint .
+step bundle;      node scripts/bundle.mjs
+step unit;        npx vitest run --project unit
+step cluster;     bash test/cluster/up
+step integration; npx vitest run --project integration --no-file-parallelism
