@@ -39,7 +39,7 @@ build_k8s() {
   local pkgs=() c t0=$SECONDS
   for c in "${K8S_CMDS[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$c"); done
   mkdir -p "$K8S_BIN"
-  log "building Kubernetes $K8S_VERSION (${K8S_CMDS[*]}) -> $K8S_BIN (cold: ~20-30 min on 2 cores)"
+  log "building Kubernetes $K8S_VERSION (${K8S_CMDS[*]}) -> $K8S_BIN (cold: ~10 min on 2 cores)"
   (cd "$CLUSTER_DIR/go/k8s" && "$GO" build -trimpath -ldflags "$(k8s_ldflags)" -o "$K8S_BIN/" "${pkgs[@]}")
   log "k8s built in $((SECONDS - t0))s"
 }
