@@ -44,6 +44,15 @@ DEMO_NAMESPACE="incluster-demo"
 
 export PATH="$K8S_BIN:$PATH"
 
+# One up/down at a time on this machine (several clones/engineers share it).
+cluster_lock() {
+  if [[ -d /run/lock && -w /run/lock ]]; then exec 8>"/run/lock/incluster-cluster.lock"; else exec 8>"/tmp/incluster-cluster.lock"; fi
+  if ! flock -n 8; then
+    log "another test/cluster up/down is running: waiting for it (up to 30 min)"
+    flock -w 1800 8 || die "timed out waiting for the cluster lock"
+  fi
+}
+
 ts() { date +%H:%M:%S; }
 log() { printf '[cluster %s] %s\n' "$(ts)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -89,7 +98,7 @@ start_proc() {
   fi
   mkdir -p "$PIDS" "$LOGS"
   echo "--- $(date -Is) starting: $*" >>"$LOGS/$name.log"
-  setsid "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
+  setsid "$@" >>"$LOGS/$name.log" 2>&1 </dev/null 8>&- &
   local child=$! i
   echo "$child $1" >"$PIDS/$name.pid"
   # Until setsid has exec'd, /proc/PID/cmdline still shows bash: wait for it.
