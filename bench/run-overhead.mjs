@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// Benchmark: one trivial suite run by incluster vs the same Job run with the guide's kubectl
+// sequence (delete, apply, wait, logs), alternating, several times in one session. Prints the
+// medians and their ratio, and incluster's time beyond the pod's own lifecycle (pod created →
+// test container terminated, from the pod's own timestamps).
+//
+//   npm run build && npm run cluster:up && npm run bench:run-overhead [-- --runs 5]
+//
+// Needs the project's test cluster (.cluster/env). kubectl is used here only as the baseline.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const root = resolve(import.meta.dirname, "..");
+const runs = Number(process.argv[process.argv.indexOf("--runs") + 1]) || 5;
+const env = { ...process.env, KUBECONFIG: join(root, ".cluster/kubeconfig"), NO_COLOR: "1" };
+const kubectl = readFileSync(join(root, ".cluster/env"), "utf8").match(/KUBECTL="([^"]+)"/)?.[1];
+if (!kubectl) throw new Error("no .cluster/env: run `npm run cluster:up` first");
+const ns = "incluster-demo";
+const config = join(root, "bench/trivial.yaml");
+const cli = join(root, "bin/incluster.js");
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const seconds = (ms) => (ms / 1000).toFixed(2);
+const k = (...args) => execFileSync(kubectl, ["-n", ns, ...args], { env, encoding: "utf8" });
+
+/** Pod created → test container terminated, from the pod's own timestamps (1 s precision). */
+function podLifecycleMs(selector) {
+  const pod = JSON.parse(k("get", "pods", "-l", selector, "-o", "json")).items[0];
+  const term = pod?.status?.containerStatuses?.find((c) => c.name === "test-runner")?.state?.terminated;
+  if (!pod || !term) return undefined;
+  return Date.parse(term.finishedAt) - Date.parse(pod.metadata.creationTimestamp);
+}
+
+// The guide's manifest for the same suite: incluster renders it (no run id: fixed name).
+const dir = mkdtempSync(join(tmpdir(), "incluster-bench-"));
+const manifest = join(dir, "99-test-trivial-e2e.yaml");
+writeFileSync(manifest, execFileSync(process.execPath, [cli, "-c", config, "render", "trivial"], { env, encoding: "utf8" }));
+
+function guideOnce() {
+  const t0 = performance.now();
+  k("delete", "job", "test-trivial-e2e", "--ignore-not-found=true", "--wait=true");
+  k("apply", "-f", manifest);
+  // The guide waits for Ready, which races with short tests (kubectl#1451); wait for the verdict.
+  k("wait", "--for=condition=complete", "job/test-trivial-e2e", "--timeout=120s");
+  const logs = k("logs", "job/test-trivial-e2e", "-c", "test-runner");
+  const ms = performance.now() - t0;
+  if (!logs.includes("trivial suite ok")) throw new Error(`guide run: unexpected logs:\n${logs}`);
+  return { ms, lifecycle: podLifecycleMs("job-name=test-trivial-e2e") };
+}
+
+function inclusterOnce() {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [cli, "-c", config, "run", "trivial", "-q", "-o", "json"], { env, encoding: "utf8" });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`incluster run exited ${r.status}:\n${r.stderr}`);
+  const result = JSON.parse(r.stdout);
+  return { ms, lifecycle: podLifecycleMs(`incluster.dev/run-id=${result.runId}`) };
+}
+
+// Warm-up: images on the node, API caches.
+guideOnce();
+inclusterOnce();
+const guide = [];
+const ours = [];
+for (let i = 0; i < runs; i++) {
+  guide.push(guideOnce());
+  ours.push(inclusterOnce());
+  process.stderr.write(`run ${i + 1}/${runs}: kubectl ${seconds(guide.at(-1).ms)}s, incluster ${seconds(ours.at(-1).ms)}s\n`);
+}
+k("delete", "job", "test-trivial-e2e", "--ignore-not-found=true");
+execFileSync(process.execPath, [cli, "-c", config, "clean"], { env, stdio: "ignore" });
+
+const mg = median(guide.map((r) => r.ms));
+const mi = median(ours.map((r) => r.ms));
+const life = median(ours.map((r) => r.lifecycle ?? NaN));
+const lifeGuide = median(guide.map((r) => r.lifecycle ?? NaN));
+console.log(`runs: ${runs} each, alternating, same Job spec, same session`);
+console.log(`guide's kubectl sequence (delete, apply, wait, logs): median ${seconds(mg)}s  (pod lifecycle median ${seconds(lifeGuide)}s)`);
+console.log(`incluster run (preflight, apply, create, watch, logs, verdict): median ${seconds(mi)}s  (pod lifecycle median ${seconds(life)}s)`);
+console.log(`ratio incluster / kubectl: ${(mi / mg).toFixed(2)}`);
+console.log(`incluster beyond the pod lifecycle (pod created → container terminated, 1 s timestamps): ${seconds(mi - life)}s median`);
+console.log(`kubectl beyond the pod lifecycle: ${seconds(mg - lifeGuide)}s median`);
