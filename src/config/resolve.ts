@@ -2,15 +2,48 @@
 import { UsageError } from "../errors.js";
 import { parseDuration } from "./duration.js";
 import { JOB_PREFIX, JOB_SUFFIX } from "./names.js";
-import { DEFAULT_CLONE_IMAGE, type Config } from "./schema.js";
+import { DEFAULT_BASE_IMAGE, DEFAULT_CLONE_IMAGE, type Config } from "./schema.js";
 
 export const DEFAULT_TIMEOUT_SECONDS = 30 * 60;
 export const DEFAULT_TTL_SECONDS = 3600;
 export const DEFAULT_NAMESPACE = "default";
 
+/** The per-run overlay of a local source: the files that differ from the base commit. */
+export interface LocalOverlay {
+  /** gzipped tar of changed, added and untracked files, base64. */
+  archiveBase64: string;
+  /** Paths deleted relative to the base commit. */
+  deleted: string[];
+  files: number;
+  bytes: number;
+}
+
 export type ResolvedSource =
-  | { kind: "git"; url: string; ref: string; commit?: string; cloneImage: string }
+  | { kind: "git"; url: string; ref: string; commit?: string; cloneImage: string; credentialsSecret?: string }
+  | {
+      kind: "local";
+      /** Folder in the working tree, relative to the config file's folder ("." by default). */
+      path: string;
+      remote: string;
+      /** URL the pod fetches the base commit from; filled from the remote when not configured. */
+      url?: string;
+      /** The base commit (newest commit of HEAD the remote has); set by the CLI before render. */
+      commit?: string;
+      cloneImage: string;
+      credentialsSecret?: string;
+      overlay?: LocalOverlay;
+    }
   | { kind: "image" };
+
+/** How incluster build makes the suite's image; absent when the suite runs an explicit image. */
+export interface BuildSpec {
+  /** <registry>/test-<suite>-e2e: the tag is the content hash. */
+  repository: string;
+  /** Relative to the config file's folder; absent: a generated Dockerfile. */
+  dockerfile?: string;
+  context?: string;
+  baseImage: string;
+}
 
 export type EnvRef = { secretKeyRef: { name: string; key: string } } | { configMapKeyRef: { name: string; key: string } };
 
@@ -21,6 +54,8 @@ export interface ResolvedSuite {
   namespace: string;
   /** Exact reference the Job runs: suite.image ?? defaults.image ?? `${image.registry}/test-${name}-e2e:latest`. */
   image: string;
+  /** Set when incluster builds the image; the build step replaces `image` with the content-hash tag. */
+  build?: BuildSpec;
   /** IfNotPresent for a pinned tag or digest, Always for :latest or no tag (it moves). */
   imagePullPolicy: "Always" | "IfNotPresent";
   source: ResolvedSource;
@@ -51,13 +86,17 @@ export function resolveSuite(config: Config, name: string): ResolvedSuite {
   }
   const d = config.defaults ?? {};
   const explicitImage = suite.image ?? d.image;
-  const image = explicitImage ?? `${config.image?.registry ?? ""}/${JOB_PREFIX}${name}${JOB_SUFFIX}:latest`;
+  const repository = `${config.image?.registry ?? ""}/${JOB_PREFIX}${name}${JOB_SUFFIX}`;
+  // A suite's own build wins over defaults.image; an explicit suite image is never built.
+  const built = config.image?.registry !== undefined && !suite.image && (suite.build !== undefined || !d.image);
+  const image = built ? `${repository}:latest` : (explicitImage ?? `${repository}:latest`);
   const install = suite.install ?? d.install;
   const timeout = suite.timeout ?? d.timeout;
   return {
     name,
     namespace: config.namespace ?? DEFAULT_NAMESPACE,
     image,
+    ...(built ? { build: buildSpec(repository, suite.build, config.image?.base ?? DEFAULT_BASE_IMAGE) } : {}),
     imagePullPolicy: pullPolicy(image),
     source: resolveSource(config),
     runner: suite.command ? { kind: "command", argv: [...suite.command] } : { kind: "pytest", test: suite.test ?? "" },
@@ -89,12 +128,27 @@ export function pullPolicy(image: string): "Always" | "IfNotPresent" {
   return tag === undefined || tag === "latest" ? "Always" : "IfNotPresent";
 }
 
+function buildSpec(repository: string, b: { dockerfile?: string | undefined; context?: string | undefined } | undefined, baseImage: string): BuildSpec {
+  return { repository, ...(b?.dockerfile ? { dockerfile: b.dockerfile } : {}), ...(b?.context ? { context: b.context } : {}), baseImage };
+}
+
 function resolveSource(config: Config): ResolvedSource {
-  const git = config.source.git;
+  const { git, local } = config.source;
+  if (local) {
+    return {
+      kind: "local",
+      path: local.path ?? ".",
+      remote: local.remote ?? "origin",
+      ...(local.url ? { url: local.url } : {}),
+      cloneImage: local.image ?? DEFAULT_CLONE_IMAGE,
+      ...(local.credentials ? { credentialsSecret: local.credentials.secretRef } : {}),
+    };
+  }
   if (!git) return { kind: "image" };
   // A full commit id cannot be cloned with --branch; fetch it exactly instead.
   const commit = /^[0-9a-f]{40}$/.test(git.ref) ? { commit: git.ref } : {};
-  return { kind: "git", url: git.url, ref: git.ref, ...commit, cloneImage: git.image ?? DEFAULT_CLONE_IMAGE };
+  const creds = git.credentials ? { credentialsSecret: git.credentials.secretRef } : {};
+  return { kind: "git", url: git.url, ref: git.ref, ...commit, cloneImage: git.image ?? DEFAULT_CLONE_IMAGE, ...creds };
 }
 
 function resolveResources(r: { requests?: Record<string, string | number>; limits?: Record<string, string | number> } | undefined): ResolvedSuite["resources"] {

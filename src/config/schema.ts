@@ -8,6 +8,8 @@ export const API_VERSION = "incluster.dev/v1alpha1";
 export const KIND = "Config";
 export const DEFAULT_CLONE_IMAGE = "docker.io/alpine/git:v2.43.0";
 export const DEFAULT_BASE_IMAGE = "python:3.13-slim";
+export const ENGINES = ["podman", "docker", "buildah", "nerdctl"] as const;
+export type EngineName = (typeof ENGINES)[number];
 
 const resourceList = z
   .record(z.string().min(1), quantity, { error: (iss) => `expected a mapping like { cpu: 500m, memory: 2Gi }, got ${shown(iss.input)}` })
@@ -45,6 +47,12 @@ const suiteShape = {
   image: runImage.optional(),
   install: install.optional(),
   kubernetesAccess: kubernetesAccess.optional(),
+  build: strict({
+    dockerfile: text("a path like jobs/test-smoke-e2e/Dockerfile").optional().describe("The suite's own Dockerfile, relative to the folder of incluster.yaml. Default: a Dockerfile incluster generates (image.base plus what the runner needs)."),
+    context: text("a folder like .").optional().describe("Build context, relative to the folder of incluster.yaml. Default: the folder of the Dockerfile, or of incluster.yaml for a generated one. Its files (minus .dockerignore) are part of the content hash."),
+  })
+    .optional()
+    .describe("How incluster build makes this suite's image. A suite with an explicit image is never built."),
 };
 
 export const suiteSchema = strict(suiteShape)
@@ -68,35 +76,47 @@ const defaults = strict({
   kubernetesAccess: kubernetesAccess.optional(),
 }).describe("Values every suite inherits unless it sets its own; env is merged, the suite's entries win.");
 
+const credentials = strict({
+  secretRef: text("the name of a Secret in the namespace").describe("Secret with keys username and password (a token): given to git in the clone container through secretKeyRef, never printed and never in the Job spec."),
+}).describe("Credentials for a private repository.");
+
 const gitSource = strict({
   url: text("a git URL like https://github.com/org/repo.git").regex(/^\S+$/, { error: "expected a git URL without spaces" }).describe("Repository the clone init container clones."),
   ref: text("a branch or tag name").regex(/^[^\s~^:?*[\\]+$/, { error: (iss) => `expected a branch or tag name, got ${shown(iss.input)}` }).describe("Branch or tag to clone. A 40-hex commit id is fetched exactly. Never falls back to another branch."),
   image: imageRef.optional().describe(`Image of the clone init container. Default ${DEFAULT_CLONE_IMAGE}.`),
-}).describe("Clone the code into an emptyDir at /workspace with an init container.");
+  credentials: credentials.optional(),
+}).describe("Clone the code into an emptyDir at /workspace with an init container. run resolves the ref to a commit first and the pod checks out exactly that commit.");
+
+const localSource = strict({
+  path: text("a folder inside a git repository").optional().describe("Folder inside the git working tree to deliver, relative to the folder of incluster.yaml. Default: that folder. The whole working tree of its repository is delivered."),
+  remote: text("a git remote name like origin").optional().describe("Remote whose commits the pod can fetch. Default origin. The base is the newest commit of HEAD that a remote-tracking branch of it contains."),
+  url: text("a git URL the pods can reach").regex(/^\S+$/, { error: "expected a git URL without spaces" }).optional().describe("URL the clone container fetches the base commit from. Default: the remote's URL."),
+  image: imageRef.optional().describe(`Image of the clone init container (needs sh, git, tar, gzip, xargs). Default ${DEFAULT_CLONE_IMAGE}.`),
+  credentials: credentials.optional(),
+}).describe("Run the working tree as it is on disk: uncommitted and untracked (not ignored) files, without a git push. The pod clones the base commit and applies an overlay from a per-run ConfigMap (at most 1 MiB compressed).");
 
 export const sourceSchema = strict({
   git: gitSource.optional(),
   image: strict({}).optional().describe("The code is already in the test image at /workspace; nothing is cloned."),
-  local: z.looseObject({}).optional().describe("Reserved: copy the local working tree (a later version)."),
+  local: localSource.optional(),
 })
   .superRefine((s, ctx) => {
     const set = (["git", "image", "local"] as const).filter((k) => s[k] !== undefined);
     if (set.length !== 1) {
       ctx.addIssue({ code: "custom", message: `set exactly one of git, image or local; ${set.length === 0 ? "none is set" : `got ${set.join(" and ")}`}` });
-    } else if (set[0] === "local") {
-      ctx.addIssue({ code: "custom", path: ["local"], message: "source.local is reserved for a later version; use git or image" });
     }
   })
   .meta({ minProperties: 1, maxProperties: 1 })
-  .describe("Where the test pod gets the code: exactly one of git, image (local is reserved).");
+  .describe("Where the test pod gets the code: exactly one of git, local or image.");
 
 const imageSchema = strict({
   registry: text("a registry and path like registry.example.com/team")
     .regex(/^[^\s]+[^\s/]$/, { error: "expected a registry without spaces or a trailing '/'" })
     .refine((s) => !s.includes("://"), { error: "expected a registry without a scheme (drop https://)" })
     .describe("Where suite images live: <registry>/test-<suite>-e2e:<tag>."),
-  base: imageRef.optional().describe(`Base image of scaffolded Dockerfiles. Default ${DEFAULT_BASE_IMAGE}.`),
-  engine: z.enum(["podman", "docker"], { error: (iss) => `expected podman or docker, got ${shown(iss.input)}` }).optional().describe("Image build engine. Default: the first found of podman, docker."),
+  base: imageRef.optional().describe(`Base image of generated and scaffolded Dockerfiles. Default ${DEFAULT_BASE_IMAGE}.`),
+  engine: z.enum(ENGINES, { error: (iss) => `expected one of ${ENGINES.join(", ")}, got ${shown(iss.input)}` }).optional().describe(`Image build engine. Default: the first found on PATH of ${ENGINES.join(", ")}. Overridden by --engine.`),
+  insecure: bool.optional().describe("Reach the registry over plain HTTP and push without TLS verification. Default: true for localhost and 127.0.0.1 registries, false otherwise."),
 }).describe("How suite images are named and built.");
 
 const suiteName = z
@@ -124,13 +144,18 @@ export const configSchema = strict({
     .describe("Test suites by name."),
 })
   .superRefine((c, ctx) => {
+    for (const [name, suite] of Object.entries(c.suites)) {
+      if (!suite.build) continue;
+      if (suite.image) ctx.addIssue({ code: "custom", path: ["suites", name, "build"], message: "set build (incluster builds the image) or image (an exact image to run), not both" });
+      else if (!c.image?.registry) ctx.addIssue({ code: "custom", path: ["suites", name, "build"], message: "build needs image.registry: the built image is pushed to <registry>/test-" + name + "-e2e:<content hash>" });
+    }
     if (c.image?.registry || c.defaults?.image) return;
     for (const [name, suite] of Object.entries(c.suites)) {
       if (!suite.image) {
         ctx.addIssue({
           code: "custom",
           path: ["suites", name, "image"],
-          message: `no image to run: set image.registry (the image is then <registry>/test-${name}-e2e:latest), defaults.image or suites.${name}.image`,
+          message: `no image to run: set image.registry (incluster then builds <registry>/test-${name}-e2e:<content hash>), defaults.image or suites.${name}.image`,
         });
       }
     }

@@ -4,8 +4,10 @@
 // 1000 through fsGroup. URL, ref and commit arrive as environment variables, never spliced
 // into the script, so no value can change what the script does.
 
-export const CLONE_SCRIPT = `set -eu
-# /workspace is the emptyDir's root, owned by root: git calls that "dubious ownership" unless told.
+const PROLOGUE = `set -eu
+`;
+
+const BODY = `# /workspace is the emptyDir's root, owned by root: git calls that "dubious ownership" unless told.
 git config --global --add safe.directory /workspace
 if [ -n "\${GIT_COMMIT:-}" ]; then
   echo "Fetching commit $GIT_COMMIT from $GIT_URL"
@@ -25,3 +27,28 @@ else
 fi
 echo "Checked out $(git -C /workspace rev-parse --short HEAD)"
 `;
+
+export const CLONE_SCRIPT = PROLOGUE + BODY;
+
+// A private repository: username and token come from a Secret through secretKeyRef, so they are
+// in neither the Job spec nor the script; git asks this helper instead of a terminal.
+const CREDENTIALS = `if [ -n "\${GIT_PASSWORD:-}" ]; then
+  git config --global credential.helper '!f() { test "$1" = get || exit 0; echo "username=\${GIT_USERNAME:-git}"; echo "password=$GIT_PASSWORD"; }; f'
+fi
+`;
+
+export const OVERLAY_DIR = "/incluster-overlay";
+
+// source: local: the base commit is checked out above; the files that differ in the user's
+// working tree arrive as a tar from the run's ConfigMap, deletions as a NUL-separated list.
+const OVERLAY = `tar -xzf ${OVERLAY_DIR}/overlay.tar.gz -C /workspace
+if [ -s ${OVERLAY_DIR}/deleted ]; then
+  (cd /workspace && xargs -0 rm -f -- < ${OVERLAY_DIR}/deleted)
+fi
+echo "Applied the local overlay: $OVERLAY_FILES file(s) written, $OVERLAY_DELETED deleted"
+`;
+
+/** The clone script for a source: plain clone, plus credentials and the local overlay when needed. */
+export function cloneScript(o: { credentials: boolean; overlay: boolean }): string {
+  return PROLOGUE + (o.credentials ? CREDENTIALS : "") + BODY + (o.overlay ? OVERLAY : "");
+}

@@ -1,6 +1,6 @@
 // ResolvedSuite -> the Job: the guide's manifest, restricted by default (docs/render-differences.md).
 import type { ResolvedSuite } from "../config/resolve.js";
-import { CLONE_SCRIPT } from "./clone-script.js";
+import { CLONE_SCRIPT, OVERLAY_DIR, cloneScript } from "./clone-script.js";
 import { baseName, jobName, suiteLabels } from "./names.js";
 import type { Container, EnvVar, JobObject, PodSpec, SecurityContext } from "./objects.js";
 import { RUNNER_ARG0, runnerScript } from "./runner-script.js";
@@ -8,6 +8,7 @@ import { RUNNER_ARG0, runnerScript } from "./runner-script.js";
 export const CLONE_CONTAINER = "clone-repo";
 export const TEST_CONTAINER = "test-runner";
 export const WORKSPACE_VOLUME = "source-code";
+export const OVERLAY_VOLUME = "local-overlay";
 export const WORKSPACE = "/workspace";
 export const RUN_AS = 1000;
 
@@ -29,13 +30,19 @@ export function renderJob(suite: ResolvedSuite, runId?: string): JobObject {
       // rule does not count it against backoffLimit).
       backoffLimit: 0,
       podFailurePolicy: { rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget" }] }] },
-      template: { metadata: { labels: { ...labels } }, spec: podSpec(suite) },
+      template: { metadata: { labels: { ...labels } }, spec: podSpec(suite, overlayName(suite.name, runId)) },
     },
   };
 }
 
-function podSpec(suite: ResolvedSuite): PodSpec {
-  const cloned = suite.source.kind === "git";
+/** The ConfigMap holding a local run's overlay: one per Job, named after it. */
+export function overlayName(suite: string, runId?: string): string {
+  return `${jobName(suite, runId)}-src`;
+}
+
+function podSpec(suite: ResolvedSuite, overlay: string): PodSpec {
+  const cloned = suite.source.kind !== "image";
+  const local = suite.source.kind === "local";
   return {
     serviceAccountName: baseName(suite.name),
     ...(suite.kubernetesAccess ? {} : { automountServiceAccountToken: false }),
@@ -50,28 +57,50 @@ function podSpec(suite: ResolvedSuite): PodSpec {
     },
     ...(cloned ? { initContainers: [cloneContainer(suite)] } : {}),
     containers: [testContainer(suite)],
-    ...(cloned ? { volumes: [{ name: WORKSPACE_VOLUME, emptyDir: {} }] } : {}),
+    ...(cloned
+      ? { volumes: [{ name: WORKSPACE_VOLUME, emptyDir: {} }, ...(local ? [{ name: OVERLAY_VOLUME, configMap: { name: overlay } }] : [])] }
+      : {}),
   };
 }
 
 function cloneContainer(suite: ResolvedSuite): Container {
-  if (suite.source.kind !== "git") throw new Error("cloneContainer needs a git source");
-  const { url, ref, commit, cloneImage } = suite.source;
+  const src = suite.source;
+  if (src.kind === "image") throw new Error("cloneContainer needs a git or local source");
+  const local = src.kind === "local";
+  const creds = src.credentialsSecret;
+  const { commit, cloneImage } = src;
+  // A local source always names its base commit (the CLI finds it before render); "HEAD" is
+  // only what `incluster render` shows without a repository at hand.
+  const ref = local ? "HEAD" : src.ref;
+  const overlayEnv: EnvVar[] = local
+    ? [
+        { name: "OVERLAY_FILES", value: String(src.overlay?.files ?? 0) },
+        { name: "OVERLAY_DELETED", value: String(src.overlay?.deleted.length ?? 0) },
+      ]
+    : [];
+  const credEnv: EnvVar[] = creds
+    ? [
+        { name: "GIT_USERNAME", valueFrom: { secretKeyRef: { name: creds, key: "username", optional: true } } },
+        { name: "GIT_PASSWORD", valueFrom: { secretKeyRef: { name: creds, key: "password" } } },
+      ]
+    : [];
   return {
     name: CLONE_CONTAINER,
     image: cloneImage,
     imagePullPolicy: "IfNotPresent",
-    command: ["/bin/sh", "-c", CLONE_SCRIPT],
+    command: ["/bin/sh", "-c", local || creds ? cloneScript({ credentials: Boolean(creds), overlay: local }) : CLONE_SCRIPT],
     env: [
-      { name: "GIT_URL", value: url },
+      { name: "GIT_URL", value: src.url ?? "" },
       { name: "GIT_REF", value: ref },
       ...(commit ? [{ name: "GIT_COMMIT", value: commit }] : []),
+      ...overlayEnv,
+      ...credEnv,
       // uid 1000 has no home in alpine/git; git writes its config there.
       { name: "HOME", value: "/tmp" },
       // A private repository without credentials fails at once instead of waiting for a password.
       { name: "GIT_TERMINAL_PROMPT", value: "0" },
     ],
-    volumeMounts: [{ name: WORKSPACE_VOLUME, mountPath: WORKSPACE }],
+    volumeMounts: [{ name: WORKSPACE_VOLUME, mountPath: WORKSPACE }, ...(local ? [{ name: OVERLAY_VOLUME, mountPath: OVERLAY_DIR, readOnly: true }] : [])],
     securityContext: containerSecurity(),
   };
 }
@@ -87,7 +116,7 @@ function testContainer(suite: ResolvedSuite): Container {
     workingDir: WORKSPACE,
     env: testEnv(suite.env, suite.envRefs),
     ...(hasResources ? { resources: suite.resources } : {}),
-    ...(suite.source.kind === "git" ? { volumeMounts: [{ name: WORKSPACE_VOLUME, mountPath: WORKSPACE }] } : {}),
+    ...(suite.source.kind !== "image" ? { volumeMounts: [{ name: WORKSPACE_VOLUME, mountPath: WORKSPACE }] } : {}),
     securityContext: { ...containerSecurity(), readOnlyRootFilesystem: false },
   };
 }

@@ -30,7 +30,7 @@ export interface PodSecurityContext extends Omit<SecurityContext, "allowPrivileg
 export interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: { secretKeyRef: { name: string; key: string } } | { configMapKeyRef: { name: string; key: string } };
+  valueFrom?: { secretKeyRef: { name: string; key: string; optional?: boolean } } | { configMapKeyRef: { name: string; key: string; optional?: boolean } };
 }
 
 export interface Container {
@@ -99,10 +99,20 @@ export interface RoleBindingObject {
   subjects: { kind: "ServiceAccount"; name: string; namespace: string }[];
 }
 
+export interface ConfigMapObject {
+  apiVersion: "v1";
+  kind: "ConfigMap";
+  metadata: Metadata;
+  /** base64 values, as the API takes them. */
+  binaryData: Record<string, string>;
+}
+
 /** Everything one suite needs. Role and RoleBinding are absent when kubernetesAccess is false. */
 export interface SuiteObjects {
   serviceAccount: ServiceAccountObject;
   role?: RoleObject;
   roleBinding?: RoleBindingObject;
+  /** source: local: the run's overlay, created before the Job and then owned by it. */
+  overlay?: ConfigMapObject;
   job: JobObject;
 }

@@ -28,7 +28,7 @@ export function runnerScript(suite: ResolvedSuite): string {
 
 function workspaceCheck(suite: ResolvedSuite): string[] {
   const why =
-    suite.source.kind === "git"
+    suite.source.kind !== "image"
       ? "the clone-repo init container should have cloned the repository there"
       : "source.image expects the test image to contain the code at /workspace";
   return [

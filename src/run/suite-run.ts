@@ -164,7 +164,7 @@ export class SuiteRun {
       case "pulling":
         return this.suite.image;
       case "cloning":
-        return this.suite.source.kind === "git" ? `${this.suite.source.url} @ ${this.suite.source.commit ?? this.suite.source.ref}` : "";
+        return this.suite.source.kind === "git" ? `${this.suite.source.url} @ ${this.suite.source.commit ?? this.suite.source.ref}` : this.suite.source.kind === "local" ? `${this.suite.source.url ?? ""} @ ${this.suite.source.commit ?? "?"} + local overlay` : "";
       case "running":
         return `pod/${name}`;
       default:
@@ -308,7 +308,7 @@ export class SuiteRun {
             namespace: this.suite.namespace,
             job: this.jobName,
             ...(pod?.metadata?.name ? { pod: pod.metadata.name } : {}),
-            image: diag.container === CLONE_CONTAINER && this.suite.source.kind === "git" ? this.suite.source.cloneImage : this.suite.image,
+            image: diag.container === CLONE_CONTAINER && this.suite.source.kind !== "image" ? this.suite.source.cloneImage : this.suite.image,
             ...(diag.container ? { container: diag.container } : {}),
             ...(limits.memory ? { memoryLimit: limits.memory } : {}),
             timeout: `${this.suite.timeoutSeconds}s`,
@@ -332,7 +332,7 @@ export class SuiteRun {
       job: this.jobName,
       pods: podNames,
       image: this.suite.image,
-      ...(this.commit ? { commit: this.commit } : this.suite.source.kind === "git" && this.suite.source.commit ? { commit: this.suite.source.commit } : {}),
+      ...(this.commit ? { commit: this.commit } : this.suite.source.kind !== "image" && this.suite.source.commit ? { commit: this.suite.source.commit } : {}),
       startedAt: iso(this.startedAt),
       finishedAt: iso(end),
       durationSeconds: Math.round(end - this.startedAt) / 1000,

@@ -14,7 +14,7 @@ export function runTestPy(suite: ResolvedSuite): string {
   const test = suite.runner.kind === "pytest" ? suite.runner.test : undefined;
   const command = suite.runner.kind === "command" ? suite.runner.argv : undefined;
   const workspaceHint =
-    suite.source.kind === "git" ? "Make sure the clone-repo init container cloned the repository" : "The image should contain the code at /workspace";
+    suite.source.kind !== "image" ? "Make sure the clone-repo init container cloned the repository" : "The image should contain the code at /workspace";
   return `#!/usr/bin/env python3
 """
 End-to-end test runner for the ${suite.name} suite (written by: incluster scaffold ${suite.name}).

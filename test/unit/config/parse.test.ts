@@ -82,9 +82,15 @@ suites:
     expect(p).toEqual([expect.stringMatching(/^suites\.smoke\.image: no image to run: set image\.registry/)]);
   });
 
-  it("reserves source.local and wants exactly one source", () => {
+  it("accepts source.local and wants exactly one source", () => {
     expect(problems(`${HEAD.replace("source: { git", "source: { local: {}, git")}suites: {}\n`)[0]).toMatch(/^source: set exactly one of git, image or local; got git and local/);
-    expect(problems(`${HEAD.replace(/source: .*\n/, "source: { local: { path: . } }\n")}suites: {}\n`)[0]).toMatch(/^source\.local: source\.local is reserved/);
+    expect(() => parseConfig(`${HEAD.replace(/source: .*\n/, "source: { local: { path: ., remote: upstream } }\n")}suites: {}\n`, "x.yaml")).not.toThrow();
+    expect(problems(`${HEAD.replace(/source: .*\n/, "source: { local: { remot: upstream } }\n")}suites: {}\n`)[0]).toMatch(/did you mean "remote"/);
+  });
+
+  it("build: not with an explicit image, and only with a registry", () => {
+    const p = problems(`apiVersion: incluster.dev/v1alpha1\nkind: Config\nsource: { image: {} }\ndefaults: { image: x/y:1 }\nsuites:\n  a: { test: t, image: x/a:1, build: { dockerfile: D } }\n  b: { test: t, build: {} }\n`);
+    expect(p).toEqual([expect.stringMatching(/^suites\.a\.build: set build .* or image .*, not both/), expect.stringMatching(/^suites\.b\.build: build needs image\.registry/)]);
   });
 
   it("finds the line of a key that contains dots", () => {

@@ -58,3 +58,44 @@ export function variantsConfig(): Config {
 export function imageSourceConfig(): Config {
   return parseConfig(IMAGE_SOURCE_YAML, "image-source.yaml");
 }
+
+/** source: local with credentials, and a suite incluster builds from its own Dockerfile. */
+export const LOCAL_SOURCE_YAML = `apiVersion: incluster.dev/v1alpha1
+kind: Config
+namespace: demo
+image:
+  registry: 127.0.0.1:5000/team
+  base: 127.0.0.1:5000/incluster/python:3.11-pytest
+source:
+  local:
+    remote: origin
+    image: 127.0.0.1:5000/incluster/git:2
+    credentials: { secretRef: git-token }
+suites:
+  smoke:
+    test: tests/e2e
+    build: { dockerfile: jobs/smoke/Dockerfile, context: . }
+`;
+
+export const GIT_CREDENTIALS_YAML = `apiVersion: incluster.dev/v1alpha1
+kind: Config
+namespace: demo
+image:
+  registry: registry.example.com/team
+source:
+  git:
+    url: https://git.example.com/team/private.git
+    ref: main
+    credentials: { secretRef: git-token }
+suites:
+  smoke:
+    test: tests/e2e
+`;
+
+export function localSourceConfig(): Config {
+  return parseConfig(LOCAL_SOURCE_YAML, "local.yaml");
+}
+
+export function gitCredentialsConfig(): Config {
+  return parseConfig(GIT_CREDENTIALS_YAML, "git-credentials.yaml");
+}
