@@ -3,6 +3,7 @@
 import { Command, CommanderError } from "commander";
 import pkg from "../../package.json" with { type: "json" };
 import { ExitCode } from "../exit-codes.js";
+import { registerBuild } from "./commands/build.js";
 import { registerClean } from "./commands/clean.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerInit } from "./commands/init.js";
@@ -21,6 +22,7 @@ const COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [
   registerValidate,
   registerRender,
   registerScaffold,
+  registerBuild,
   registerRun,
   registerLogs,
   registerStatus,

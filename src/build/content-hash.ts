@@ -1,0 +1,30 @@
+// The image tag is a hash of everything the build reads: the Dockerfile's text and every file
+// of the context (path, executable bit, content). Same inputs, same tag, so a tag the registry
+// already has names exactly the image that would be built. Pure.
+import { createHash } from "node:crypto";
+
+export interface ContextFile {
+  /** Context-relative, `/`-separated. */
+  path: string;
+  executable: boolean;
+  /** sha256 of the content (of the link target for a symlink). */
+  sha256: string;
+  /** For "the biggest files" in messages. */
+  size: number;
+}
+
+export const TAG_PREFIX = "sha-";
+
+export function contentTag(dockerfileText: string, files: readonly ContextFile[]): string {
+  const h = createHash("sha256");
+  // Length-prefixed fields: no two different inputs serialise to the same bytes.
+  const field = (s: string) => h.update(`${Buffer.byteLength(s)}:${s}\n`);
+  field("incluster-build-v1");
+  field(dockerfileText);
+  for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    field(f.path);
+    field(f.executable ? "x" : "-");
+    field(f.sha256);
+  }
+  return TAG_PREFIX + h.digest("hex").slice(0, 16);
+}

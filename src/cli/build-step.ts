@@ -1,0 +1,69 @@
+// Wires the build stage to the real machine: the engine on PATH, the registry over HTTP, temp
+// folders, and stderr for progress and the engine's streamed output. Shared by build and run.
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { buildImages, type BuildOutcome } from "../build/build-images.js";
+import { contextFiles } from "../build/context-files.js";
+import { chooseEngine } from "../build/engine.js";
+import { execStreaming } from "../build/exec.js";
+import { tagPresence } from "../build/registry.js";
+import type { ResolvedSuite } from "../config/resolve.js";
+import type { Config, EngineName } from "../config/schema.js";
+import { CouldNotRunError, UsageError } from "../errors.js";
+import type { CliContext } from "./context.js";
+
+/** Is the program on PATH (and executable)? */
+export function onPath(name: string, env: NodeJS.ProcessEnv): boolean {
+  for (const dir of (env.PATH ?? "").split(delimiter)) {
+    if (!dir) continue;
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return true;
+    } catch {
+      // not here
+    }
+  }
+  return false;
+}
+
+/** Checks --engine before anything runs (a typo is a usage error, exit 2). */
+export function checkEngineFlag(flag: string | undefined): void {
+  const r = chooseEngine(flag, undefined, () => true);
+  if (r.problem) throw new UsageError(r.problem);
+}
+
+export async function buildStep(ctx: CliContext, config: Config, configDir: string, suites: readonly ResolvedSuite[], o: { engineFlag?: string | undefined; planOnly: boolean }): Promise<BuildOutcome> {
+  let engine: EngineName | undefined;
+  return buildImages(
+    {
+      readText: (p) => {
+        try {
+          return readFileSync(p, "utf8");
+        } catch (err) {
+          throw new CouldNotRunError("DOCKERFILE_UNREADABLE", `cannot read ${ctx.relative(p)}: ${(err as Error).message}`, "check suites.<suite>.build.dockerfile (relative to the folder of incluster.yaml)");
+        }
+      },
+      contextFiles,
+      exec: (argv, onLine) => execStreaming(argv, onLine),
+      tagPresence,
+      tempDockerfile(text) {
+        const dir = mkdtempSync(join(tmpdir(), "incluster-build-"));
+        writeFileSync(join(dir, "Dockerfile"), text);
+        return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+      },
+      engine() {
+        if (engine) return engine;
+        const r = chooseEngine(o.engineFlag, config.image?.engine, (n) => onPath(n, ctx.env));
+        if (!r.engine) throw new CouldNotRunError("NO_ENGINE", `cannot build: ${r.problem ?? "no engine"}`, "install podman (or docker, buildah, nerdctl), pass --engine, or run with --no-build if the image is already pushed");
+        engine = r.engine;
+        return engine;
+      },
+      now: () => Date.now(),
+      info: (t) => ctx.stderr.write(`${t}\n`),
+      engineLine: (l) => ctx.stderr.write(`  | ${l}\n`),
+    },
+    suites,
+    { configDir, insecure: config.image?.insecure, planOnly: o.planOnly },
+  );
+}

@@ -1,0 +1,43 @@
+// `incluster build [suite...]`: build and push the suites' images, tagged by the content hash
+// of their inputs; a tag the registry already has is neither built nor pushed.
+import type { Command } from "commander";
+import { dirname } from "node:path";
+import { listSuites, resolveSuite } from "../../config/resolve.js";
+import { UsageError } from "../../errors.js";
+import { buildStep, checkEngineFlag } from "../build-step.js";
+import type { CliContext } from "../context.js";
+import { loadForCommand } from "../load-config.js";
+
+export function registerBuild(program: Command, ctx: CliContext): void {
+  program
+    .command("build")
+    .summary("build and push suite images, tagged by a hash of what they are built from")
+    .description(
+      [
+        "Builds each suite's image (its build.dockerfile, or a generated one from image.base) with",
+        "podman, docker, buildah or nerdctl, tags it <image.registry>/test-<suite>-e2e:sha-<hash of",
+        "the Dockerfile and the context files>, and pushes it. When the registry already has that",
+        "tag nothing is built or pushed. Suites with an explicit image are not built.",
+        "`incluster run` does this first unless --no-build. Prints `<suite> <image> <built|skipped>`.",
+        "",
+        "Examples:",
+        "  incluster build",
+        "  incluster build smoke --engine docker",
+      ].join("\n"),
+    )
+    .argument("[suite...]", "suites to build (default: every suite incluster builds)")
+    .option("--engine <engine>", "podman, docker, buildah or nerdctl (default: image.engine, else the first on PATH)")
+    .action(async (names: string[], flags: { engine?: string }) => {
+      checkEngineFlag(flags.engine);
+      const { config, path } = loadForCommand(ctx);
+      const suites = (names.length ? names : listSuites(config)).map((n) => resolveSuite(config, n));
+      const built = suites.filter((s) => s.build);
+      if (!built.length) {
+        if (names.length) throw new UsageError(`nothing to build: ${names.join(", ")} run${names.length === 1 ? "s" : ""} an explicit image`, ["remove the suite's image (and set image.registry) to have incluster build it"]);
+        ctx.stderr.write("nothing to build: every suite runs an explicit image\n");
+        return;
+      }
+      const { images } = await buildStep(ctx, config, dirname(path), built, { engineFlag: flags.engine, planOnly: false });
+      for (const i of images) ctx.stdout.write(`${i.suite} ${i.ref} ${i.action}\n`);
+    });
+}
