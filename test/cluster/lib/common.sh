@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # settings used by the scripts that source this file
 # Shared settings and helpers for test/cluster/{up,down,status}.
 # Sourced, never executed. Everything the cluster creates on the machine lives
 # under $STATE (persistent data) and $RUN (sockets, pids); both are machine-wide
@@ -84,7 +84,8 @@ pid_of() {
   [[ -f "$f" ]] || return 1
   read -r pid exe <"$f" || true
   [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$exe" || return 1
+  local cmd; cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  [[ "$cmd" == *"$exe"* ]] || return 1
   echo "$pid"
 }
 
@@ -164,7 +165,7 @@ ensure_packages() {
   for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   ((${#missing[@]} == 0)) && return 0
   log "installing Debian packages: ${missing[*]}"
-  if [[ ! -d /var/lib/apt/lists || -z "$(ls /var/lib/apt/lists/ 2>/dev/null | grep -v -e lock -e partial)" ]]; then
+  if ! compgen -G '/var/lib/apt/lists/*_Packages' >/dev/null; then
     apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
   fi
   DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${missing[@]}" >&2 ||

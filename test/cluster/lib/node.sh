@@ -9,7 +9,8 @@ setup_bridge() {
     ip link add "$BRIDGE" type bridge
     log "created bridge $BRIDGE"
   fi
-  ip addr show dev "$BRIDGE" | grep -q "inet $BRIDGE_IP/24" || ip addr add "$BRIDGE_IP/24" dev "$BRIDGE"
+  # (no `| grep -q` under pipefail: an early grep exit fails the pipeline with SIGPIPE)
+  [[ "$(ip -4 -o addr show dev "$BRIDGE")" == *" $BRIDGE_IP/24 "* ]] || ip addr add "$BRIDGE_IP/24" dev "$BRIDGE"
   ip link set "$BRIDGE" up
   # Pods talk to each other, to Services and to the host (INPUT); nothing they
   # send is forwarded off the bridge (this workplace allows no other traffic).
@@ -153,7 +154,8 @@ make_oci_archive() { # ROOTFS_DIR IMAGE_NAME OUT_TAR [ENTRYPOINT_JSON] [USER]
 }
 
 import_pause_image() {
-  if ctr_ -n k8s.io images ls -q | grep -qxF "$PAUSE_IMAGE"; then return 0; fi
+  has_pause_image() { local l; l=$(ctr_ -n k8s.io images ls -q) && grep -qxF "$PAUSE_IMAGE" <<<"$l"; }
+  if has_pause_image; then return 0; fi
   local tarball="$PAUSE_DIR/pause-image.tar"
   if [[ ! -f "$tarball" || "$PAUSE_DIR/pause" -nt "$tarball" ]]; then
     local r; r=$(mktemp -d)
@@ -162,7 +164,7 @@ import_pause_image() {
     rm -rf "$r"
   fi
   ctr_ -n k8s.io images import "$tarball" >/dev/null
-  ctr_ -n k8s.io images ls -q | grep -qxF "$PAUSE_IMAGE" || die "pause image import failed"
+  has_pause_image || die "pause image import failed"
   log "imported $PAUSE_IMAGE ($(stat -c %s "$tarball") bytes)"
 }
 
