@@ -20,6 +20,14 @@ setup_bridge() {
   iptables -A INCLUSTER-FORWARD -i "$BRIDGE" -j DROP
   iptables -A INCLUSTER-FORWARD -o "$BRIDGE" -j ACCEPT
   iptables -C FORWARD -j INCLUSTER-FORWARD 2>/dev/null || iptables -I FORWARD 1 -j INCLUSTER-FORWARD
+  # Pods may reach the host only on the bridge address (DNS, API proxy, git,
+  # kubelet); not the host's other addresses (eth0) or anything listening there.
+  iptables -N INCLUSTER-INPUT 2>/dev/null || true
+  iptables -F INCLUSTER-INPUT
+  iptables -A INCLUSTER-INPUT -i "$BRIDGE" -d "$BRIDGE_IP" -j ACCEPT
+  iptables -A INCLUSTER-INPUT -i "$BRIDGE" -m addrtype --dst-type BROADCAST,MULTICAST -j ACCEPT
+  iptables -A INCLUSTER-INPUT -i "$BRIDGE" -j DROP
+  iptables -C INPUT -j INCLUSTER-INPUT 2>/dev/null || iptables -I INPUT 1 -j INCLUSTER-INPUT
 }
 
 save_and_set_sysctls() {
