@@ -149,6 +149,8 @@ export function createClusterPort(opts: ClusterOptions): ClusterPort {
         if (kind === "jobs") {
           // Background: the Job goes at once, the garbage collector removes its pods.
           await batch.deleteNamespacedJob({ name, namespace, propagationPolicy: "Background", ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}) });
+        } else if (kind === "configmaps") {
+          await core.deleteNamespacedConfigMap({ name, namespace });
         } else {
           await core.deleteNamespacedPod({ name, namespace, ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}) });
         }
@@ -159,6 +161,14 @@ export function createClusterPort(opts: ClusterOptions): ClusterPort {
         throw e;
       }
     },
+
+    setOwner: (namespace, configMap, owner) =>
+      wrap(async () => {
+        const patch = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: configMap, namespace, ownerReferences: [{ ...owner, blockOwnerDeletion: false, controller: false }] } };
+        await objects.patch(patch, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch);
+      }),
+
+    listConfigMaps: (namespace, labelSelector) => wrap(async () => (await core.listNamespacedConfigMap({ namespace, labelSelector })).items.map((c) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: c.metadata?.name ?? "", labels: c.metadata?.labels ?? {} } }))),
 
     list: <K extends WatchedKind>(kind: K, namespace: string, selector: Selector) =>
       wrap(async (): Promise<ListResult<KindMap[K]>> => {

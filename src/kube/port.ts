@@ -74,6 +74,13 @@ export interface KubeError {
   unreachable?: boolean;
 }
 
+export interface OwnerRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+}
+
 export interface ClusterPort {
   context(): ContextInfo;
   serverVersion(): Promise<string>;
@@ -83,7 +90,11 @@ export interface ClusterPort {
   apply(obj: KubeObject): Promise<void>;
   create<T extends KubeObject>(obj: T): Promise<T>;
   /** Returns false when the object was already gone. */
-  delete(kind: "jobs" | "pods", namespace: string, name: string, opts?: { gracePeriodSeconds?: number }): Promise<boolean>;
+  delete(kind: "jobs" | "pods" | "configmaps", namespace: string, name: string, opts?: { gracePeriodSeconds?: number }): Promise<boolean>;
+  /** Makes a ConfigMap owned by another object (a run's Job): the garbage collector deletes it with its owner. */
+  setOwner(namespace: string, configMap: string, owner: OwnerRef): Promise<void>;
+  /** ConfigMaps by label (names and labels only): `clean` finds overlays their Job no longer owns. */
+  listConfigMaps(namespace: string, labelSelector: string): Promise<KubeObject[]>;
   list<K extends WatchedKind>(kind: K, namespace: string, selector: Selector): Promise<ListResult<KindMap[K]>>;
   watch<K extends WatchedKind>(kind: K, namespace: string, selector: Selector, resourceVersion: string, handlers: WatchHandlers<KindMap[K]>): WatchHandle;
   logs(req: LogRequest, handlers: LogHandlers): WatchHandle;

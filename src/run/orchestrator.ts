@@ -168,8 +168,21 @@ export async function runSuites(deps: RunDeps, plan: RunPlan): Promise<RunResult
       const o = planned.objects;
       for (const obj of [o.serviceAccount, o.role, o.roleBinding]) if (obj) await port.apply(obj as KubeObject);
       if (interrupted) return;
-      const job = await port.create(o.job as KubeObject as Job);
+      // source: local: the overlay exists before the pod that mounts it, then belongs to the
+      // Job, so the garbage collector removes it with the Job (TTL, interrupt, clean).
+      if (o.overlay) await port.create(o.overlay as KubeObject);
+      let job: Job;
+      try {
+        job = await port.create(o.job as KubeObject as Job);
+      } catch (err) {
+        if (o.overlay) await port.delete("configmaps", ns, o.overlay.metadata.name).catch(() => false);
+        throw err;
+      }
       created.add(run.jobName);
+      if (o.overlay) {
+        const owner = { apiVersion: "batch/v1", kind: "Job", name: job.metadata?.name ?? "", uid: job.metadata?.uid ?? "" };
+        await port.setOwner(ns, o.overlay.metadata.name, owner).catch((e: unknown) => out.info(`could not hand configmap/${o.overlay?.metadata.name} to job/${owner.name} (incluster clean removes it): ${toKubeErrorLike(e).message}`));
+      }
       run.started(job);
     } catch (err) {
       const c = classOfError(err);

@@ -31,6 +31,8 @@ export function requiredAccess(namespace: string, suites: readonly ResolvedSuite
     // Server-side apply is a patch that may create.
     ...["create", "patch"].map((v) => c(v, "", "serviceaccounts")),
   ];
+  // source: local: the per-run overlay ConfigMap is created, handed to the Job, and deleted if the Job is not created.
+  if (suites.some((s) => s.source.kind === "local")) for (const v of ["create", "patch", "delete"]) checks.push(c(v, "", "configmaps"));
   if (suites.some((s) => s.kubernetesAccess)) {
     for (const r of ["roles", "rolebindings"]) for (const v of ["create", "patch"]) checks.push(c(v, "rbac.authorization.k8s.io", r));
   }

@@ -36,6 +36,15 @@ export function registerClean(program: Command, ctx: CliContext): void {
         if (flags.dryRun) ctx.stdout.write(`would delete job/${name}\n`);
         else if (await port.delete("jobs", namespace, name)) ctx.stdout.write(`deleted job/${name}\n`);
       }
+      // source: local overlays belong to their Job; one whose Job is gone (a crash between
+      // creating the two) is a leftover.
+      const remaining = new Set(items.filter((j) => !chosen.includes(j) || flags.dryRun).map((j) => j.metadata?.name ?? ""));
+      for (const cm of await port.listConfigMaps(namespace, selector)) {
+        const name = cm.metadata?.name ?? "";
+        if (!name.endsWith("-src") || remaining.has(name.slice(0, -4))) continue;
+        if (flags.dryRun) ctx.stdout.write(`would delete configmap/${name}\n`);
+        else if (await port.delete("configmaps", namespace, name)) ctx.stdout.write(`deleted configmap/${name}\n`);
+      }
       const kept = items.length - chosen.length;
       ctx.stderr.write(`${flags.dryRun ? "would delete" : "deleted"} ${chosen.length} job(s) in ${namespace}${kept ? `; ${kept} still running (use --all)` : ""}\n`);
     });

@@ -2,7 +2,7 @@
 // the orchestrator; then the chosen format on stdout and the exit code by the README table.
 import type { Command} from "commander";
 import { Option } from "commander";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { loadForCommand } from "../load-config.js";
 import { listSuites, resolveSuite } from "../../config/resolve.js";
 import type { Config } from "../../config/schema.js";
@@ -19,6 +19,8 @@ import type { PlannedSuite } from "../../run/orchestrator.js";
 import { newRunId } from "../../run/run-id.js";
 import { humanOutput, outputStyle } from "../run-output.js";
 import { connect } from "../connect.js";
+import { buildStep, checkEngineFlag } from "../build-step.js";
+import { resolveSources } from "../../source/resolve-sources.js";
 import type { CliContext } from "../context.js";
 
 export interface RunFlags {
@@ -30,6 +32,9 @@ export interface RunFlags {
   keep?: boolean;
   reportDir?: string;
   quiet?: boolean;
+  /** --no-build sets it to false. */
+  build?: boolean;
+  engine?: string;
 }
 
 /** Which suites: the named ones, all with --all, or the only one there is. */
@@ -77,6 +82,8 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option("--keep", "on interrupt, keep the run's Jobs and Pods instead of deleting them")
     .option("--report-dir <dir>", "where logs and result.json go (default .incluster/runs/<run-id>)")
     .option("-q, --quiet", "do not echo test output (it is still saved)")
+    .option("--no-build", "do not build or push images; run the content-hash tags as they are")
+    .option("--engine <engine>", "image engine: podman, docker, buildah or nerdctl (default: image.engine, else the first on PATH)")
     .action(async (names: string[], flags: RunFlags) => {
       ctx.setExitCode(await runAction(ctx, names, flags));
     });
@@ -85,16 +92,25 @@ export function registerRun(program: Command, ctx: CliContext): void {
 export async function runAction(ctx: CliContext, names: string[], flags: RunFlags): Promise<number> {
   const g = ctx.globals();
   // Everything the user typed is checked before any cluster contact.
-  const { config } = loadForCommand(ctx, flags.timeout ? { timeoutFlag: flags.timeout } : {});
+  const { config, path } = loadForCommand(ctx, flags.timeout ? { timeoutFlag: flags.timeout } : {});
   const suites = pickSuites(config, names, Boolean(flags.all));
   const failFastS = parseDuration(flags.failFast ?? "15s");
   if (failFastS === undefined) throw new UsageError(`--fail-fast: expected a duration like 15s or 2m, got ${JSON.stringify(flags.failFast)}`);
   const concurrency = positiveInt("--concurrency", flags.concurrency, suites.length);
+  checkEngineFlag(flags.engine);
   const runId = newRunId();
-  const planned: PlannedSuite[] = suites.map((name) => {
-    const resolved = resolveSuite(config, name);
-    return { resolved, objects: renderSuite(resolved, { runId }) };
-  });
+  // Before any cluster contact: the source (a missing ref stops here, no Job is created), then
+  // the images (build and push only what the registry lacks).
+  const configDir = dirname(path);
+  let resolvedSuites = await resolveSources(
+    suites.map((name) => resolveSuite(config, name)),
+    configDir,
+    { info: (t) => ctx.stderr.write(`${t}\n`) },
+  );
+  if (resolvedSuites.some((s) => s.build)) {
+    resolvedSuites = (await buildStep(ctx, config, configDir, resolvedSuites, { engineFlag: flags.engine, planOnly: flags.build === false })).suites;
+  }
+  const planned: PlannedSuite[] = resolvedSuites.map((resolved) => ({ resolved, objects: renderSuite(resolved, { runId }) }));
   const namespace = planned[0]?.resolved.namespace ?? "default";
   const reportDir = resolve(ctx.cwd, flags.reportDir ?? join(".incluster", "runs", runId));
 

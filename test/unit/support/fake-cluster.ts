@@ -11,6 +11,7 @@ import type {
   ListResult,
   LogHandlers,
   LogRequest,
+  OwnerRef,
   Selector,
   WatchedKind,
   WatchHandle,
@@ -70,12 +71,20 @@ export class FakeCluster implements ClusterPort {
   async create<T extends KubeObject>(obj: T): Promise<T> {
     this.calls.push(`create ${obj.kind}/${obj.metadata?.name}`);
     const job = { ...obj, metadata: { ...obj.metadata, uid: `uid-${obj.metadata?.name}`, creationTimestamp: new Date().toISOString() } } as T;
+    if (obj.kind !== "Job") return job;
     this.put("jobs", job as unknown as Job);
     this.onCreate?.(job as unknown as Job);
     return job;
   }
-  async delete(kind: "jobs" | "pods", _ns: string, name: string) {
+  async setOwner(_ns: string, name: string, owner: OwnerRef) {
+    this.calls.push(`own configmap/${name} by ${owner.kind}/${owner.name}`);
+  }
+  async listConfigMaps(): Promise<KubeObject[]> {
+    return [];
+  }
+  async delete(kind: "jobs" | "pods" | "configmaps", _ns: string, name: string) {
     this.calls.push(`delete ${kind}/${name}`);
+    if (kind === "configmaps") return true;
     const obj = [...this.store[kind].values()].find((o) => o.metadata?.name === name);
     if (!obj) return false;
     this.remove(kind, obj);
