@@ -332,7 +332,8 @@ export class SuiteRun {
       job: this.jobName,
       pods: podNames,
       image: this.suite.image,
-      ...(this.commit ? { commit: this.commit } : this.suite.source.kind !== "image" && this.suite.source.commit ? { commit: this.suite.source.commit } : {}),
+      // The full commit the CLI resolved before the Job, else the short one the clone printed.
+      ...(this.suite.source.kind !== "image" && this.suite.source.commit ? { commit: this.suite.source.commit } : this.commit ? { commit: this.commit } : {}),
       startedAt: iso(this.startedAt),
       finishedAt: iso(end),
       durationSeconds: Math.round(end - this.startedAt) / 1000,

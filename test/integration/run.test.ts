@@ -71,11 +71,11 @@ describe("real faults, classified with a hint", () => {
     expect(r.result.suites[0]!.message).toContain("Insufficient cpu");
   });
 
-  it("a ref that does not exist: the clone fails, naming the ref", async () => {
-    const r = await runJson(["-c", join(ROOT, "test/integration/fixtures/bad-ref.yaml"), "run", "oom"]);
+  it("a ref that does not exist: run stops before the Job (git ls-remote), naming the ref", async () => {
+    // Since issue 5 the CLI resolves the ref to a commit first; build-source.test.ts checks that no Job exists.
+    const r = await cli(["-c", join(ROOT, "test/integration/fixtures/bad-ref.yaml"), "run", "oom"]);
     expect(r.code).toBe(3);
-    expect(r.result.suites[0]).toMatchObject({ class: "cloneFailed" });
-    expect(r.result.suites[0]!.message).toContain('could not clone ref "no-such-branch"');
+    expect(r.stderr).toContain('ref "no-such-branch" does not exist in git://10.244.0.1/sample-app.git');
   });
 
   it("a container over its memory limit: OOMKilled", async () => {
