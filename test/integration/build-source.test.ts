@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Job } from "../../src/k8s-types.js";
+import type { JobObject } from "../../src/render/objects.js";
 import { NAMESPACE, ROOT, admin, cli, requireCluster, runJson, savedLog } from "./support/cli.js";
 
 const GIT_URL = "git://10.244.0.1/sample-app.git";
@@ -65,8 +65,9 @@ function writeProject(name: string, files: Record<string, string>): string {
 
 const gitSource = (ref: string) => `  git:\n    url: ${GIT_URL}\n    ref: ${ref}\n    image: 127.0.0.1:5000/incluster/git:2\n`;
 
-async function jobsOf(selector: string): Promise<Job[]> {
-  return (await admin().list("jobs", NAMESPACE, { labelSelector: selector })).items;
+/** The run's Jobs as the API has them (only the fields render writes are typed). */
+async function jobsOf(selector: string): Promise<JobObject[]> {
+  return (await admin().list("jobs", NAMESPACE, { labelSelector: selector })).items as unknown as JobObject[];
 }
 
 beforeAll(() => {
@@ -99,7 +100,7 @@ describe("build -> push -> run, tagged by content", () => {
     expect(s.image).toMatch(/^127\.0\.0\.1:5000\/incluster-it\/test-built-services-e2e:sha-[0-9a-f]{16}$/);
     firstImage = s.image;
     const [job] = await jobsOf(`incluster.dev/run-id=${r.result.runId}`);
-    const c = job?.spec?.template?.spec?.containers?.[0];
+    const c = job?.spec.template.spec.containers[0];
     expect(c?.image).toBe(s.image);
     expect(c?.imagePullPolicy).toBe("IfNotPresent");
     console.log(`[build-source] first run (build + push + run): ${seconds.toFixed(1)} s; ${r.stderr.match(/built in .*/)?.[0]}; image ${s.image}`);
@@ -149,7 +150,7 @@ describe("source: git", () => {
     expect(r.stderr).toContain(`source: ${GIT_URL} ref v1 is commit ${pinned}`);
     expect(r.result.suites[0]!.commit).toBe(pinned);
     const [job] = await jobsOf(`incluster.dev/run-id=${r.result.runId}`);
-    expect(job?.spec?.template?.spec?.initContainers?.[0]?.env).toContainEqual({ name: "GIT_COMMIT", value: pinned });
+    expect(job?.spec.template.spec.initContainers?.[0]?.env).toContainEqual({ name: "GIT_COMMIT", value: pinned });
   });
 
   it("a ref that does not exist fails before any Job is created, naming the ref (exit 3)", async () => {
