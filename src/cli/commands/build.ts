@@ -13,17 +13,20 @@ export function registerBuild(program: Command, ctx: CliContext): void {
     .command("build")
     .summary("build and push suite images, tagged by a hash of what they are built from")
     .description(
-      [
-        "Builds each suite's image (its build.dockerfile, or a generated one from image.base) with",
-        "podman, docker, buildah or nerdctl, tags it <image.registry>/test-<suite>-e2e:sha-<hash of",
-        "the Dockerfile and the context files>, and pushes it. When the registry already has that",
-        "tag nothing is built or pushed. Suites with an explicit image are not built.",
-        "`incluster run` does this first unless --no-build. Prints `<suite> <image> <built|skipped>`.",
-        "",
-        "Examples:",
-        "  incluster build",
-        "  incluster build smoke --engine docker",
-      ].join("\n"),
+      "Builds each suite's image (its build.dockerfile, or a Dockerfile generated from image.base) with podman, docker, buildah or nerdctl, " +
+        "tags it <image.registry>/test-<suite>-e2e:sha-<hash of the Dockerfile and the context files>, and pushes it. " +
+        "When the registry already has that tag, nothing is built or pushed. Suites with an explicit image are not built. " +
+        "`incluster run` does this first unless --no-build. Prints one line per image: <suite> <image> <built|skipped>.",
+    )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  # Build and push every suite that needs it (nothing happens if the tags exist)
+  incluster build
+
+  # One suite, with docker instead of the first engine found
+  incluster build smoke --engine docker`,
     )
     .argument("[suite...]", "suites to build (default: every suite incluster builds)")
     .option("--engine <engine>", "podman, docker, buildah or nerdctl (default: image.engine, else the first on PATH)")
