@@ -1,7 +1,11 @@
 // incluster render <suite>: the suite's objects, printed, without contacting any cluster.
 import type { Command } from "commander";
 import { Option } from "commander";
-import { resolveSuite } from "../../config/resolve.js";
+import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { contextFiles } from "../../build/context-files.js";
+import { planBuild, withBuiltImage } from "../../build/plan.js";
+import { resolveSuite, type ResolvedSuite } from "../../config/resolve.js";
 import { toJson, toYaml } from "../../render/format.js";
 import { renderSuite } from "../../render/suite.js";
 import { loadForCommand } from "../load-config.js";
@@ -28,8 +32,19 @@ Examples:
   incluster render smoke -o json | jq '.items[] | .kind'`,
     )
     .action((suite: string, opts: { output: "yaml" | "json" }) => {
-      const { config } = loadForCommand(ctx);
-      const objects = renderSuite(resolveSuite(config, suite));
+      const { config, path } = loadForCommand(ctx);
+      const objects = renderSuite(builtImage(ctx, resolveSuite(config, suite), dirname(path)));
       ctx.stdout.write(opts.output === "json" ? toJson(objects) : toYaml(objects));
     });
+}
+
+/** A suite incluster builds shows the content-hash tag run would use (reading files only, no engine, no registry). */
+function builtImage(ctx: CliContext, suite: ResolvedSuite, configDir: string): ResolvedSuite {
+  if (!suite.build) return suite;
+  try {
+    return withBuiltImage(suite, planBuild(suite, configDir, { readText: (p) => readFileSync(p, "utf8"), contextFiles }).ref);
+  } catch (err) {
+    ctx.stderr.write(`note: cannot compute ${suite.name}'s content tag (${(err as Error).message}); showing ${suite.image}\n`);
+    return suite;
+  }
 }

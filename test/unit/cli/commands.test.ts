@@ -28,7 +28,11 @@ describe("render", () => {
     mkdirSync(join(repo, "tests", "e2e"), { recursive: true });
     const r = await runCli(["render", "vllm-agent-tools"], { cwd: join(repo, "tests", "e2e") });
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(readFileSync(join(GOLDEN_DIR, "render", "guide-vllm-agent-tools.yaml"), "utf8"));
+    // The guide's suite is built by incluster: the command shows the content-hash tag `run` would
+    // use (renderSuite alone, in the golden, keeps the unbuilt placeholder).
+    expect(r.stdout).toMatch(/image: registry\.underpassai\.com\/swe-fleet\/test-vllm-agent-tools-e2e:sha-[0-9a-f]{16}\n\s+imagePullPolicy: IfNotPresent\n/);
+    const placeholder = r.stdout.replace(/:sha-[0-9a-f]{16}\n(\s+)imagePullPolicy: IfNotPresent\n/, ":latest\n$1imagePullPolicy: Always\n");
+    expect(placeholder).toBe(readFileSync(join(GOLDEN_DIR, "render", "guide-vllm-agent-tools.yaml"), "utf8"));
   });
 
   it("prints JSON with -o json and honours -n", async () => {
