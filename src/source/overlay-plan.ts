@@ -22,8 +22,16 @@ export function planOverlay(diffNameStatusZ: string, untrackedZ: string): Overla
     if (status.startsWith("D")) deleted.add(path);
     else write.add(path);
   }
-  for (const p of untrackedZ.split("\0")) if (p) write.add(p);
+  for (const p of untrackedZ.split("\0")) if (p && !isRunReport(p)) write.add(p);
   return { write: [...write].sort(), deleted: [...deleted].sort() };
+}
+
+/**
+ * incluster's own run reports (`.incluster/runs/...` under the folder `run` was started in) are
+ * untracked files in the working tree unless ignored; shipping them would grow every overlay.
+ */
+function isRunReport(path: string): boolean {
+  return /(^|\/)\.incluster\/runs\//.test(path);
 }
 
 /** 1 MiB is the API's limit for a ConfigMap; keep room for the deleted list and metadata. */

@@ -40,6 +40,9 @@ describe("planOverlay", () => {
     });
   });
   it("a clean tree: nothing", () => expect(planOverlay("", "")).toEqual({ write: [], deleted: [] }));
+  it("leaves out incluster's own untracked run reports", () => {
+    expect(planOverlay("", [".incluster/runs/abc/s/test-runner.log", "sub/.incluster/runs/x/result.json", "tests/.incluster_x.py"].join("\0")).write).toEqual(["tests/.incluster_x.py"]);
+  });
 });
 
 describe("overlayTooBig", () => {
