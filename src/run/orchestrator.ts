@@ -179,11 +179,11 @@ export async function runSuites(deps: RunDeps, plan: RunPlan): Promise<RunResult
         throw err;
       }
       created.add(run.jobName);
+      run.started(job);
       if (o.overlay) {
         const owner = { apiVersion: "batch/v1", kind: "Job", name: job.metadata?.name ?? "", uid: job.metadata?.uid ?? "" };
         await port.setOwner(ns, o.overlay.metadata.name, owner).catch((e: unknown) => out.info(`could not hand configmap/${o.overlay?.metadata.name} to job/${owner.name} (incluster clean removes it): ${toKubeErrorLike(e).message}`));
       }
-      run.started(job);
     } catch (err) {
       const c = classOfError(err);
       run.failedBeforeJob({ verdict: "couldNotRun", ...c });
@@ -227,14 +227,16 @@ export async function runSuites(deps: RunDeps, plan: RunPlan): Promise<RunResult
 /** Deletes the run's Jobs and their Pods and waits (on the pod watch) until the Pods are gone. */
 async function deleteRun(deps: RunDeps, ns: string, jobNames: string[], pods: KindWatch<"pods">): Promise<void> {
   const { port, out } = deps;
+  // Orphan, then delete the pods ourselves with a short grace: the garbage collector would
+  // delete them with the pod's full terminationGracePeriodSeconds (30 s by default), and
+  // deleting pods first would let the Job controller replace them.
   for (const name of jobNames) {
-    const gone = await port.delete("jobs", ns, name).catch((e: unknown) => {
+    const gone = await port.delete("jobs", ns, name, { propagation: "Orphan" }).catch((e: unknown) => {
       out.info(`could not delete job/${name}: ${toKubeErrorLike(e).message}`);
       return false;
     });
     if (gone) out.info(`deleted job/${name}`);
   }
-  // The garbage collector would get to the pods; deleting them now means none outlives us.
   const podNames = [...pods.objects.values()].map((p) => p.metadata?.name ?? "").filter(Boolean);
   for (const name of podNames) {
     const gone = await port.delete("pods", ns, name, { gracePeriodSeconds: 5 }).catch(() => false);
