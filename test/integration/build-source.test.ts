@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobObject } from "../../src/render/objects.js";
 import { NAMESPACE, ROOT, admin, cli, requireCluster, runJson, savedLog } from "./support/cli.js";
+import { startGitHttp } from "./support/git-http.js";
 
 const GIT_URL = "git://10.244.0.1/sample-app.git";
 const BASE = "127.0.0.1:5000/incluster/python:3.11-pytest";
@@ -227,5 +228,52 @@ describe("build and push failures exit 3 with the engine's words", () => {
     expect(r.stderr).toMatch(/podman push of 127\.0\.0\.1:1\/nowhere\/test-nowhere-e2e:sha-[0-9a-f]{16} failed/);
     expect(r.stderr).toMatch(/connection refused/i);
     expect(r.stderr).toContain("127.0.0.1:1 is reachable");
+  });
+});
+
+describe("source: git, private repository (credentials from a Secret)", () => {
+  const token = `tok-${randomBytes(12).toString("hex")}`;
+  const secret = `git-cred-${randomBytes(3).toString("hex")}`;
+  const kubectl = (...args: string[]) => execFileSync(KUBECTL, ["-n", NAMESPACE, ...args], { encoding: "utf8", env: { ...process.env, KUBECONFIG: join(ROOT, ".cluster/kubeconfig") } });
+  // The CLI's own `git ls-remote` uses the user's git credentials: here a helper given by env.
+  const userGit = { GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "credential.helper", GIT_CONFIG_VALUE_0: `!f() { echo username=tester; echo password=${token}; }; f` };
+  let server: Awaited<ReturnType<typeof startGitHttp>> | undefined;
+
+  beforeAll(async () => {
+    const root = join(work, "private-git");
+    mkdirSync(root, { recursive: true });
+    execFileSync("git", ["clone", "-q", "--bare", GIT_URL, join(root, "app.git")]);
+    execFileSync("git", ["-C", join(root, "app.git"), "config", "uploadpack.allowReachableSHA1InWant", "true"]);
+    server = await startGitHttp(root, "10.244.0.1", "tester", token);
+    kubectl("create", "secret", "generic", secret, "--from-literal=username=tester", `--from-literal=password=${token}`);
+  });
+  afterAll(async () => {
+    await server?.close();
+    kubectl("delete", "secret", secret, "--ignore-not-found");
+  });
+
+  const privateConfig = (name: string, creds: boolean) =>
+    writeProject(name, {
+      "incluster.yaml": config({
+        source: `  git:\n    url: ${server?.url("app.git")}\n    ref: main\n    image: 127.0.0.1:5000/incluster/git:2\n${creds ? `    credentials: { secretRef: ${secret} }\n` : ""}`,
+        suites: `  private:\n    test: tests/e2e/test_services.py\n    image: ${BASE}\n`,
+      }),
+    });
+
+  it("clones with the token from the Secret; the token is in no output, log or Job spec", async () => {
+    const r = await runJson(["-c", privateConfig("private", true), "run", "private"], userGit);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.result.suites[0]!.commit).toMatch(/^[0-9a-f]{40}$/);
+    const [job] = await jobsOf(`incluster.dev/run-id=${r.result.runId}`);
+    expect(job?.spec.template.spec.initContainers?.[0]?.env).toContainEqual({ name: "GIT_PASSWORD", valueFrom: { secretKeyRef: { name: secret, key: "password" } } });
+    for (const text of [JSON.stringify(job), r.stdout, r.stderr, savedLog(r.result, "private", "clone-repo"), savedLog(r.result, "private")]) expect(text).not.toContain(token);
+  });
+
+  it("without the Secret reference the pod cannot clone (the server really wants credentials)", async () => {
+    const before = server?.refused ?? 0;
+    const r = await runJson(["-c", privateConfig("private-nocreds", false), "run", "private"], userGit);
+    expect(r.code).toBe(3);
+    expect(r.result.suites[0]).toMatchObject({ class: "cloneFailed" });
+    expect(server?.refused ?? 0).toBeGreaterThan(before);
   });
 });
