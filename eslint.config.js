@@ -33,7 +33,20 @@ export default tseslint.config(
     },
   },
   {
+    // The pure parts of the build and source stages (their I/O is in the other files there).
+    files: [
+      "src/build/{content-hash,dockerignore,dockerfile,engine,image-ref,plan,build-images}.ts",
+      "src/source/{git-ref,overlay-plan,tar}.ts",
+    ],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [
+        { group: ["node:fs", "node:fs/*", "node:child_process", "node:http", "node:https"], message: "Pure: the I/O is passed in (build-step.ts, resolve-sources.ts)." },
+        { group: ["**/kube/**"], message: "The build and source stages never talk to Kubernetes." },
+      ] }],
+    },
+  },
+  {
     files: ["**/*.js", "**/*.mjs"],
-    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", performance: "readonly" } },
   },
 );
