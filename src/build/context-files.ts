@@ -10,12 +10,14 @@ export function contextFiles(dir: string): ContextFile[] {
   const ignorePath = join(dir, ".dockerignore");
   const rules = existsSync(ignorePath) ? parseDockerignore(readFileSync(ignorePath, "utf8")) : [];
   const out: ContextFile[] = [];
+  // An excluded folder is only walked when a `!pattern` might re-include something inside it;
+  // otherwise node_modules and .git cost nothing.
+  const reincludes = rules.some((r) => r.negate);
   const walk = (rel: string) => {
     for (const entry of readdirSync(join(dir, rel), { withFileTypes: true })) {
       const path = rel ? `${rel}/${entry.name}` : entry.name;
-      // A folder is still walked when excluded: a later `!pattern` may re-include a file in it.
       if (entry.isDirectory()) {
-        walk(path);
+        if (reincludes || !isIgnored(path, rules)) walk(path);
         continue;
       }
       if (isIgnored(path, rules)) continue;
