@@ -7,7 +7,9 @@ import { buildImages, type BuildOutcome } from "../build/build-images.js";
 import { contextFiles } from "../build/context-files.js";
 import { chooseEngine } from "../build/engine.js";
 import { execStreaming } from "../build/exec.js";
+import { isLoopback, parseImageRef } from "../build/image-ref.js";
 import { tagPresence } from "../build/registry.js";
+import type { PreflightCheck } from "../run/preflight.js";
 import type { ResolvedSuite } from "../config/resolve.js";
 import type { Config, EngineName } from "../config/schema.js";
 import { CouldNotRunError, UsageError } from "../errors.js";
@@ -66,4 +68,26 @@ export async function buildStep(ctx: CliContext, config: Config, configDir: stri
     suites,
     { configDir, insecure: config.image?.insecure, planOnly: o.planOnly },
   );
+}
+
+/** doctor: can this machine build the suites incluster builds (an engine) and reach their registry? */
+export async function buildChecks(ctx: CliContext, config: Config, suites: readonly ResolvedSuite[]): Promise<PreflightCheck[]> {
+  const built = suites.filter((s) => s.build);
+  if (!built.length) return [];
+  const r = chooseEngine(undefined, config.image?.engine, (n) => onPath(n, ctx.env));
+  const engine: PreflightCheck = r.engine
+    ? { name: "image engine", ok: true, detail: `${r.engine} (builds ${built.map((s) => s.name).join(", ")})` }
+    : { name: "image engine", ok: false, detail: r.problem ?? "none", fix: "install podman (or docker, buildah, nerdctl), or set image.engine", class: "config" };
+  const { host } = parseImageRef(`${built[0]?.build?.repository ?? ""}:x`);
+  const insecure = config.image?.insecure ?? isLoopback(host);
+  const url = `${insecure ? "http" : "https"}://${host === "docker.io" ? "registry-1.docker.io" : host}/v2/`;
+  let registry: PreflightCheck;
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    registry = { name: `registry ${host} answers`, ok: true, detail: `GET ${url}: HTTP ${res.status}${res.status === 401 ? " (needs a login; the engine's credentials are used for push)" : ""}` };
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    registry = { name: `registry ${host} answers`, ok: false, detail: `GET ${url}: ${e.cause?.code ?? e.cause?.message ?? e.message}`, fix: `check image.registry and that ${host} is reachable from here (image.insecure: true for a registry without TLS)`, class: "unreachable" };
+  }
+  return [engine, registry];
 }

@@ -4,6 +4,7 @@ import { resolveSuite, listSuites } from "../../config/resolve.js";
 import { ExitCode } from "../../exit-codes.js";
 import { paint } from "../../report/human.js";
 import { preflight } from "../../run/preflight.js";
+import { buildChecks } from "../build-step.js";
 import { connect } from "../connect.js";
 import type { CliContext } from "../context.js";
 import { loadForCommand } from "../load-config.js";
@@ -16,7 +17,8 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
     .description(
       [
         "Checks the kubeconfig context, that the API server answers, that the namespace exists,",
-        "every permission a run uses (SelfSubjectAccessReview) and that each suite has an image.",
+        "every permission a run uses (SelfSubjectAccessReview) and that each suite has an image;",
+        "for suites incluster builds, that an image engine is on PATH and the registry answers.",
         "Creates nothing. Exit 0 when all pass, 3 otherwise.",
         "",
         "Examples:",
@@ -30,6 +32,8 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
       const namespace = suites[0]?.namespace ?? config.namespace ?? "default";
       const port = await connect(ctx.globals());
       const report = await preflight(port, namespace, suites);
+      // Suites incluster builds also need an engine here and a registry that answers.
+      report.checks.push(...(await buildChecks(ctx, config, suites)));
       const style = outputStyle(ctx.stderr, ctx.env);
       const lines = report.checks.map((c) =>
         c.ok ? `${paint(style, "green", "ok  ")} ${c.name}: ${c.detail}` : `${paint(style, "red", "FAIL")} ${c.name}: ${c.detail}${c.fix ? `\n       fix: ${c.fix}` : ""}`,
