@@ -70,7 +70,7 @@ export interface Pod extends KubeObject {
 }
 
 export interface KubeEvent extends KubeObject {
-  involvedObject?: { kind?: string; name?: string; namespace?: string; uid?: string };
+  involvedObject?: { kind?: string; name?: string; namespace?: string; uid?: string; fieldPath?: string };
   reason?: string;
   message?: string;
   type?: string;

@@ -148,7 +148,7 @@ export function createClusterPort(opts: ClusterOptions): ClusterPort {
         const grace = opts.gracePeriodSeconds;
         if (kind === "jobs") {
           // Background: the Job goes at once, the garbage collector removes its pods.
-          await batch.deleteNamespacedJob({ name, namespace, propagationPolicy: "Background", ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}) });
+          await batch.deleteNamespacedJob({ name, namespace, propagationPolicy: opts.propagation ?? "Background", ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}) });
         } else if (kind === "configmaps") {
           await core.deleteNamespacedConfigMap({ name, namespace });
         } else {

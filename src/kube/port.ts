@@ -90,7 +90,13 @@ export interface ClusterPort {
   apply(obj: KubeObject): Promise<void>;
   create<T extends KubeObject>(obj: T): Promise<T>;
   /** Returns false when the object was already gone. */
-  delete(kind: "jobs" | "pods" | "configmaps", namespace: string, name: string, opts?: { gracePeriodSeconds?: number }): Promise<boolean>;
+  delete(
+    kind: "jobs" | "pods" | "configmaps",
+    namespace: string,
+    name: string,
+    /** Jobs default to Background propagation; Orphan leaves the pods for the caller to delete. */
+    opts?: { gracePeriodSeconds?: number; propagation?: "Background" | "Orphan" },
+  ): Promise<boolean>;
   /** Makes a ConfigMap owned by another object (a run's Job): the garbage collector deletes it with its owner. */
   setOwner(namespace: string, configMap: string, owner: OwnerRef): Promise<void>;
   /** ConfigMaps by label (names and labels only): `clean` finds overlays their Job no longer owns. */

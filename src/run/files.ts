@@ -3,7 +3,7 @@
 import { createWriteStream, mkdirSync } from "node:fs";
 import type { WriteStream } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import type { RunFiles } from "./orchestrator.js";
 
 export function reportFiles(dir: string): RunFiles {
@@ -23,7 +23,7 @@ export function reportFiles(dir: string): RunFiles {
     },
     logPath: (suite, container) => shown(path(suite, container)),
     async writeJson(rel, data) {
-      mkdirSync(dir, { recursive: true });
+      mkdirSync(dirname(join(dir, rel)), { recursive: true });
       await writeFile(join(dir, rel), `${JSON.stringify(data, null, 2)}\n`);
     },
     async close() {

@@ -102,6 +102,7 @@ export async function runSuites(deps: RunDeps, plan: RunPlan): Promise<RunResult
       out.logLine(suite, container, line);
     },
     logPath: deps.files.logPath,
+    saveJson: deps.files.writeJson,
     deleteJob: async (_suite, job) => {
       await port.delete("jobs", ns, job);
     },

@@ -2,7 +2,7 @@
 // the run's shared Job, Pod and Event watches. Decisions are the pure functions of diagnose/;
 // this class holds the state those need over time (grace timers, phases seen, log followers).
 import type { ResolvedSuite } from "../config/resolve.js";
-import { PHASES, classifyPod, decidingPod, evictedPods, jobOutcome, phaseOf, podProblem, recentEvents } from "../diagnose/outcome.js";
+import { PHASES, classifyPod, decidingPod, eventProblem, evictedPods, jobOutcome, phaseOf, podProblem, recentEvents } from "../diagnose/outcome.js";
 import type { Phase, PodProblem } from "../diagnose/outcome.js";
 import { hintFor } from "../diagnose/hints.js";
 import { CLONE_CONTAINER, TEST_CONTAINER } from "../diagnose/types.js";
@@ -24,6 +24,8 @@ export interface SuiteRunDeps {
   logLine(suite: string, container: string, line: string): void;
   /** Where a container's log is saved (for the report). */
   logPath(suite: string, container: string): string;
+  /** Saves a JSON document in the run's report directory (the pod and events, before they vanish). */
+  saveJson(relPath: string, data: unknown): Promise<void>;
   /** Called when a suite gives up on a hopeless Job, so it does not linger. */
   deleteJob(suite: string, job: string): Promise<void>;
 }
@@ -152,8 +154,12 @@ export class SuiteRun {
     if (outcome) return void this.finish(outcome, false);
 
     // A pod that ended before the Job noticed: classify it now rather than wait (backoffLimit 0).
-    const problem = pod ? podProblem(pod) : undefined;
-    this.trackProblem(problem, pod?.metadata?.name ?? "");
+    const podName = pod?.metadata?.name ?? "";
+    // Events can be stale (a FailedScheduling from before the pod was placed): only trust one
+    // the pod's status does not already contradict.
+    const fromEvents = pod ? eventProblem(this.events, podName) : undefined;
+    const problem = pod ? (podProblem(pod) ?? (fromEvents && !this.progressed({ ...fromEvents, pod: podName }) ? fromEvents : undefined)) : undefined;
+    this.trackProblem(problem, podName);
   }
 
   private phaseDetail(phase: Phase, pod: Pod | undefined): string {
@@ -258,6 +264,7 @@ export class SuiteRun {
     if (!pod || decidingPod([...this.pods.values()]) !== pod) return true;
     if (p.class === "unschedulable") return pod.status?.conditions?.some((c) => c.type === "PodScheduled" && c.status === "True") ?? false;
     const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+    if (!p.container) return pod.status?.phase !== undefined && pod.status.phase !== "Pending";
     const s = statuses.find((x) => x.name === p.container);
     return Boolean(s?.state?.running || s?.state?.terminated);
   }
@@ -315,6 +322,13 @@ export class SuiteRun {
             ...(diag.testExitCode !== undefined ? { exitCode: diag.testExitCode } : {}),
             logPath: this.deps.logPath(this.suite.name, TEST_CONTAINER),
           });
+    // Keep what `kubectl describe` would show: the Job's TTL or a delete will take it away.
+    const recent = recentEvents(this.events, names, 100);
+    await Promise.all([
+      this.deps.saveJson(`${this.suite.name}/job.json`, this.job ?? null),
+      this.deps.saveJson(`${this.suite.name}/pods.json`, [...this.pods.values()]),
+      this.deps.saveJson(`${this.suite.name}/events.json`, recent),
+    ]).catch((e: { message?: string }) => this.notes.push(`could not save pods/events: ${e.message}`));
     const end = this.deps.now();
     if (this.lastPhase < PHASES.indexOf("finished")) this.phases.finished = iso(end);
     const logs: Record<string, string> = {};

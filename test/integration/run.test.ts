@@ -78,6 +78,13 @@ describe("real faults, classified with a hint", () => {
     expect(r.stderr).toContain('ref "no-such-branch" does not exist in git://10.244.0.1/sample-app.git');
   });
 
+  it("a commit that does not exist: the clone-repo init container fails, naming it", async () => {
+    const r = await runJson(["-c", join(ROOT, "test/integration/fixtures/missing-commit.yaml"), "run", "oom"]);
+    expect(r.code).toBe(3);
+    expect(r.result.suites[0]).toMatchObject({ class: "cloneFailed" });
+    expect(r.result.suites[0]!.message).toContain("could not fetch commit 0123456789abcdef0123456789abcdef01234567");
+  });
+
   it("a container over its memory limit: OOMKilled", async () => {
     const r = await runJson(["-c", FAULTS, "run", "oom"]);
     expect(r.code).toBe(3);

@@ -1,0 +1,73 @@
+// The pure diagnosis on Job, Pod and Event objects recorded from the project's real cluster
+// (test/unit/fixtures/recorded/<case>/, saved by `incluster run` in its report directory).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { classifyPod, decidingPod, eventProblem, jobOutcome, phaseOf, podProblem } from "../../src/diagnose/outcome.js";
+import type { Job, KubeEvent, Pod } from "../../src/k8s-types.js";
+
+const dir = join(import.meta.dirname, "fixtures/recorded");
+function recorded(name: string): { job: Job; pods: Pod[]; events: KubeEvent[] } {
+  const read = <T>(f: string) => JSON.parse(readFileSync(join(dir, name, f), "utf8")) as T;
+  return { job: read<Job>("job.json"), pods: read<Pod[]>("pods.json"), events: read<KubeEvent[]>("events.json") };
+}
+
+describe("jobOutcome on recorded objects", () => {
+  it("passed: Complete / SuccessCriteriaMet", () => {
+    const r = recorded("passed");
+    expect(jobOutcome(r.job, r.pods)).toMatchObject({ verdict: "passed", testExitCode: 0 });
+  });
+
+  it("tests failed: the test container's exit code", () => {
+    const r = recorded("tests-failed");
+    expect(jobOutcome(r.job, r.pods)).toMatchObject({ verdict: "failed", class: "testsFailed", testExitCode: 1 });
+  });
+
+  it("OOMKilled, decided at FailureTarget", () => {
+    const r = recorded("oom");
+    expect(r.job.status?.conditions?.map((c) => c.type)).toContain("FailureTarget");
+    expect(jobOutcome(r.job, r.pods)).toMatchObject({ verdict: "couldNotRun", class: "oomKilled", reason: "OOMKilled", container: "test-runner" });
+  });
+
+  it("deadline exceeded while the pod still runs", () => {
+    const r = recorded("deadline");
+    expect(r.pods[0]?.status?.phase).toBe("Running");
+    expect(jobOutcome(r.job, r.pods)).toMatchObject({ verdict: "timedOut", class: "deadlineExceeded", reason: "DeadlineExceeded" });
+  });
+
+  it("clone failure: the init container's exit, not the Job's generic reason", () => {
+    const r = recorded("bad-ref");
+    expect(classifyPod(decidingPod(r.pods)!)).toMatchObject({ verdict: "couldNotRun", class: "cloneFailed", container: "clone-repo" });
+  });
+});
+
+describe("hopeless pending pods on recorded objects", () => {
+  it("unschedulable: the scheduler's message from the pod condition and the event", () => {
+    const r = recorded("unschedulable");
+    const pod = r.pods[0]!;
+    expect(podProblem(pod)).toMatchObject({ class: "unschedulable", reason: "Unschedulable" });
+    expect(podProblem(pod)?.message).toContain("Insufficient cpu");
+    expect(eventProblem(r.events, pod.metadata!.name!)).toMatchObject({ class: "unschedulable" });
+    expect(phaseOf(r.job, pod, r.events)).toBe("queued");
+  });
+
+  it("image pull: seen in events (the kubelet records them before the pod status says so)", () => {
+    const r = recorded("missing-image");
+    const pod = r.pods[0]!;
+    expect(eventProblem(r.events, pod.metadata!.name!)).toMatchObject({ class: "imagePull", reason: "ErrImagePull", container: "test-runner" });
+    expect(eventProblem(r.events, pod.metadata!.name!)?.message).toContain("127.0.0.1:1/missing:1");
+  });
+
+  it("a missing Secret: CreateContainerConfigError naming it", () => {
+    const r = recorded("missing-secret");
+    const pod = r.pods[0]!;
+    const p = podProblem(pod) ?? eventProblem(r.events, pod.metadata!.name!);
+    expect(p).toMatchObject({ class: "containerConfig", reason: "CreateContainerConfigError" });
+    expect(p?.message).toContain("no-such-secret");
+  });
+
+  it("ignores another pod's events", () => {
+    const r = recorded("missing-image");
+    expect(eventProblem(r.events, "some-other-pod")).toBeUndefined();
+  });
+});
