@@ -3,7 +3,7 @@
 // tree, uncommitted and untracked files, without a push). Prints the times it measures.
 import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -130,6 +130,21 @@ describe("build -> push -> run, tagged by content", () => {
     expect(b.code, b.stderr).toBe(0);
     expect(b.stdout).toMatch(/^built-services 127\.0\.0\.1:5000\/incluster-it\/test-built-services-e2e:sha-[0-9a-f]{16} built\n$/);
     expect(b.stdout).not.toContain(firstImage);
+  });
+});
+
+describe("source: image, generated Dockerfile", () => {
+  it("copies the context into the image; no clone container; the tests run from the image", async () => {
+    const dir = join(work, "baked");
+    cpSync(join(ROOT, "examples/demo/sample-app"), dir, { recursive: true });
+    writeFileSync(join(dir, ".dockerignore"), ".incluster/\n");
+    writeFileSync(join(dir, "incluster.yaml"), config({ source: "  image: {}\n", suites: "  baked:\n    test: tests/e2e/test_services.py\n" }));
+    const r = await runJson(["-c", join(dir, "incluster.yaml"), "run", "baked"], podmanEnv);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/from generated Dockerfile \(\d+ context file\(s\)\)|already in the registry/);
+    const [job] = await jobsOf(`incluster.dev/run-id=${r.result.runId}`);
+    expect(job?.spec.template.spec.initContainers).toBeUndefined();
+    expect(job?.spec.template.spec.containers[0]?.image).toMatch(/test-baked-e2e:sha-[0-9a-f]{16}$/);
   });
 });
 
