@@ -48,13 +48,16 @@ async function resolveGit(src: Extract<ResolvedSource, { kind: "git" }>, notes: 
 
 async function resolveLocal(src: Extract<ResolvedSource, { kind: "local" }>, configDir: string, notes: SourceNotes, limit: number): Promise<ResolvedSource> {
   const dir = isAbsolute(src.path) ? src.path : resolve(configDir, src.path);
+  let cwd = dir;
   const must = async (args: string[], what: string, hint: string, env?: Record<string, string>) => {
-    const r = await git(args, { cwd: dir, ...(env ? { env } : {}) });
+    const r = await git(args, { cwd, ...(env ? { env } : {}) });
     if (!r.ok) throw new CouldNotRunError("LOCAL_SOURCE", `source.local: ${what}: ${r.stderr.trim()}`, hint);
     return r.stdout;
   };
   const top = (await must(["rev-parse", "--show-toplevel"], `${dir} is not in a git working tree`, "source.local needs a git repository; set source.local.path")).trim();
-  const gitDir = resolve(top, (await must(["rev-parse", "--git-dir"], "no git dir", "")).trim());
+  // From here on every path git prints is relative to the top of the working tree.
+  cwd = top;
+  const gitDir = (await must(["rev-parse", "--absolute-git-dir"], "no git dir", "")).trim();
   await must(["rev-parse", "--verify", "HEAD"], "the repository has no commit yet", "commit and push once: the pod clones the base commit from the remote");
   const url = src.url ?? (await must(["remote", "get-url", src.remote], `no remote "${src.remote}"`, "set source.local.remote (or source.local.url)")).trim();
   const tips = (await must(["for-each-ref", "--format=%(objectname)", `refs/remotes/${src.remote}/`], "cannot list remote-tracking branches", "")).split("\n").filter(Boolean);

@@ -93,6 +93,16 @@ describe("resolveSources, source: local", () => {
     }).toEqual(before);
   });
 
+  it("path may be a subfolder: the whole working tree's changes are delivered, with paths from its top", async () => {
+    const { repo } = setup();
+    execFileSync("mkdir", ["-p", join(repo, "sub/dir")]);
+    writeFileSync(join(repo, "sub/dir/t.py"), "t\n");
+    writeFileSync(join(repo, "top.py"), "t\n");
+    const [s] = await resolveSources([suite(join(repo, "sub"))], "/", quiet);
+    if (s?.source.kind !== "local") throw new Error("local expected");
+    expect(tarNames(s.source.overlay?.archiveBase64 ?? "").sort()).toEqual(["sub/dir/t.py", "top.py"]);
+  });
+
   it("over the size limit: exit-3 error naming the compressed size and the biggest files", async () => {
     const { repo } = setup();
     writeFileSync(join(repo, "big.bin"), randomBytes(50_000)); // incompressible
