@@ -189,13 +189,15 @@ describe("source: local", () => {
     index: createHash("sha256").update(readFileSync(join(repo, ".git/index"))).digest("hex"),
   });
 
-  it("runs the working tree: an uncommitted edit that fails a passing test, an untracked test; the repository is untouched", async () => {
+  it("runs the working tree: an uncommitted edit that fails a passing test, an untracked test, a deletion; the repository is untouched", async () => {
     execFileSync("git", ["clone", "-q", GIT_URL, repo]);
     // Uncommitted edit: the sleep test (passes in the pushed commit) now fails.
     const sleepTest = join(repo, "tests/e2e/test_sleep.py");
     writeFileSync(sleepTest, readFileSync(sleepTest, "utf8").replace('print("woke up", flush=True)', 'print("woke up", flush=True)\n    assert False, "edited locally, never committed"'));
-    // Untracked new test, and an ignored file that must not travel.
-    writeFileSync(join(repo, "tests/e2e/test_untracked.py"), 'def test_untracked():\n    print("untracked test ran")\n');
+    // Untracked new test, which also checks that a file deleted locally is gone in the pod.
+    writeFileSync(join(repo, "tests/e2e/test_untracked.py"), 'import os\n\ndef test_untracked():\n    assert not os.path.exists("tests/e2e/test_many_lines.py")\n    print("untracked test ran")\n');
+    rmSync(join(repo, "tests/e2e/test_many_lines.py"));
+    // An ignored file that must not travel (the new .gitignore itself is untracked and does).
     writeFileSync(join(repo, ".gitignore"), "*.secret\n");
     writeFileSync(join(repo, "local.secret"), "do not ship\n");
     const cfg = writeProject("local", {
@@ -208,12 +210,12 @@ describe("source: local", () => {
     const r = await runJson(["-c", cfg, "run", "local-tree"]);
     expect(state()).toEqual(before);
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toMatch(/source: local working tree .* = git:\/\/10\.244\.0\.1\/sample-app\.git commit [0-9a-f]{40} \+ overlay of 3 file\(s\) written, 0 deleted \([\d.]+ (B|KiB) compressed\)/);
+    expect(r.stderr).toMatch(/source: local working tree .* = git:\/\/10\.244\.0\.1\/sample-app\.git commit [0-9a-f]{40} \+ overlay of 3 file\(s\) written, 1 deleted \([\d.]+ (B|KiB) compressed\)/);
     const log = savedLog(r.result, "local-tree");
     expect(log).toContain("AssertionError: edited locally, never committed");
     expect(log).toContain("untracked test ran");
     expect(log).toMatch(/test_untracked\.py::test_untracked [^\n]*untracked test ran\s+PASSED/);
-    expect(savedLog(r.result, "local-tree", "clone-repo")).toContain("Applied the local overlay: 3 file(s) written, 0 deleted");
+    expect(savedLog(r.result, "local-tree", "clone-repo")).toContain("Applied the local overlay: 3 file(s) written, 1 deleted");
     console.log(`[build-source] local: ${r.stderr.match(/overlay of .*compressed\)/)?.[0]}`);
     // The overlay ConfigMap belongs to the Job: the garbage collector removes it with the Job.
     const cms = JSON.parse(execFileSync(KUBECTL, ["-n", NAMESPACE, "get", "configmaps", "-l", `incluster.dev/run-id=${r.result.runId}`, "-o", "json"], { encoding: "utf8", env: { ...process.env, KUBECONFIG: join(ROOT, ".cluster/kubeconfig") } })) as { items: { metadata: { name: string; ownerReferences?: { kind: string; name: string }[] } }[] };
