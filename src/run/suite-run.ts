@@ -2,16 +2,15 @@
 // the run's shared Job, Pod and Event watches. Decisions are the pure functions of diagnose/;
 // this class holds the state those need over time (grace timers, phases seen, log followers).
 import type { ResolvedSuite } from "../config/resolve.js";
-import { PHASES, classifyPod, decidingPod, eventProblem, evictedPods, jobOutcome, phaseOf, podProblem, recentEvents } from "../diagnose/outcome.js";
+import { PHASES, decidingPod, eventProblem, evictedPods, jobOutcome, phaseOf, podProblem, recentEvents } from "../diagnose/outcome.js";
 import type { Phase, PodProblem } from "../diagnose/outcome.js";
-import { hintFor } from "../diagnose/hints.js";
 import { CLONE_CONTAINER, TEST_CONTAINER } from "../diagnose/types.js";
 import type { Diagnosis } from "../diagnose/types.js";
-import { ExitCode } from "../exit-codes.js";
 import type { Job, KubeEvent, Pod } from "../k8s-types.js";
 import type { ClusterPort } from "../kube/port.js";
-import type { EventSummary, SuiteResult } from "../report/model.js";
+import type { SuiteResult } from "../report/model.js";
 import { LogFollower } from "./log-follower.js";
+import { suiteResult } from "./suite-result.js";
 
 export interface SuiteRunDeps {
   port: ClusterPort;
@@ -38,13 +37,6 @@ export interface SuiteRunOptions {
   keep: boolean;
 }
 
-const EXIT: Record<Diagnosis["verdict"], number> = {
-  passed: ExitCode.ok,
-  failed: ExitCode.testsFailed,
-  couldNotRun: ExitCode.couldNotRun,
-  timedOut: ExitCode.timedOut,
-  interrupted: ExitCode.interrupted,
-};
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -280,8 +272,6 @@ export class SuiteRun {
     }
     // Terminated containers: wait for their logs to be read to the end. Anything still
     // running (interrupt, hopeless pod, our deadline) is stopped.
-    const pod = decidingPod([...this.pods.values()]);
-    const final = pod ? classifyPod(pod) : undefined;
     for (const f of this.followers.values()) {
       const terminated = [...this.pods.values()].some(
         (p) => p.metadata?.name === f.target.pod && [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])].some((s) => s.name === f.target.container && s.state?.terminated),
@@ -294,82 +284,27 @@ export class SuiteRun {
     await Promise.all([...this.followers.values()].map((f) => f.done));
     waited.cancel();
 
-    let diag: Omit<Diagnosis, "hint"> = d;
-    // The Job's failure condition can arrive before the pod's last status: prefer the pod's story.
-    if (d.class === "jobFailed" && final && final.verdict !== "passed") diag = final;
-    let message = diag.message ?? "";
-    // The last lines of the container that decided it: git's error for a clone, pytest's
-    // summary for failed tests, the last output before an OOM kill or a deadline.
-    const tailOf = diag.class === "cloneFailed" ? CLONE_CONTAINER : diag.verdict === "failed" || diag.verdict === "timedOut" || diag.class === "oomKilled" ? (diag.container ?? TEST_CONTAINER) : undefined;
-    if (tailOf && !message.includes("\n")) {
-      const tail = (this.tails.get(tailOf) ?? []).filter((l) => l.trim() !== "");
-      if (tail.length) message = [message, `last lines of ${tailOf}:`, ...tail.slice(-8).map((l) => `  ${l}`)].filter(Boolean).join("\n");
-    }
-    const podNames = [...this.pods.keys()];
-    const names = new Set([this.jobName, ...podNames]);
-    const limits = (this.suite.resources.limits ?? {}) as Record<string, string>;
-    const hint =
-      diag.verdict === "passed" || !diag.class
-        ? undefined
-        : hintFor(diag.class, {
-            namespace: this.suite.namespace,
-            job: this.jobName,
-            ...(pod?.metadata?.name ? { pod: pod.metadata.name } : {}),
-            image: diag.container === CLONE_CONTAINER && this.suite.source.kind !== "image" ? this.suite.source.cloneImage : this.suite.image,
-            ...(diag.container ? { container: diag.container } : {}),
-            ...(limits.memory ? { memoryLimit: limits.memory } : {}),
-            timeout: `${this.suite.timeoutSeconds}s`,
-            ...(diag.testExitCode !== undefined ? { exitCode: diag.testExitCode } : {}),
-            logPath: this.deps.logPath(this.suite.name, TEST_CONTAINER),
-          });
     // Keep what `kubectl describe` would show: the Job's TTL or a delete will take it away.
-    const recent = recentEvents(this.events, names, 100);
+    const names = new Set([this.jobName, ...this.pods.keys()]);
     await Promise.all([
       this.deps.saveJson(`${this.suite.name}/job.json`, this.job ?? null),
       this.deps.saveJson(`${this.suite.name}/pods.json`, [...this.pods.values()]),
-      this.deps.saveJson(`${this.suite.name}/events.json`, recent),
+      this.deps.saveJson(`${this.suite.name}/events.json`, recentEvents(this.events, names, 100)),
     ]).catch((e: { message?: string }) => this.notes.push(`could not save pods/events: ${e.message}`));
-    const end = this.deps.now();
-    if (this.lastPhase < PHASES.indexOf("finished")) this.phases.finished = iso(end);
-    const logs: Record<string, string> = {};
-    for (const c of [CLONE_CONTAINER, TEST_CONTAINER]) if (this.tails.has(c)) logs[c] = this.deps.logPath(this.suite.name, c);
-    const result: SuiteResult = {
-      suite: this.suite.name,
-      verdict: diag.verdict,
-      ...(diag.class && diag.verdict !== "passed" ? { class: diag.class } : {}),
-      exitCode: EXIT[diag.verdict],
-      ...(diag.testExitCode !== undefined ? { testExitCode: diag.testExitCode } : {}),
-      ...(diag.reason && diag.verdict !== "passed" ? { reason: diag.reason } : {}),
-      ...(message && diag.verdict !== "passed" ? { message } : {}),
-      ...(hint ? { hint } : {}),
-      namespace: this.suite.namespace,
-      job: this.jobName,
-      pods: podNames,
-      image: this.suite.image,
-      // The full commit the CLI resolved before the Job, else the short one the clone printed.
-      ...(this.suite.source.kind !== "image" && this.suite.source.commit ? { commit: this.suite.source.commit } : this.commit ? { commit: this.commit } : {}),
-      startedAt: iso(this.startedAt),
-      finishedAt: iso(end),
-      durationSeconds: Math.round(end - this.startedAt) / 1000,
-      phases: { ...this.phases },
-      logs,
-      events: diag.verdict === "passed" ? [] : recentEvents(this.events, names).map(summarizeEvent),
-      notes: [...this.notes],
-    };
+    const result = suiteResult({
+      suite: this.suite,
+      jobName: this.jobName,
+      diagnosis: d,
+      pods: [...this.pods.values()],
+      events: this.events,
+      tails: this.tails,
+      phases: this.phases,
+      notes: this.notes,
+      ...(this.commit ? { clonedCommit: this.commit } : {}),
+      startedAt: this.startedAt,
+      finishedAt: this.deps.now(),
+      logPath: (c: string) => this.deps.logPath(this.suite.name, c),
+    });
     this.resolveResult(result);
   }
-}
-
-function summarizeEvent(e: KubeEvent): EventSummary {
-  const at = e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp;
-  const first = e.firstTimestamp ?? e.eventTime ?? at;
-  return {
-    type: e.type ?? "",
-    reason: e.reason ?? "",
-    message: e.message ?? "",
-    object: `${(e.involvedObject?.kind ?? "").toLowerCase()}/${e.involvedObject?.name ?? ""}`,
-    count: e.count ?? 1,
-    firstTimestamp: first ? new Date(first).toISOString() : "",
-    lastTimestamp: at ? new Date(at).toISOString() : "",
-  };
 }
