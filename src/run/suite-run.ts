@@ -9,7 +9,7 @@ import type { Diagnosis } from "../diagnose/types.js";
 import type { Job, KubeEvent, Pod } from "../k8s-types.js";
 import type { ClusterPort } from "../kube/port.js";
 import type { SuiteResult } from "../report/model.js";
-import { LogFollower } from "./log-follower.js";
+import { ContainerLogs } from "./container-logs.js";
 import { suiteResult } from "./suite-result.js";
 
 export interface SuiteRunDeps {
@@ -55,7 +55,7 @@ export class SuiteRun {
   private problem: (PodProblem & { since: number; pod: string }) | undefined;
   private problemTimer: { cancel(): void } | undefined;
   private deadlineTimer: { cancel(): void } | undefined;
-  private readonly followers = new Map<string, LogFollower>();
+  private readonly logs: ContainerLogs;
   private readonly tails = new Map<string, string[]>();
   private readonly notes: string[] = [];
   private readonly evictionsNoted = new Set<string>();
@@ -70,6 +70,11 @@ export class SuiteRun {
     this.jobName = jobName;
     this.deps = deps;
     this.opts = opts;
+    this.logs = new ContainerLogs(deps.port, suite.namespace, [CLONE_CONTAINER, TEST_CONTAINER], {
+      onLine: (container, line) => this.line(container, line),
+      onResume: (why) => deps.verbose(suite.name, why),
+      setTimer: (fn, ms) => deps.setTimer(fn, ms),
+    });
   }
 
   get done(): boolean {
@@ -110,7 +115,7 @@ export class SuiteRun {
     const name = pod.metadata?.name ?? "";
     if (type === "DELETED") {
       this.pods.delete(name);
-      for (const f of this.followers.values()) if (f.target.pod === name) f.containerTerminated();
+      this.logs.podGone(name);
     } else this.pods.set(name, pod);
     if (!this.finishing) this.evaluate();
     else this.feedFollowers();
@@ -183,33 +188,7 @@ export class SuiteRun {
 
   /** Starts a log follower per container once it runs; tells followers when it has ended. */
   private feedFollowers(): void {
-    for (const pod of this.pods.values()) {
-      const podName = pod.metadata?.name ?? "";
-      const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
-      for (const s of statuses) {
-        if (s.name !== CLONE_CONTAINER && s.name !== TEST_CONTAINER) continue;
-        const key = `${podName}/${s.name}`;
-        const st = s.state;
-        if (!st?.running && !st?.terminated) continue;
-        let f = this.followers.get(key);
-        if (!f) {
-          if (this.finishing && !st.terminated) continue;
-          const container = s.name;
-          f = new LogFollower(
-            this.deps.port,
-            { namespace: this.suite.namespace, pod: podName, container },
-            {
-              onLine: (line) => this.line(container, line),
-              onResume: (why) => this.deps.verbose(this.suite.name, why),
-              setTimer: (fn, ms) => this.deps.setTimer(fn, ms),
-            },
-          );
-          this.followers.set(key, f);
-          f.start();
-        }
-        if (st.terminated) f.containerTerminated();
-      }
-    }
+    this.logs.feed(this.pods.values(), this.finishing);
   }
 
   private line(container: string, text: string): void {
@@ -272,16 +251,9 @@ export class SuiteRun {
     }
     // Terminated containers: wait for their logs to be read to the end. Anything still
     // running (interrupt, hopeless pod, our deadline) is stopped.
-    for (const f of this.followers.values()) {
-      const terminated = [...this.pods.values()].some(
-        (p) => p.metadata?.name === f.target.pod && [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])].some((s) => s.name === f.target.container && s.state?.terminated),
-      );
-      if (!terminated || d.verdict === "interrupted") f.stop();
-    }
-    const waited = this.deps.setTimer(() => {
-      for (const f of this.followers.values()) f.stop();
-    }, 60_000);
-    await Promise.all([...this.followers.values()].map((f) => f.done));
+    this.logs.stopUnfinished(this.pods.values(), d.verdict === "interrupted");
+    const waited = this.deps.setTimer(() => this.logs.stopAll(), 60_000);
+    await this.logs.settled();
     waited.cancel();
 
     // Keep what `kubectl describe` would show: the Job's TTL or a delete will take it away.

@@ -7,7 +7,7 @@ import { CLONE_CONTAINER, TEST_CONTAINER } from "../../diagnose/types.js";
 import { UsageError } from "../../errors.js";
 import { MANAGED_BY, RUN_ID_LABEL, SUITE_LABEL } from "../../render/names.js";
 import { KindWatch } from "../../run/kind-watch.js";
-import { LogFollower } from "../../run/log-follower.js";
+import { ContainerLogs } from "../../run/container-logs.js";
 import { connect } from "../connect.js";
 import type { CliContext } from "../context.js";
 import { namespaceOf } from "../namespace.js";
@@ -52,33 +52,13 @@ export function registerLogs(program: Command, ctx: CliContext): void {
       const jobName = newest.metadata.name;
       ctx.stderr.write(`==> job/${jobName} <==\n`);
       const pods = new KindWatch(port, "pods", namespace, { labelSelector: `job-name=${jobName}` });
-      const followers = new Map<string, LogFollower>();
-      const feed = () => {
-        for (const pod of pods.objects.values()) {
-          const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
-          for (const s of statuses) {
-            if (s.name !== CLONE_CONTAINER && s.name !== TEST_CONTAINER) continue;
-            if (!s.state?.running && !s.state?.terminated) continue;
-            const key = `${pod.metadata?.name}/${s.name}`;
-            let f = followers.get(key);
-            if (!f) {
-              f = new LogFollower(port, { namespace, pod: pod.metadata?.name ?? "", container: s.name }, { onLine: (l) => ctx.stdout.write(`[${s.name === TEST_CONTAINER ? "test" : "clone"}] ${l}\n`) });
-              followers.set(key, f);
-              f.start();
-            }
-            if (s.state.terminated) f.containerTerminated();
-          }
-        }
-      };
-      pods.subscribe(feed);
+      const logs = new ContainerLogs(port, namespace, [CLONE_CONTAINER, TEST_CONTAINER], {
+        onLine: (container, line) => ctx.stdout.write(`[${container === TEST_CONTAINER ? "test" : "clone"}] ${line}\n`),
+      });
+      pods.subscribe(() => logs.feed(pods.objects.values()));
       await pods.start();
-      // Wait until every started container's log is read to its end.
-      const settled = async (): Promise<void> => {
-        const before = followers.size;
-        await Promise.all([...followers.values()].map((f) => f.done));
-        if (followers.size !== before) return settled();
-      };
-      await settled();
+      // Until every started container's log is read to its end.
+      await logs.settled();
       pods.stop();
     });
 }
