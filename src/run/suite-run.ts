@@ -93,6 +93,8 @@ export class SuiteRun {
         !this.opts.keep,
       );
     }, ms);
+    // The watch may have delivered the Job (even its pod) before create() returned.
+    this.evaluate();
   }
 
   /** Creating the Job (or anything before it) failed: the verdict without a Job. */
@@ -140,6 +142,8 @@ export class SuiteRun {
   }
 
   private evaluate(): void {
+    // Until create() has returned, changes are only recorded: started() evaluates them.
+    if (!this.startedAt || this.finishing) return;
     const pods = [...this.pods.values()];
     const pod = decidingPod(pods);
     const phase = phaseOf(this.job, pod, this.events);
