@@ -160,10 +160,28 @@ write_file() {
 kc() { "$K8S_BIN/kubectl" --kubeconfig "$PKI/admin.kubeconfig" "$@"; }
 
 # --- Debian packages ----------------------------------------------------------
+# Package installs never start services (containerd, docker-registry with its all-interfaces
+# config): policy-rc.d answering 101 is Debian's switch for that. This machine ships one; on a
+# machine without it we add ours for the install and remove it after.
+with_no_service_starts() {
+  if [[ -e /usr/sbin/policy-rc.d ]]; then "$@"; return; fi
+  printf '#!/bin/sh\n# incluster test cluster: no service starts during package installs\nexit 101\n' >/usr/sbin/policy-rc.d
+  chmod +x /usr/sbin/policy-rc.d
+  local rc=0
+  "$@" || rc=$?
+  rm -f /usr/sbin/policy-rc.d
+  return "$rc"
+}
+
 ensure_packages() {
   local missing=() p
   for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   ((${#missing[@]} == 0)) && return 0
+  with_no_service_starts _install_packages "${missing[@]}"
+}
+
+_install_packages() {
+  local missing=("$@")
   log "installing Debian packages: ${missing[*]}"
   if ! compgen -G '/var/lib/apt/lists/*_Packages' >/dev/null; then
     apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
