@@ -10,7 +10,7 @@ export async function connect(g: GlobalOptions): Promise<ClusterPort> {
     return createClusterPort({ ...(g.kubeconfig ? { kubeconfig: g.kubeconfig } : {}), ...(g.context ? { context: g.context } : {}) });
   } catch (err) {
     const e = err as Error & { usage?: boolean };
-    if (e.usage) throw new UsageError(e.message, ["pick a context from `kubectl config get-contexts`"]);
+    if (e.usage) throw new UsageError(e.message, [e.message.startsWith("no kubeconfig") ? "pass --kubeconfig <file>, set KUBECONFIG, or create ~/.kube/config" : "pick a context from `kubectl config get-contexts`"]);
     throw new UsageError(`cannot load the kubeconfig: ${e.message}`, ["pass --kubeconfig <file>, set KUBECONFIG, or create ~/.kube/config"]);
   }
 }

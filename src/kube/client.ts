@@ -12,6 +12,8 @@ import {
   Watch,
 } from "@kubernetes/client-node";
 import type { KubernetesObject } from "@kubernetes/client-node";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { toKubeError } from "./errors.js";
 import { openLogStream } from "./http-stream.js";
 import type {
@@ -45,7 +47,14 @@ const paths: Record<WatchedKind, (ns: string) => string> = {
 export function loadKubeConfig(opts: ClusterOptions): KubeConfig {
   const kc = new KubeConfig();
   if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
-  else kc.loadFromDefault();
+  else {
+    // With nothing to load, the client silently falls back to http://localhost:8080; say so instead.
+    const home = process.env.HOME ?? "";
+    if (!process.env.KUBECONFIG && !process.env.KUBERNETES_SERVICE_HOST && !existsSync(join(home, ".kube", "config"))) {
+      throw Object.assign(new Error("no kubeconfig: KUBECONFIG is not set and ~/.kube/config does not exist"), { usage: true });
+    }
+    kc.loadFromDefault();
+  }
   if (opts.context) {
     if (!kc.getContextObject(opts.context)) {
       const known = kc.getContexts().map((c) => c.name);

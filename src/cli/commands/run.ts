@@ -98,6 +98,9 @@ export async function runAction(ctx: CliContext, names: string[], flags: RunFlag
   if (failFastS === undefined) throw new UsageError(`--fail-fast: expected a duration like 15s or 2m, got ${JSON.stringify(flags.failFast)}`);
   const concurrency = positiveInt("--concurrency", flags.concurrency, suites.length);
   checkEngineFlag(flags.engine);
+  // Loading the kubeconfig contacts nothing; a missing one is a usage error, found before any
+  // git or engine work.
+  const port = await connect(g);
   const runId = newRunId();
   // Before any cluster contact: the source (a missing ref stops here, no Job is created), then
   // the images (build and push only what the registry lacks).
@@ -116,7 +119,6 @@ export async function runAction(ctx: CliContext, names: string[], flags: RunFlag
 
   const style = outputStyle(ctx.stderr, ctx.env);
   const out = humanOutput({ style, several: suites.length > 1, verbose: Boolean(g.verbose), quietLogs: Boolean(flags.quiet), write: (t) => ctx.stderr.write(t) });
-  const port = await connect(g);
   out.info(`run ${runId}: ${suites.join(", ")} in namespace ${namespace} (context ${port.context().context})`);
 
   const controller = new AbortController();

@@ -94,3 +94,21 @@ describe("bad input exits 2 with the path and the fix, no stack trace", () => {
     await expectUsage(["frobnicate"], tmpdir(), "unknown command 'frobnicate'");
   });
 });
+
+describe("run's own flags are checked before any cluster contact (exit 2)", () => {
+  const cwd = () => dirWith(`${OK_HEAD}defaults: { image: registry.example.com/team/img:1 }\nsuites:\n  smoke: { test: t }\n  other: { test: u }\n`);
+  it("no suite and several defined", async () => {
+    await expectUsage(["run"], cwd(), "which suite? name one or more, or pass --all", "known suites: smoke, other");
+  });
+  it("suite names and --all together", async () => {
+    await expectUsage(["run", "smoke", "--all"], cwd(), "give suite names or --all, not both");
+  });
+  it("--concurrency 0, --fail-fast soon, -o xml", async () => {
+    await expectUsage(["run", "smoke", "--concurrency", "0"], cwd(), '--concurrency: expected a whole number of at least 1, got "0"');
+    await expectUsage(["run", "smoke", "--fail-fast", "soon"], cwd(), '--fail-fast: expected a duration like 15s or 2m, got "soon"');
+    await expectUsage(["run", "smoke", "-o", "xml"], cwd(), /argument 'xml' is invalid/);
+  });
+  it("a kubeconfig that cannot be read", async () => {
+    await expectUsage(["--kubeconfig", "/nonexistent/kubeconfig", "run", "smoke", "--no-build"], cwd(), "cannot load the kubeconfig", "pass --kubeconfig <file>, set KUBECONFIG");
+  });
+});
