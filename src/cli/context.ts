@@ -40,9 +40,11 @@ export function processContext(globals: () => GlobalOptions): CliContext {
           process.stderr.write(`\nincluster: ${sig}: cleaning up (press Ctrl-C again to leave without cleaning up)\n`);
           fn();
         } else {
-          // The user insisted: leave now, with the interrupted code.
-          process.exitCode = 130;
-          process.kill(process.pid, "SIGKILL");
+          // The user insisted: leave now. Re-raising the signal with its default action gives
+          // the shell 128 + signal (130 for Ctrl-C), without a process.exit outside main.
+          process.off("SIGINT", handler);
+          process.off("SIGTERM", handler);
+          process.kill(process.pid, sig);
         }
       };
       process.on("SIGINT", handler);
