@@ -47,6 +47,10 @@ export function hintFor(cls: FailureClass, c: HintContext): string {
       return `${pod} was deleted while the suite ran (by someone else or an operator); run again.`;
     case "jobFailed":
       return `the Job failed before its test container ran: \`kubectl describe job ${c.job ?? ""} -n ${c.namespace}\` shows why.`;
+    case "sourceFailed":
+      return "the source could not be prepared before the run (ref resolution or the local overlay); nothing was created in the cluster.";
+    case "buildFailed":
+      return "the image could not be built or pushed; the engine's own message is above; nothing was created in the cluster.";
     case "interrupted":
       return "interrupted: the run's Jobs and Pods were deleted (use --keep to keep them).";
   }

@@ -17,6 +17,8 @@ export type FailureClass =
   | "namespaceMissing"
   | "podDeleted"
   | "jobFailed"
+  | "sourceFailed"
+  | "buildFailed"
   | "interrupted";
 
 export interface Diagnosis {

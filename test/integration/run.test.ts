@@ -73,9 +73,13 @@ describe("real faults, classified with a hint", () => {
 
   it("a ref that does not exist: run stops before the Job (git ls-remote), naming the ref", async () => {
     // Since issue 5 the CLI resolves the ref to a commit first; build-source.test.ts checks that no Job exists.
-    const r = await cli(["-c", join(ROOT, "test/integration/fixtures/bad-ref.yaml"), "run", "oom"]);
+    const r = await cli(["-c", join(ROOT, "test/integration/fixtures/bad-ref.yaml"), "run", "oom", "-o", "json"]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('ref "no-such-branch" does not exist in git://10.244.0.1/sample-app.git');
+    // CI still gets one verdict per suite on stdout.
+    const doc = JSON.parse(r.stdout) as { exitCode: number; suites: { suite: string; verdict: string; class: string }[] };
+    expect(doc.exitCode).toBe(3);
+    expect(doc.suites).toEqual([expect.objectContaining({ suite: "oom", verdict: "couldNotRun", class: "sourceFailed" })]);
   });
 
   it("a commit that does not exist: the clone-repo init container fails, naming it", async () => {

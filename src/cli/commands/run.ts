@@ -7,11 +7,12 @@ import { loadForCommand } from "../load-config.js";
 import { listSuites, resolveSuite } from "../../config/resolve.js";
 import type { Config } from "../../config/schema.js";
 import { parseDuration } from "../../config/duration.js";
-import { UsageError } from "../../errors.js";
+import { CouldNotRunError, UsageError } from "../../errors.js";
 import { renderSuite } from "../../render/suite.js";
 import { runSummary } from "../../report/human.js";
 import { toJson } from "../../report/json.js";
 import { toJunit } from "../../report/junit.js";
+import { notRunResult } from "../../report/not-run.js";
 import type { RunResult } from "../../report/model.js";
 import { reportFiles } from "../../run/files.js";
 import { runSuites } from "../../run/orchestrator.js";
@@ -105,13 +106,32 @@ export async function runAction(ctx: CliContext, names: string[], flags: RunFlag
   // Before any cluster contact: the source (a missing ref stops here, no Job is created), then
   // the images (build and push only what the registry lacks).
   const configDir = dirname(path);
-  let resolvedSuites = await resolveSources(
-    suites.map((name) => resolveSuite(config, name)),
-    configDir,
-    { info: (t) => ctx.stderr.write(`${t}\n`) },
-  );
-  if (resolvedSuites.some((s) => s.build)) {
-    resolvedSuites = (await buildStep(ctx, config, configDir, resolvedSuites, { engineFlag: flags.engine, planOnly: flags.build === false })).suites;
+  const initial = suites.map((name) => resolveSuite(config, name));
+  let stage: "sourceFailed" | "buildFailed" = "sourceFailed";
+  let resolvedSuites: typeof initial;
+  try {
+    resolvedSuites = await resolveSources(initial, configDir, { info: (t) => ctx.stderr.write(`${t}\n`) });
+    stage = "buildFailed";
+    if (resolvedSuites.some((s) => s.build)) {
+      resolvedSuites = (await buildStep(ctx, config, configDir, resolvedSuites, { engineFlag: flags.engine, planOnly: flags.build === false })).suites;
+    }
+  } catch (err) {
+    // Still one verdict per suite on stdout for CI; the boundary prints the error and exits 3.
+    if (err instanceof CouldNotRunError && flags.output) {
+      const doc = notRunResult({
+        runId,
+        context: port.context().context,
+        namespace: initial[0]?.namespace ?? "default",
+        suites: initial.map((s) => ({ name: s.name, image: s.image })),
+        class: stage,
+        reason: err.code,
+        message: err.message,
+        ...(err.hint ? { hint: err.hint } : {}),
+        at: new Date(),
+      });
+      ctx.stdout.write(flags.output === "json" ? toJson(doc) : toJunit(doc));
+    }
+    throw err;
   }
   const planned: PlannedSuite[] = resolvedSuites.map((resolved) => ({ resolved, objects: renderSuite(resolved, { runId }) }));
   const namespace = planned[0]?.resolved.namespace ?? "default";
