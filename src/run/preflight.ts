@@ -17,6 +17,8 @@ export interface PreflightReport {
   context: ContextInfo;
   serverVersion?: string;
   checks: PreflightCheck[];
+  /** The access checks that were denied, for `doctor` to print a Role that grants them. */
+  denied: AccessCheck[];
   ok: boolean;
 }
 
@@ -68,6 +70,7 @@ export function imageChecks(suites: readonly ResolvedSuite[]): PreflightCheck[] 
 export async function preflight(port: ClusterPort, namespace: string, suites: readonly ResolvedSuite[]): Promise<PreflightReport> {
   const context = port.context();
   const checks: PreflightCheck[] = [];
+  const denied: AccessCheck[] = [];
   checks.push({ name: "kubeconfig context", ok: Boolean(context.server), detail: `${context.context} → ${context.server || "(no server)"}`, ...(context.server ? {} : { fix: "set --context or --kubeconfig", class: "unreachable" as const }) });
   let serverVersion: string | undefined;
   try {
@@ -76,7 +79,7 @@ export async function preflight(port: ClusterPort, namespace: string, suites: re
   } catch (err) {
     const e = toKubeErrorLike(err);
     checks.push({ name: "API server reachable", ok: false, detail: e.message, fix: "check --context/--kubeconfig, the VPN, and `kubectl cluster-info`", class: "unreachable" });
-    return { context, checks: [...checks, ...imageChecks(suites)], ok: false };
+    return { context, checks: [...checks, ...imageChecks(suites)], denied, ok: false };
   }
   try {
     const exists = await port.namespaceExists(namespace);
@@ -85,10 +88,12 @@ export async function preflight(port: ClusterPort, namespace: string, suites: re
     checks.push({ name: `namespace ${namespace} exists`, ok: false, detail: toKubeErrorLike(err).message, class: "unreachable" });
   }
   try {
-    checks.push(...accessChecks(await port.accessReview(requiredAccess(namespace, suites)), namespace));
+    const results = await port.accessReview(requiredAccess(namespace, suites));
+    denied.push(...results.filter((r) => !r.allowed).map(({ allowed: _a, reason: _r, ...check }) => check));
+    checks.push(...accessChecks(results, namespace));
   } catch (err) {
     checks.push({ name: "access review", ok: false, detail: toKubeErrorLike(err).message, fix: "the API refused SelfSubjectAccessReview", class: "forbidden" });
   }
   checks.push(...imageChecks(suites));
-  return { context, ...(serverVersion ? { serverVersion } : {}), checks, ok: checks.every((c) => c.ok) };
+  return { context, ...(serverVersion ? { serverVersion } : {}), checks, denied, ok: checks.every((c) => c.ok) };
 }

@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { convert } from "xmlbuilder2";
-import { DEMO, FAULTS, LIMITED_KUBECONFIG, NAMESPACE, ROOT, admin, cli, requireCluster, runJson, savedLog, startCli, waitForOutput } from "./support/cli.js";
+import { ADMIN_KUBECONFIG, DEMO, FAULTS, KUBECTL, LIMITED_KUBECONFIG, NAMESPACE, ROOT, admin, cli, requireCluster, runJson, savedLog, startCli, waitForOutput } from "./support/cli.js";
 
 beforeAll(() => requireCluster());
 
@@ -117,6 +117,27 @@ describe("real faults, classified with a hint", () => {
     expect(s.message).toContain("may create jobs.batch: forbidden");
     const jobs = await admin().list("jobs", NAMESPACE, { labelSelector: `incluster.dev/run-id=${r.result.runId}` });
     expect(jobs.items).toHaveLength(0);
+  });
+});
+
+describe("least privilege", () => {
+  it("doctor prints a Role with exactly the missing verbs; once an admin binds it, the limited user's run passes", async () => {
+    const d = await cli(["--kubeconfig", LIMITED_KUBECONFIG, "-c", DEMO, "doctor"]);
+    expect(d.code).toBe(3);
+    expect(d.stdout).toMatch(/FAIL may create jobs\.batch: forbidden/);
+    const role = d.stdout.slice(d.stdout.indexOf("apiVersion: rbac.authorization.k8s.io/v1"));
+    const kubectl = (...args: string[]) => execFileSync(KUBECTL, ["--kubeconfig", ADMIN_KUBECONFIG, "-n", NAMESPACE, ...args], { input: role, encoding: "utf8" });
+    try {
+      kubectl("apply", "-f", "-");
+      kubectl("create", "rolebinding", "incluster-runner", "--role", "incluster-runner", "--serviceaccount", `${NAMESPACE}:incluster-limited`);
+      const ok = await cli(["--kubeconfig", LIMITED_KUBECONFIG, "-c", DEMO, "doctor"]);
+      expect(ok.stdout).toContain("all 23 checks passed");
+      const run = await cli(["--kubeconfig", LIMITED_KUBECONFIG, "-c", DEMO, "run", "services", "-q"]);
+      expect(run.code, run.stderr.slice(-1500)).toBe(0);
+    } finally {
+      kubectl("delete", "rolebinding", "incluster-runner", "--ignore-not-found");
+      kubectl("delete", "role", "incluster-runner", "--ignore-not-found");
+    }
   });
 });
 

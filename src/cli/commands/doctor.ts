@@ -3,6 +3,8 @@ import type { Command } from "commander";
 import { resolveSuite, listSuites } from "../../config/resolve.js";
 import { ExitCode } from "../../exit-codes.js";
 import { paint } from "../../report/human.js";
+import { stringify } from "yaml";
+import { accessRole } from "../../render/access-role.js";
 import { preflight } from "../../run/preflight.js";
 import { buildChecks } from "../build-step.js";
 import { connect } from "../connect.js";
@@ -40,6 +42,18 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
       );
       const failed = report.checks.filter((c) => !c.ok).length;
       ctx.stdout.write(`${lines.join("\n")}\n${failed ? `${failed} of ${report.checks.length} checks failed` : `all ${report.checks.length} checks passed`}\n`);
+      if (report.denied.length) {
+        // Exactly what is missing, as a Role an admin can apply; the binding needs your user name.
+        ctx.stdout.write(
+          [
+            "",
+            `# A Role granting the missing permissions (kubectl apply -f - as an admin of ${namespace}), then bind it:`,
+            `#   kubectl -n ${namespace} create rolebinding incluster-runner --role incluster-runner --user <you>   (or --serviceaccount ns:name)`,
+            stringify(accessRole(namespace, report.denied)).trimEnd(),
+            "",
+          ].join("\n"),
+        );
+      }
       ctx.setExitCode(failed ? ExitCode.couldNotRun : ExitCode.ok);
     });
 }

@@ -13,6 +13,8 @@ export const LIMITED_KUBECONFIG = join(ROOT, ".cluster/kubeconfig-limited");
 export const DEMO = join(ROOT, "examples/demo/incluster.yaml");
 export const FAULTS = join(ROOT, "test/integration/fixtures/faults.yaml");
 export const NAMESPACE = "incluster-demo";
+/** kubectl built with the test cluster: tests may use it as an admin's tool; the product never does. */
+export const KUBECTL = existsSync(join(ROOT, ".cluster/env")) ? (/KUBECTL="([^"]+)"/.exec(readFileSync(join(ROOT, ".cluster/env"), "utf8"))?.[1] ?? "kubectl") : "kubectl";
 
 export function requireCluster(): void {
   if (!existsSync(ADMIN_KUBECONFIG)) throw new Error(`no test cluster: ${ADMIN_KUBECONFIG} is missing; run \`npm run cluster:up\` first`);
