@@ -11,6 +11,8 @@ export type ChangeListener<T> = (type: ChangeType, obj: T) => void;
 export interface KindWatchOptions {
   /** Only the resourceVersion is needed from the first list (events of a busy namespace). */
   listLimit?: number;
+  /** Objects to track; others are dropped on arrival (events of other workloads). */
+  keep?: (obj: never) => boolean;
   /** Called on each reconnect, for verbose output. */
   onReconnect?: (why: string) => void;
   /** Timers are injectable so unit tests need not wait. */
@@ -66,7 +68,7 @@ export class KindWatch<K extends WatchedKind> {
     const res = await this.port.list(this.kind, this.namespace, sel);
     const items = this.opts.listLimit ? [] : res.items;
     const seen = new Set<string>();
-    for (const obj of items) {
+    for (const obj of items.filter((o) => !this.opts.keep || this.opts.keep(o as never))) {
       const k = key(obj);
       seen.add(k);
       const old = this.objects.get(k);
@@ -93,6 +95,7 @@ export class KindWatch<K extends WatchedKind> {
         const rv = obj.metadata?.resourceVersion;
         if (rv) this.resourceVersion = rv;
         if (type === "BOOKMARK") return;
+        if (this.opts.keep && !this.opts.keep(obj as never)) return;
         const k = key(obj);
         if (type === "DELETED") this.objects.delete(k);
         else this.objects.set(k, obj);

@@ -3,16 +3,16 @@
 // interrupt. Decisions are delegated to diagnose/ and SuiteRun; formats to report/.
 import type { ResolvedSuite } from "../config/resolve.js";
 import type { Diagnosis, FailureClass } from "../diagnose/types.js";
-import { ExitCode, worstExitCode } from "../exit-codes.js";
+import { worstExitCode } from "../exit-codes.js";
 import type { ExitCode as ExitCodeT } from "../exit-codes.js";
 import type { Job, KubeEvent, KubeObject, Pod } from "../k8s-types.js";
 import type { ClusterPort } from "../kube/port.js";
 import { RESULT_API_VERSION } from "../report/model.js";
 import type { RunResult, SuiteResult } from "../report/model.js";
-import { RUN_ID_LABEL } from "../render/names.js";
+import { RUN_ID_LABEL, SUITE_LABEL } from "../render/names.js";
 import type { SuiteObjects } from "../render/objects.js";
 import { KindWatch } from "./kind-watch.js";
-import { toKubeErrorLike } from "./kube-error.js";
+import { toKubeError } from "../kube/errors.js";
 import { preflight } from "./preflight.js";
 import type { PreflightReport } from "./preflight.js";
 import { SuiteRun } from "./suite-run.js";
@@ -59,16 +59,9 @@ export interface RunDeps {
   signal: AbortSignal;
 }
 
-const VERDICT_EXIT: Record<Diagnosis["verdict"], ExitCodeT> = {
-  passed: ExitCode.ok,
-  failed: ExitCode.testsFailed,
-  couldNotRun: ExitCode.couldNotRun,
-  timedOut: ExitCode.timedOut,
-  interrupted: ExitCode.interrupted,
-};
 
 function classOfError(err: unknown): { class: FailureClass; reason: string; message: string } {
-  const e = toKubeErrorLike(err);
+  const e = toKubeError(err);
   if (e.unreachable) return { class: "unreachable", reason: "Unreachable", message: e.message };
   if (e.status === 403) return { class: "forbidden", reason: e.reason ?? "Forbidden", message: e.message };
   if (e.status === 404 && /namespaces? .*not found/i.test(e.message)) return { class: "namespaceMissing", reason: "NotFound", message: e.message };
@@ -144,8 +137,12 @@ export async function runSuites(deps: RunDeps, plan: RunPlan): Promise<RunResult
   const jobs = new KindWatch(port, "jobs", ns, selector, { onReconnect: reconnect });
   const pods = new KindWatch(port, "pods", ns, selector, { onReconnect: reconnect });
   // Events cannot be label-selected; watch the namespace and let each suite pick its own.
-  const events = new KindWatch(port, "events", ns, {}, { listLimit: 1, onReconnect: reconnect });
-  const suiteOf = (o: KubeObject) => bySuite.get(o.metadata?.labels?.["incluster.dev/suite"] ?? "");
+  // Events cannot be label-selected: the watch keeps only those about this run's Jobs and their
+  // pods (named <job>-<suffix>), so a busy namespace costs neither memory nor re-evaluations.
+  const jobNames = runs.map((r) => r.jobName);
+  const ours = (e: KubeEvent) => jobNames.some((j) => (e.involvedObject?.name ?? "").startsWith(j));
+  const events = new KindWatch(port, "events", ns, {}, { listLimit: 1, onReconnect: reconnect, keep: ours });
+  const suiteOf = (o: KubeObject) => bySuite.get(o.metadata?.labels?.[SUITE_LABEL] ?? "");
   jobs.subscribe((type, job: Job) => suiteOf(job)?.onJob(type, job));
   pods.subscribe((type, pod: Pod) => suiteOf(pod)?.onPod(type, pod));
   events.subscribe(() => {
@@ -183,7 +180,7 @@ export async function runSuites(deps: RunDeps, plan: RunPlan): Promise<RunResult
       run.started(job);
       if (o.overlay) {
         const owner = { apiVersion: "batch/v1", kind: "Job", name: job.metadata?.name ?? "", uid: job.metadata?.uid ?? "" };
-        await port.setOwner(ns, o.overlay.metadata.name, owner).catch((e: unknown) => out.info(`could not hand configmap/${o.overlay?.metadata.name} to job/${owner.name} (incluster clean removes it): ${toKubeErrorLike(e).message}`));
+        await port.setOwner(ns, o.overlay.metadata.name, owner).catch((e: unknown) => out.info(`could not hand configmap/${o.overlay?.metadata.name} to job/${owner.name} (incluster clean removes it): ${toKubeError(e).message}`));
       }
     } catch (err) {
       const c = classOfError(err);
@@ -221,7 +218,6 @@ export async function runSuites(deps: RunDeps, plan: RunPlan): Promise<RunResult
   jobs.stop();
   pods.stop();
   events.stop();
-  for (const r of results) if (r.verdict === "interrupted") r.exitCode = VERDICT_EXIT.interrupted;
   return finish(results);
 }
 
@@ -233,7 +229,7 @@ async function deleteRun(deps: RunDeps, ns: string, jobNames: string[], pods: Ki
   // deleting pods first would let the Job controller replace them.
   for (const name of jobNames) {
     const gone = await port.delete("jobs", ns, name, { propagation: "Orphan" }).catch((e: unknown) => {
-      out.info(`could not delete job/${name}: ${toKubeErrorLike(e).message}`);
+      out.info(`could not delete job/${name}: ${toKubeError(e).message}`);
       return false;
     });
     if (gone) out.info(`deleted job/${name}`);

@@ -3,7 +3,7 @@
 // Pure: `requiredAccess` and `preflightProblems`; the I/O is in `preflight`.
 import type { ResolvedSuite } from "../config/resolve.js";
 import type { AccessCheck, AccessResult, ClusterPort, ContextInfo } from "../kube/port.js";
-import { toKubeErrorLike } from "./kube-error.js";
+import { toKubeError } from "../kube/errors.js";
 
 export interface PreflightCheck {
   name: string;
@@ -77,7 +77,7 @@ export async function preflight(port: ClusterPort, namespace: string, suites: re
     serverVersion = await port.serverVersion();
     checks.push({ name: "API server reachable", ok: true, detail: `Kubernetes ${serverVersion}` });
   } catch (err) {
-    const e = toKubeErrorLike(err);
+    const e = toKubeError(err);
     checks.push({ name: "API server reachable", ok: false, detail: e.message, fix: "check --context/--kubeconfig, the VPN, and `kubectl cluster-info`", class: "unreachable" });
     return { context, checks: [...checks, ...imageChecks(suites)], denied, ok: false };
   }
@@ -85,14 +85,14 @@ export async function preflight(port: ClusterPort, namespace: string, suites: re
     const exists = await port.namespaceExists(namespace);
     checks.push({ name: `namespace ${namespace} exists`, ok: exists, detail: exists ? "yes" : "not found", ...(exists ? {} : { fix: `kubectl create namespace ${namespace}, or set namespace / -n`, class: "namespaceMissing" as const }) });
   } catch (err) {
-    checks.push({ name: `namespace ${namespace} exists`, ok: false, detail: toKubeErrorLike(err).message, class: "unreachable" });
+    checks.push({ name: `namespace ${namespace} exists`, ok: false, detail: toKubeError(err).message, class: "unreachable" });
   }
   try {
     const results = await port.accessReview(requiredAccess(namespace, suites));
     denied.push(...results.filter((r) => !r.allowed).map(({ allowed: _a, reason: _r, ...check }) => check));
     checks.push(...accessChecks(results, namespace));
   } catch (err) {
-    checks.push({ name: "access review", ok: false, detail: toKubeErrorLike(err).message, fix: "the API refused SelfSubjectAccessReview", class: "forbidden" });
+    checks.push({ name: "access review", ok: false, detail: toKubeError(err).message, fix: "the API refused SelfSubjectAccessReview", class: "forbidden" });
   }
   checks.push(...imageChecks(suites));
   return { context, ...(serverVersion ? { serverVersion } : {}), checks, denied, ok: checks.every((c) => c.ok) };

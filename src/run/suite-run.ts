@@ -11,11 +11,12 @@ import type { ClusterPort } from "../kube/port.js";
 import type { SuiteResult } from "../report/model.js";
 import { ContainerLogs } from "./container-logs.js";
 import { suiteResult } from "./suite-result.js";
+import type { SetTimer } from "./timers.js";
 
 export interface SuiteRunDeps {
   port: ClusterPort;
   now: () => number;
-  setTimer: (fn: () => void, ms: number) => { cancel(): void };
+  setTimer: SetTimer;
   /** Progress for humans: one line per change. */
   progress(suite: string, text: string): void;
   verbose(suite: string, text: string): void;

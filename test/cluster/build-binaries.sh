@@ -44,23 +44,17 @@ build_k8s() {
   log "k8s built in $((SECONDS - t0))s"
 }
 
-build_etcd() {
-  if have_all "$ETCD_BIN" etcd; then log "etcd $ETCD_VERSION: cached in $ETCD_BIN"; return 0; fi
-  local t0=$SECONDS
-  mkdir -p "$ETCD_BIN"
-  log "building etcd $ETCD_VERSION -> $ETCD_BIN"
-  (cd "$CLUSTER_DIR/go/etcd" && CGO_ENABLED=0 "$GO" build -trimpath -ldflags "-s -w" -o "$ETCD_BIN/etcd" .)
-  log "etcd built in $((SECONDS - t0))s"
+# A single-binary Go wrapper module (test/cluster/go/NAME) built to DIR/NAME, unless cached.
+build_go_main() { # NAME VERSION DIR
+  local name="$1" version="$2" dir="$3" t0=$SECONDS
+  if have_all "$dir" "$name"; then log "$name $version: cached in $dir"; return 0; fi
+  mkdir -p "$dir"
+  log "building $name $version -> $dir"
+  (cd "$CLUSTER_DIR/go/$name" && CGO_ENABLED=0 "$GO" build -trimpath -ldflags "-s -w" -o "$dir/$name" .)
+  log "$name built in $((SECONDS - t0))s"
 }
-
-build_coredns() {
-  if have_all "$COREDNS_BIN" coredns; then log "coredns $COREDNS_VERSION: cached in $COREDNS_BIN"; return 0; fi
-  local t0=$SECONDS
-  mkdir -p "$COREDNS_BIN"
-  log "building CoreDNS $COREDNS_VERSION -> $COREDNS_BIN"
-  (cd "$CLUSTER_DIR/go/coredns" && CGO_ENABLED=0 "$GO" build -trimpath -ldflags "-s -w" -o "$COREDNS_BIN/coredns" .)
-  log "coredns built in $((SECONDS - t0))s"
-}
+build_etcd() { build_go_main etcd "$ETCD_VERSION" "$ETCD_BIN"; }
+build_coredns() { build_go_main coredns "$COREDNS_VERSION" "$COREDNS_BIN"; }
 
 # The sandbox ("pause") binary: upstream's pause.c, from the k8s.io/kubernetes
 # module already in the module cache (downloaded for the k8s build).

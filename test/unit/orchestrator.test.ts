@@ -5,6 +5,7 @@ import { resolveSuite } from "../../src/config/resolve.js";
 import type { Job, Pod } from "../../src/k8s-types.js";
 import { renderSuite } from "../../src/render/suite.js";
 import { runSuites } from "../../src/run/orchestrator.js";
+import { realSetTimer } from "../../src/run/timers.js";
 import type { RunFiles, RunOutput, RunPlan } from "../../src/run/orchestrator.js";
 import { FakeCluster, event, pod, settle } from "./support/fake-cluster.js";
 
@@ -55,10 +56,7 @@ function setup(names: string[] = ["smoke"], opts: Partial<RunPlan> = {}) {
     {
       port: cluster,
       now: () => Date.now(),
-      setTimer: (fn, ms) => {
-        const t = setTimeout(fn, ms);
-        return { cancel: () => clearTimeout(t) };
-      },
+      setTimer: realSetTimer,
       out,
       files,
       signal: controller.signal,
@@ -142,11 +140,12 @@ describe("runSuites with a fake cluster", () => {
 
   it("uses events that arrive before their pod, and fails fast on a pull error after the grace", async () => {
     const t = setup();
+    const P1 = "test-smoke-e2e-abc123-p1"; // pods are named after their Job, as the event filter expects
     await jobCreated(t.cluster);
-    t.cluster.put("events", event("e1", "p1", "Pulling", "Pulling image \"127.0.0.1:1/missing:1\""));
-    t.cluster.put("events", event("e2", "p1", "Failed", "Failed to pull image: connection refused", "Warning"));
+    t.cluster.put("events", event("e1", P1, "Pulling", "Pulling image \"127.0.0.1:1/missing:1\""));
+    t.cluster.put("events", event("e2", P1, "Failed", "Failed to pull image: connection refused", "Warning"));
     await settle();
-    t.cluster.put("pods", pod("p1", t.labels(), {
+    t.cluster.put("pods", pod(P1, t.labels(), {
       phase: "Pending",
       conditions: [{ type: "PodScheduled", status: "True" }],
       initContainerStatuses: [{ name: "clone-repo", state: { waiting: { reason: "ErrImagePull", message: "failed to pull 127.0.0.1:1/missing:1" } } }],

@@ -18,6 +18,7 @@ import { reportFiles } from "../../run/files.js";
 import { runSuites } from "../../run/orchestrator.js";
 import type { PlannedSuite } from "../../run/orchestrator.js";
 import { newRunId } from "../../run/run-id.js";
+import { realSetTimer } from "../../run/timers.js";
 import { humanOutput, outputStyle } from "../run-output.js";
 import { connect } from "../connect.js";
 import { buildStep, checkEngineFlag } from "../build-step.js";
@@ -149,10 +150,7 @@ export async function runAction(ctx: CliContext, names: string[], flags: RunFlag
       {
         port,
         now: () => Date.now(),
-        setTimer: (fn, ms) => {
-          const t = setTimeout(fn, ms);
-          return { cancel: () => clearTimeout(t) };
-        },
+        setTimer: realSetTimer,
         out,
         files: reportFiles(reportDir),
         signal: controller.signal,

@@ -5,6 +5,7 @@ import { resolveSuite, type ResolvedSuite } from "../../../src/config/resolve.js
 import type { KubeObject } from "../../../src/k8s-types.js";
 import { renderSuite } from "../../../src/render/suite.js";
 import { runSuites } from "../../../src/run/orchestrator.js";
+import { realSetTimer } from "../../../src/run/timers.js";
 import { FakeCluster, settle } from "../support/fake-cluster.js";
 import { localSourceConfig } from "../support/fixtures.js";
 
@@ -22,10 +23,7 @@ function start(cluster: FakeCluster) {
     {
       port: cluster,
       now: () => Date.now(),
-      setTimer: (fn, ms) => {
-        const t = setTimeout(fn, ms);
-        return { cancel: () => clearTimeout(t) };
-      },
+      setTimer: realSetTimer,
       out: { progress: () => {}, verbose: () => {}, logLine: () => {}, info: (t) => info.push(t) },
       files: { appendLog: () => {}, logPath: () => "x.log", writeJson: async () => {}, close: async () => {} },
       signal: controller.signal,
