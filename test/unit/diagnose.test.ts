@@ -71,3 +71,18 @@ describe("hopeless pending pods on recorded objects", () => {
     expect(eventProblem(r.events, "some-other-pod")).toBeUndefined();
   });
 });
+
+// Not produced on the test cluster: typed after the kubelet's reason strings.
+describe("classes the test cluster does not produce", () => {
+  const base = { metadata: { name: "p", creationTimestamp: "2026-11-24T00:00:00Z" } };
+  it("startError: a container that cannot be created or started", () => {
+    expect(podProblem({ ...base, status: { containerStatuses: [{ name: "test-runner", state: { waiting: { reason: "CreateContainerError", message: "no such file" } } }] } })).toMatchObject({ class: "startError" });
+    expect(classifyPod({ ...base, status: { containerStatuses: [{ name: "test-runner", state: { terminated: { exitCode: 128, reason: "StartError" } } }] } })).toMatchObject({ verdict: "couldNotRun", class: "startError" });
+  });
+  it("evicted: a disrupted pod is not the deciding one while a replacement exists", () => {
+    const evicted: Pod = { ...base, status: { phase: "Failed", reason: "Evicted", message: "low memory", conditions: [{ type: "DisruptionTarget", status: "True" }] } };
+    expect(classifyPod(evicted)).toMatchObject({ class: "evicted", reason: "Evicted" });
+    const replacement: Pod = { metadata: { name: "q", creationTimestamp: "2026-11-24T00:00:05Z" }, status: { phase: "Running" } };
+    expect(decidingPod([evicted, replacement])?.metadata?.name).toBe("q");
+  });
+});
