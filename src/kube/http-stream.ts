@@ -4,13 +4,13 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import type { KubeConfig } from "@kubernetes/client-node";
-import type { LogHandlers, LogRequest, WatchHandle } from "./port.js";
+import type { KubeError, LogHandlers, LogRequest, WatchHandle } from "./port.js";
 
 export function openLogStream(kc: KubeConfig, req: LogRequest, handlers: LogHandlers): WatchHandle {
   let stopped = false;
   let closed = false;
   let request: http.ClientRequest | undefined;
-  const close = (err?: { message: string; status?: number; unreachable?: boolean }) => {
+  const close = (err?: KubeError) => {
     if (closed) return;
     closed = true;
     if (!stopped) handlers.onClose(err);

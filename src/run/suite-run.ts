@@ -107,7 +107,7 @@ export class SuiteRun {
   onJob(type: string, job: Job): void {
     if (this.finishing) return;
     if (type === "DELETED") {
-      if (!this.finishing) void this.finish({ verdict: "couldNotRun", class: "podDeleted", reason: "Deleted", message: `job/${this.jobName} was deleted while it ran` }, false);
+      void this.finish({ verdict: "couldNotRun", class: "podDeleted", reason: "Deleted", message: `job/${this.jobName} was deleted while it ran` }, false);
       return;
     }
     this.job = job;
