@@ -56,6 +56,11 @@ export function locateConfig(o: Pick<LoadOptions, "cwd" | "env" | "configFlag">)
 export function loadConfig(o: LoadOptions): LoadedConfig {
   const path = locateConfig(o);
   const overrides = resolveOverrides({ namespaceFlag: o.namespaceFlag, timeoutFlag: o.timeoutFlag, env: o.env });
-  const config = parseConfig(readFileSync(path, "utf8"), path);
+  const config = parseConfig(readConfigFile(path), path);
   return { config: applyOverrides(config, overrides), path };
+}
+
+/** The file's text (UTF-8). */
+export function readConfigFile(path: string): string {
+  return readFileSync(path, "utf8");
 }

@@ -17,12 +17,17 @@ export function parseConfig(text: string, file: string): Config {
     throw new UsageError(`${file} is not valid YAML`, problems);
   }
   const data: unknown = doc.toJS();
+  return checkParsed(data, file, (p) => lineSuffix(p, doc, lineCounter));
+}
+
+/** Checks already-parsed data against the schema (the library's validateConfig with an object). */
+export function checkParsed(data: unknown, file: string, where: (p: Problem) => string = () => ""): Config {
   if (data === null || data === undefined) {
     throw new UsageError(`${file} is empty`, [`(top level): expected a mapping starting with apiVersion: ${API_VERSION}, got an empty document`]);
   }
   const result = configSchema.safeParse(data, { reportInput: true });
   if (!result.success) {
-    const problems = zodProblems(result.error).map((p) => formatProblem(p) + lineSuffix(p, doc, lineCounter));
+    const problems = zodProblems(result.error).map((p) => formatProblem(p) + where(p));
     throw new UsageError(`${file} has ${problems.length} problem${problems.length === 1 ? "" : "s"}`, problems);
   }
   return result.data;

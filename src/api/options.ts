@@ -1,0 +1,41 @@
+// The options of the library's run(): what the CLI's flags map onto, one to one.
+import type { EventSink } from "../events/types.js";
+import type { ClusterPort } from "../kube/port.js";
+
+export interface RunOptions {
+  /** Suites to run; default: the only suite, if there is one. */
+  suites?: readonly string[];
+  /** Every suite of the config. */
+  all?: boolean;
+  /** kubeconfig file; default KUBECONFIG, ~/.kube/config, or the in-cluster ServiceAccount. */
+  kubeconfig?: string;
+  context?: string;
+  /** Beats the config's namespace; default: the config's, else the kubeconfig context's, else "default". */
+  namespace?: string;
+  /** Aborting interrupts the run: its Jobs and Pods are deleted (unless keep), the verdict is 130. */
+  signal?: AbortSignal;
+  /** Every RunEvent, in order, as it happens. */
+  onEvent?: EventSink;
+  /** How many suites run at once (default: all). */
+  concurrency?: number;
+  /** How long a pull error, unschedulable pod or missing Secret may last: a duration ("15s") or milliseconds. */
+  failFast?: string | number;
+  /** Replaces every suite's timeout: a duration ("10m"). */
+  timeout?: string;
+  /** On interrupt, keep the run's Jobs and Pods. */
+  keep?: boolean;
+  /** Where logs and result.json go; default <cwd>/.incluster/runs/<run-id>. */
+  reportDir?: string;
+  /** false: build nothing, run the content-hash tags as they are. */
+  build?: boolean;
+  /** Image engine: podman, docker, buildah or nerdctl. */
+  engine?: string;
+  /** Target platform of built images (e.g. linux/amd64); default: image.platform, else the cluster nodes'. */
+  platform?: string;
+  /** Base directory for the report dir (default process.cwd()). */
+  cwd?: string;
+  /** The folder relative paths of the config are read from (build contexts, source.local); default: the loaded file's folder, else cwd. */
+  configDir?: string;
+  /** A ClusterPort to use instead of one made from the kubeconfig (tests, other tools). */
+  port?: ClusterPort;
+}

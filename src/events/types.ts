@@ -1,0 +1,53 @@
+// The run's one event stream (RunEvent): every output — the terminal view, --events JSON lines,
+// -o json, and later the HTML report, notifications and CI summaries — is a consumer of it.
+// Versioned: a consumer checks `v`; fields are only ever added within a version.
+import type { Phase } from "../diagnose/outcome.js";
+import type { RunResult, SuiteResult } from "../report/model.js";
+
+export const EVENTS_VERSION = 1;
+
+export interface EventBase {
+  v: typeof EVENTS_VERSION;
+  /** When incluster observed it: RFC 3339, UTC, millisecond precision. */
+  ts: string;
+  runId: string;
+}
+
+export type NoteLevel = "info" | "verbose" | "warning";
+
+export type RunEvent =
+  | (EventBase & { type: "run.started"; namespace: string; context: string; suites: string[] })
+  | (EventBase & {
+      type: "source.resolved";
+      kind: "git" | "local" | "image";
+      url?: string;
+      ref?: string;
+      commit?: string;
+      overlay?: { files: number; deleted: number; bytes: number };
+      text: string;
+    })
+  | (EventBase & { type: "image.ready"; suite: string; ref: string; action: "built" | "skipped" | "planned" | "reused"; platform?: string; checkMs?: number; buildMs?: number; pushMs?: number })
+  | (EventBase & { type: "build.output"; line: string })
+  | (EventBase & { type: "suite.phase"; suite: string; phase: Phase; detail: string })
+  /** A progress note about one suite (a pull error and its grace, an eviction, a reconnect). */
+  | (EventBase & { type: "suite.note"; suite: string; level: NoteLevel; text: string })
+  /** A run-level note (preflight failures, interrupt, deletions, warnings). */
+  | (EventBase & { type: "run.note"; level: NoteLevel; text: string })
+  | (EventBase & {
+      type: "log";
+      suite: string;
+      pod: string;
+      container: string;
+      /** The kubelet's own timestamp of the line (RFC 3339, nanoseconds), when it gave one. */
+      kubeletTs?: string;
+      line: string;
+    })
+  | (EventBase & { type: "suite.verdict"; suite: string; result: SuiteResult })
+  | (EventBase & { type: "run.finished"; result: RunResult });
+
+export type RunEventType = RunEvent["type"];
+
+/** Distributive Omit over the union: an event as a producer hands it over (no envelope yet). */
+export type EventBody = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, keyof EventBase> : never) : never;
+
+export type EventSink = (e: RunEvent) => void;

@@ -1,0 +1,18 @@
+// incluster as a library: the CLI, the GitHub Action and users' scripts are shells over these.
+//
+//   import { loadConfig, run } from "incluster";
+//   const result = await run(loadConfig(), { all: true, onEvent: (e) => console.log(e.type) });
+//   process.exitCode = result.exitCode;
+export { loadConfig, validateConfig, render } from "./api/config.js";
+export type { LoadConfigOptions } from "./api/config.js";
+export { run } from "./api/run.js";
+export type { RunOptions } from "./api/options.js";
+export type { Config } from "./config/schema.js";
+export type { RunEvent, RunEventType, NoteLevel } from "./events/types.js";
+export { EVENTS_VERSION } from "./events/types.js";
+export type { RunResult, SuiteResult, EventSummary } from "./report/model.js";
+export { RESULT_API_VERSION } from "./report/model.js";
+export type { Verdict, FailureClass } from "./diagnose/types.js";
+export { ExitCode } from "./exit-codes.js";
+export { UsageError, CouldNotRunError } from "./errors.js";
+export type { ClusterPort } from "./kube/port.js";
