@@ -1,11 +1,13 @@
-// The build step's one orchestrator: for each suite incluster builds, plan (hash the inputs),
-// ask the registry for the tag, and only when it is missing build and push with the engine.
-// Used by `incluster build` and by `run` before any cluster contact.
+// The build step's one orchestrator: for each suite incluster builds, plan (hash the inputs and
+// the platform), ask the registry for the tag, and only when it is missing build and push with
+// the engine. Suites with the same content share the first one's image. Used by `incluster build`
+// and by `run` before any cluster contact.
 import type { ResolvedSuite } from "../config/resolve.js";
 import type { EngineName } from "../config/schema.js";
 import { CouldNotRunError } from "../errors.js";
 import { buildArgv, pushArgv } from "./engine.js";
 import type { ExecResult } from "./exec.js";
+import { buildFailureHint } from "./hints.js";
 import { isLoopback, parseImageRef } from "./image-ref.js";
 import { planBuild, withBuiltImage, type BuildPlan, type PlanReaders } from "./plan.js";
 import type { TagPresence } from "./registry.js";
@@ -28,12 +30,17 @@ export interface BuildSettings {
   insecure: boolean | undefined;
   /** --no-build: compute the tag, build nothing, ask nothing. */
   planOnly: boolean;
+  /** os/arch to build for (linux/amd64): part of the tag and passed to the engine. */
+  platform: string;
 }
 
 export interface BuiltImage {
   suite: string;
   ref: string;
-  action: "skipped" | "built" | "planned";
+  /** reused: same content as an earlier suite of this call, whose ref this suite runs. */
+  action: "skipped" | "built" | "planned" | "reused";
+  /** For "reused": the suite whose image it is. */
+  reusedFrom?: string;
   checkMs: number;
   buildMs?: number;
   pushMs?: number;
@@ -46,22 +53,29 @@ export interface BuildOutcome {
 
 export async function buildImages(deps: BuildDeps, suites: readonly ResolvedSuite[], s: BuildSettings): Promise<BuildOutcome> {
   const images: BuiltImage[] = [];
-  const done = new Map<string, BuiltImage>();
+  // Content tag (inputs and platform) -> the first image with it. The repository is per suite,
+  // so without this identical suites would be built and pushed once each under their own names.
+  const byContent = new Map<string, BuiltImage>();
   const out: ResolvedSuite[] = [];
   for (const suite of suites) {
     if (!suite.build) {
       out.push(suite);
       continue;
     }
-    const plan = planBuild(suite, s.configDir, deps);
-    out.push(withBuiltImage(suite, plan.ref));
-    const again = done.get(plan.ref);
-    if (again) {
-      images.push({ ...again, suite: suite.name });
+    const plan = planBuild(suite, s.configDir, deps, s.platform);
+    const first = byContent.get(plan.tag);
+    if (first) {
+      out.push(withBuiltImage(suite, first.ref));
+      if (first.suite === suite.name) images.push({ ...first });
+      else {
+        deps.info(`image ${first.ref}: same content as suite ${first.suite}, reused`);
+        images.push({ suite: suite.name, ref: first.ref, action: "reused", reusedFrom: first.suite, checkMs: 0 });
+      }
       continue;
     }
+    out.push(withBuiltImage(suite, plan.ref));
     const img = s.planOnly ? { suite: suite.name, ref: plan.ref, action: "planned" as const, checkMs: 0 } : await buildOne(deps, plan, s);
-    done.set(plan.ref, img);
+    byContent.set(plan.tag, img);
     images.push(img);
   }
   return { suites: out, images };
@@ -80,13 +94,15 @@ async function buildOne(deps: BuildDeps, plan: BuildPlan, s: BuildSettings): Pro
   if (presence.state === "unknown") deps.info(`image ${plan.ref}: could not ask the registry (${presence.why}); building and pushing`);
   const engine = deps.engine();
   const where = plan.dockerfilePath ?? "generated Dockerfile";
-  deps.info(`image ${plan.ref}: building with ${engine} from ${where} (${plan.files} context file(s))`);
+  deps.info(`image ${plan.ref}: building with ${engine} from ${where} (${plan.files} context file(s)) for ${plan.platform}`);
   const temp = plan.dockerfilePath ? undefined : deps.tempDockerfile(plan.dockerfileText);
   const t1 = deps.now();
   try {
     const dockerfile = plan.dockerfilePath ?? `${temp?.dir}/Dockerfile`;
     const context = plan.contextDir ?? temp?.dir ?? ".";
-    await step(deps, buildArgv(engine, { dockerfile, context, ref: plan.ref }), "BUILD_FAILED", `${engine} build of ${plan.ref} failed`, `fix ${where} and rerun \`incluster build ${plan.suite}\`; ${engine}'s full output is above`);
+    // The base image may live on the same plain-HTTP registry the push goes to.
+    const argv = buildArgv(engine, { dockerfile, context, ref: plan.ref, platform: plan.platform, insecure });
+    await step(deps, argv, "BUILD_FAILED", `${engine} build of ${plan.ref} failed`, buildFailureHint(engine, plan, insecure));
   } finally {
     temp?.cleanup();
   }

@@ -1,6 +1,7 @@
-// The image tag is a hash of everything the build reads: the Dockerfile's text and every file
-// of the context (path, executable bit, content). Same inputs, same tag, so a tag the registry
-// already has names exactly the image that would be built. Pure.
+// The image tag is a hash of everything the build reads and what it builds for: the Dockerfile's
+// text, every file of the context (path, executable bit, content) and the target platform. Same
+// inputs and platform, same tag, so a tag the registry already has names exactly the image that
+// would be built, for the architecture that will run it. Pure.
 import { createHash } from "node:crypto";
 
 export interface ContextFile {
@@ -15,11 +16,13 @@ export interface ContextFile {
 
 export const TAG_PREFIX = "sha-";
 
-export function contentTag(dockerfileText: string, files: readonly ContextFile[]): string {
+export function contentTag(dockerfileText: string, files: readonly ContextFile[], platform: string): string {
   const h = createHash("sha256");
   // Length-prefixed fields: no two different inputs serialise to the same bytes.
   const field = (s: string) => h.update(`${Buffer.byteLength(s)}:${s}\n`);
-  field("incluster-build-v1");
+  // v2: the platform joined the inputs; every v1 tag was built for an unknown architecture.
+  field("incluster-build-v2");
+  field(platform);
   field(dockerfileText);
   for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     field(f.path);

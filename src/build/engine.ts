@@ -7,11 +7,27 @@ export interface BuildArgs {
   dockerfile: string;
   context: string;
   ref: string;
+  /** os/arch the image is built for, e.g. linux/amd64. */
+  platform: string;
+  /** The registry speaks plain HTTP (image.insecure, else loopback): the same setting as the push. */
+  insecure: boolean;
 }
 
 export function buildArgv(engine: EngineName, a: BuildArgs): string[] {
-  // buildah's `build` is its spelling of `bud` since 1.17; all four take -f and -t.
-  return [engine, "build", "-f", a.dockerfile, "-t", a.ref, a.context];
+  // buildah's `build` is its spelling of `bud` since 1.17; all four take --platform, -f and -t.
+  return [engine, "build", "--platform", a.platform, ...(a.insecure ? buildInsecureFlags(engine) : []), "-f", a.dockerfile, "-t", a.ref, a.context];
+}
+
+// Pulling the base image from a plain-HTTP registry: podman and buildah say so per command.
+// docker and nerdctl (BuildKit) have no such build flag: the daemon's insecure-registries, or
+// buildkitd.toml's `[registry."host"] http = true`, decide; buildFailureHint says so.
+function buildInsecureFlags(engine: EngineName): string[] {
+  return engine === "podman" || engine === "buildah" ? ["--tls-verify=false"] : [];
+}
+
+/** Whether buildArgv can tell the engine to pull over plain HTTP. */
+export function buildHonoursInsecure(engine: EngineName): boolean {
+  return buildInsecureFlags(engine).length > 0;
 }
 
 export function pushArgv(engine: EngineName, ref: string, insecure: boolean): string[] {

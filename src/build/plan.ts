@@ -1,5 +1,6 @@
 // What one suite's build reads and what it is tagged: the Dockerfile (the suite's own or the
-// generated one), the context, and the content-hash reference. Pure given the two readers.
+// generated one), the context, the target platform, and the content-hash reference. Pure given
+// the two readers.
 import { dirname, join, relative, resolve } from "node:path";
 import type { ResolvedSuite } from "../config/resolve.js";
 import { contentTag, type ContextFile } from "./content-hash.js";
@@ -10,8 +11,12 @@ export interface BuildPlan {
   /** <repository>:<content hash> */
   ref: string;
   tag: string;
+  /** os/arch the image is built for; part of the tag. */
+  platform: string;
   /** Absolute path of the user's Dockerfile; absent for a generated one (written to a temp dir). */
   dockerfilePath?: string;
+  /** image.base, for a generated Dockerfile: what the user changes when its FROM cannot be pulled. */
+  baseImage?: string;
   dockerfileText: string;
   /** Absolute context folder; absent: an empty folder (a generated Dockerfile that copies nothing). */
   contextDir?: string;
@@ -24,7 +29,7 @@ export interface PlanReaders {
   contextFiles(dir: string): ContextFile[];
 }
 
-export function planBuild(suite: ResolvedSuite, configDir: string, read: PlanReaders): BuildPlan {
+export function planBuild(suite: ResolvedSuite, configDir: string, read: PlanReaders, platform: string): BuildPlan {
   const b = suite.build;
   if (!b) throw new Error(`suite ${suite.name} is not built`);
   let dockerfilePath: string | undefined;
@@ -42,12 +47,13 @@ export function planBuild(suite: ResolvedSuite, configDir: string, read: PlanRea
   // The Dockerfile may live inside the context; it is hashed as text either way.
   const inside = dockerfilePath && contextDir ? relative(contextDir, dockerfilePath).split("\\").join("/") : undefined;
   const hashed = inside ? files.filter((f) => f.path !== inside) : files;
-  const tag = contentTag(dockerfileText, hashed);
+  const tag = contentTag(dockerfileText, hashed, platform);
   return {
     suite: suite.name,
     ref: `${b.repository}:${tag}`,
     tag,
-    ...(dockerfilePath ? { dockerfilePath } : {}),
+    platform,
+    ...(dockerfilePath ? { dockerfilePath } : { baseImage: b.baseImage }),
     dockerfileText,
     ...(contextDir ? { contextDir } : {}),
     files: files.length,

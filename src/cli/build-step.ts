@@ -8,6 +8,7 @@ import { contextFiles } from "../build/context-files.js";
 import { chooseEngine } from "../build/engine.js";
 import { execStreaming } from "../build/exec.js";
 import { isLoopback, parseImageRef } from "../build/image-ref.js";
+import { choosePlatform, platformProblem } from "../build/platform.js";
 import { tagPresence } from "../build/registry.js";
 import type { PreflightCheck } from "../run/preflight.js";
 import type { ResolvedSuite } from "../config/resolve.js";
@@ -35,7 +36,25 @@ export function checkEngineFlag(flag: string | undefined): void {
   if (r.problem) throw new UsageError(r.problem);
 }
 
-export async function buildStep(ctx: CliContext, config: Config, configDir: string, suites: readonly ResolvedSuite[], o: { engineFlag?: string | undefined; planOnly: boolean }): Promise<BuildOutcome> {
+/** Checks --platform before anything runs: os/arch like linux/amd64, else a usage error (exit 2). */
+export function checkPlatformFlag(flag: string | undefined): void {
+  const problem = flag === undefined ? undefined : platformProblem("--platform", flag);
+  if (problem) throw new UsageError(problem);
+}
+
+/** The platform images are built for: the option > image.platform > linux/<this machine's arch>. */
+export function buildPlatform(config: Config, option: string | undefined): string {
+  return choosePlatform(option, config.image?.platform, process.arch);
+}
+
+export interface BuildStepOptions {
+  engineFlag?: string | undefined;
+  planOnly: boolean;
+  /** --platform, or the cluster nodes' os/arch as run finds it; wins over image.platform. */
+  platform?: string | undefined;
+}
+
+export async function buildStep(ctx: CliContext, config: Config, configDir: string, suites: readonly ResolvedSuite[], o: BuildStepOptions): Promise<BuildOutcome> {
   let engine: EngineName | undefined;
   return buildImages(
     {
@@ -66,7 +85,7 @@ export async function buildStep(ctx: CliContext, config: Config, configDir: stri
       engineLine: (l) => ctx.stderr.write(`  | ${l}\n`),
     },
     suites,
-    { configDir, insecure: config.image?.insecure, planOnly: o.planOnly },
+    { configDir, insecure: config.image?.insecure, planOnly: o.planOnly, platform: buildPlatform(config, o.platform) },
   );
 }
 

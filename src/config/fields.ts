@@ -70,6 +70,14 @@ export const imageRef = z
   })
   .refine((s) => !s.includes("://"), { error: "expected an image reference without a scheme (drop http:// or https://)" });
 
+/** os/arch[/variant] as engines and the OCI image index spell it: linux/amd64, linux/arm64, linux/arm/v7. */
+export const PLATFORM_PATTERN = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
+export const PLATFORM_EXPECTED = "a platform like linux/amd64 or linux/arm64";
+
+export const platform = z
+  .string({ error: (iss) => `expected ${PLATFORM_EXPECTED}, got ${shown(iss.input)}` })
+  .regex(PLATFORM_PATTERN, { error: (iss) => `expected ${PLATFORM_EXPECTED}, got ${shown(iss.input)}` });
+
 // Restricted to shell-identifier names: the runner prints and passes them through /bin/sh.
 export const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
   error: (iss) => `environment variable name ${shown(iss.input)} must be letters, digits and '_', not starting with a digit`,

@@ -1,7 +1,7 @@
 // The incluster.yaml schema: the one source for validation, the TypeScript types and the
 // committed JSON Schema (scripts/gen-schema.ts). Field names are the contract (issue 2).
 import { z } from "zod";
-import { bool, duration, envName, envValue, imageRef, quantity, seconds, shown, strict, text } from "./fields.js";
+import { bool, duration, envName, envValue, imageRef, platform, quantity, seconds, shown, strict, text } from "./fields.js";
 import { DNS_LABEL_PATTERN, SUITE_NAME_MAX, namespaceProblem } from "./names.js";
 
 export const API_VERSION = "incluster.dev/v1alpha1";
@@ -116,7 +116,14 @@ const imageSchema = strict({
     .describe("Where suite images live: <registry>/test-<suite>-e2e:<tag>."),
   base: imageRef.optional().describe(`Base image of generated and scaffolded Dockerfiles. Default ${DEFAULT_BASE_IMAGE}.`),
   engine: z.enum(ENGINES, { error: (iss) => `expected one of ${ENGINES.join(", ")}, got ${shown(iss.input)}` }).optional().describe(`Image build engine. Default: the first found on PATH of ${ENGINES.join(", ")}. Overridden by --engine.`),
-  insecure: bool.optional().describe("Reach the registry over plain HTTP and push without TLS verification. Default: true for localhost and 127.0.0.1 registries, false otherwise."),
+  insecure: bool
+    .optional()
+    .describe(
+      "Reach the registry over plain HTTP: the registry check, the push, and with podman or buildah the build's pulls (a base image on that registry) skip TLS verification. Default: true for localhost and 127.0.0.1 registries, false otherwise. docker and nerdctl take this from their own configuration (insecure-registries).",
+    ),
+  platform: platform
+    .optional()
+    .describe("Platform suite images are built for, os/arch like linux/amd64 or linux/arm64; it is part of the content hash. Default: this machine's (linux/amd64 on x86-64). Overridden by --platform."),
 }).describe("How suite images are named and built.");
 
 const suiteName = z

@@ -42,7 +42,7 @@ function fakes(presence: TagPresence["state"], results: ExecResult[] = []) {
   };
   return { deps, ran };
 }
-const settings = { configDir: "/repo", insecure: undefined, planOnly: false };
+const settings = { configDir: "/repo", insecure: undefined, planOnly: false, platform: "linux/amd64" };
 
 describe("buildImages", () => {
   it("skips build and push when the registry has the tag, and the Job gets that exact tag, IfNotPresent", async () => {
@@ -61,7 +61,7 @@ describe("buildImages", () => {
       const r = await buildImages(deps, [suites[1]!], settings);
       const ref = r.suites[0]?.image ?? "";
       expect(ran).toEqual([
-        ["podman", "build", "-f", "/repo/jobs/own/Dockerfile", "-t", ref, "/repo"],
+        ["podman", "build", "--platform", "linux/amd64", "--tls-verify=false", "-f", "/repo/jobs/own/Dockerfile", "-t", ref, "/repo"],
         ["podman", "push", "--tls-verify=false", ref],
       ]);
     }
@@ -70,7 +70,7 @@ describe("buildImages", () => {
   it("a generated Dockerfile with nothing to copy builds from an empty temp folder", async () => {
     const { deps, ran } = fakes("absent");
     await buildImages(deps, [suites[0]!], settings);
-    expect(ran[0]?.slice(2)).toEqual(["-f", "/tmp/gen/Dockerfile", "-t", expect.stringContaining(":sha-"), "/tmp/gen"]);
+    expect(ran[0]?.slice(5)).toEqual(["-f", "/tmp/gen/Dockerfile", "-t", expect.stringContaining(":sha-"), "/tmp/gen"]);
   });
 
   it("--no-build computes the tag and runs nothing", async () => {
@@ -103,6 +103,99 @@ describe("buildImages", () => {
     const a = (await buildImages(deps, [suites[1]!], settings)).suites[0]?.image;
     deps.contextFiles = () => [{ path: "jobs/own/Dockerfile", executable: false, sha256: "changed", size: 30 }, { path: "a.js", executable: false, sha256: "a", size: 5 }];
     expect((await buildImages(deps, [suites[1]!], settings)).suites[0]?.image).toBe(a);
+  });
+});
+
+describe("target platform (issue 8 item 10)", () => {
+  it("the tag and the build follow the platform", async () => {
+    const amd = fakes("absent");
+    const arm = fakes("absent");
+    const a = (await buildImages(amd.deps, [suites[1]!], settings)).suites[0]?.image;
+    const b = (await buildImages(arm.deps, [suites[1]!], { ...settings, platform: "linux/arm64" })).suites[0]?.image;
+    expect(a).not.toBe(b);
+    expect(amd.ran[0]?.slice(2, 4)).toEqual(["--platform", "linux/amd64"]);
+    expect(arm.ran[0]?.slice(2, 4)).toEqual(["--platform", "linux/arm64"]);
+  });
+});
+
+describe("insecure registry (issue 8 item 11)", () => {
+  const remote = parseConfig(YAML.replaceAll("127.0.0.1:5000", "registry.lan:5000"), "/repo/incluster.yaml");
+  const gen = resolveSuite(remote, "gen");
+
+  it("podman and buildah build with --tls-verify=false when image.insecure is true, so the base can be pulled over plain HTTP", async () => {
+    for (const engine of ["podman", "buildah"] as const) {
+      const { deps, ran } = fakes("absent");
+      deps.engine = () => engine;
+      await buildImages(deps, [gen], { ...settings, insecure: true });
+      expect(ran[0]?.slice(0, 5)).toEqual([engine, "build", "--platform", "linux/amd64", "--tls-verify=false"]);
+      expect(ran[1]).toContain("--tls-verify=false");
+    }
+  });
+
+  it("a registry that is neither loopback nor image.insecure keeps TLS verification", async () => {
+    const { deps, ran } = fakes("absent");
+    await buildImages(deps, [gen], settings);
+    expect(ran.flat()).not.toContain("--tls-verify=false");
+  });
+
+  it("a failed build of a generated Dockerfile names what the user can change, not the Dockerfile", async () => {
+    for (const engine of ["podman", "docker"] as const) {
+      const { deps } = fakes("absent", [{ code: 125, tail: ["Error: creating build container: pinging container registry registry.lan:5000: http: server gave HTTP response to HTTPS client"] }]);
+      deps.engine = () => engine;
+      const err = (await buildImages(deps, [gen], settings).catch((e: unknown) => e)) as CouldNotRunError;
+      expect(err.code).toBe("BUILD_FAILED");
+      expect(err.hint).not.toMatch(/fix (the )?generated Dockerfile/);
+      expect(err.hint).toContain("image.base (registry.lan:5000/incluster/python:3.11-pytest)");
+      expect(err.hint).toContain("image.insecure: true");
+      if (engine === "docker") expect(err.hint).toContain("insecure-registries");
+    }
+  });
+});
+
+describe("same content, one image (issue 8 item 12)", () => {
+  const three = parseConfig(
+    `apiVersion: incluster.dev/v1alpha1
+kind: Config
+image: { registry: 127.0.0.1:5000/team, base: 127.0.0.1:5000/incluster/python:3.11-pytest }
+source: { git: { url: git://h/r.git, ref: main } }
+suites:
+  first: { test: tests/e2e/a.py }
+  second: { test: tests/e2e/b.py }
+  third: { test: tests/e2e/c.py }
+`,
+    "/repo/incluster.yaml",
+  );
+  const same = ["first", "second", "third"].map((n) => resolveSuite(three, n));
+
+  it("three suites with identical build inputs: one build, one push, and every Job runs that one ref", async () => {
+    const { deps, ran } = fakes("absent");
+    const lines: string[] = [];
+    deps.info = (t) => lines.push(t);
+    const r = await buildImages(deps, same, settings);
+    expect(ran.map((argv) => argv[1])).toEqual(["build", "push"]);
+    const ref = r.images[0]?.ref ?? "";
+    expect(ref).toMatch(/\/test-first-e2e:sha-[0-9a-f]{16}$/);
+    expect(r.images.map((i) => [i.suite, i.ref, i.action])).toEqual([
+      ["first", ref, "built"],
+      ["second", ref, "reused"],
+      ["third", ref, "reused"],
+    ]);
+    expect(r.suites.map((s) => s.image)).toEqual([ref, ref, ref]);
+    expect(lines).toContain(`image ${ref}: same content as suite first, reused`);
+  });
+
+  it("--no-build names the same shared ref", async () => {
+    const { deps } = fakes("absent");
+    const r = await buildImages(deps, same, { ...settings, planOnly: true });
+    expect(new Set(r.suites.map((s) => s.image)).size).toBe(1);
+    expect(r.images.map((i) => i.action)).toEqual(["planned", "reused", "reused"]);
+  });
+
+  it("different platforms are different content", async () => {
+    const { deps } = fakes("absent");
+    const a = await buildImages(deps, same.slice(0, 1), settings);
+    const b = await buildImages(deps, same.slice(1, 2), { ...settings, platform: "linux/arm64" });
+    expect(a.images[0]?.ref.split(":").pop()).not.toBe(b.images[0]?.ref.split(":").pop());
   });
 });
 

@@ -5,8 +5,26 @@ import { isLoopback, manifestUrl, parseImageRef } from "../../../src/build/image
 describe("engine argv (no shell: each value is one argument)", () => {
   it("build is the same shape for all four", () => {
     for (const e of ["podman", "docker", "buildah", "nerdctl"] as const) {
-      expect(buildArgv(e, { dockerfile: "/r/jobs/a b/Dockerfile", context: "/r", ref: "reg/x:sha-1" })).toEqual([e, "build", "-f", "/r/jobs/a b/Dockerfile", "-t", "reg/x:sha-1", "/r"]);
+      expect(buildArgv(e, { dockerfile: "/r/jobs/a b/Dockerfile", context: "/r", ref: "reg/x:sha-1", platform: "linux/amd64", insecure: false })).toEqual([
+        e,
+        "build",
+        "--platform",
+        "linux/amd64",
+        "-f",
+        "/r/jobs/a b/Dockerfile",
+        "-t",
+        "reg/x:sha-1",
+        "/r",
+      ]);
     }
+  });
+
+  it("build from an insecure registry: --tls-verify=false for podman and buildah; docker and nerdctl have no build flag", () => {
+    const a = { dockerfile: "/r/Dockerfile", context: "/r", ref: "reg/x:1", platform: "linux/amd64", insecure: true };
+    expect(buildArgv("podman", a)).toEqual(["podman", "build", "--platform", "linux/amd64", "--tls-verify=false", "-f", "/r/Dockerfile", "-t", "reg/x:1", "/r"]);
+    expect(buildArgv("buildah", a)).toContain("--tls-verify=false");
+    expect(buildArgv("docker", a)).not.toContain("--tls-verify=false");
+    expect(buildArgv("nerdctl", a)).not.toContain("--tls-verify=false");
   });
 
   it("push says insecure in each engine's own way; docker leaves it to the daemon", () => {

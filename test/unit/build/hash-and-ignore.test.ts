@@ -5,30 +5,36 @@ import { isIgnored, parseDockerignore } from "../../../src/build/dockerignore.js
 const f = (path: string, sha256 = "a", executable = false): ContextFile => ({ path, sha256, executable, size: 1 });
 
 describe("contentTag", () => {
-  const base = contentTag("FROM x\n", [f("a.py"), f("b/c.py", "b")]);
+  const base = contentTag("FROM x\n", [f("a.py"), f("b/c.py", "b")], "linux/amd64");
 
   it("is a short, stable tag", () => {
     expect(base).toMatch(/^sha-[0-9a-f]{16}$/);
-    expect(contentTag("FROM x\n", [f("a.py"), f("b/c.py", "b")])).toBe(base);
+    expect(contentTag("FROM x\n", [f("a.py"), f("b/c.py", "b")], "linux/amd64")).toBe(base);
   });
 
   it("does not depend on the order files were read in", () => {
-    expect(contentTag("FROM x\n", [f("b/c.py", "b"), f("a.py")])).toBe(base);
+    expect(contentTag("FROM x\n", [f("b/c.py", "b"), f("a.py")], "linux/amd64")).toBe(base);
   });
 
   it("changes with the Dockerfile, a file's content, its name, its executable bit, or one more file", () => {
     const variants = [
-      contentTag("FROM y\n", [f("a.py"), f("b/c.py", "b")]),
-      contentTag("FROM x\n", [f("a.py", "z"), f("b/c.py", "b")]),
-      contentTag("FROM x\n", [f("a2.py"), f("b/c.py", "b")]),
-      contentTag("FROM x\n", [f("a.py", "a", true), f("b/c.py", "b")]),
-      contentTag("FROM x\n", [f("a.py"), f("b/c.py", "b"), f("d")]),
+      contentTag("FROM y\n", [f("a.py"), f("b/c.py", "b")], "linux/amd64"),
+      contentTag("FROM x\n", [f("a.py", "z"), f("b/c.py", "b")], "linux/amd64"),
+      contentTag("FROM x\n", [f("a2.py"), f("b/c.py", "b")], "linux/amd64"),
+      contentTag("FROM x\n", [f("a.py", "a", true), f("b/c.py", "b")], "linux/amd64"),
+      contentTag("FROM x\n", [f("a.py"), f("b/c.py", "b"), f("d")], "linux/amd64"),
     ];
     expect(new Set([base, ...variants]).size).toBe(6);
   });
 
+  it("differs between target platforms (issue 8 item 10) and is stable for the same inputs and platform", () => {
+    const amd = contentTag("FROM x\n", [f("a.py")], "linux/amd64");
+    expect(contentTag("FROM x\n", [f("a.py")], "linux/arm64")).not.toBe(amd);
+    expect(contentTag("FROM x\n", [f("a.py")], "linux/amd64")).toBe(amd);
+  });
+
   it("cannot be fooled by moving bytes between fields", () => {
-    expect(contentTag("FROM x\n", [f("ab", "c")])).not.toBe(contentTag("FROM x\n", [f("a", "bc")]));
+    expect(contentTag("FROM x\n", [f("ab", "c")], "linux/amd64")).not.toBe(contentTag("FROM x\n", [f("a", "bc")], "linux/amd64"));
   });
 });
 
