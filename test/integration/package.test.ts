@@ -1,0 +1,199 @@
+// The package as a user gets it: packed from the working tree without dist/ (as a clean clone or a
+// git install has it, so prepack must build), installed from the tarball into an empty folder,
+// then used as a CLI, as a library from JavaScript and TypeScript, and for one real run.
+import { execFile } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_KUBECONFIG, DEMO, ROOT, requireCluster } from "./support/cli.js";
+
+interface Done {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function sh(cmd: string, args: string[], cwd: string, timeoutMs = 240_000): Promise<Done> {
+  return new Promise((res) => {
+    execFile(cmd, args, { cwd, timeout: timeoutMs, maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: "1" } }, (err, stdout, stderr) =>
+      res({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr }),
+    );
+  });
+}
+
+interface PackInfo {
+  filename: string;
+  size: number;
+  unpackedSize: number;
+  entryCount: number;
+  files: { path: string; size: number }[];
+}
+
+const CONFIG = `apiVersion: incluster.dev/v1alpha1
+kind: Config
+namespace: demo
+image: { registry: registry.example.com/team, base: python:3.13-slim }
+source: { git: { url: "https://example.com/r.git", ref: main } }
+suites:
+  smoke:
+    test: tests/e2e/test_smoke.py
+`;
+
+// Uses the config and render from plain JavaScript, as `import ... from "incluster"` resolves it.
+const LIB_MJS = `import { loadConfig, validateConfig, render, run, ExitCode } from "incluster";
+const config = loadConfig({ path: "incluster.yaml" });
+const objects = render(config, "smoke", { runId: "abc123" });
+let problems = "";
+try { validateConfig("kind: Config\\nsuites: {}\\n"); } catch (e) { problems = e.constructor.name; }
+console.log(JSON.stringify({
+  namespace: config.namespace,
+  objects: objects.map((o) => o.kind + "/" + o.metadata.name),
+  run: typeof run,
+  usage: ExitCode.usage,
+  problems,
+}));
+`;
+
+// A correct use of the public types; type-checks only if the .d.ts resolve and are right.
+const GOOD_TS = `import { loadConfig, run, ExitCode, type Config, type RunEvent, type RunOptions, type RunResult } from "incluster";
+const config: Config = loadConfig({ path: "incluster.yaml" });
+const suite: string | undefined = Object.keys(config.suites)[0];
+const options: RunOptions = {
+  suites: suite ? [suite] : [],
+  failFast: "30s",
+  onEvent: (e: RunEvent) => {
+    if (e.type === "log") console.error(\`[\${e.suite}/\${e.container}] \${e.line}\`);
+    else if (e.type === "suite.verdict") console.error(e.result.verdict, e.result.exitCode);
+  },
+};
+const result: RunResult = await run(config, options);
+const code: number = result.exitCode;
+if (code === ExitCode.ok) console.log(result.suites.map((s) => s.verdict).join(","));
+process.exitCode = code;
+`;
+
+// Each line is wrong in one way; every one must be an error, which \`any\` types would never give.
+const WRONG_TS = `import { loadConfig, run, type RunEvent, type RunResult } from "incluster";
+const config = loadConfig({ path: 42 });
+const result: RunResult = await run(config, { suites: "smoke" });
+const verdict: number = result.suites[0]!.verdict;
+const onEvent = (e: RunEvent): string => e.line;
+export { verdict, onEvent };
+`;
+
+const TSCONFIG = (file: string) =>
+  JSON.stringify({
+    compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, skipLibCheck: false, types: ["node"] },
+    files: [file],
+  });
+
+// Runs the library's run() and prints what a script would branch on; must exit by itself.
+const RUN_MJS = `import { loadConfig, run } from "incluster";
+const [configPath, kubeconfig] = process.argv.slice(2);
+const result = await run(loadConfig({ path: configPath }), {
+  suites: ["services"],
+  kubeconfig,
+  onEvent: (e) => { if (e.type === "suite.phase") console.error(e.suite, e.phase); },
+});
+console.log(JSON.stringify({ exitCode: result.exitCode, verdict: result.suites[0]?.verdict }));
+`;
+
+const tmp = mkdtempSync(join(tmpdir(), "incluster-package-"));
+const app = join(tmp, "app");
+let pack: PackInfo;
+
+beforeAll(async () => {
+  // The working tree as git sees it (tracked and new files, no ignored ones: no dist/), with the
+  // repository's node_modules for the build tools that prepack runs.
+  const repo = join(tmp, "repo");
+  const list = await sh("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], ROOT);
+  for (const f of list.stdout.split("\0").filter(Boolean)) {
+    mkdirSync(dirname(join(repo, f)), { recursive: true });
+    try {
+      cpSync(join(ROOT, f), join(repo, f));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e; // deleted but not yet committed
+    }
+  }
+  symlinkSync(join(ROOT, "node_modules"), join(repo, "node_modules"));
+
+  const packed = await sh("npm", ["pack", "--json", "--pack-destination", tmp], repo);
+  expect(packed.code, packed.stderr).toBe(0);
+  pack = (JSON.parse(packed.stdout) as PackInfo[])[0]!;
+  console.log(`tarball ${pack.filename}: ${pack.size} bytes packed, ${pack.unpackedSize} unpacked, ${pack.entryCount} files`);
+
+  mkdirSync(app);
+  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
+  const typesNode = (JSON.parse(readFileSync(join(ROOT, "node_modules/@types/node/package.json"), "utf8")) as { version: string }).version;
+  const installed = await sh("npm", ["install", "--no-audit", "--no-fund", join(tmp, pack.filename), `@types/node@${typesNode}`], app);
+  expect(installed.code, installed.stderr).toBe(0);
+  writeFileSync(join(app, "incluster.yaml"), CONFIG);
+});
+
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe("the packed tarball", () => {
+  it("holds bin, the built dist (JS and .d.ts) and schema, and no tests, fixtures or sources", () => {
+    const paths = pack.files.map((f) => f.path);
+    for (const p of ["bin/incluster.js", "dist/cli.js", "dist/index.js", "dist/types/index.d.ts", "schema/incluster.schema.json", "package.json"]) {
+      expect(paths).toContain(p);
+    }
+    expect(paths.filter((p) => /^(test|src|scripts|examples|bench)\/|fixtures|\.test\.|\.map$/.test(p))).toEqual([]);
+    expect(paths.filter((p) => p.startsWith("dist/types/") && !p.endsWith(".d.ts"))).toEqual([]);
+  });
+
+  it("ships declarations that point nowhere outside themselves (no src/, no test types)", () => {
+    const types = join(app, "node_modules/incluster/dist/types");
+    for (const f of pack.files.filter((x) => x.path.startsWith("dist/types/"))) {
+      const text = readFileSync(join(types, f.path.slice("dist/types/".length)), "utf8");
+      expect(text, f.path).not.toMatch(/from "(\.\.\/)+(src|test)\/|vitest|package\.json/);
+    }
+  });
+});
+
+describe("the installed package", () => {
+  it("starts its CLI: `npx incluster --help` prints the usage", async () => {
+    const r = await sh("npx", ["--no-install", "incluster", "--help"], app);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("Usage: incluster");
+    expect(r.stdout).toContain("run [options]");
+  });
+
+  it("imports as a library from JavaScript: loadConfig and render need no cluster", async () => {
+    writeFileSync(join(app, "lib.mjs"), LIB_MJS);
+    const r = await sh(process.execPath, ["lib.mjs"], app);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { namespace: string; objects: string[]; run: string; usage: number; problems: string };
+    expect(out).toMatchObject({ namespace: "demo", run: "function", usage: 2, problems: "UsageError" });
+    expect(out.objects).toContain("Job/test-smoke-e2e-abc123");
+    expect(out.objects).toContain("ServiceAccount/test-smoke-e2e");
+  });
+
+  it("type-checks a correct use of RunResult, RunEvent, Config and RunOptions (strict, NodeNext)", async () => {
+    writeFileSync(join(app, "good.ts"), GOOD_TS);
+    writeFileSync(join(app, "tsconfig.json"), TSCONFIG("good.ts"));
+    const r = await sh(join(ROOT, "node_modules/.bin/tsc"), ["--noEmit", "-p", "tsconfig.json"], app);
+    expect(r.code, r.stdout).toBe(0);
+  });
+
+  it("rejects a wrong use: the types are real, not any", async () => {
+    writeFileSync(join(app, "wrong.ts"), WRONG_TS);
+    writeFileSync(join(app, "tsconfig.wrong.json"), TSCONFIG("wrong.ts"));
+    const r = await sh(join(ROOT, "node_modules/.bin/tsc"), ["--noEmit", "-p", "tsconfig.wrong.json"], app);
+    expect(r.code).not.toBe(0);
+    const errors = r.stdout.split("\n").filter((l) => l.includes("error TS"));
+    // One error on each wrong line (2 to 5), and none about finding the module or its types.
+    expect(errors.map((l) => /^wrong\.ts\((\d+),/.exec(l)?.[1]), r.stdout).toEqual(["2", "3", "4", "5"]);
+    expect(r.stdout).not.toMatch(/TS2307|TS7016/);
+  });
+
+  it("runs a suite on the project's cluster through run()", async () => {
+    requireCluster();
+    writeFileSync(join(app, "run.mjs"), RUN_MJS);
+    const r = await sh(process.execPath, ["run.mjs", DEMO, ADMIN_KUBECONFIG], app, 280_000);
+    console.log(`run.mjs (exit ${r.code}): ${r.stdout.trim()}`);
+    expect(r.code, r.stderr.slice(-3000)).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ exitCode: 0, verdict: "passed" });
+  });
+});
