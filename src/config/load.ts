@@ -48,7 +48,7 @@ export function locateConfig(o: Pick<LoadOptions, "cwd" | "env" | "configFlag">)
   if (!found) {
     throw new UsageError(`no ${CONFIG_FILE} in ${resolve(o.cwd)} or any parent directory`, [
       `run "incluster init" in your repository to write one, or pass -c/--config <file> (or set INCLUSTER_CONFIG)`,
-    ]);
+    ], { code: "CONFIG_NOT_FOUND" });
   }
   return found;
 }

@@ -26,8 +26,8 @@ export function registerClean(program: Command, ctx: CliContext): void {
     .option("--run <id>", "only this run")
     .option("--dry-run", "print what would be deleted")
     .action(async (flags: { all?: boolean; run?: string; dryRun?: boolean }) => {
-      const namespace = namespaceOf(ctx);
       const port = await connect(ctx.globals());
+      const namespace = namespaceOf(ctx, port);
       const selector = `${MANAGED_BY}=incluster,${flags.run ? `${RUN_ID_LABEL}=${flags.run}` : RUN_ID_LABEL}`;
       const { items } = await port.list("jobs", namespace, { labelSelector: selector });
       const chosen = items.filter((j) => flags.all || jobTerminal(j));

@@ -10,6 +10,7 @@ import { buildChecks } from "../build-step.js";
 import { connect } from "../connect.js";
 import type { CliContext } from "../context.js";
 import { loadForCommand } from "../load-config.js";
+import { withContextNamespace } from "../namespace.js";
 import { outputStyle } from "../run-output.js";
 
 export function registerDoctor(program: Command, ctx: CliContext): void {
@@ -29,10 +30,12 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
       ].join("\n"),
     )
     .action(async () => {
-      const { config } = loadForCommand(ctx);
-      const suites = listSuites(config).map((n) => resolveSuite(config, n));
-      const namespace = suites[0]?.namespace ?? config.namespace ?? "default";
+      const loaded = loadForCommand(ctx);
       const port = await connect(ctx.globals());
+      // -n, INCLUSTER_NAMESPACE and the file are in the loaded config; the context comes next.
+      const config = withContextNamespace(loaded.config, port);
+      const suites = listSuites(config).map((n) => resolveSuite(config, n));
+      const namespace = config.namespace;
       const report = await preflight(port, namespace, suites);
       // Suites incluster builds also need an engine here and a registry that answers.
       report.checks.push(...(await buildChecks(ctx, config, suites)));

@@ -8,6 +8,7 @@ import { UsageError } from "../../errors.js";
 import { MANAGED_BY, RUN_ID_LABEL, SUITE_LABEL } from "../../render/names.js";
 import { KindWatch } from "../../run/kind-watch.js";
 import { ContainerLogs } from "../../run/container-logs.js";
+import { RUN_ID_PATTERN } from "../../run/run-id.js";
 import { connect } from "../connect.js";
 import type { CliContext } from "../context.js";
 import { namespaceOf } from "../namespace.js";
@@ -42,9 +43,9 @@ export function registerLogs(program: Command, ctx: CliContext): void {
     .option("--report-dir <dir>", "where runs are saved", join(".incluster", "runs"))
     .action(async (target: string, flags: { reportDir: string }) => {
       const saved = resolve(ctx.cwd, flags.reportDir, target);
-      if (/^[a-z0-9]{6}$/.test(target) && existsSync(saved)) return printSaved(ctx, saved);
-      const namespace = namespaceOf(ctx);
+      if (RUN_ID_PATTERN.test(target) && existsSync(saved)) return printSaved(ctx, saved);
       const port = await connect(ctx.globals());
+      const namespace = namespaceOf(ctx, port);
       const byRun = await port.list("jobs", namespace, { labelSelector: `${MANAGED_BY}=incluster,${RUN_ID_LABEL}=${target}` });
       const jobs = byRun.items.length ? byRun.items : (await port.list("jobs", namespace, { labelSelector: `${MANAGED_BY}=incluster,${SUITE_LABEL}=${target}` })).items;
       const newest = [...jobs].sort((a, b) => new Date(b.metadata?.creationTimestamp ?? 0).getTime() - new Date(a.metadata?.creationTimestamp ?? 0).getTime())[0];
