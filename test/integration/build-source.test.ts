@@ -10,23 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobObject } from "../../src/render/objects.js";
 import { NAMESPACE, ROOT, admin, cli, requireCluster, runJson, savedLog } from "./support/cli.js";
 import { startGitHttp } from "./support/git-http.js";
+import { loadPodmanEnv } from "./support/podman-env.js";
 
 const GIT_URL = "git://10.244.0.1/sample-app.git";
 const BASE = "127.0.0.1:5000/incluster/python:3.11-pytest";
 const KUBECTL = process.env.KUBECTL ?? `${process.env.HOME}/.cache/incluster/k8s/v1.34.4/bin/kubectl`;
 const work = mkdtempSync(join(tmpdir(), "incluster-it-build-"));
 let podmanEnv: Record<string, string> = {};
-
-/** The project's podman settings (runc, storage, insecure 127.0.0.1:5000), as a user would have them. */
-function loadPodmanEnv(): Record<string, string> {
-  const out = execFileSync("bash", ["-c", `. "${ROOT}/test/cluster/images/podman-env.sh" && env -0`], { encoding: "utf8" });
-  const env: Record<string, string> = {};
-  for (const kv of out.split("\0")) {
-    const i = kv.indexOf("=");
-    if (i > 0 && /^(CONTAINERS_|INCLUSTER_CACHE)/.test(kv.slice(0, i))) env[kv.slice(0, i)] = kv.slice(i + 1);
-  }
-  return env;
-}
 
 const DEMO_ENV = `  env:
     ORCHESTRATOR_HOST: orchestrator.incluster-demo.svc.cluster.local
