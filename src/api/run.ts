@@ -1,8 +1,100 @@
-// The library's run(): options checked (UsageError, nothing sent), then the one orchestrator.
+// The library's run(): every option checked first (UsageError, exit 2: nothing is sent anywhere),
+// then the kubeconfig (loading it contacts nothing), then the one orchestrator with the machine's
+// real stages wired in. The CLI's `run` is a shell over this function.
+import { isAbsolute, join, relative, resolve } from "node:path";
+import { parseDuration } from "../config/duration.js";
+import { applyOverrides, resolveOverrides } from "../config/overrides.js";
+import { DEFAULT_NAMESPACE, listSuites, resolveSuite } from "../config/resolve.js";
 import type { Config } from "../config/schema.js";
+import { UsageError } from "../errors.js";
+import type { EventSink } from "../events/types.js";
+import type { ClusterPort } from "../kube/port.js";
 import type { RunResult } from "../report/model.js";
+import { reportFiles } from "../run/files.js";
+import { orchestrate } from "../run/orchestrator.js";
+import { newRunId } from "../run/run-id.js";
+import { TimerScope } from "../run/timers.js";
+import { resolveSources } from "../source/resolve-sources.js";
+import { configDirOf } from "./config.js";
+import { connectCluster } from "./connect.js";
+import { machineBuild, platformProblem } from "./machine-build.js";
 import type { RunOptions } from "./options.js";
 
-export async function run(_config: Config, _options: RunOptions = {}): Promise<RunResult> {
-  throw new Error("not yet wired (work in progress)");
+export const DEFAULT_FAIL_FAST = "15s";
+
+/** Which suites: the named ones, all with `all`, or the only one there is. */
+export function pickSuites(config: Config, names: readonly string[], all: boolean): string[] {
+  const known = listSuites(config);
+  if (all && names.length) throw new UsageError("give suite names or --all, not both", ["drop --all to run only the named suites"]);
+  if (all) return known;
+  if (names.length) return [...new Set(names)];
+  if (known.length === 1) return known;
+  throw new UsageError("which suite? name one or more, or pass --all", [`known suites: ${known.join(", ") || "(none)"}`]);
+}
+
+function failFastMs(v: string | number | undefined): number {
+  if (typeof v === "number") {
+    if (!Number.isFinite(v) || v < 0) throw new UsageError(`failFast: expected milliseconds of at least 0, got ${v}`);
+    return v;
+  }
+  const s = parseDuration(v ?? DEFAULT_FAIL_FAST);
+  if (s === undefined) throw new UsageError(`--fail-fast: expected a duration like 15s or 2m, got ${JSON.stringify(v)}`);
+  return s * 1000;
+}
+
+function concurrencyOf(v: number | undefined, suites: number): number {
+  if (v === undefined) return Math.max(1, suites);
+  if (!Number.isInteger(v) || v < 1) throw new UsageError(`--concurrency: expected a whole number of at least 1, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** Runs suites as Jobs and returns the result that `-o json` prints; a failed suite is data, not an error. */
+export async function run(config: Config, options: RunOptions = {}): Promise<RunResult> {
+  const o = options;
+  const cwd = o.cwd ?? process.cwd();
+  // Everything the caller passed is checked before any contact.
+  const overrides = resolveOverrides({ namespaceFlag: o.namespace, timeoutFlag: o.timeout, env: {} });
+  let cfg = applyOverrides(config, overrides);
+  const names = pickSuites(cfg, o.suites ?? [], Boolean(o.all));
+  const failFast = failFastMs(o.failFast);
+  const concurrency = concurrencyOf(o.concurrency, names.length);
+  const platformFlag = o.platform !== undefined ? (platformProblem("platform", o.platform) ? invalid(platformProblem("platform", o.platform) ?? "") : o.platform) : undefined;
+  const initialCheck = names.map((n) => resolveSuite(cfg, n));
+  // The kubeconfig: loading it contacts nothing; a missing one is a usage error.
+  const port: ClusterPort = o.port ?? (await connectCluster({ kubeconfig: o.kubeconfig, context: o.context }));
+  // kubectl's habit: with no namespace named anywhere, the context's namespace.
+  if (!overrides.namespace && !cfg.namespace) cfg = { ...cfg, namespace: port.context().namespace ?? DEFAULT_NAMESPACE };
+  const suites = initialCheck.length ? names.map((n) => resolveSuite(cfg, n)) : [];
+  const namespace = suites[0]?.namespace ?? cfg.namespace ?? DEFAULT_NAMESPACE;
+  const configDir = o.configDir ?? configDirOf(config) ?? cwd;
+  const runId = newRunId();
+  const reportDir = o.reportDir ? resolve(cwd, o.reportDir) : join(cwd, ".incluster", "runs", runId);
+  const show = (abs: string) => (isAbsolute(abs) ? relative(cwd, abs) || "." : abs);
+
+  const sink: EventSink = o.onEvent ?? (() => undefined);
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  if (o.signal?.aborted) controller.abort();
+  else o.signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    return await orchestrate(
+      {
+        port,
+        now: () => Date.now(),
+        timers: new TimerScope(),
+        emit: sink,
+        files: reportFiles(reportDir, show),
+        signal: controller.signal,
+        resolveSources: (s, notes) => resolveSources(s, configDir, notes),
+        build: (s, notes) => machineBuild({ config: cfg, configDir, suites: s, notes, port, env: process.env, show, engine: o.engine, planOnly: o.build === false, platform: platformFlag }),
+      },
+      { runId, namespace, suites, concurrency, failFastMs: failFast, keep: Boolean(o.keep), reportDir: show(reportDir) },
+    );
+  } finally {
+    o.signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+function invalid(problem: string): never {
+  throw new UsageError(problem);
 }

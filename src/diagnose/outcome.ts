@@ -166,6 +166,23 @@ export function jobOutcome(job: Job | undefined, pods: readonly Pod[]): Omit<Dia
   return { verdict: "couldNotRun", class: "jobFailed", reason: failed?.reason ?? "Failed", message: failed?.message ?? "" };
 }
 
+/**
+ * The verdict from the pod alone, as soon as it is final: the kubelet has marked the pod
+ * Succeeded or Failed (in the same status update that shows the container terminated), and
+ * nothing says the pod was disrupted or is being deleted. The Job controller's own condition
+ * comes seconds later (SuccessCriteriaMet/FailureTarget, measured 2.1 s); a disrupted pod is the
+ * exception: the Job's podFailurePolicy ignores it and starts another, so only the Job decides.
+ */
+export function podVerdict(pods: readonly Pod[]): Omit<Diagnosis, "hint"> | undefined {
+  const pod = decidingPod(pods);
+  if (!pod || isDisrupted(pod) || pod.metadata?.deletionTimestamp) return undefined;
+  const phase = pod.status?.phase;
+  if (phase !== "Succeeded" && phase !== "Failed") return undefined;
+  const d = classifyPod(pod);
+  // Failed with no terminated container to explain it (e.g. a node-level failure): let the Job say.
+  return d && d.class !== "evicted" && d.class !== "deadlineExceeded" ? d : undefined;
+}
+
 /** The pod's events, newest last, as short lines for reports. */
 export function recentEvents(events: readonly KubeEvent[], names: ReadonlySet<string>, limit = 15): KubeEvent[] {
   const mine = events.filter((e) => names.has(e.involvedObject?.name ?? ""));

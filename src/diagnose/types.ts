@@ -35,5 +35,4 @@ export interface Diagnosis {
   testExitCode?: number;
 }
 
-export const TEST_CONTAINER = "test-runner";
-export const CLONE_CONTAINER = "clone-repo";
+export { CLONE_CONTAINER, TEST_CONTAINER } from "../render/names.js";

@@ -14,6 +14,7 @@ import {
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { UsageError } from "../errors.js";
 import { toKubeError } from "./errors.js";
 import { openLogStream } from "./http-stream.js";
 import type {
@@ -51,14 +52,14 @@ export function loadKubeConfig(opts: ClusterOptions): KubeConfig {
     // With nothing to load, the client silently falls back to http://localhost:8080; say so instead.
     const home = process.env.HOME ?? "";
     if (!process.env.KUBECONFIG && !process.env.KUBERNETES_SERVICE_HOST && !existsSync(join(home, ".kube", "config"))) {
-      throw Object.assign(new Error("no kubeconfig: KUBECONFIG is not set and ~/.kube/config does not exist"), { usage: true });
+      throw new UsageError("no kubeconfig: KUBECONFIG is not set and ~/.kube/config does not exist", ["pass --kubeconfig <file>, set KUBECONFIG, or create ~/.kube/config"]);
     }
     kc.loadFromDefault();
   }
   if (opts.context) {
     if (!kc.getContextObject(opts.context)) {
       const known = kc.getContexts().map((c) => c.name);
-      throw Object.assign(new Error(`--context "${opts.context}" is not in the kubeconfig (known: ${known.join(", ") || "none"})`), { usage: true });
+      throw new UsageError(`--context "${opts.context}" is not in the kubeconfig (known: ${known.join(", ") || "none"})`, ["pick a context from `kubectl config get-contexts`"]);
     }
     kc.setCurrentContext(opts.context);
   }
@@ -96,6 +97,17 @@ export function createClusterPort(opts: ClusterOptions): ClusterPort {
     },
 
     serverVersion: () => wrap(async () => (await kc.makeApiClient(VersionApi).getCode()).gitVersion),
+
+    async nodePlatforms() {
+      try {
+        const nodes = await core.listNode({});
+        return nodes.items.map((n) => `${n.metadata?.labels?.["kubernetes.io/os"] ?? "linux"}/${n.metadata?.labels?.["kubernetes.io/arch"] ?? "amd64"}`);
+      } catch (err) {
+        // Listing nodes is cluster-scoped: a namespaced user may not; the build then uses image.platform or this machine's.
+        if (toKubeError(err).status === 403) return [];
+        throw toKubeError(err);
+      }
+    },
 
     async namespaceExists(namespace) {
       try {

@@ -8,6 +8,7 @@ interface StatusBody {
   code?: number;
   reason?: string;
   message?: string;
+  details?: { kind?: string; name?: string };
 }
 
 function parseBody(body: unknown): StatusBody | undefined {
@@ -34,8 +35,6 @@ export function toKubeError(err: unknown): KubeError {
   const status = typeof e?.code === "number" ? e.code : e?.statusCode;
   const body = parseBody(e?.body);
   const message = body?.message ?? e?.message ?? String(err);
-  if (status === undefined && /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|socket hang up|connect ETIMEDOUT/.test(message)) {
-    return { message, unreachable: true };
-  }
-  return { ...(status !== undefined ? { status } : {}), ...(body?.reason ? { reason: body.reason } : {}), message };
+  const details = body?.details && (body.details.kind || body.details.name) ? { details: { ...(body.details.kind ? { kind: body.details.kind } : {}), ...(body.details.name ? { name: body.details.name } : {}) } } : {};
+  return { ...(status !== undefined ? { status } : {}), ...(body?.reason ? { reason: body.reason } : {}), message, ...details };
 }

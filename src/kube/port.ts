@@ -72,6 +72,8 @@ export interface KubeError {
   message: string;
   /** The API could not be reached at all (connection refused, DNS, TLS). */
   unreachable?: boolean;
+  /** The Status object's details: which kind and name a 404 or 409 is about. */
+  details?: { kind?: string; name?: string };
 }
 
 export interface OwnerRef {
@@ -84,6 +86,8 @@ export interface OwnerRef {
 export interface ClusterPort {
   context(): ContextInfo;
   serverVersion(): Promise<string>;
+  /** os/arch of every node (kubernetes.io/os, kubernetes.io/arch labels); [] when nodes may not be listed. */
+  nodePlatforms(): Promise<string[]>;
   namespaceExists(namespace: string): Promise<boolean>;
   accessReview(checks: readonly AccessCheck[]): Promise<AccessResult[]>;
   /** Server-side apply with field manager "incluster". */

@@ -1,12 +1,11 @@
 // ResolvedSuite -> the Job: the guide's manifest, restricted by default (docs/render-differences.md).
 import type { ResolvedSuite } from "../config/resolve.js";
 import { CLONE_SCRIPT, OVERLAY_DIR, cloneScript } from "./clone-script.js";
-import { baseName, jobName, suiteLabels } from "./names.js";
+import { CLONE_CONTAINER, TEST_CONTAINER, baseName, jobName, overlayName, suiteLabels } from "./names.js";
 import type { Container, EnvVar, JobObject, PodSpec, SecurityContext } from "./objects.js";
 import { RUNNER_ARG0, runnerScript } from "./runner-script.js";
 
-export const CLONE_CONTAINER = "clone-repo";
-export const TEST_CONTAINER = "test-runner";
+export { CLONE_CONTAINER, TEST_CONTAINER, overlayName } from "./names.js";
 export const WORKSPACE_VOLUME = "source-code";
 export const OVERLAY_VOLUME = "local-overlay";
 export const WORKSPACE = "/workspace";
@@ -35,10 +34,6 @@ export function renderJob(suite: ResolvedSuite, runId?: string): JobObject {
   };
 }
 
-/** The ConfigMap holding a local run's overlay: one per Job, named after it. */
-export function overlayName(suite: string, runId?: string): string {
-  return `${jobName(suite, runId)}-src`;
-}
 
 function podSpec(suite: ResolvedSuite, overlay: string): PodSpec {
   const cloned = suite.source.kind !== "image";

@@ -6,6 +6,12 @@ export const MANAGED_BY = "app.kubernetes.io/managed-by";
 export const SUITE_LABEL = "incluster.dev/suite";
 export const RUN_ID_LABEL = "incluster.dev/run-id";
 
+/** The containers of every suite's pod: the clone (init) and the tests. */
+export const CLONE_CONTAINER = "clone-repo";
+export const TEST_CONTAINER = "test-runner";
+/** source: local: the per-run overlay ConfigMap is named after its Job plus this suffix. */
+export const OVERLAY_SUFFIX = "-src";
+
 /** test-<suite>-e2e: the guide's name, used for the shared objects and run-less Jobs. */
 export function baseName(suite: string): string {
   return `${JOB_PREFIX}${suite}${JOB_SUFFIX}`;
@@ -13,6 +19,16 @@ export function baseName(suite: string): string {
 
 export function jobName(suite: string, runId?: string): string {
   return runId ? `${baseName(suite)}-${runId}` : baseName(suite);
+}
+
+/** The ConfigMap holding a local run's overlay: one per Job, named after it. */
+export function overlayName(suite: string, runId?: string): string {
+  return `${jobName(suite, runId)}${OVERLAY_SUFFIX}`;
+}
+
+/** The Job an overlay ConfigMap belongs to, or undefined if the name is not an overlay's. */
+export function overlayJob(configMap: string): string | undefined {
+  return configMap.endsWith(OVERLAY_SUFFIX) ? configMap.slice(0, -OVERLAY_SUFFIX.length) : undefined;
 }
 
 /** Labels of the shared objects; the Job and its pods add the run id. */

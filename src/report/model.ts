@@ -53,4 +53,6 @@ export interface RunResult {
   exitCode: number;
   reportDir: string;
   suites: SuiteResult[];
+  /** Problems that did not change the verdict (a report file that could not be written). */
+  warnings?: string[];
 }

@@ -3,11 +3,13 @@
 import type { Pod } from "../k8s-types.js";
 import type { ClusterPort } from "../kube/port.js";
 import { LogFollower } from "./log-follower.js";
+import type { SetTimer } from "./timers.js";
 
 export interface ContainerLogsOptions {
-  onLine(container: string, line: string): void;
+  /** Each line once, in order, with where it came from and the kubelet's timestamp ("" if none). */
+  onLine(container: string, line: string, pod: string, kubeletTs: string): void;
   onResume?(why: string): void;
-  setTimer?: (fn: () => void, ms: number) => unknown;
+  setTimer: SetTimer;
 }
 
 function statuses(pod: Pod) {
@@ -41,9 +43,9 @@ export class ContainerLogs {
           if (onlyEnded && !st.terminated) continue;
           const container = s.name;
           f = new LogFollower(this.port, { namespace: this.namespace, pod: podName, container }, {
-            onLine: (line) => this.opts.onLine(container, line),
+            onLine: (line, ts) => this.opts.onLine(container, line, podName, ts),
             ...(this.opts.onResume ? { onResume: this.opts.onResume } : {}),
-            ...(this.opts.setTimer ? { setTimer: this.opts.setTimer } : {}),
+            setTimer: this.opts.setTimer,
           });
           this.followers.set(key, f);
           f.start();

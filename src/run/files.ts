@@ -1,33 +1,85 @@
 // The run's report directory: one log file per suite and container, written as lines arrive so
-// they outlive the pod (Job TTL, deletes), plus result.json at the end.
-import { createWriteStream, mkdirSync } from "node:fs";
+// they outlive the pod (Job TTL, deletes), the objects worth keeping, and result.json at the end.
+// A write that fails (disk full, read-only, permissions) never crashes the run: prepare() refuses
+// an unwritable directory before anything is created; later failures are recorded and reported.
+import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
 import type { WriteStream } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { dirname, join, relative } from "node:path";
-import type { RunFiles } from "./orchestrator.js";
+import { dirname, join } from "node:path";
+import { CouldNotRunError } from "../errors.js";
 
-export function reportFiles(dir: string): RunFiles {
+export interface WriteFailure {
+  /** The file, as shown to the user. */
+  path: string;
+  code: string;
+  message: string;
+}
+
+export interface ReportFiles {
+  /** Creates the directory and writes run.json; throws CouldNotRunError if it cannot. */
+  prepare(start: object): void;
+  appendLog(suite: string, container: string, line: string): void;
+  /** Where a container's log is saved, as shown to the user. */
+  logPath(suite: string, container: string): string;
+  writeJson(relPath: string, data: unknown): Promise<void>;
+  /** Every write that failed so far (at most one entry per file). */
+  failures(): readonly WriteFailure[];
+  close(): Promise<void>;
+}
+
+/** `show` turns an absolute path into the one printed (relative to the user's cwd). */
+export function reportFiles(dir: string, show: (abs: string) => string, onFailure: (f: WriteFailure) => void = () => undefined): ReportFiles {
   const streams = new Map<string, WriteStream>();
+  const failed = new Map<string, WriteFailure>();
   const path = (suite: string, container: string) => join(dir, suite, `${container}.log`);
-  const shown = (p: string) => (p.startsWith("/") ? relative(process.cwd(), p) || p : p);
+  const fail = (abs: string, err: unknown) => {
+    const shown = show(abs);
+    if (failed.has(shown)) return;
+    const e = err as NodeJS.ErrnoException;
+    const f = { path: shown, code: e.code ?? "EIO", message: e.message ?? String(err) };
+    failed.set(shown, f);
+    onFailure(f);
+  };
   return {
+    prepare(start) {
+      const file = join(dir, "run.json");
+      try {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(file, `${JSON.stringify(start, null, 2)}\n`);
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        throw new CouldNotRunError("REPORT_DIR_UNWRITABLE", `cannot write the report directory ${show(dir)}: ${e.code ?? ""} ${e.message}`.trim(), "pass --report-dir <dir> with a writable folder (it keeps the logs and result.json); nothing was created in the cluster", { cause: err });
+      }
+    },
     appendLog(suite, container, line) {
       const p = path(suite, container);
+      if (failed.has(show(p))) return;
       let s = streams.get(p);
       if (!s) {
-        mkdirSync(join(dir, suite), { recursive: true });
+        try {
+          mkdirSync(join(dir, suite), { recursive: true });
+        } catch (err) {
+          return fail(p, err);
+        }
         s = createWriteStream(p, { flags: "a" });
+        s.on("error", (err) => fail(p, err));
         streams.set(p, s);
       }
       s.write(`${line}\n`);
     },
-    logPath: (suite, container) => shown(path(suite, container)),
+    logPath: (suite, container) => show(path(suite, container)),
     async writeJson(rel, data) {
-      mkdirSync(dirname(join(dir, rel)), { recursive: true });
-      await writeFile(join(dir, rel), `${JSON.stringify(data, null, 2)}\n`);
+      const p = join(dir, rel);
+      try {
+        mkdirSync(dirname(p), { recursive: true });
+        await writeFile(p, `${JSON.stringify(data, null, 2)}\n`);
+      } catch (err) {
+        fail(p, err);
+      }
     },
+    failures: () => [...failed.values()],
     async close() {
-      await Promise.all([...streams.values()].map((s) => new Promise<void>((r) => s.end(r))));
+      await Promise.all([...streams.values()].map((s) => new Promise<void>((r) => (s.destroyed ? r() : s.end(r)))));
       streams.clear();
     },
   };

@@ -4,19 +4,24 @@
 // suite of a run: suites subscribe, they do not open watches of their own.
 import type { KubeObject } from "../k8s-types.js";
 import type { ClusterPort, KindMap, KubeError, Selector, WatchedKind, WatchHandle } from "../kube/port.js";
+import type { SetTimer, Timer } from "./timers.js";
 
 export type ChangeType = "ADDED" | "MODIFIED" | "DELETED";
 export type ChangeListener<T> = (type: ChangeType, obj: T) => void;
 
 export interface KindWatchOptions {
-  /** Only the resourceVersion is needed from the first list (events of a busy namespace). */
-  listLimit?: number;
+  /**
+   * The first list only needs the resourceVersion (events of a busy namespace, before any of the
+   * run's objects exist). A relist after 410 Gone always lists everything: events that happened
+   * during the gap decide fail-fast verdicts.
+   */
+  firstListLimit?: number;
   /** Objects to track; others are dropped on arrival (events of other workloads). */
   keep?: (obj: never) => boolean;
   /** Called on each reconnect, for verbose output. */
   onReconnect?: (why: string) => void;
-  /** Timers are injectable so unit tests need not wait. */
-  setTimer?: (fn: () => void, ms: number) => unknown;
+  /** The owner's timers (a run's TimerScope); reconnect delays are cancelled by stop(). */
+  setTimer: SetTimer;
 }
 
 const key = (o: KubeObject) => o.metadata?.uid ?? `${o.metadata?.namespace}/${o.metadata?.name}`;
@@ -27,6 +32,8 @@ export class KindWatch<K extends WatchedKind> {
   private handle: WatchHandle | undefined;
   private stopped = false;
   private failures = 0;
+  private listed = false;
+  private retry: Timer | undefined;
   private readonly listeners = new Set<ChangeListener<KindMap[K]>>();
 
   private readonly port: ClusterPort;
@@ -35,7 +42,7 @@ export class KindWatch<K extends WatchedKind> {
   private readonly selector: Selector;
   private readonly opts: KindWatchOptions;
 
-  constructor(port: ClusterPort, kind: K, namespace: string, selector: Selector, opts: KindWatchOptions = {}) {
+  constructor(port: ClusterPort, kind: K, namespace: string, selector: Selector, opts: KindWatchOptions) {
     this.port = port;
     this.kind = kind;
     this.namespace = namespace;
@@ -56,6 +63,7 @@ export class KindWatch<K extends WatchedKind> {
 
   stop(): void {
     this.stopped = true;
+    this.retry?.cancel();
     this.handle?.stop();
   }
 
@@ -64,9 +72,10 @@ export class KindWatch<K extends WatchedKind> {
   }
 
   private async relist(): Promise<void> {
-    const sel = this.opts.listLimit ? { ...this.selector, limit: this.opts.listLimit } : this.selector;
-    const res = await this.port.list(this.kind, this.namespace, sel);
-    const items = this.opts.listLimit ? [] : res.items;
+    const limit = this.listed ? undefined : this.opts.firstListLimit;
+    const res = await this.port.list(this.kind, this.namespace, limit ? { ...this.selector, limit } : this.selector);
+    // A limited first list is only for its resourceVersion: its items are not the whole truth.
+    const items = limit ? [] : res.items;
     const seen = new Set<string>();
     for (const obj of items.filter((o) => !this.opts.keep || this.opts.keep(o as never))) {
       const k = key(obj);
@@ -76,7 +85,7 @@ export class KindWatch<K extends WatchedKind> {
       if (!old) this.emit("ADDED", obj);
       else if (old.metadata?.resourceVersion !== obj.metadata?.resourceVersion) this.emit("MODIFIED", obj);
     }
-    if (!this.opts.listLimit) {
+    if (!limit) {
       for (const [k, obj] of this.objects) {
         if (!seen.has(k)) {
           this.objects.delete(k);
@@ -85,6 +94,7 @@ export class KindWatch<K extends WatchedKind> {
       }
     }
     this.resourceVersion = res.resourceVersion;
+    this.listed = true;
   }
 
   private open(): void {
@@ -112,8 +122,8 @@ export class KindWatch<K extends WatchedKind> {
     this.opts.onReconnect?.(gone ? `${this.kind}: resourceVersion too old (410), relisting` : err ? `${this.kind} watch broke: ${err.message}` : `${this.kind} watch ended, resuming`);
     // Back off only on errors: a server-side timeout resumes at once.
     const delay = err && !gone ? Math.min(250 * 2 ** Math.min(this.failures - 1, 4), 4000) : 0;
-    const later = this.opts.setTimer ?? ((fn: () => void, ms: number) => setTimeout(fn, ms));
-    later(() => {
+    this.retry = this.opts.setTimer(() => {
+      this.retry = undefined;
       if (this.stopped) return;
       if (!gone) return this.open();
       this.relist().then(

@@ -5,6 +5,7 @@
 import type { ClusterPort, KubeError, WatchHandle } from "../kube/port.js";
 import { acceptLine, resumeSince, splitLines, startCursor } from "./log-lines.js";
 import type { LineCursor } from "./log-lines.js";
+import type { SetTimer, Timer } from "./timers.js";
 
 export interface LogTarget {
   namespace: string;
@@ -13,11 +14,12 @@ export interface LogTarget {
 }
 
 export interface FollowerOptions {
-  /** Receives each new line exactly once, in order (without the kubelet timestamp). */
-  onLine(text: string): void;
+  /** Receives each new line exactly once, in order; the kubelet's timestamp apart ("" if none). */
+  onLine(text: string, kubeletTs: string): void;
   /** Verbose diagnostics: resumes and their reasons. */
   onResume?(why: string): void;
-  setTimer?: (fn: () => void, ms: number) => unknown;
+  /** The owner's timers: a pending resume is cancelled by stop(). */
+  setTimer: SetTimer;
 }
 
 export class LogFollower {
@@ -28,6 +30,7 @@ export class LogFollower {
   private terminated = false;
   private stopped = false;
   private failures = 0;
+  private retry: Timer | undefined;
   private resolveDone!: () => void;
   /** Resolves when every line has been delivered (or the follower was stopped). */
   readonly done: Promise<void> = new Promise((r) => (this.resolveDone = r));
@@ -55,6 +58,7 @@ export class LogFollower {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.retry?.cancel();
     this.handle?.stop();
     this.flushPending();
     this.resolveDone();
@@ -82,7 +86,7 @@ export class LogFollower {
       const r = acceptLine(this.cursor, this.replayed, line);
       this.cursor = r.cursor;
       this.replayed = r.replayedAtLast;
-      if (r.accept) this.opts.onLine(line.text);
+      if (r.accept) this.opts.onLine(line.text, line.ts);
     }
   }
 
@@ -113,7 +117,9 @@ export class LogFollower {
     // Partial last line: it will come again whole from the resumed stream.
     this.pending = "";
     const delay = err ? Math.min(250 * 2 ** Math.min(this.failures - 1, 4), 4000) : this.terminated ? 0 : 200;
-    const later = this.opts.setTimer ?? ((fn: () => void, ms: number) => setTimeout(fn, ms));
-    later(() => this.open(!this.terminated), delay);
+    this.retry = this.opts.setTimer(() => {
+      this.retry = undefined;
+      this.open(!this.terminated);
+    }, delay);
   }
 }

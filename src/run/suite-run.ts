@@ -1,33 +1,32 @@
-// Follows one suite's Job from creation to verdict. It owns no watch: the orchestrator feeds it
-// the run's shared Job, Pod and Event watches. Decisions are the pure functions of diagnose/;
-// this class holds the state those need over time (grace timers, phases seen, log followers).
+// Drives one suite: feeds its pure state machine (suite-state.ts) what the run's shared watches
+// saw and its timers fired, and carries out the effects: progress events, the fail-fast and
+// deadline timers, deleting a hopeless Job, following container logs, and at the end the result.
+// It owns no watch and writes no file: the orchestrator feeds it and saves what it returns.
 import type { ResolvedSuite } from "../config/resolve.js";
-import { PHASES, decidingPod, eventProblem, evictedPods, jobOutcome, phaseOf, podProblem, recentEvents } from "../diagnose/outcome.js";
-import type { Phase, PodProblem } from "../diagnose/outcome.js";
-import { CLONE_CONTAINER, TEST_CONTAINER } from "../diagnose/types.js";
-import type { Diagnosis } from "../diagnose/types.js";
+import { recentEvents } from "../diagnose/outcome.js";
+import type { EventBody } from "../events/types.js";
 import type { Job, KubeEvent, Pod } from "../k8s-types.js";
 import type { ClusterPort } from "../kube/port.js";
+import { CLONE_CONTAINER, TEST_CONTAINER } from "../render/names.js";
 import type { SuiteResult } from "../report/model.js";
+import type { ChangeType } from "./kind-watch.js";
 import { ContainerLogs } from "./container-logs.js";
 import { suiteResult } from "./suite-result.js";
-import type { SetTimer } from "./timers.js";
+import { initialState, step } from "./suite-state.js";
+import type { Effect, Observation, StepContext, SuiteState, Verdict } from "./suite-state.js";
+import type { SetTimer, Timer } from "./timers.js";
 
 export interface SuiteRunDeps {
   port: ClusterPort;
   now: () => number;
+  /** The run's timer scope. */
   setTimer: SetTimer;
-  /** Progress for humans: one line per change. */
-  progress(suite: string, text: string): void;
-  verbose(suite: string, text: string): void;
-  /** A container's log line, delivered once and in order. */
-  logLine(suite: string, container: string, line: string): void;
+  /** Progress, notes and log lines, as events without their envelope. */
+  emit(e: EventBody): void;
   /** Where a container's log is saved (for the report). */
   logPath(suite: string, container: string): string;
-  /** Saves a JSON document in the run's report directory (the pod and events, before they vanish). */
-  saveJson(relPath: string, data: unknown): Promise<void>;
   /** Called when a suite gives up on a hopeless Job, so it does not linger. */
-  deleteJob(suite: string, job: string): Promise<void>;
+  deleteJob(job: string): Promise<void>;
 }
 
 export interface SuiteRunOptions {
@@ -36,35 +35,33 @@ export interface SuiteRunOptions {
   /** Our own deadline beyond the Job's activeDeadlineSeconds, in case the cluster never says. */
   deadlineSlackMs: number;
   keep: boolean;
+  /** How long the logs of terminated containers may take to be read to the end after the verdict. */
+  logDrainMs?: number;
 }
 
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
+/** What a finished suite hands the orchestrator: the result, and the objects worth saving. */
+export interface SuiteOutcome {
+  result: SuiteResult;
+  job: Job | null;
+  pods: Pod[];
+  events: KubeEvent[];
 }
+
+const TAIL_LINES = 20;
 
 export class SuiteRun {
   readonly suite: ResolvedSuite;
   readonly jobName: string;
   private readonly deps: SuiteRunDeps;
   private readonly opts: SuiteRunOptions;
-  private job: Job | undefined;
-  private readonly pods = new Map<string, Pod>();
-  private events: readonly KubeEvent[] = [];
-  private readonly phases: Partial<Record<Phase, string>> = {};
-  private lastPhase = -1;
-  private problem: (PodProblem & { since: number; pod: string }) | undefined;
-  private problemTimer: { cancel(): void } | undefined;
-  private deadlineTimer: { cancel(): void } | undefined;
+  private state: SuiteState = initialState;
+  private problemTimer: Timer | undefined;
+  private deadlineTimer: Timer | undefined;
   private readonly logs: ContainerLogs;
   private readonly tails = new Map<string, string[]>();
-  private readonly notes: string[] = [];
-  private readonly evictionsNoted = new Set<string>();
   private commit: string | undefined;
-  private startedAt = 0;
-  private finishing = false;
-  private resolveResult!: (r: SuiteResult) => void;
-  readonly result: Promise<SuiteResult> = new Promise((r) => (this.resolveResult = r));
+  private resolveOutcome!: (r: SuiteOutcome) => void;
+  readonly outcome: Promise<SuiteOutcome> = new Promise((r) => (this.resolveOutcome = r));
 
   constructor(suite: ResolvedSuite, jobName: string, deps: SuiteRunDeps, opts: SuiteRunOptions) {
     this.suite = suite;
@@ -72,216 +69,120 @@ export class SuiteRun {
     this.deps = deps;
     this.opts = opts;
     this.logs = new ContainerLogs(deps.port, suite.namespace, [CLONE_CONTAINER, TEST_CONTAINER], {
-      onLine: (container, line) => this.line(container, line),
-      onResume: (why) => deps.verbose(suite.name, why),
-      setTimer: (fn, ms) => deps.setTimer(fn, ms),
+      onLine: (container, line, pod, ts) => this.line(container, line, pod, ts),
+      onResume: (why) => deps.emit({ type: "suite.note", suite: suite.name, level: "verbose", text: why }),
+      setTimer: deps.setTimer,
     });
   }
 
   get done(): boolean {
-    return this.finishing;
+    return this.state.finished !== undefined;
   }
 
   /** The Job was created: start the clock and our own deadline. */
   started(job: Job): void {
-    this.startedAt = this.deps.now();
-    this.job ??= job;
-    this.markPhase("queued", `job/${this.jobName} created`);
-    const ms = this.suite.timeoutSeconds * 1000 + this.opts.deadlineSlackMs;
-    this.deadlineTimer = this.deps.setTimer(() => {
-      void this.finish(
-        { verdict: "timedOut", class: "deadlineExceeded", reason: "DeadlineExceeded", message: `no verdict from the cluster within timeout ${this.suite.timeoutSeconds}s + ${this.opts.deadlineSlackMs / 1000}s` },
-        !this.opts.keep,
-      );
-    }, ms);
-    // The watch may have delivered the Job (even its pod) before create() returned.
-    this.evaluate();
+    this.observe({ type: "created", job });
   }
 
-  /** Creating the Job (or anything before it) failed: the verdict without a Job. */
-  failedBeforeJob(d: Diagnosis): void {
-    this.startedAt ||= this.deps.now();
-    void this.finish(d, false);
+  /** Creating the Job (or anything before it) failed, or the run stopped first: the verdict without a Job. */
+  notCreated(verdict: Verdict): void {
+    this.observe({ type: "notCreated", verdict });
   }
 
-  onJob(type: string, job: Job): void {
-    if (this.finishing) return;
-    if (type === "DELETED") {
-      void this.finish({ verdict: "couldNotRun", class: "podDeleted", reason: "Deleted", message: `job/${this.jobName} was deleted while it ran` }, false);
-      return;
-    }
-    this.job = job;
-    this.evaluate();
+  onJob(change: ChangeType, job: Job): void {
+    this.observe({ type: "job", change, job });
   }
 
-  onPod(type: string, pod: Pod): void {
-    const name = pod.metadata?.name ?? "";
-    if (type === "DELETED") {
-      this.pods.delete(name);
-      this.logs.podGone(name);
-    } else this.pods.set(name, pod);
-    if (!this.finishing) this.evaluate();
-    else this.feedFollowers();
+  onPod(change: ChangeType, pod: Pod): void {
+    if (change === "DELETED") this.logs.podGone(pod.metadata?.name ?? "");
+    this.observe({ type: "pod", change, pod });
   }
 
   onEvents(events: readonly KubeEvent[]): void {
-    this.events = events;
-    if (!this.finishing) this.evaluate();
+    this.observe({ type: "events", events });
   }
 
-  interrupt(): Promise<SuiteResult> {
-    void this.finish({ verdict: "interrupted", class: "interrupted", reason: "Interrupted", message: "interrupted by the user" }, false);
-    return this.result;
+  interrupt(): void {
+    this.observe({ type: "interrupt" });
   }
 
-  private markPhase(p: Phase, detail: string): void {
-    const i = PHASES.indexOf(p);
-    if (i <= this.lastPhase) return;
-    this.lastPhase = i;
-    this.phases[p] = iso(this.deps.now());
-    this.deps.progress(this.suite.name, `${p}${detail ? `: ${detail}` : ""}`);
+  private context(): StepContext {
+    return { now: this.deps.now(), suite: this.suite, jobName: this.jobName, failFastMs: this.opts.failFastMs, deadlineSlackMs: this.opts.deadlineSlackMs, keep: this.opts.keep };
   }
 
-  private evaluate(): void {
-    // Until create() has returned, changes are only recorded: started() evaluates them.
-    if (!this.startedAt || this.finishing) return;
-    const pods = [...this.pods.values()];
-    const pod = decidingPod(pods);
-    const phase = phaseOf(this.job, pod, this.events);
-    if (phase !== "finished") this.markPhase(phase, this.phaseDetail(phase, pod));
-    this.noteEvictions(pods);
-    this.feedFollowers();
-
-    const outcome = jobOutcome(this.job, pods);
-    if (outcome) return void this.finish(outcome, false);
-
-    // A pod that ended before the Job noticed: classify it now rather than wait (backoffLimit 0).
-    const podName = pod?.metadata?.name ?? "";
-    // Events can be stale (a FailedScheduling from before the pod was placed): only trust one
-    // the pod's status does not already contradict.
-    const fromEvents = pod ? eventProblem(this.events, podName) : undefined;
-    const problem = pod ? (podProblem(pod) ?? (fromEvents && !this.progressed({ ...fromEvents, pod: podName }) ? fromEvents : undefined)) : undefined;
-    this.trackProblem(problem, podName);
+  private observe(o: Observation): void {
+    const wasFinished = this.done;
+    const next = step(this.state, o, this.context());
+    this.state = next.state;
+    for (const e of next.effects) this.apply(e);
+    // Followers start once a container runs, and learn when it has ended (also after the verdict).
+    if (this.state.startedAt !== undefined && (o.type === "pod" || o.type === "created")) this.logs.feed(this.state.pods.values(), wasFinished);
   }
 
-  private phaseDetail(phase: Phase, pod: Pod | undefined): string {
-    const name = pod?.metadata?.name;
-    switch (phase) {
-      case "scheduled":
-        return `pod/${name} on node ${pod?.spec?.nodeName ?? "?"}`;
-      case "pulling":
-        return this.suite.image;
-      case "cloning":
-        return this.suite.source.kind === "git" ? `${this.suite.source.url} @ ${this.suite.source.commit ?? this.suite.source.ref}` : this.suite.source.kind === "local" ? `${this.suite.source.url ?? ""} @ ${this.suite.source.commit ?? "?"} + local overlay` : "";
-      case "running":
-        return `pod/${name}`;
-      default:
-        return "";
+  private apply(e: Effect): void {
+    const suite = this.suite.name;
+    switch (e.type) {
+      case "phase":
+        return this.deps.emit({ type: "suite.phase", suite, phase: e.phase, detail: e.detail });
+      case "note":
+        return this.deps.emit({ type: "suite.note", suite, level: "info", text: e.text });
+      case "armProblemTimer":
+        this.problemTimer?.cancel();
+        this.problemTimer = this.deps.setTimer(() => this.observe({ type: "problemTimer" }), e.ms);
+        return;
+      case "cancelProblemTimer":
+        this.problemTimer?.cancel();
+        this.problemTimer = undefined;
+        return;
+      case "armDeadline":
+        this.deadlineTimer?.cancel();
+        this.deadlineTimer = this.deps.setTimer(() => this.observe({ type: "deadline" }), e.ms);
+        return;
+      case "finish":
+        void this.finish(e.verdict, e.deleteJob);
+        return;
     }
   }
 
-  private noteEvictions(pods: Pod[]): void {
-    for (const p of evictedPods(pods)) {
-      const name = p.metadata?.name ?? "";
-      if (this.evictionsNoted.has(name)) continue;
-      this.evictionsNoted.add(name);
-      const note = `pod/${name} was evicted (${p.status?.reason ?? "DisruptionTarget"}: ${p.status?.message ?? ""}); the Job's podFailurePolicy ignores disruptions, so it retries`;
-      this.notes.push(note);
-      this.deps.progress(this.suite.name, note);
-    }
-  }
-
-  /** Starts a log follower per container once it runs; tells followers when it has ended. */
-  private feedFollowers(): void {
-    this.logs.feed(this.pods.values(), this.finishing);
-  }
-
-  private line(container: string, text: string): void {
+  private line(container: string, text: string, pod: string, kubeletTs: string): void {
     const tail = this.tails.get(container) ?? [];
     tail.push(text);
-    if (tail.length > 20) tail.shift();
+    if (tail.length > TAIL_LINES) tail.shift();
     this.tails.set(container, tail);
     // The clone script prints the commit it checked out: the report names it.
     const m = container === CLONE_CONTAINER ? /^Checked out ([0-9a-f]{7,40})\b/.exec(text) : undefined;
     if (m) this.commit = m[1];
-    this.deps.logLine(this.suite.name, container, text);
+    this.deps.emit({ type: "log", suite: this.suite.name, pod, container, ...(kubeletTs ? { kubeletTs } : {}), line: text });
   }
 
-  private trackProblem(problem: PodProblem | undefined, podName: string): void {
-    if (!problem && this.problem && !this.progressed(this.problem)) {
-      // Between pull attempts the waiting reason flips (ErrImagePull, ImagePullBackOff, briefly
-      // none): the grace keeps counting from the first error until the container gets going.
-      return;
-    }
-    if (!problem) {
-      if (this.problem) this.deps.progress(this.suite.name, `${this.problem.reason} cleared`);
-      this.problem = undefined;
-      this.problemTimer?.cancel();
-      this.problemTimer = undefined;
-      return;
-    }
-    const now = this.deps.now();
-    if (!this.problem || this.problem.class !== problem.class || this.problem.pod !== podName) {
-      this.problemTimer?.cancel();
-      this.problem = { ...problem, since: now, pod: podName };
-      const graceS = Math.round(this.opts.failFastMs / 1000);
-      this.deps.progress(this.suite.name, `${problem.reason}: ${problem.message || "(no message)"} — giving it ${graceS}s to clear`);
-      this.problemTimer = this.deps.setTimer(() => this.evaluate(), this.opts.failFastMs);
-      return;
-    }
-    if (now - this.problem.since >= this.opts.failFastMs) {
-      void this.finish({ verdict: "couldNotRun", class: problem.class, reason: problem.reason, message: problem.message, ...(problem.container ? { container: problem.container } : {}) }, !this.opts.keep);
-    }
-  }
-
-  /** Whether the container (or pod) a problem was about has moved on: started, ended, or replaced. */
-  private progressed(p: PodProblem & { pod: string }): boolean {
-    const pod = this.pods.get(p.pod);
-    if (!pod || decidingPod([...this.pods.values()]) !== pod) return true;
-    if (p.class === "unschedulable") return pod.status?.conditions?.some((c) => c.type === "PodScheduled" && c.status === "True") ?? false;
-    const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
-    if (!p.container) return pod.status?.phase !== undefined && pod.status.phase !== "Pending";
-    const s = statuses.find((x) => x.name === p.container);
-    return Boolean(s?.state?.running || s?.state?.terminated);
-  }
-
-  private async finish(d: Omit<Diagnosis, "hint">, deleteJob: boolean): Promise<void> {
-    if (this.finishing) return;
-    this.finishing = true;
+  private async finish(verdict: Verdict, deleteJob: boolean): Promise<void> {
     this.deadlineTimer?.cancel();
-    this.problemTimer?.cancel();
-    if (deleteJob && this.job) {
-      this.notes.push(`deleted job/${this.jobName}: it could not make progress`);
-      await this.deps.deleteJob(this.suite.name, this.jobName).catch((e: { message?: string }) => this.notes.push(`could not delete job/${this.jobName}: ${e.message}`));
-    }
+    const notes = [...this.state.notes];
+    if (deleteJob) await this.deps.deleteJob(this.jobName).catch((e: { message?: string }) => notes.push(`could not delete job/${this.jobName}: ${e.message}`));
     // Terminated containers: wait for their logs to be read to the end. Anything still
     // running (interrupt, hopeless pod, our deadline) is stopped.
-    this.logs.stopUnfinished(this.pods.values(), d.verdict === "interrupted");
-    const waited = this.deps.setTimer(() => this.logs.stopAll(), 60_000);
+    this.logs.stopUnfinished(this.state.pods.values(), verdict.verdict === "interrupted");
+    const drain = this.deps.setTimer(() => this.logs.stopAll(), this.opts.logDrainMs ?? 60_000);
     await this.logs.settled();
-    waited.cancel();
+    drain.cancel();
 
-    // Keep what `kubectl describe` would show: the Job's TTL or a delete will take it away.
-    const names = new Set([this.jobName, ...this.pods.keys()]);
-    await Promise.all([
-      this.deps.saveJson(`${this.suite.name}/job.json`, this.job ?? null),
-      this.deps.saveJson(`${this.suite.name}/pods.json`, [...this.pods.values()]),
-      this.deps.saveJson(`${this.suite.name}/events.json`, recentEvents(this.events, names, 100)),
-    ]).catch((e: { message?: string }) => this.notes.push(`could not save pods/events: ${e.message}`));
+    const pods = [...this.state.pods.values()];
+    const finishedAt = this.deps.now();
     const result = suiteResult({
       suite: this.suite,
       jobName: this.jobName,
-      diagnosis: d,
-      pods: [...this.pods.values()],
-      events: this.events,
+      diagnosis: verdict,
+      pods,
+      events: this.state.events,
       tails: this.tails,
-      phases: this.phases,
-      notes: this.notes,
+      phases: this.state.phases,
+      notes,
       ...(this.commit ? { clonedCommit: this.commit } : {}),
-      startedAt: this.startedAt,
-      finishedAt: this.deps.now(),
+      startedAt: this.state.startedAt ?? finishedAt,
+      finishedAt,
       logPath: (c: string) => this.deps.logPath(this.suite.name, c),
     });
-    this.resolveResult(result);
+    const names = new Set([this.jobName, ...this.state.pods.keys()]);
+    this.resolveOutcome({ result, job: this.state.job ?? null, pods, events: recentEvents(this.state.events, names, 100) });
   }
 }

@@ -4,10 +4,9 @@ import { parseConfig } from "../../src/config/parse.js";
 import { resolveSuite } from "../../src/config/resolve.js";
 import type { Job, Pod } from "../../src/k8s-types.js";
 import { renderSuite } from "../../src/render/suite.js";
-import { runSuites } from "../../src/run/orchestrator.js";
-import { realSetTimer } from "../../src/run/timers.js";
-import type { RunFiles, RunOutput, RunPlan } from "../../src/run/orchestrator.js";
+import type { PipelinePlan } from "../../src/run/orchestrator.js";
 import { FakeCluster, event, pod, settle } from "./support/fake-cluster.js";
+import { startPipeline } from "./support/pipeline.js";
 
 const CONFIG = `
 apiVersion: incluster.dev/v1alpha1
@@ -28,42 +27,12 @@ suites:
     test: tests/e2e/test_fails_on_purpose.py
 `;
 
-function setup(names: string[] = ["smoke"], opts: Partial<RunPlan> = {}) {
+function setup(names: string[] = ["smoke"], opts: Partial<PipelinePlan> = {}) {
   const config = parseConfig(CONFIG, "incluster.yaml");
-  const runId = "abc123";
-  const suites = names.map((n) => {
-    const resolved = resolveSuite(config, n);
-    return { resolved, objects: renderSuite(resolved, { runId }) };
-  });
   const cluster = new FakeCluster();
-  const lines: Record<string, string[]> = {};
-  const progress: string[] = [];
-  const out: RunOutput = {
-    progress: (s, t) => progress.push(`${s}: ${t}`),
-    verbose: () => {},
-    logLine: () => {},
-    info: (t) => progress.push(`info: ${t}`),
-  };
-  const files: RunFiles = {
-    appendLog: (s, c, l) => (lines[`${s}/${c}`] ??= []).push(l),
-    logPath: (s, c) => `runs/${s}/${c}.log`,
-    writeJson: async () => {},
-    close: async () => {},
-  };
-  const controller = new AbortController();
-  const plan: RunPlan = { runId, namespace: "ns", suites, concurrency: 4, failFastMs: 30, keep: false, reportDir: "runs", deadlineSlackMs: 60_000, ...opts };
-  const promise = runSuites(
-    {
-      port: cluster,
-      now: () => Date.now(),
-      setTimer: realSetTimer,
-      out,
-      files,
-      signal: controller.signal,
-    },
-    plan,
-  );
-  return { cluster, lines, progress, controller, promise, labels: (suite = "smoke") => ({ ...suites.find((s) => s.resolved.name === suite)!.objects.job.spec.template.metadata.labels }) };
+  const t = startPipeline(cluster, names.map((n) => resolveSuite(config, n)), opts);
+  const labels = (suite = "smoke") => ({ ...renderSuite(resolveSuite(config, suite), { runId: "abc123" }).job.spec.template.metadata.labels });
+  return { cluster, ...t, labels };
 }
 
 const running = (extra: Partial<Pod["status"]> = {}): Pod["status"] => ({

@@ -3,10 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { resolveSuite, type ResolvedSuite } from "../../../src/config/resolve.js";
 import type { KubeObject } from "../../../src/k8s-types.js";
-import { renderSuite } from "../../../src/render/suite.js";
-import { runSuites } from "../../../src/run/orchestrator.js";
-import { realSetTimer } from "../../../src/run/timers.js";
 import { FakeCluster, settle } from "../support/fake-cluster.js";
+import { startPipeline } from "../support/pipeline.js";
 import { localSourceConfig } from "../support/fixtures.js";
 
 function localSuite(): ResolvedSuite {
@@ -16,21 +14,7 @@ function localSuite(): ResolvedSuite {
 }
 
 function start(cluster: FakeCluster) {
-  const resolved = localSuite();
-  const controller = new AbortController();
-  const info: string[] = [];
-  const promise = runSuites(
-    {
-      port: cluster,
-      now: () => Date.now(),
-      setTimer: realSetTimer,
-      out: { progress: () => {}, verbose: () => {}, logLine: () => {}, info: (t) => info.push(t) },
-      files: { appendLog: () => {}, logPath: () => "x.log", writeJson: async () => {}, close: async () => {} },
-      signal: controller.signal,
-    },
-    { runId: "abc123", namespace: "ns", suites: [{ resolved, objects: renderSuite(resolved, { runId: "abc123" }) }], concurrency: 1, failFastMs: 30, keep: false, reportDir: "runs" },
-  );
-  return { controller, promise, info };
+  return startPipeline(cluster, [localSuite()], { concurrency: 1 });
 }
 
 describe("local overlay in runSuites", () => {

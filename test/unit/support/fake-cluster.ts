@@ -59,6 +59,9 @@ export class FakeCluster implements ClusterPort {
   async serverVersion() {
     return "v1.34.4";
   }
+  async nodePlatforms() {
+    return ["linux/amd64"];
+  }
   async namespaceExists(ns: string) {
     return this.namespaces.has(ns);
   }
@@ -174,4 +177,27 @@ export function event(name: string, involved: string, reason: string, message: s
 /** Lets queued promise callbacks and zero-delay timers run. */
 export async function settle(times = 5): Promise<void> {
   for (let i = 0; i < times; i++) await new Promise((r) => setImmediate(r));
+}
+
+/** The report files in memory: log lines by "<suite>/<container>", JSON documents by path. */
+export function memoryFiles(failing: Set<string> = new Set()): import("../../../src/run/files.js").ReportFiles & { lines: Record<string, string[]>; json: Map<string, unknown> } {
+  const lines: Record<string, string[]> = {};
+  const json = new Map<string, unknown>();
+  const failures: { path: string; code: string; message: string }[] = [];
+  return {
+    lines,
+    json,
+    prepare: () => undefined,
+    appendLog: (s, c, l) => {
+      if (failing.has(`${s}/${c}`)) {
+        if (!failures.some((f) => f.path === `runs/${s}/${c}.log`)) failures.push({ path: `runs/${s}/${c}.log`, code: "ENOSPC", message: "no space left on device" });
+        return;
+      }
+      (lines[`${s}/${c}`] ??= []).push(l);
+    },
+    logPath: (s, c) => `runs/${s}/${c}.log`,
+    writeJson: async (p, d) => void json.set(p, d),
+    failures: () => failures,
+    close: async () => undefined,
+  };
 }
