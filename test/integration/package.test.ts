@@ -82,11 +82,19 @@ const onEvent = (e: RunEvent): string => e.line;
 export { verdict, onEvent };
 `;
 
-const TSCONFIG = (file: string) =>
+const TSCONFIG = (...files: string[]) =>
   JSON.stringify({
     compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, skipLibCheck: false, types: ["node"] },
-    files: [file],
+    files,
   });
+
+/** README's "Use it as a library" example, so it cannot drift from the types. */
+function readmeExample(): string {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const code = /## Use it as a library[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (!code) throw new Error("README.md has no js example under \"## Use it as a library\"");
+  return code;
+}
 
 // Runs the library's run() and prints what a script would branch on; must exit by itself.
 const RUN_MJS = `import { loadConfig, run } from "incluster";
@@ -121,7 +129,12 @@ beforeAll(async () => {
   const packed = await sh("npm", ["pack", "--json", "--pack-destination", tmp], repo);
   expect(packed.code, packed.stderr).toBe(0);
   pack = (JSON.parse(packed.stdout) as PackInfo[])[0]!;
-  console.log(`tarball ${pack.filename}: ${pack.size} bytes packed, ${pack.unpackedSize} unpacked, ${pack.entryCount} files`);
+  const byFolder = new Map<string, number>();
+  for (const f of pack.files) {
+    const top = /^(dist\/types|[^/]+)\//.exec(f.path)?.[1] ?? ".";
+    byFolder.set(top, (byFolder.get(top) ?? 0) + 1);
+  }
+  console.log(`tarball ${pack.filename}: ${pack.size} bytes packed, ${pack.unpackedSize} unpacked, ${pack.entryCount} files (${[...byFolder].map(([d, n]) => `${d}: ${n}`).join(", ")})`);
 
   mkdirSync(app);
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
@@ -170,9 +183,24 @@ describe("the installed package", () => {
     expect(out.objects).toContain("ServiceAccount/test-smoke-e2e");
   });
 
-  it("type-checks a correct use of RunResult, RunEvent, Config and RunOptions (strict, NodeNext)", async () => {
+  it("loads the Kubernetes client only when it talks to a cluster: not on import, not for render", async () => {
+    // A module hook that names every file of the installed dist/ as Node loads it.
+    writeFileSync(join(app, "trace-hooks.mjs"), `export async function load(url, ctx, next) { if (url.includes("/incluster/dist/")) process._rawDebug("LOADED " + url); return next(url, ctx); }`);
+    writeFileSync(join(app, "trace.mjs"), `import { register } from "node:module"; register("./trace-hooks.mjs", import.meta.url);`);
+    const bin = join(app, "node_modules/incluster/bin/incluster.js");
+    for (const args of [["lib.mjs"], [bin, "render", "smoke"]]) {
+      const r = await sh(process.execPath, ["--import", "./trace.mjs", ...args], app);
+      expect(r.code, r.stderr).toBe(0);
+      const loaded = r.stderr.split("\n").filter((l) => l.startsWith("LOADED "));
+      expect(loaded.length, args.join(" ")).toBeGreaterThan(1);
+      expect(loaded.filter((l) => /\/client-[A-Z0-9]+\.js$/.test(l)), args.join(" ")).toEqual([]);
+    }
+  });
+
+  it("type-checks a correct use of RunResult, RunEvent, Config and RunOptions, and README's example (strict, NodeNext)", async () => {
     writeFileSync(join(app, "good.ts"), GOOD_TS);
-    writeFileSync(join(app, "tsconfig.json"), TSCONFIG("good.ts"));
+    writeFileSync(join(app, "readme-example.ts"), readmeExample());
+    writeFileSync(join(app, "tsconfig.json"), TSCONFIG("good.ts", "readme-example.ts"));
     const r = await sh(join(ROOT, "node_modules/.bin/tsc"), ["--noEmit", "-p", "tsconfig.json"], app);
     expect(r.code, r.stdout).toBe(0);
   });
@@ -183,6 +211,7 @@ describe("the installed package", () => {
     const r = await sh(join(ROOT, "node_modules/.bin/tsc"), ["--noEmit", "-p", "tsconfig.wrong.json"], app);
     expect(r.code).not.toBe(0);
     const errors = r.stdout.split("\n").filter((l) => l.includes("error TS"));
+    console.log(errors.join("\n"));
     // One error on each wrong line (2 to 5), and none about finding the module or its types.
     expect(errors.map((l) => /^wrong\.ts\((\d+),/.exec(l)?.[1]), r.stdout).toEqual(["2", "3", "4", "5"]);
     expect(r.stdout).not.toMatch(/TS2307|TS7016/);
