@@ -2,11 +2,11 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/parse.js";
 import { resolveSuite } from "../../src/config/resolve.js";
-import type { Job, Pod } from "../../src/k8s-types.js";
 import { renderSuite } from "../../src/render/suite.js";
 import type { PipelinePlan } from "../../src/run/orchestrator.js";
 import { FakeCluster, event, pod, settle } from "./support/fake-cluster.js";
 import { startPipeline } from "./support/pipeline.js";
+import { complete, finished, jobCreated, running, serveLog } from "./support/pod-states.js";
 
 const CONFIG = `
 apiVersion: incluster.dev/v1alpha1
@@ -33,46 +33,6 @@ function setup(names: string[] = ["smoke"], opts: Partial<PipelinePlan> = {}) {
   const t = startPipeline(cluster, names.map((n) => resolveSuite(config, n)), opts);
   const labels = (suite = "smoke") => ({ ...renderSuite(resolveSuite(config, suite), { runId: "abc123" }).job.spec.template.metadata.labels });
   return { cluster, ...t, labels };
-}
-
-const running = (extra: Partial<Pod["status"]> = {}): Pod["status"] => ({
-  phase: "Running",
-  conditions: [{ type: "PodScheduled", status: "True" }],
-  initContainerStatuses: [{ name: "clone-repo", state: { terminated: { exitCode: 0, reason: "Completed" } } }],
-  containerStatuses: [{ name: "test-runner", state: { running: { startedAt: "2026-11-24T00:00:02Z" } } }],
-  ...extra,
-});
-
-const finished = (exitCode: number, reason = exitCode ? "Error" : "Completed"): Pod["status"] => ({
-  phase: exitCode ? "Failed" : "Succeeded",
-  conditions: [{ type: "PodScheduled", status: "True" }],
-  initContainerStatuses: [{ name: "clone-repo", state: { terminated: { exitCode: 0, reason: "Completed" } } }],
-  containerStatuses: [{ name: "test-runner", state: { terminated: { exitCode, reason } } }],
-});
-
-async function jobCreated(cluster: FakeCluster): Promise<Job> {
-  for (let i = 0; i < 50; i++) {
-    const j = [...cluster.store.jobs.values()][0];
-    if (j) return j;
-    await settle();
-  }
-  throw new Error("no job created");
-}
-
-function complete(cluster: FakeCluster, j: Job, type: "Complete" | "Failed", reason?: string) {
-  cluster.put("jobs", { ...j, status: { conditions: [{ type, status: "True", ...(reason ? { reason } : {}) }] } });
-}
-
-/** Serves one log request: the chunks, then closes it (optionally with an error). */
-async function serveLog(cluster: FakeCluster, container: string, chunks: string[], err?: { message: string }) {
-  // Real time: a broken stream is reopened after a short back-off.
-  for (let i = 0; i < 400 && cluster.openLogs(container).length === 0; i++) await new Promise((r) => setTimeout(r, 5));
-  const l = cluster.openLogs(container)[0];
-  if (!l) throw new Error(`no log request for ${container}`);
-  l.open = false;
-  for (const c of chunks) l.handlers.onData(c);
-  l.handlers.onClose(err);
-  return l.req;
 }
 
 describe("runSuites with a fake cluster", () => {

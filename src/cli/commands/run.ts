@@ -2,6 +2,7 @@
 // terminal view and --events consume the event stream, and the chosen format goes to stdout.
 import type { Command } from "commander";
 import { Option } from "commander";
+import { dirname } from "node:path";
 import { DEFAULT_FAIL_FAST, run } from "../../api/run.js";
 import type { RunOptions } from "../../api/options.js";
 import { CouldNotRunError, UsageError } from "../../errors.js";
@@ -83,7 +84,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
 export async function runAction(ctx: CliContext, names: string[], flags: RunFlags): Promise<number> {
   const g = ctx.globals();
   // Everything the user typed is checked before any cluster contact (run() checks the rest).
-  const { config } = loadForCommand(ctx, flags.timeout ? { timeoutFlag: flags.timeout } : {});
+  const { config, path } = loadForCommand(ctx, flags.timeout ? { timeoutFlag: flags.timeout } : {});
   checkEngineFlag(flags.engine);
   if (flags.events === "-" && flags.output) throw new UsageError("--events - and -o both write to stdout", ["write the events to a file (--events events.jsonl), or drop -o"]);
   const options: RunOptions = {
@@ -99,6 +100,7 @@ export async function runAction(ctx: CliContext, names: string[], flags: RunFlag
     ...(flags.engine ? { engine: flags.engine } : {}),
     ...(flags.platform ? { platform: flags.platform } : {}),
     cwd: ctx.cwd,
+    configDir: dirname(path),
   };
   const style = outputStyle(ctx.stderr, ctx.env);
   const view = terminalView({ style, several: names.length > 1 || Boolean(flags.all), verbose: Boolean(g.verbose), quietLogs: Boolean(flags.quiet), write: (t) => ctx.stderr.write(t) });

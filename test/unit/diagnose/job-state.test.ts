@@ -33,6 +33,11 @@ describe("jobState on recorded objects", () => {
     expect(jobState(r.job, r.pods)).toEqual({ state: "failed", class: "testsFailed", reason: "Error" });
   });
 
+  it("the pod's final state decides before the Job's condition comes, as in run", () => {
+    const r = recorded("tests-failed");
+    expect(stateText(jobState({ ...r.job, status: { active: 1 } }, r.pods))).toBe("failed (testsFailed)");
+  });
+
   it("a Job still running shows its phase, and the problem its pod is stuck on", () => {
     expect(textOf("missing-image")).toBe("scheduled (imagePull)");
     expect(textOf("missing-secret")).toBe("scheduled (containerConfig)");
@@ -50,7 +55,7 @@ describe("jobState on recorded objects", () => {
 });
 
 describe("runEnded: when logs stops following", () => {
-  it("ends once the Job is decided, or its test container has terminated", () => {
+  it("ends once run would have its verdict: the Job is decided, or its pod is final", () => {
     for (const name of ["passed", "tests-failed", "deadline", "bad-ref", "oom"]) {
       const r = recorded(name);
       expect(runEnded(r.job, r.pods), name).toBe(true);
@@ -58,6 +63,8 @@ describe("runEnded: when logs stops following", () => {
     const p = recorded("passed");
     // The pod's last status comes before the Job's condition.
     expect(runEnded({ ...p.job, status: { active: 1 } }, p.pods)).toBe(true);
+    // The test container has ended but the kubelet has not marked the pod yet: a moment more.
+    expect(runEnded({ ...p.job, status: { active: 1 } }, [{ ...p.pods[0]!, status: { ...p.pods[0]!.status, phase: "Running" } }])).toBe(false);
   });
 
   it("does not end while pending, cloning, or between the clone and the tests", () => {

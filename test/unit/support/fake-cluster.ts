@@ -2,6 +2,7 @@
 // orderings that are hard to produce on a real cluster: watch 410, events before their pod,
 // a pod deleted under us, a log stream cut mid-line. Tests drive it step by step.
 import type { Job, KubeEvent, KubeObject, Pod } from "../../../src/k8s-types.js";
+import type { ReportFiles } from "../../../src/run/files.js";
 import type {
   AccessCheck,
   AccessResult,
@@ -52,6 +53,12 @@ export class FakeCluster implements ClusterPort {
   emptyLogs = new Set(["clone-repo"]);
   /** Called when a Job is created, so a test can script the cluster's reaction. */
   onCreate: ((job: Job) => void) | undefined;
+  /** Every list call, with its selector (a relist after 410 must not be limited). */
+  readonly lists: { kind: WatchedKind; selector: Selector }[] = [];
+  /** Kinds whose list fails (e.g. a watch that cannot start: 403). */
+  readonly failingLists = new Map<WatchedKind, KubeError>();
+  /** When set, create() of a Job waits for this promise (an interrupt can land meanwhile). */
+  createGate: Promise<void> | undefined;
 
   context() {
     return { context: "fake", cluster: "fake", server: "https://fake", user: "tester" };
@@ -73,6 +80,7 @@ export class FakeCluster implements ClusterPort {
   }
   async create<T extends KubeObject>(obj: T): Promise<T> {
     this.calls.push(`create ${obj.kind}/${obj.metadata?.name}`);
+    if (obj.kind === "Job" && this.createGate) await this.createGate;
     const job = { ...obj, metadata: { ...obj.metadata, uid: `uid-${obj.metadata?.name}`, creationTimestamp: new Date().toISOString() } } as T;
     if (obj.kind !== "Job") return job;
     this.put("jobs", job as unknown as Job);
@@ -94,6 +102,9 @@ export class FakeCluster implements ClusterPort {
     return true;
   }
   async list<K extends WatchedKind>(kind: K, _ns: string, selector: Selector): Promise<ListResult<KindMap[K]>> {
+    this.lists.push({ kind, selector });
+    const failure = this.failingLists.get(kind);
+    if (failure) throw failure;
     const items = [...(this.store[kind] as Map<string, KindMap[K]>).values()].filter((o) => matches(o, selector));
     return { items: structuredClone(items), resourceVersion: String(this.rv) };
   }
@@ -180,7 +191,7 @@ export async function settle(times = 5): Promise<void> {
 }
 
 /** The report files in memory: log lines by "<suite>/<container>", JSON documents by path. */
-export function memoryFiles(failing: Set<string> = new Set()): import("../../../src/run/files.js").ReportFiles & { lines: Record<string, string[]>; json: Map<string, unknown> } {
+export function memoryFiles(failing: Set<string> = new Set()): ReportFiles & { lines: Record<string, string[]>; json: Map<string, unknown> } {
   const lines: Record<string, string[]> = {};
   const json = new Map<string, unknown>();
   const failures: { path: string; code: string; message: string }[] = [];
