@@ -2,9 +2,8 @@
 // verdict (jobOutcome + finalDiagnosis) and failure classes, for `status` and `logs`.
 import type { Job, Pod } from "../k8s-types.js";
 import { finalDiagnosis } from "../run/suite-result.js";
-import { decidingPod, jobOutcome, jobTerminal, phaseOf, podProblem } from "./outcome.js";
+import { decidingPod, jobOutcome, phaseOf, podProblem, podVerdict } from "./outcome.js";
 import type { Phase } from "./outcome.js";
-import { TEST_CONTAINER } from "./types.js";
 import type { FailureClass, Verdict } from "./types.js";
 
 /** Kubernetes' label on a Job's pods naming the Job's uid (a re-created Job has a new one). */
@@ -33,12 +32,18 @@ export function podsOf(job: Job, pods: readonly Pod[]): Pod[] {
   return pods.filter((p) => uid !== undefined && p.metadata?.labels?.[CONTROLLER_UID_LABEL] === uid);
 }
 
+/** As run decides (run/suite-state): the Job's condition, else the pod's final state, which comes first. */
+function decision(job: Job, pods: readonly Pod[]) {
+  const outcome = jobOutcome(job, pods) ?? podVerdict(pods);
+  return outcome ? finalDiagnosis(outcome, pods) : undefined;
+}
+
 /** The Job's state from it and its pods: the verdict run would give, or its phase while it runs. */
 export function jobState(job: Job, pods: readonly Pod[]): JobState {
-  const outcome = jobOutcome(job, pods);
-  if (outcome) {
-    const d = finalDiagnosis(outcome, pods);
-    return { state: d.verdict, ...(d.class && d.verdict !== "passed" ? { class: d.class } : {}), ...(d.reason && d.verdict !== "passed" ? { reason: d.reason } : {}) };
+  const d = decision(job, pods);
+  if (d) {
+    const failed = d.verdict !== "passed";
+    return { state: d.verdict, ...(d.class && failed ? { class: d.class } : {}), ...(d.reason && failed ? { reason: d.reason } : {}) };
   }
   if (job.metadata?.deletionTimestamp) return { state: "deleting" };
   const pod = decidingPod(pods);
@@ -55,11 +60,10 @@ export function stateText(s: JobState): string {
 }
 
 /**
- * Whether there is nothing more to wait for (`logs` follows until then): the Job is decided, or
- * the deciding pod's test container has ended (the Job's condition comes a few seconds later).
+ * Whether the run has ended, so `logs` stops following once every log is read: when run would
+ * have its verdict (the Job is decided, or its pod's test container ended and the kubelet marked
+ * the pod final, which comes seconds before the Job's condition).
  */
 export function runEnded(job: Job, pods: readonly Pod[]): boolean {
-  if (jobTerminal(job)) return true;
-  const pod = decidingPod(pods);
-  return pod?.status?.containerStatuses?.some((s) => s.name === TEST_CONTAINER && s.state?.terminated !== undefined) ?? false;
+  return decision(job, pods) !== undefined;
 }

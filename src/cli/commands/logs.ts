@@ -6,9 +6,10 @@ import { join, resolve } from "node:path";
 import { CLONE_CONTAINER, TEST_CONTAINER } from "../../diagnose/types.js";
 import { UsageError } from "../../errors.js";
 import { MANAGED_BY, RUN_ID_LABEL, SUITE_LABEL } from "../../render/names.js";
-import { KindWatch } from "../../run/kind-watch.js";
-import { ContainerLogs } from "../../run/container-logs.js";
+import { jobState, podsOf, stateText } from "../../diagnose/job-state.js";
 import { RUN_ID_PATTERN } from "../../run/run-id.js";
+import { realSetTimer } from "../../run/timers.js";
+import { followJob } from "../follow-job.js";
 import { connect } from "../connect.js";
 import type { CliContext } from "../context.js";
 import { namespaceOf } from "../namespace.js";
@@ -32,7 +33,8 @@ export function registerLogs(program: Command, ctx: CliContext): void {
       [
         "With a run id whose report directory exists (.incluster/runs/<id>), prints the saved logs.",
         "Otherwise finds the newest incluster Job for the suite (or run id) in the namespace and",
-        "prints its clone and test logs, following them while the pod runs.",
+        "prints its clone and test logs as its containers start, following them until the run ends",
+        "(also when started while the pod is still pending or cloning).",
         "",
         "Examples:",
         "  incluster logs k3x9q2",
@@ -52,14 +54,13 @@ export function registerLogs(program: Command, ctx: CliContext): void {
       if (!newest?.metadata?.name) throw new UsageError(`no saved run and no incluster Job for "${target}" in namespace ${namespace}`, ["give a suite name or a run id (see `incluster status`)"]);
       const jobName = newest.metadata.name;
       ctx.stderr.write(`==> job/${jobName} <==\n`);
-      const pods = new KindWatch(port, "pods", namespace, { labelSelector: `job-name=${jobName}` });
-      const logs = new ContainerLogs(port, namespace, [CLONE_CONTAINER, TEST_CONTAINER], {
+      const verbose = ctx.globals().verbose;
+      // Until the run has ended and every started container's log is read to its end.
+      const r = await followJob({ port, setTimer: realSetTimer }, namespace, jobName, {
         onLine: (container, line) => ctx.stdout.write(`[${container === TEST_CONTAINER ? "test" : "clone"}] ${line}\n`),
+        ...(verbose ? { onNote: (text: string) => ctx.stderr.write(`incluster: ${text}\n`) } : {}),
       });
-      pods.subscribe(() => logs.feed(pods.objects.values()));
-      await pods.start();
-      // Until every started container's log is read to its end.
-      await logs.settled();
-      pods.stop();
+      const podsOfJob = r.job ? podsOf(r.job, r.pods) : [];
+      ctx.stderr.write(r.end === "deleted" || !r.job ? `==> job/${jobName} was deleted <==\n` : `==> job/${jobName}: ${stateText(jobState(r.job, podsOfJob))} <==\n`);
     });
 }
