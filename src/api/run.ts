@@ -69,7 +69,11 @@ export async function run(config: Config, options: RunOptions = {}): Promise<Run
   const configDir = o.configDir ?? configDirOf(config) ?? cwd;
   const runId = newRunId();
   const reportDir = o.reportDir ? resolve(cwd, o.reportDir) : join(cwd, ".incluster", "runs", runId);
-  const show = (abs: string) => (isAbsolute(abs) ? relative(cwd, abs) || "." : abs);
+  // Paths below cwd are shown relative to it, others in full.
+  const show = (abs: string) => {
+    const rel = isAbsolute(abs) ? relative(cwd, abs) || "." : abs;
+    return rel.startsWith("..") ? abs : rel;
+  };
 
   const sink: EventSink = o.onEvent ?? (() => undefined);
   const controller = new AbortController();

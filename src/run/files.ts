@@ -36,7 +36,7 @@ export function reportFiles(dir: string, show: (abs: string) => string, onFailur
     const shown = show(abs);
     if (failed.has(shown)) return;
     const e = err as NodeJS.ErrnoException;
-    const f = { path: shown, code: e.code ?? "EIO", message: e.message ?? String(err) };
+    const f = { path: shown, code: e.code ?? "EIO", message: (e.message ?? String(err)).replace(`${e.code}: `, "") };
     failed.set(shown, f);
     onFailure(f);
   };
@@ -48,7 +48,7 @@ export function reportFiles(dir: string, show: (abs: string) => string, onFailur
         writeFileSync(file, `${JSON.stringify(start, null, 2)}\n`);
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
-        throw new CouldNotRunError("REPORT_DIR_UNWRITABLE", `cannot write the report directory ${show(dir)}: ${e.code ?? ""} ${e.message}`.trim(), "pass --report-dir <dir> with a writable folder (it keeps the logs and result.json); nothing was created in the cluster", { cause: err });
+        throw new CouldNotRunError("REPORT_DIR_UNWRITABLE", `cannot write the report directory ${show(dir)}: ${e.message}`, "pass --report-dir <dir> with a writable folder (it keeps the logs and result.json); nothing was created in the cluster", { cause: err });
       }
     },
     appendLog(suite, container, line) {
