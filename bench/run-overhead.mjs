@@ -4,11 +4,15 @@
 // medians and their ratio, and incluster's time beyond the pod's own lifecycle (pod created →
 // test container terminated, from the pod's own timestamps).
 //
-//   npm run build && npm run cluster:up && npm run bench:run-overhead [-- --runs 5]
+//   npm run build && npm run cluster:up && npm run bench:run-overhead [-- --runs 5] [--before <cli.js>]
+//
+// --before <path to another build's bin/incluster.js> adds it to every round, so "before and
+// after a change" is measured in one session. Every ratio is the median of the per-round ratios
+// (paired), not a ratio of medians.
 //
 // Needs the project's test cluster (.cluster/env). kubectl is used here only as the baseline.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -20,6 +24,8 @@ if (!kubectl) throw new Error("no .cluster/env: run `npm run cluster:up` first")
 const ns = "incluster-demo";
 const config = join(root, "bench/trivial.yaml");
 const cli = join(root, "bin/incluster.js");
+const beforeAt = process.argv.indexOf("--before");
+const beforeCli = beforeAt > 0 ? resolve(process.argv[beforeAt + 1]) : undefined;
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -53,9 +59,9 @@ function guideOnce() {
   return { ms, lifecycle: podLifecycleMs("job-name=test-trivial-e2e") };
 }
 
-function inclusterOnce() {
+function inclusterOnce(bin = cli) {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [cli, "-c", config, "run", "trivial", "-q", "-o", "json"], { env, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [bin, "-c", config, "run", "trivial", "-q", "-o", "json", "--report-dir", join(dir, "runs", String(t0))], { env, encoding: "utf8" });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`incluster run exited ${r.status}:\n${r.stderr}`);
   const result = JSON.parse(r.stdout);
@@ -65,15 +71,19 @@ function inclusterOnce() {
 // Warm-up: images on the node, API caches.
 guideOnce();
 inclusterOnce();
+if (beforeCli) inclusterOnce(beforeCli);
 const guide = [];
 const ours = [];
+const before = [];
 for (let i = 0; i < runs; i++) {
   guide.push(guideOnce());
   ours.push(inclusterOnce());
-  process.stderr.write(`run ${i + 1}/${runs}: kubectl ${seconds(guide.at(-1).ms)}s, incluster ${seconds(ours.at(-1).ms)}s\n`);
+  if (beforeCli) before.push(inclusterOnce(beforeCli));
+  process.stderr.write(`run ${i + 1}/${runs}: kubectl ${seconds(guide.at(-1).ms)}s, incluster ${seconds(ours.at(-1).ms)}s${beforeCli ? `, before ${seconds(before.at(-1).ms)}s` : ""}\n`);
 }
 k("delete", "job", "test-trivial-e2e", "--ignore-not-found=true");
 k("delete", "jobs", "-l", "incluster.dev/suite=trivial,incluster.dev/run-id", "--ignore-not-found=true");
+rmSync(dir, { recursive: true, force: true });
 
 const mg = median(guide.map((r) => r.ms));
 const mi = median(ours.map((r) => r.ms));
@@ -82,6 +92,11 @@ const lifeGuide = median(guide.map((r) => r.lifecycle ?? NaN));
 console.log(`runs: ${runs} each, alternating, same Job spec, same session`);
 console.log(`guide's kubectl sequence (delete, apply, wait, logs): median ${seconds(mg)}s  (pod lifecycle median ${seconds(lifeGuide)}s)`);
 console.log(`incluster run (preflight, apply, create, watch, logs, verdict): median ${seconds(mi)}s  (pod lifecycle median ${seconds(life)}s)`);
-console.log(`ratio incluster / kubectl: ${(mi / mg).toFixed(2)}`);
+const paired = (xs) => median(xs.map((x, i) => x.ms / guide[i].ms));
+console.log(`ratio incluster / kubectl (median of ${runs} paired ratios): ${paired(ours).toFixed(2)}`);
+if (beforeCli) {
+  console.log(`before (${beforeCli}): median ${seconds(median(before.map((r) => r.ms)))}s; ratio before / kubectl (median of paired ratios): ${paired(before).toFixed(2)}`);
+  console.log(`ratio incluster / before (median of paired ratios): ${median(ours.map((x, i) => x.ms / before[i].ms)).toFixed(2)}`);
+}
 console.log(`incluster beyond the pod lifecycle (pod created → container terminated, 1 s timestamps): ${seconds(mi - life)}s median`);
 console.log(`kubectl beyond the pod lifecycle: ${seconds(mg - lifeGuide)}s median`);

@@ -1,34 +1,15 @@
-// Wires the build stage to the real machine: the engine on PATH, the registry over HTTP, temp
-// folders, and stderr for progress and the engine's streamed output. Shared by build and run.
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
-import { buildImages, type BuildOutcome } from "../build/build-images.js";
-import { contextFiles } from "../build/context-files.js";
+// The build stage for the CLI's `build` and `doctor`: flag checks, and the machine's build
+// (api/machine-build.ts, the same one run() uses) with stderr for progress and engine output.
+import { machineBuild, onPath } from "../api/machine-build.js";
+import type { BuildOutcome } from "../build/build-images.js";
 import { chooseEngine } from "../build/engine.js";
-import { execStreaming } from "../build/exec.js";
 import { isLoopback, parseImageRef } from "../build/image-ref.js";
 import { choosePlatform, platformProblem } from "../build/platform.js";
-import { tagPresence } from "../build/registry.js";
 import type { PreflightCheck } from "../run/preflight.js";
 import type { ResolvedSuite } from "../config/resolve.js";
-import type { Config, EngineName } from "../config/schema.js";
-import { CouldNotRunError, UsageError } from "../errors.js";
+import type { Config } from "../config/schema.js";
+import { UsageError } from "../errors.js";
 import type { CliContext } from "./context.js";
-
-/** Is the program on PATH (and executable)? */
-export function onPath(name: string, env: NodeJS.ProcessEnv): boolean {
-  for (const dir of (env.PATH ?? "").split(delimiter)) {
-    if (!dir) continue;
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return true;
-    } catch {
-      // not here
-    }
-  }
-  return false;
-}
 
 /** Checks --engine before anything runs (a typo is a usage error, exit 2). */
 export function checkEngineFlag(flag: string | undefined): void {
@@ -55,38 +36,17 @@ export interface BuildStepOptions {
 }
 
 export async function buildStep(ctx: CliContext, config: Config, configDir: string, suites: readonly ResolvedSuite[], o: BuildStepOptions): Promise<BuildOutcome> {
-  let engine: EngineName | undefined;
-  return buildImages(
-    {
-      readText: (p) => {
-        try {
-          return readFileSync(p, "utf8");
-        } catch (err) {
-          throw new CouldNotRunError("DOCKERFILE_UNREADABLE", `cannot read ${ctx.relative(p)}: ${(err as Error).message}`, "check suites.<suite>.build.dockerfile (relative to the folder of incluster.yaml)");
-        }
-      },
-      contextFiles,
-      exec: (argv, onLine) => execStreaming(argv, onLine),
-      tagPresence,
-      tempDockerfile(text) {
-        const dir = mkdtempSync(join(tmpdir(), "incluster-build-"));
-        writeFileSync(join(dir, "Dockerfile"), text);
-        return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-      },
-      engine() {
-        if (engine) return engine;
-        const r = chooseEngine(o.engineFlag, config.image?.engine, (n) => onPath(n, ctx.env));
-        if (!r.engine) throw new CouldNotRunError("NO_ENGINE", `cannot build: ${r.problem ?? "no engine"}`, "install podman (or docker, buildah, nerdctl), pass --engine, or run with --no-build if the image is already pushed");
-        engine = r.engine;
-        return engine;
-      },
-      now: () => Date.now(),
-      info: (t) => ctx.stderr.write(`${t}\n`),
-      engineLine: (l) => ctx.stderr.write(`  | ${l}\n`),
-    },
+  return machineBuild({
+    config,
+    configDir,
     suites,
-    { configDir, insecure: config.image?.insecure, planOnly: o.planOnly, platform: buildPlatform(config, o.platform) },
-  );
+    notes: { info: (t) => ctx.stderr.write(`${t}\n`), engineLine: (l) => ctx.stderr.write(`  | ${l}\n`) },
+    env: ctx.env,
+    show: (p) => ctx.relative(p),
+    engine: o.engineFlag,
+    planOnly: o.planOnly,
+    platform: o.platform,
+  });
 }
 
 /** doctor: can this machine build the suites incluster builds (an engine) and reach their registry? */

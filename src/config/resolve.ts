@@ -54,6 +54,8 @@ export interface ResolvedSuite {
   namespace: string;
   /** Exact reference the Job runs: suite.image ?? defaults.image ?? `${image.registry}/test-${name}-e2e:latest`. */
   image: string;
+  /** No image named anywhere and no registry to build into: preflight and doctor say so. */
+  imageUnset?: true;
   /** Set when incluster builds the image; the build step replaces `image` with the content-hash tag. */
   build?: BuildSpec;
   /** IfNotPresent for a pinned tag or digest, Always for :latest or no tag (it moves). */
@@ -96,6 +98,7 @@ export function resolveSuite(config: Config, name: string): ResolvedSuite {
     name,
     namespace: config.namespace ?? DEFAULT_NAMESPACE,
     image,
+    ...(explicitImage === undefined && config.image?.registry === undefined ? { imageUnset: true as const } : {}),
     ...(built ? { build: buildSpec(repository, suite.build, config.image?.base ?? DEFAULT_BASE_IMAGE) } : {}),
     imagePullPolicy: pullPolicy(image),
     source: resolveSource(config),

@@ -57,7 +57,7 @@ export function accessChecks(results: readonly AccessResult[], namespace: string
 
 export function imageChecks(suites: readonly ResolvedSuite[]): PreflightCheck[] {
   return suites.map((s) => {
-    const ok = Boolean(s.image) && !s.image.startsWith("/");
+    const ok = Boolean(s.image) && !s.imageUnset;
     return {
       name: `suite ${s.name} has an image`,
       ok,

@@ -2,7 +2,7 @@
 // It only ever selects Jobs labelled managed-by=incluster: never someone else's.
 import type { Command } from "commander";
 import { jobTerminal } from "../../diagnose/outcome.js";
-import { MANAGED_BY, RUN_ID_LABEL } from "../../render/names.js";
+import { MANAGED_BY, RUN_ID_LABEL, overlayJob } from "../../render/names.js";
 import { connect } from "../connect.js";
 import type { CliContext } from "../context.js";
 import { namespaceOf } from "../namespace.js";
@@ -41,7 +41,8 @@ export function registerClean(program: Command, ctx: CliContext): void {
       const remaining = new Set(items.filter((j) => !chosen.includes(j) || flags.dryRun).map((j) => j.metadata?.name ?? ""));
       for (const cm of await port.listConfigMaps(namespace, selector)) {
         const name = cm.metadata?.name ?? "";
-        if (!name.endsWith("-src") || remaining.has(name.slice(0, -4))) continue;
+        const owner = overlayJob(name);
+        if (owner === undefined || remaining.has(owner)) continue;
         if (flags.dryRun) ctx.stdout.write(`would delete configmap/${name}\n`);
         else if (await port.delete("configmaps", namespace, name)) ctx.stdout.write(`deleted configmap/${name}\n`);
       }
