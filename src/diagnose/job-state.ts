@@ -1,8 +1,7 @@
 // What a Job of a past or running suite looks like now, in run's vocabulary: the same pure
 // verdict (jobOutcome + finalDiagnosis) and failure classes, for `status` and `logs`.
 import type { Job, Pod } from "../k8s-types.js";
-import { finalDiagnosis } from "../run/suite-result.js";
-import { decidingPod, jobOutcome, phaseOf, podProblem, podVerdict } from "./outcome.js";
+import { decidingPod, finalDiagnosis, jobOutcome, phaseOf, podProblem, podVerdict } from "./outcome.js";
 import type { Phase } from "./outcome.js";
 import type { FailureClass, Verdict } from "./types.js";
 

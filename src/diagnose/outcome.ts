@@ -183,6 +183,13 @@ export function podVerdict(pods: readonly Pod[]): Omit<Diagnosis, "hint"> | unde
   return d && d.class !== "evicted" && d.class !== "deadlineExceeded" ? d : undefined;
 }
 
+/** The Job's failure condition can arrive before the pod's last status: prefer the pod's story. */
+export function finalDiagnosis(d: Omit<Diagnosis, "hint">, pods: readonly Pod[]): Omit<Diagnosis, "hint"> {
+  const pod = decidingPod(pods);
+  const fromPod = pod ? classifyPod(pod) : undefined;
+  return d.class === "jobFailed" && fromPod && fromPod.verdict !== "passed" ? fromPod : d;
+}
+
 /** The pod's events, newest last, as short lines for reports. */
 export function recentEvents(events: readonly KubeEvent[], names: ReadonlySet<string>, limit = 15): KubeEvent[] {
   const mine = events.filter((e) => names.has(e.involvedObject?.name ?? ""));

@@ -128,7 +128,8 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
   const startSuite = async (planned: PlannedSuite, run: SuiteRun): Promise<void> => {
     const o = planned.objects;
     try {
-      for (const obj of [o.serviceAccount, o.role, o.roleBinding]) if (obj) await port.apply(obj as KubeObject);
+      // Server-side apply checks no references: the three go at once.
+      await Promise.all([o.serviceAccount, o.role, o.roleBinding].filter((x) => x !== undefined).map((obj) => port.apply(obj as KubeObject)));
       if (interrupted) return run.notCreated(NOT_CREATED);
       // source: local: the overlay exists before the pod that mounts it, then belongs to the
       // Job, so the garbage collector removes it with the Job (TTL, clean).

@@ -1,7 +1,7 @@
 // Pure assembly of a suite's result from what the run observed: the verdict, our hint, the last
 // lines of the container that decided it, and the pod's recent events on every non-pass.
 import type { ResolvedSuite } from "../config/resolve.js";
-import { classifyPod, decidingPod, recentEvents } from "../diagnose/outcome.js";
+import { decidingPod, finalDiagnosis, recentEvents } from "../diagnose/outcome.js";
 import type { Phase } from "../diagnose/outcome.js";
 import { hintFor } from "../diagnose/hints.js";
 import { CLONE_CONTAINER, TEST_CONTAINER } from "../diagnose/types.js";
@@ -33,13 +33,6 @@ export interface Observed {
   startedAt: number;
   finishedAt: number;
   logPath(container: string): string;
-}
-
-/** The Job's failure condition can arrive before the pod's last status: prefer the pod's story. */
-export function finalDiagnosis(d: Omit<Diagnosis, "hint">, pods: readonly Pod[]): Omit<Diagnosis, "hint"> {
-  const pod = decidingPod(pods);
-  const fromPod = pod ? classifyPod(pod) : undefined;
-  return d.class === "jobFailed" && fromPod && fromPod.verdict !== "passed" ? fromPod : d;
 }
 
 /** Our message plus the last lines of the container that decided it (git's error, pytest's summary). */
@@ -116,3 +109,5 @@ export function suiteResult(o: Observed): SuiteResult {
     notes: [...o.notes],
   };
 }
+
+

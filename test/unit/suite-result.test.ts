@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { finalDiagnosis, messageWithTail } from "../../src/run/suite-result.js";
+import { finalDiagnosis } from "../../src/diagnose/outcome.js";
+import { messageWithTail } from "../../src/run/suite-result.js";
 import type { Pod } from "../../src/k8s-types.js";
 
 describe("messageWithTail", () => {

@@ -9,7 +9,7 @@ import { MANAGED_BY, RUN_ID_LABEL, SUITE_LABEL } from "../../render/names.js";
 import { jobState, podsOf, stateText } from "../../diagnose/job-state.js";
 import { RUN_ID_PATTERN } from "../../run/run-id.js";
 import { realSetTimer } from "../../run/timers.js";
-import { followJob } from "../follow-job.js";
+import { followJob } from "../../run/follow-job.js";
 import { connect } from "../connect.js";
 import type { CliContext } from "../context.js";
 import { namespaceOf } from "../namespace.js";

@@ -6,10 +6,10 @@ import { runEnded } from "../diagnose/job-state.js";
 import { CLONE_CONTAINER, TEST_CONTAINER } from "../diagnose/types.js";
 import type { Job, Pod } from "../k8s-types.js";
 import type { ClusterPort } from "../kube/port.js";
-import { ContainerLogs } from "../run/container-logs.js";
-import { KindWatch } from "../run/kind-watch.js";
-import { TimerScope } from "../run/timers.js";
-import type { SetTimer } from "../run/timers.js";
+import { ContainerLogs } from "./container-logs.js";
+import { KindWatch } from "./kind-watch.js";
+import { TimerScope } from "./timers.js";
+import type { SetTimer } from "./timers.js";
 
 export interface FollowJobDeps {
   port: ClusterPort;
