@@ -5,6 +5,7 @@ import {
   AuthorizationV1Api,
   BatchV1Api,
   CoreV1Api,
+  Exec,
   KubeConfig,
   KubernetesObjectApi,
   PatchStrategy,
@@ -17,8 +18,11 @@ import { join } from "node:path";
 import { UsageError } from "../errors.js";
 import { toKubeError } from "./errors.js";
 import { openLogStream } from "./http-stream.js";
+import type { Readable, Writable } from "node:stream";
 import type {
   AccessCheck,
+  ExecRequest,
+  ExecResult,
   AccessResult,
   ClusterPort,
   KindMap,
@@ -248,6 +252,25 @@ export function createClusterPort(opts: ClusterOptions): ClusterPort {
 
     logs(req: LogRequest, handlers: LogHandlers): WatchHandle {
       return openLogStream(kc, req, handlers);
+    },
+
+    exec(req: ExecRequest, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<ExecResult> {
+      return new Promise((resolve) => {
+        let status: { status?: string; reason?: string; message?: string; code?: number; details?: { causes?: { reason?: string; message?: string }[] } } | undefined;
+        new Exec(kc)
+          .exec(req.namespace, req.pod, req.container, [...req.command], stdout as Writable, stderr as Writable, (req.stdin as Readable | undefined) ?? null, Boolean(req.tty), (s) => (status = s))
+          .then((ws) => {
+            ws.on("close", () => {
+              // The API reports the exit code as a Status: Success, or NonZeroExitCode with an ExitCode cause.
+              if (status?.status === "Success") return resolve({ exitCode: 0 });
+              const code = status?.details?.causes?.find((c) => c.reason === "ExitCode")?.message;
+              if (code !== undefined) return resolve({ exitCode: Number(code) });
+              resolve({ exitCode: undefined, error: { message: status?.message ?? "exec stream closed without a status", ...(status?.code ? { status: status.code } : {}) } });
+            });
+            ws.on("error", (err: unknown) => resolve({ exitCode: undefined, error: toKubeError(err) }));
+          })
+          .catch((err: unknown) => resolve({ exitCode: undefined, error: toKubeError(err) }));
+      });
     },
   };
 }

@@ -83,6 +83,23 @@ export interface OwnerRef {
   uid: string;
 }
 
+export interface ExecRequest {
+  namespace: string;
+  pod: string;
+  container: string;
+  command: readonly string[];
+  /** Given: the command's stdin (e.g. an interactive shell). */
+  stdin?: NodeJS.ReadableStream;
+  tty?: boolean;
+}
+
+export interface ExecResult {
+  /** The command's exit code; undefined when the API did not say (stream broke). */
+  exitCode: number | undefined;
+  /** Set when the exec could not be started or broke (403: pods/exec denied). */
+  error?: KubeError;
+}
+
 export interface ClusterPort {
   context(): ContextInfo;
   serverVersion(): Promise<string>;
@@ -108,4 +125,6 @@ export interface ClusterPort {
   list<K extends WatchedKind>(kind: K, namespace: string, selector: Selector): Promise<ListResult<KindMap[K]>>;
   watch<K extends WatchedKind>(kind: K, namespace: string, selector: Selector, resourceVersion: string, handlers: WatchHandlers<KindMap[K]>): WatchHandle;
   logs(req: LogRequest, handlers: LogHandlers): WatchHandle;
+  /** Runs a command in a running container (pods/exec), streaming its output. */
+  exec(req: ExecRequest, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<ExecResult>;
 }

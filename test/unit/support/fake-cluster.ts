@@ -6,6 +6,7 @@ import type { ReportFiles } from "../../../src/run/files.js";
 import type {
   AccessCheck,
   AccessResult,
+  ExecRequest,
   ClusterPort,
   KindMap,
   KubeError,
@@ -122,6 +123,15 @@ export class FakeCluster implements ClusterPort {
     }
     this.logRequests.push(l);
     return { stop: () => (l.open = false) };
+  }
+
+  /** Scripted exec answers by container; default: exit 0 with no output. */
+  execs: { req: ExecRequest }[] = [];
+  execAnswer: (req: ExecRequest, stdout: NodeJS.WritableStream) => Promise<{ exitCode: number | undefined; error?: KubeError }> = async () => ({ exitCode: 0 });
+  async exec(req: ExecRequest, stdout: NodeJS.WritableStream) {
+    this.calls.push(`exec ${req.pod}/${req.container}: ${req.command.join(" ")}`);
+    this.execs.push({ req });
+    return this.execAnswer(req, stdout);
   }
 
   // ---- test controls ----
