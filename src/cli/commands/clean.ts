@@ -1,7 +1,7 @@
 // `incluster clean`: delete finished incluster runs (by label); --all also running ones.
 // It only ever selects Jobs labelled managed-by=incluster: never someone else's.
 import type { Command } from "commander";
-import { jobTerminal } from "../../diagnose/outcome.js";
+import { podsOf, runEnded } from "../../diagnose/job-state.js";
 import { MANAGED_BY, RUN_ID_LABEL, overlayJob } from "../../render/names.js";
 import { connect } from "../connect.js";
 import type { CliContext } from "../context.js";
@@ -29,8 +29,9 @@ export function registerClean(program: Command, ctx: CliContext): void {
       const port = await connect(ctx.globals());
       const namespace = namespaceOf(ctx, port);
       const selector = `${MANAGED_BY}=incluster,${flags.run ? `${RUN_ID_LABEL}=${flags.run}` : RUN_ID_LABEL}`;
-      const { items } = await port.list("jobs", namespace, { labelSelector: selector });
-      const chosen = items.filter((j) => flags.all || jobTerminal(j));
+      const [{ items }, pods] = await Promise.all([port.list("jobs", namespace, { labelSelector: selector }), port.list("pods", namespace, { labelSelector: selector })]);
+      // Finished as run decides it: the Job's condition, or its pod's final state (seconds earlier).
+      const chosen = items.filter((j) => flags.all || runEnded(j, podsOf(j, pods.items)));
       for (const j of chosen) {
         const name = j.metadata?.name ?? "";
         if (flags.dryRun) ctx.stdout.write(`would delete job/${name}\n`);
