@@ -2,6 +2,7 @@
 import { UsageError } from "../errors.js";
 import { parseDuration } from "./duration.js";
 import { JOB_PREFIX, JOB_SUFFIX } from "./names.js";
+import { mergeScheduling, type Scheduling } from "./scheduling.js";
 import { DEFAULT_BASE_IMAGE, DEFAULT_CLONE_IMAGE, type Config } from "./schema.js";
 
 export const DEFAULT_TIMEOUT_SECONDS = 30 * 60;
@@ -71,6 +72,8 @@ export interface ResolvedSuite {
   timeoutSeconds: number;
   ttlSecondsAfterFinished: number;
   kubernetesAccess: boolean;
+  /** nodeSelector, tolerations, affinity for the pod: suite else defaults, each part as a whole. */
+  scheduling?: Scheduling;
 }
 
 /** Suite names in file order. */
@@ -94,6 +97,7 @@ export function resolveSuite(config: Config, name: string): ResolvedSuite {
   const image = built ? `${repository}:latest` : (explicitImage ?? `${repository}:latest`);
   const install = suite.install ?? d.install;
   const timeout = suite.timeout ?? d.timeout;
+  const scheduling = mergeScheduling(d.scheduling, suite.scheduling);
   return {
     name,
     namespace: config.namespace ?? DEFAULT_NAMESPACE,
@@ -109,6 +113,7 @@ export function resolveSuite(config: Config, name: string): ResolvedSuite {
     timeoutSeconds: (timeout && parseDuration(timeout)) || DEFAULT_TIMEOUT_SECONDS,
     ttlSecondsAfterFinished: suite.ttlSecondsAfterFinished ?? d.ttlSecondsAfterFinished ?? DEFAULT_TTL_SECONDS,
     kubernetesAccess: suite.kubernetesAccess ?? d.kubernetesAccess ?? true,
+    ...(scheduling ? { scheduling } : {}),
   };
 }
 

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { bool, duration, envName, envValue, imageRef, platform, quantity, seconds, shown, strict, text } from "./fields.js";
 import { DNS_LABEL_PATTERN, SUITE_NAME_MAX, namespaceProblem } from "./names.js";
+import { schedulingSchema } from "./scheduling.js";
 
 export const API_VERSION = "incluster.dev/v1alpha1";
 export const KIND = "Config";
@@ -47,6 +48,7 @@ const suiteShape = {
   image: runImage.optional(),
   install: install.optional(),
   kubernetesAccess: kubernetesAccess.optional(),
+  scheduling: schedulingSchema.optional(),
   build: strict({
     dockerfile: text("a path like jobs/test-smoke-e2e/Dockerfile").optional().describe("The suite's own Dockerfile, relative to the folder of incluster.yaml. Default: a Dockerfile incluster generates (image.base plus what the runner needs)."),
     context: text("a folder like .").optional().describe("Build context, relative to the folder of incluster.yaml. Default: the folder of the Dockerfile, or of incluster.yaml for a generated one. Its files (minus .dockerignore) are part of the content hash."),
@@ -74,6 +76,7 @@ const defaults = strict({
   timeout: timeout.optional(),
   image: runImage.optional(),
   kubernetesAccess: kubernetesAccess.optional(),
+  scheduling: schedulingSchema.optional(),
 }).describe("Values every suite inherits unless it sets its own; env is merged, the suite's entries win.");
 
 const credentials = strict({

@@ -37,6 +37,8 @@ export interface Container {
   name: string;
   image: string;
   imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
+  /** Always on an init container: a native sidecar. */
+  restartPolicy?: "Always";
   command?: string[];
   args?: string[];
   workingDir?: string;
@@ -62,6 +64,9 @@ export interface PodSpec {
   containers: Container[];
   ephemeralContainers?: Container[];
   volumes?: Volume[];
+  nodeSelector?: Record<string, string>;
+  tolerations?: { key?: string; operator?: string; value?: string; effect?: string; tolerationSeconds?: number }[];
+  affinity?: Record<string, unknown>;
 }
 
 export interface JobObject {
