@@ -6,6 +6,7 @@ import { ExitCode } from "../exit-codes.js";
 import { registerBuild } from "./commands/build.js";
 import { registerClean } from "./commands/clean.js";
 import { registerDoctor } from "./commands/doctor.js";
+import { registerImport } from "./commands/import.js";
 import { registerInit } from "./commands/init.js";
 import { registerLogs } from "./commands/logs.js";
 import { registerRender } from "./commands/render.js";
@@ -19,6 +20,7 @@ import { describeError } from "./error-text.js";
 /** Adding a command is one line here plus its file in commands/. */
 const COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [
   registerInit,
+  registerImport,
   registerValidate,
   registerRender,
   registerScaffold,

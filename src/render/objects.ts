@@ -37,8 +37,6 @@ export interface Container {
   name: string;
   image: string;
   imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
-  /** Always on an init container: a native sidecar. */
-  restartPolicy?: "Always";
   command?: string[];
   args?: string[];
   workingDir?: string;

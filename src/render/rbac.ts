@@ -8,6 +8,9 @@ function meta(suite: ResolvedSuite) {
   return { name: baseName(suite.name), namespace: suite.namespace, labels: suiteLabels(suite.name) };
 }
 
+/** What kubernetesAccess grants the test pod: read its namespace's pods and their logs. */
+export const ROLE_RULES = [{ apiGroups: [""], resources: ["pods", "pods/log"], verbs: ["get", "list"] }] as const;
+
 export function renderServiceAccount(suite: ResolvedSuite): ServiceAccountObject {
   return {
     apiVersion: "v1",
@@ -22,7 +25,7 @@ export function renderRole(suite: ResolvedSuite): RoleObject {
     apiVersion: "rbac.authorization.k8s.io/v1",
     kind: "Role",
     metadata: meta(suite),
-    rules: [{ apiGroups: [""], resources: ["pods", "pods/log"], verbs: ["get", "list"] }],
+    rules: ROLE_RULES.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })),
   };
 }
 
