@@ -1,6 +1,7 @@
 // Config + suite name -> everything render and run need, with every default filled in. Pure.
 import { UsageError } from "../errors.js";
 import { parseDuration } from "./duration.js";
+import { nearest } from "./suggest.js";
 import { JOB_PREFIX, JOB_SUFFIX } from "./names.js";
 import { mergeScheduling, type Scheduling } from "./scheduling.js";
 import { DEFAULT_BASE_IMAGE, DEFAULT_CLONE_IMAGE, type Config } from "./schema.js";
@@ -85,7 +86,8 @@ export function resolveSuite(config: Config, name: string): ResolvedSuite {
   const suite = Object.hasOwn(config.suites, name) ? config.suites[name] : undefined;
   if (!suite) {
     const known = listSuites(config);
-    throw new UsageError(`unknown suite "${name}"`, [
+    const guess = nearest(name, known);
+    throw new UsageError(`unknown suite "${name}"${guess ? `; did you mean "${guess}"?` : ""}`, [
       known.length ? `known suites: ${known.join(", ")}` : "the config defines no suites; add one under suites:",
     ]);
   }

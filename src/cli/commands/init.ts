@@ -1,5 +1,5 @@
 // incluster init: write a starting incluster.yaml from the repository. Never overwrites.
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { CONFIG_FILE } from "../../config/load.js";
@@ -8,6 +8,7 @@ import { listSuites } from "../../config/resolve.js";
 import { starterConfig } from "../../config/starter.js";
 import { UsageError } from "../../errors.js";
 import type { CliContext } from "../context.js";
+import { REPORT_ROOT, withReportsIgnored } from "../gitignore.js";
 import { repoFacts } from "../repo-facts.js";
 
 export function registerInit(program: Command, ctx: CliContext): void {
@@ -34,6 +35,14 @@ Examples:
       const suites = listSuites(parseConfig(text, target));
       writeFileSync(target, text, { flag: "wx" });
       ctx.stdout.write(`created: ${target} (${suites.length} suite${suites.length === 1 ? "" : "s"}: ${suites.join(", ")})\n`);
+      // Run reports (.incluster/runs/<id>/) are per machine: keep them out of git.
+      const ignore = join(root, ".gitignore");
+      const had = existsSync(ignore);
+      const next = withReportsIgnored(had ? readFileSync(ignore, "utf8") : undefined);
+      if (next !== undefined) {
+        writeFileSync(ignore, next);
+        ctx.stdout.write(`${had ? "updated" : "created"}: ${ignore} (added ${REPORT_ROOT}: run reports stay out of git)\n`);
+      }
       ctx.stderr.write(`next: set image.registry and namespace, then run: incluster validate\n`);
     });
 }
