@@ -195,6 +195,21 @@ export function createClusterPort(opts: ClusterOptions): ClusterPort {
 
     listConfigMaps: (namespace, labelSelector) => wrap(async () => (await core.listNamespacedConfigMap({ namespace, labelSelector })).items.map((c) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: c.metadata?.name ?? "", labels: c.metadata?.labels ?? {} } }))),
 
+    listServices: (namespace) => wrap(async () => (await core.listNamespacedService({ namespace })).items.map((s) => s.metadata?.name ?? "").filter(Boolean)),
+
+    async exists(kind, namespace, name) {
+      try {
+        // Metadata would do, but a get is what RBAC grants; the value stays in this function.
+        if (kind === "secrets") await core.readNamespacedSecret({ name, namespace });
+        else await core.readNamespacedConfigMap({ name, namespace });
+        return true;
+      } catch (err) {
+        const e = toKubeError(err);
+        if (e.status === 404) return false;
+        throw e;
+      }
+    },
+
     list: <K extends WatchedKind>(kind: K, namespace: string, selector: Selector) =>
       wrap(async (): Promise<ListResult<KindMap[K]>> => {
         const q = { namespace, ...selector };

@@ -122,6 +122,13 @@ export interface ClusterPort {
   setOwner(namespace: string, configMap: string, owner: OwnerRef): Promise<void>;
   /** ConfigMaps by label (names and labels only): `clean` finds overlays their Job no longer owns. */
   listConfigMaps(namespace: string, labelSelector: string): Promise<KubeObject[]>;
+  /** Names of the namespace's Services: the DNS diagnosis and doctor match env hosts against them. */
+  listServices(namespace: string): Promise<string[]>;
+  /**
+   * Whether a Secret or ConfigMap exists (a get; its data is never read into our output).
+   * Throws KubeError (403 when the user may not get it: the caller says it could not check).
+   */
+  exists(kind: "secrets" | "configmaps", namespace: string, name: string): Promise<boolean>;
   list<K extends WatchedKind>(kind: K, namespace: string, selector: Selector): Promise<ListResult<KindMap[K]>>;
   watch<K extends WatchedKind>(kind: K, namespace: string, selector: Selector, resourceVersion: string, handlers: WatchHandlers<KindMap[K]>): WatchHandle;
   logs(req: LogRequest, handlers: LogHandlers): WatchHandle;

@@ -56,7 +56,7 @@ export function classOfError(err: unknown): { class: FailureClass; reason: strin
 /** Turns a failed preflight into the run's verdict, naming every failed check. */
 function preflightDiagnosis(report: PreflightReport): Diagnosis {
   const failed = report.checks.filter((c) => !c.ok);
-  const cls = failed.find((c) => c.class === "unreachable")?.class ?? failed.find((c) => c.class === "namespaceMissing")?.class ?? failed.find((c) => c.class === "forbidden")?.class ?? "forbidden";
+  const cls = failed.find((c) => c.class === "unreachable")?.class ?? failed.find((c) => c.class === "namespaceMissing")?.class ?? failed.find((c) => c.class === "forbidden")?.class ?? failed[0]?.class ?? "forbidden";
   const message = failed.map((c) => `${c.name}: ${c.detail}`).join("\n");
   const fixes = failed.map((c) => c.fix).filter(Boolean);
   return { verdict: "couldNotRun", class: cls === "config" ? "jobFailed" : cls, reason: "PreflightFailed", message, ...(fixes.length ? { hint: fixes.join("; ") } : {}) };

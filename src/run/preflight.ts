@@ -10,7 +10,7 @@ export interface PreflightCheck {
   ok: boolean;
   detail: string;
   fix?: string;
-  class?: "unreachable" | "namespaceMissing" | "forbidden" | "config";
+  class?: "unreachable" | "namespaceMissing" | "forbidden" | "config" | "containerConfig";
 }
 
 export interface PreflightReport {
@@ -67,6 +67,49 @@ export function imageChecks(suites: readonly ResolvedSuite[]): PreflightCheck[] 
   });
 }
 
+/** Every Secret and ConfigMap the suites' pods reference (env values, git credentials), once each. Pure. */
+export function referencedObjects(suites: readonly ResolvedSuite[]): { kind: "secrets" | "configmaps"; name: string; by: string[] }[] {
+  const found = new Map<string, { kind: "secrets" | "configmaps"; name: string; by: string[] }>();
+  const add = (kind: "secrets" | "configmaps", name: string, by: string) => {
+    const key = `${kind}/${name}`;
+    const entry = found.get(key) ?? { kind, name, by: [] };
+    if (!entry.by.includes(by)) entry.by.push(by);
+    found.set(key, entry);
+  };
+  for (const s of suites) {
+    for (const [env, ref] of Object.entries(s.envRefs)) {
+      if ("secretKeyRef" in ref) add("secrets", ref.secretKeyRef.name, `suites.${s.name}.env.${env}`);
+      else add("configmaps", ref.configMapKeyRef.name, `suites.${s.name}.env.${env}`);
+    }
+    if (s.source.kind !== "image" && s.source.credentialsSecret) add("secrets", s.source.credentialsSecret, `source.${s.source.kind}.credentials.secretRef`);
+  }
+  return [...found.values()];
+}
+
+/**
+ * A missing Secret or ConfigMap fails here, before any Job exists (the kubelet would otherwise
+ * report CreateContainerConfigError seconds into the run). A 403 is not a failure: we say we
+ * could not check, and the run goes on.
+ */
+export async function referenceChecks(port: ClusterPort, namespace: string, suites: readonly ResolvedSuite[]): Promise<PreflightCheck[]> {
+  return Promise.all(
+    referencedObjects(suites).map(async (r): Promise<PreflightCheck> => {
+      const singular = r.kind === "secrets" ? "secret" : "configmap";
+      const name = `${singular}/${r.name} exists (${r.by.join(", ")})`;
+      try {
+        const ok = await port.exists(r.kind, namespace, r.name);
+        return ok
+          ? { name, ok, detail: "yes" }
+          : { name, ok, detail: `not found in namespace ${namespace}`, fix: `create ${singular} ${r.name} in ${namespace} (kubectl -n ${namespace} create ${singular} ${r.name} ...), or fix ${r.by[0] ?? "the reference"}`, class: "containerConfig" };
+      } catch (err) {
+        const e = toKubeError(err);
+        if (e.status === 403) return { name, ok: true, detail: `could not check: your credentials may not get ${r.kind} in ${namespace} (the kubelet will)` };
+        return { name, ok: false, detail: e.message, class: e.unreachable ? "unreachable" : "containerConfig" };
+      }
+    }),
+  );
+}
+
 export async function preflight(port: ClusterPort, namespace: string, suites: readonly ResolvedSuite[]): Promise<PreflightReport> {
   const context = port.context();
   const checks: PreflightCheck[] = [];
@@ -94,6 +137,7 @@ export async function preflight(port: ClusterPort, namespace: string, suites: re
   } catch (err) {
     checks.push({ name: "access review", ok: false, detail: toKubeError(err).message, fix: "the API refused SelfSubjectAccessReview", class: "forbidden" });
   }
+  if (referencedObjects(suites).length) checks.push(...(await referenceChecks(port, namespace, suites)));
   checks.push(...imageChecks(suites));
   return { context, ...(serverVersion ? { serverVersion } : {}), checks, denied, ok: checks.every((c) => c.ok) };
 }

@@ -91,6 +91,19 @@ export class FakeCluster implements ClusterPort {
   async setOwner(_ns: string, name: string, owner: OwnerRef) {
     this.calls.push(`own configmap/${name} by ${owner.kind}/${owner.name}`);
   }
+  /** Services by namespace, for the DNS diagnosis and doctor. */
+  services = new Map<string, string[]>();
+  /** Secrets and ConfigMaps that do not exist, as "secrets/ns/name" (all others do); forbidden ones answer 403. */
+  readonly absent = new Set<string>();
+  readonly forbiddenGets = new Set<string>();
+  async listServices(ns: string): Promise<string[]> {
+    return this.services.get(ns) ?? [];
+  }
+  async exists(kind: "secrets" | "configmaps", ns: string, name: string): Promise<boolean> {
+    const key = `${kind}/${ns}/${name}`;
+    if (this.forbiddenGets.has(key)) throw { status: 403, reason: "Forbidden", message: `${kind} "${name}" is forbidden` } satisfies KubeError;
+    return !this.absent.has(key);
+  }
   async listConfigMaps(): Promise<KubeObject[]> {
     return [];
   }
@@ -219,6 +232,8 @@ export function memoryFiles(failing: Set<string> = new Set()): ReportFiles & { l
     logPath: (s, c) => `runs/${s}/${c}.log`,
     writeJson: async (p, d) => void json.set(p, d),
     failures: () => failures,
+    scratchDir: () => "/nonexistent",
+    adoptCollected: async (s, c) => ({ streamedLines: lines[`${s}/${c}`]?.length ?? 0 }),
     close: async () => undefined,
   };
 }
