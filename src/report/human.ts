@@ -1,5 +1,8 @@
 // Human output on stderr: one plain line per change (CI-friendly), colour only when allowed.
+import { testCounts } from "../results/merge.js";
+import type { MergedTest, TestCounts } from "../results/model.js";
 import type { RunResult, SuiteResult } from "./model.js";
+import { oneLine } from "./text.js";
 
 export interface Style {
   color: boolean;
@@ -36,6 +39,7 @@ export function suiteSummary(style: Style, s: SuiteResult): string {
   if (s.hint) lines.push(`  hint:    ${s.hint}`);
   if (s.commit) lines.push(`  commit:  ${s.commit}`);
   for (const n of s.notes) lines.push(`  note:    ${n}`);
+  lines.push(...attemptLines(style, s), ...testLines(style, s));
   if (s.verdict !== "passed" && s.events.length > 0) {
     lines.push("  events:");
     for (const e of s.events) lines.push(`    ${e.lastTimestamp.slice(11, 19)} ${e.type} ${e.reason} ${e.object}: ${e.message}${e.count > 1 ? ` (x${e.count})` : ""}`);
@@ -45,9 +49,63 @@ export function suiteSummary(style: Style, s: SuiteResult): string {
   return lines.join("\n");
 }
 
+/** At most this many failed and flaky tests are listed per suite; the rest are counted. */
+export const LISTED_TESTS_MAX = 50;
+
+const testWord: Partial<Record<MergedTest["status"], { word: string; color: keyof typeof codes }>> = {
+  failed: { word: "FAILED", color: "red" },
+  error: { word: "ERROR ", color: "red" },
+  flaky: { word: "FLAKY ", color: "yellow" },
+};
+
+export function countsText(c: TestCounts): string {
+  const parts = [`${c.passed} passed`, `${c.failed} failed`];
+  if (c.errors) parts.push(`${c.errors} errors`);
+  if (c.flaky) parts.push(`${c.flaky} flaky`);
+  if (c.skipped) parts.push(`${c.skipped} skipped`);
+  return `${parts.join(", ")} (${c.tests} tests)`;
+}
+
+/** The suite's test counts, then each failed and flaky test: its id and one-line message. */
+function testLines(style: Style, s: SuiteResult): string[] {
+  if (!s.tests) return [];
+  const listed = s.tests.filter((t) => testWord[t.status]);
+  const lines = [`  tests:   ${countsText(testCounts(s.tests))}`];
+  for (const t of listed.slice(0, LISTED_TESTS_MAX)) {
+    const w = testWord[t.status]!;
+    const where = t.shard !== undefined ? ` [shard ${t.shard}]` : "";
+    lines.push(`    ${paint(style, w.color, w.word)} ${t.id}${where}${detail(t) ? ` — ${detail(t)}` : ""}`);
+  }
+  if (listed.length > LISTED_TESTS_MAX) lines.push(`    … and ${listed.length - LISTED_TESTS_MAX} more (-o junit or -o json lists every test)`);
+  return lines;
+}
+
+function detail(t: MergedTest): string {
+  if (t.status !== "flaky") return oneLine(t.message ?? t.text);
+  const failed = (t.reruns ?? []).map((r) => `attempt ${r.attempt}: ${oneLine(r.message ?? r.text) || r.status}`);
+  return [`passed on attempt ${t.attempt}`, ...failed].join("; ");
+}
+
+/** One line per attempt of a retried suite and per shard that did not pass. */
+function attemptLines(style: Style, s: SuiteResult): string[] {
+  const lines: string[] = [];
+  for (const a of s.attempts ?? []) {
+    const rerun = a.rerunIds ? `, reran ${a.rerunIds.length} failed test${a.rerunIds.length === 1 ? "" : "s"}` : "";
+    lines.push(`  attempt ${a.attempt}: ${verdictText(style, a)}, job/${a.job}${rerun}`);
+  }
+  for (const sh of s.shards ?? []) if (sh.verdict !== "passed") lines.push(`  shard ${sh.index}: ${verdictText(style, sh)}, pod/${sh.pod}`);
+  return lines;
+}
+
+function verdictText(style: Style, v: { verdict: SuiteResult["verdict"]; class?: SuiteResult["class"] }): string {
+  const w = verdictWord[v.verdict];
+  return `${paint(style, w.color, w.word)}${v.class && v.verdict !== "passed" ? ` (${v.class})` : ""}`;
+}
+
 export function runSummary(style: Style, r: RunResult): string {
   const count = (v: SuiteResult["verdict"]) => r.suites.filter((s) => s.verdict === v).length;
   const parts = [`${count("passed")} passed`, `${count("failed")} failed`];
   for (const [v, w] of [["couldNotRun", "could not run"], ["timedOut", "timed out"], ["interrupted", "interrupted"]] as const) if (count(v)) parts.push(`${count(v)} ${w}`);
-  return [...r.suites.map((s) => suiteSummary(style, s)), `run ${r.runId}: ${parts.join(", ")} — exit code ${r.exitCode}; report in ${r.reportDir}`].join("\n");
+  const tests = r.suites.some((s) => s.tests) ? `; tests: ${countsText(testCounts(r.suites.flatMap((s) => s.tests ?? [])))}` : "";
+  return [...r.suites.map((s) => suiteSummary(style, s)), `run ${r.runId}: ${parts.join(", ")}${tests} — exit code ${r.exitCode}; report in ${r.reportDir}`].join("\n");
 }

@@ -1,8 +1,20 @@
-// `-o junit`: one testsuite per suite with one testcase, so CI systems show each suite's verdict.
+// `-o junit`: one <testsuite> per suite holding its real test cases (from the suite's own JUnit),
+// retries as Maven Surefire writes them (flakyFailure/rerunFailure, surefire-test-report-3.0.xsd),
+// and the suite's own verdict as one testcase when it has no tests or no failing test to carry it.
 import { create } from "xmlbuilder2";
+import type { XMLBuilder } from "xmlbuilder2/lib/interfaces.js";
+import type { MergedTest, Rerun } from "../results/model.js";
 import type { RunResult, SuiteResult } from "./model.js";
+import { xmlSafe } from "./text.js";
 
-function caseBody(s: SuiteResult): { tag: "failure" | "error" | undefined; type: string; text: string } {
+interface Counts {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+}
+
+function suiteCaseBody(s: SuiteResult): { tag: "failure" | "error" | undefined; type: string; text: string } {
   const detail = [s.reason && `reason: ${s.reason}`, s.message && `message: ${s.message}`, s.hint && `hint: ${s.hint}`, ...s.events.map((e) => `event: ${e.type} ${e.reason} ${e.object}: ${e.message}`)]
     .filter(Boolean)
     .join("\n");
@@ -11,33 +23,126 @@ function caseBody(s: SuiteResult): { tag: "failure" | "error" | undefined; type:
   return { tag: "error", type: s.class ?? s.verdict, text: detail };
 }
 
+/** The suite's own testcase is kept when no test case says why it did not pass (or there are none). */
+function needsSuiteCase(s: SuiteResult): boolean {
+  const tests = s.tests ?? [];
+  return tests.length === 0 || (s.verdict !== "passed" && !tests.some((t) => t.status === "failed" || t.status === "error"));
+}
+
+/** A failed test's failing runs in order: the first is its <failure>/<error>, the rest its reruns. */
+function failingRuns(t: MergedTest): Rerun[] {
+  const own: Rerun = { attempt: t.attempt, status: t.status === "error" ? "error" : "failed", durationMs: t.durationMs, ...pick(t) };
+  return [own, ...(t.reruns ?? [])].sort((a, b) => a.attempt - b.attempt);
+}
+
+function pick(r: { message?: string; type?: string; text?: string }): Pick<Rerun, "message" | "type" | "text"> {
+  return { ...(r.message !== undefined ? { message: r.message } : {}), ...(r.type !== undefined ? { type: r.type } : {}), ...(r.text !== undefined ? { text: r.text } : {}) };
+}
+
+function counts(s: SuiteResult): Counts {
+  const c: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  for (const t of s.tests ?? []) {
+    c.tests++;
+    if (t.status === "skipped") c.skipped++;
+    if (t.status === "failed" || t.status === "error") {
+      if (failingRuns(t)[0]?.status === "error") c.errors++;
+      else c.failures++;
+    }
+  }
+  if (needsSuiteCase(s)) {
+    const tag = suiteCaseBody(s).tag;
+    c.tests++;
+    if (tag === "failure") c.failures++;
+    if (tag === "error") c.errors++;
+  }
+  return c;
+}
+
+const seconds = (ms: number) => (Math.max(0, ms) / 1000).toFixed(3);
+const wallMs = (from: string, to: string) => {
+  const ms = Date.parse(to) - Date.parse(from);
+  return Number.isFinite(ms) ? ms : 0;
+};
+
+function addTestCase(suite: XMLBuilder, t: MergedTest): void {
+  const tc = suite.ele("testcase", {
+    name: xmlSafe(t.name),
+    classname: xmlSafe(t.classname),
+    time: seconds(t.durationMs),
+    ...(t.file ? { file: xmlSafe(t.file) } : {}),
+    ...(t.line !== undefined ? { line: String(t.line) } : {}),
+  });
+  if (t.status === "skipped") {
+    tc.ele("skipped", t.message ? { message: xmlSafe(t.message) } : {});
+    return;
+  }
+  if (t.status === "flaky") {
+    for (const r of t.reruns ?? []) rerunElement(tc, r.status === "error" ? "flakyError" : "flakyFailure", r);
+    return;
+  }
+  if (t.status === "passed") return;
+  const [first, ...later] = failingRuns(t);
+  if (first) tc.ele(first.status === "error" ? "error" : "failure", { message: xmlSafe(first.message ?? ""), type: xmlSafe(first.type ?? "") }).txt(xmlSafe(first.text ?? first.message ?? ""));
+  for (const r of later) rerunElement(tc, r.status === "error" ? "rerunError" : "rerunFailure", r);
+}
+
+/** Surefire's rerun and flaky elements carry the trace in a <stackTrace> child, not as text. */
+function rerunElement(tc: XMLBuilder, tag: string, r: Rerun): void {
+  tc.ele(tag, { message: xmlSafe(r.message ?? ""), type: xmlSafe(r.type ?? ""), time: seconds(r.durationMs) })
+    .ele("stackTrace")
+    .txt(xmlSafe(r.text ?? r.message ?? ""));
+}
+
+function properties(s: SuiteResult): [string, string][] {
+  return [
+    ["job", s.job],
+    ["namespace", s.namespace],
+    ["image", s.image],
+    ["commit", s.commit ?? ""],
+    ...Object.entries(s.logs).map(([k, v]): [string, string] => [`log.${k}`, v]),
+    ...(s.attempts ?? []).flatMap((a): [string, string][] => [
+      [`attempt.${a.attempt}.job`, a.job],
+      [`attempt.${a.attempt}.verdict`, a.class ? `${a.verdict} (${a.class})` : a.verdict],
+      ...Object.entries(a.logs).map(([k, v]): [string, string] => [`attempt.${a.attempt}.log.${k}`, v]),
+      [`attempt.${a.attempt}.artifacts`, a.artifactsDir ?? ""],
+    ]),
+    ...(s.shards ?? []).flatMap((sh): [string, string][] => [
+      [`shard.${sh.index}.pod`, sh.pod],
+      [`shard.${sh.index}.verdict`, sh.class ? `${sh.verdict} (${sh.class})` : sh.verdict],
+    ]),
+  ];
+}
+
 export function toJunit(result: RunResult): string {
-  const failures = result.suites.filter((s) => s.verdict === "failed").length;
-  const errors = result.suites.filter((s) => s.verdict !== "failed" && s.verdict !== "passed").length;
-  const total = result.suites.reduce((t, s) => t + s.durationSeconds, 0);
+  const per = result.suites.map((s) => ({ s, c: counts(s) }));
+  const sum = (k: keyof Counts) => per.reduce((n, p) => n + p.c[k], 0);
   const root = create({ version: "1.0", encoding: "UTF-8" }).ele("testsuites", {
     name: `incluster run ${result.runId}`,
-    tests: result.suites.length,
-    failures,
-    errors,
-    time: total.toFixed(3),
+    tests: sum("tests"),
+    failures: sum("failures"),
+    errors: sum("errors"),
+    skipped: sum("skipped"),
+    // The run's wall time: suites run in parallel, so their times do not add up to it.
+    time: seconds(wallMs(result.startedAt, result.finishedAt)),
   });
-  for (const s of result.suites) {
-    const body = caseBody(s);
+  for (const { s, c } of per) {
     const suite = root.ele("testsuite", {
       name: s.suite,
-      tests: 1,
-      failures: body.tag === "failure" ? 1 : 0,
-      errors: body.tag === "error" ? 1 : 0,
+      tests: c.tests,
+      failures: c.failures,
+      errors: c.errors,
+      skipped: c.skipped,
       time: s.durationSeconds.toFixed(3),
       timestamp: s.startedAt,
     });
     const props = suite.ele("properties");
-    for (const [name, value] of [["job", s.job], ["namespace", s.namespace], ["image", s.image], ["commit", s.commit ?? ""], ...Object.entries(s.logs).map(([k, v]) => [`log.${k}`, v])] as const) {
-      if (value) props.ele("property", { name, value });
+    for (const [name, value] of properties(s)) if (value) props.ele("property", { name, value: xmlSafe(value) });
+    for (const t of s.tests ?? []) addTestCase(suite, t);
+    if (needsSuiteCase(s)) {
+      const body = suiteCaseBody(s);
+      const tc = suite.ele("testcase", { classname: `incluster.${s.suite}`, name: s.suite, time: s.durationSeconds.toFixed(3) });
+      if (body.tag) tc.ele(body.tag, { type: body.type, message: xmlSafe(s.message || s.verdict) }).txt(xmlSafe(body.text));
     }
-    const tc = suite.ele("testcase", { classname: `incluster.${s.suite}`, name: s.suite, time: s.durationSeconds.toFixed(3) });
-    if (body.tag) tc.ele(body.tag, { type: body.type, message: s.message || s.verdict }).txt(body.text);
   }
   return `${root.end({ prettyPrint: true })}\n`;
 }

@@ -1,0 +1,62 @@
+// Test-case results: what a runner's JUnit says about each test, and the merge of attempts
+// (retries) and shards into one list per suite. Pure data; report/ renders it.
+
+export type TestStatus = "passed" | "failed" | "error" | "skipped";
+
+/** One `<testcase>` as one attempt (or shard) of a suite reported it. */
+export interface TestCase {
+  /** Stable across attempts and shards: the pytest node id for pytest, else `classname::name`. */
+  id: string;
+  name: string;
+  classname: string;
+  file?: string;
+  /** 1-based (pytest's 0-based `line` attribute is converted). */
+  line?: number;
+  status: TestStatus;
+  durationMs: number;
+  /** The failure's, error's or skip's `message` attribute (or its first text line when absent). */
+  message?: string;
+  /** The failure's `type` attribute, when the runner wrote one. */
+  type?: string;
+  /** The failure's body (the traceback). */
+  text?: string;
+}
+
+export interface ParsedTests {
+  tests: TestCase[];
+  /** Why nothing (or not everything) could be read: malformed XML, no testsuite root. */
+  problem?: string;
+}
+
+/** A test that failed, then passed, in some attempt: Playwright's "flaky", Surefire's flakyFailure. */
+export type MergedStatus = TestStatus | "flaky";
+
+/** A failing run of a test that is not its reported result (Surefire's rerun and flaky elements). */
+export interface Rerun {
+  attempt: number;
+  status: "failed" | "error";
+  durationMs: number;
+  message?: string;
+  type?: string;
+  text?: string;
+}
+
+export interface MergedTest extends Omit<TestCase, "status"> {
+  status: MergedStatus;
+  /** The attempt (1-based) whose result the top-level fields carry. */
+  attempt: number;
+  /** The test's other failing runs, by attempt: for flaky, every failure; for failed, the ones after the first. */
+  reruns?: Rerun[];
+  /** The shard (JOB_COMPLETION_INDEX) that ran it, for a sharded suite. */
+  shard?: number;
+}
+
+/** passed + failed + errors + skipped + flaky = tests (a flaky test is not counted as passed). */
+export interface TestCounts {
+  tests: number;
+  passed: number;
+  failed: number;
+  errors: number;
+  skipped: number;
+  flaky: number;
+}
