@@ -15,6 +15,8 @@ import { RESULT_API_VERSION } from "../report/model.js";
 import type { RunResult, SuiteResult } from "../report/model.js";
 import { notRunResult } from "../report/not-run.js";
 import { runInCluster } from "./cluster-stage.js";
+import { withDnsHint } from "./dns-hint.js";
+import { isResolutionFailure } from "../diagnose/dns.js";
 import type { ReportFiles } from "./files.js";
 import type { TimerScope } from "./timers.js";
 
@@ -65,10 +67,13 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
   const startedAt = deps.now();
   const context = deps.port.context().context;
   const ns = plan.namespace;
+  const unresolved = new Set<string>();
   const emit = (body: EventBody) => {
     const e = { v: EVENTS_VERSION, ts: new Date(deps.now()).toISOString(), runId: plan.runId, ...body } as RunEvent;
     // The saved logs are one more consumer of the stream.
     if (e.type === "log") deps.files.appendLog(e.suite, e.container, e.line);
+    // A name-resolution error in a test's output: its verdict gets the DNS hint (run/dns-hint.ts).
+    if (e.type === "log" && isResolutionFailure(e.line)) unresolved.add(e.suite);
     deps.emit(e);
   };
   const notes: StageNotes = { info: (text) => emit({ type: "run.note", level: "info", text }), engineLine: (line) => emit({ type: "build.output", line }) };
@@ -112,8 +117,10 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
     for (const o of outcomes) {
       const s = o.result.suite;
       await Promise.all([deps.files.writeJson(`${s}/job.json`, o.job), deps.files.writeJson(`${s}/pods.json`, o.pods), deps.files.writeJson(`${s}/events.json`, o.events)]);
-      results.push(o.result);
-      emit({ type: "suite.verdict", suite: s, result: o.result });
+      const resolved = suites.find((x) => x.name === s);
+      const result = resolved && o.result.verdict === "failed" && unresolved.has(s) ? await withDnsHint(deps.port, resolved, o.result) : o.result;
+      results.push(result);
+      emit({ type: "suite.verdict", suite: s, result });
     }
     return await finish({
       apiVersion: RESULT_API_VERSION,
