@@ -21,6 +21,10 @@ export function hintFor(cls: FailureClass, c: HintContext): string {
       if (c.exitCode === 4) return "pytest exit code 4 is a usage error: check the suite's `test` path exists in the cloned repository.";
       if (c.exitCode === 5) return "pytest exit code 5: no tests were collected; check the suite's `test` selector.";
       return `the tests failed (exit code ${c.exitCode ?? "?"}); the failure is in the test-runner log${c.logPath ? ` (${c.logPath})` : ""}.`;
+    case "installFailed":
+      return `the suite's install step failed (exit code ${c.exitCode ?? "?"}) before any test ran: its last lines are above; check that the package index (pip, npm, go proxy) is reachable from the cluster and the install command is right${c.logPath ? ` (${c.logPath})` : ""}.`;
+    case "workspaceEmpty":
+      return "/workspace was missing or empty: with `source: image` the test image must contain the code at /workspace; with git or local sources the clone put nothing there (check source.git.url and the clone log).";
     case "imagePull":
       return `the node cannot pull ${c.image ?? "the image"}: check the name and tag exist in the registry (\`incluster build\` pushes it), that the node can reach the registry, and imagePullSecrets for a private one.`;
     case "unschedulable":

@@ -2,6 +2,8 @@
 // a function of objects, no I/O). The orchestrator feeds it whatever its watches have seen.
 import type { ContainerStatus, Job, KubeEvent, Pod } from "../k8s-types.js";
 import { CLONE_CONTAINER, TEST_CONTAINER } from "./types.js";
+import { RUNNER_STAGES } from "../render/runner-script.js";
+import type { RunnerStage } from "../render/runner-script.js";
 import type { Diagnosis, FailureClass } from "./types.js";
 
 export type Phase = "queued" | "scheduled" | "pulling" | "cloning" | "running" | "finished";
@@ -118,6 +120,17 @@ export function evictedPods(pods: readonly Pod[]): Pod[] {
   return pods.filter(isDisrupted);
 }
 
+/** The stage in the runner's termination message ({"stage": …, "exitCode": …}), if it wrote one. */
+export function runnerStage(message: string | undefined): RunnerStage | undefined {
+  if (!message) return undefined;
+  try {
+    const stage = (JSON.parse(message) as { stage?: unknown }).stage;
+    return RUNNER_STAGES.find((s) => s === stage);
+  } catch {
+    return undefined; // not ours (an image's own termination message)
+  }
+}
+
 /** Classifies a pod that has ended (or the newest pod of a failed Job). */
 export function classifyPod(pod: Pod): Omit<Diagnosis, "hint"> | undefined {
   const init = pod.status?.initContainerStatuses?.find((s) => s.name === CLONE_CONTAINER);
@@ -136,6 +149,10 @@ export function classifyPod(pod: Pod): Omit<Diagnosis, "hint"> | undefined {
       return { verdict: "couldNotRun", class: "startError", reason: tt.reason, message: tt.message?.trim() ?? "", container: TEST_CONTAINER, testExitCode: tt.exitCode };
     }
     if (tt.exitCode === 0) return { verdict: "passed", testExitCode: 0, container: TEST_CONTAINER };
+    // The runner's termination message says which stage ended it: a typed channel, not log text.
+    const stage = runnerStage(tt.message);
+    if (stage === "install") return { verdict: "couldNotRun", class: "installFailed", reason: "InstallFailed", message: `the install step exited with code ${tt.exitCode}`, container: TEST_CONTAINER, testExitCode: tt.exitCode };
+    if (stage === "source") return { verdict: "couldNotRun", class: "workspaceEmpty", reason: "WorkspaceEmpty", message: "/workspace is missing or empty", container: TEST_CONTAINER, testExitCode: tt.exitCode };
     return { verdict: "failed", class: "testsFailed", reason: tt.reason ?? "Error", message: `test-runner exited with code ${tt.exitCode}`, container: TEST_CONTAINER, testExitCode: tt.exitCode };
   }
   if (isDisrupted(pod)) {
@@ -167,9 +184,9 @@ export function jobOutcome(job: Job | undefined, pods: readonly Pod[]): Omit<Dia
 }
 
 /**
- * The verdict from the pod alone, as soon as it is final: the kubelet has marked the pod
- * Succeeded or Failed (in the same status update that shows the container terminated), and
- * nothing says the pod was disrupted or is being deleted. The Job controller's own condition
+ * The verdict from the pod alone, as soon as it is final: the test container has terminated (or
+ * the kubelet marked the pod Succeeded or Failed, e.g. after a failed clone), and nothing says
+ * the pod was disrupted or is being deleted. The Job controller's own condition
  * comes seconds later (SuccessCriteriaMet/FailureTarget, measured 2.1 s); a disrupted pod is the
  * exception: the Job's podFailurePolicy ignores it and starts another, so only the Job decides.
  */
@@ -177,7 +194,10 @@ export function podVerdict(pods: readonly Pod[]): Omit<Diagnosis, "hint"> | unde
   const pod = decidingPod(pods);
   if (!pod || isDisrupted(pod) || pod.metadata?.deletionTimestamp) return undefined;
   const phase = pod.status?.phase;
-  if (phase !== "Succeeded" && phase !== "Failed") return undefined;
+  // The collector sidecar keeps the pod Running after the tests: the test container's terminated
+  // state is the evidence (the kubelet sets DisruptionTarget no later than it kills a container).
+  const testEnded = pod.status?.containerStatuses?.some((c) => c.name === TEST_CONTAINER && c.state?.terminated);
+  if (!testEnded && phase !== "Succeeded" && phase !== "Failed") return undefined;
   const d = classifyPod(pod);
   // Failed with no terminated container to explain it (e.g. a node-level failure): let the Job say.
   return d && d.class !== "evicted" && d.class !== "deadlineExceeded" ? d : undefined;

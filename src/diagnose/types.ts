@@ -4,6 +4,8 @@ export type Verdict = "passed" | "failed" | "couldNotRun" | "timedOut" | "interr
 
 export type FailureClass =
   | "testsFailed"
+  | "installFailed"
+  | "workspaceEmpty"
   | "imagePull"
   | "unschedulable"
   | "cloneFailed"

@@ -1,7 +1,7 @@
 // ResolvedSuite -> the Job: the guide's manifest, restricted by default (docs/render-differences.md).
 import type { ResolvedSuite } from "../config/resolve.js";
 import { CLONE_SCRIPT, OVERLAY_DIR, cloneScript } from "./clone-script.js";
-import { CLONE_CONTAINER, TEST_CONTAINER, baseName, jobName, overlayName, suiteLabels } from "./names.js";
+import { ARTIFACTS_DIR, CLONE_CONTAINER, COLLECTED_MARKER, COLLECTOR_CONTAINER, OUT_DIR, OUT_VOLUME, TEST_CONTAINER, baseName, jobName, overlayName, suiteLabels } from "./names.js";
 import type { Container, EnvVar, JobObject, PodSpec, SecurityContext } from "./objects.js";
 import { RUNNER_ARG0, runnerScript } from "./runner-script.js";
 
@@ -10,6 +10,8 @@ export const WORKSPACE_VOLUME = "source-code";
 export const OVERLAY_VOLUME = "local-overlay";
 export const WORKSPACE = "/workspace";
 export const RUN_AS = 1000;
+/** The test's artifacts directory, announced to it in this variable. */
+export const ARTIFACTS_ENV = "INCLUSTER_ARTIFACTS";
 
 /** Every container: what Pod Security "restricted" requires, and nothing it forbids. */
 export function containerSecurity(): SecurityContext {
@@ -50,11 +52,13 @@ function podSpec(suite: ResolvedSuite, overlay: string): PodSpec {
       fsGroup: RUN_AS,
       seccompProfile: { type: "RuntimeDefault" },
     },
-    ...(cloned ? { initContainers: [cloneContainer(suite)] } : {}),
+    // The collector starts first and outlives the tests (a native sidecar).
+    initContainers: [collectorContainer(suite), ...(cloned ? [cloneContainer(suite)] : [])],
     containers: [testContainer(suite)],
-    ...(cloned
-      ? { volumes: [{ name: WORKSPACE_VOLUME, emptyDir: {} }, ...(local ? [{ name: OVERLAY_VOLUME, configMap: { name: overlay } }] : [])] }
-      : {}),
+    volumes: [
+      { name: OUT_VOLUME, emptyDir: {} },
+      ...(cloned ? [{ name: WORKSPACE_VOLUME, emptyDir: {} }, ...(local ? [{ name: OVERLAY_VOLUME, configMap: { name: overlay } }] : [])] : []),
+    ],
     // Passed through as configured (config/scheduling.ts): nodeSelector, tolerations, affinity.
     ...suite.scheduling,
   };
@@ -102,6 +106,30 @@ function cloneContainer(suite: ResolvedSuite): Container {
   };
 }
 
+/**
+ * Waits, doing nothing, until the tests have ended; then, on the kubelet's SIGTERM, until
+ * incluster has copied the output (it writes the marker) or 25 s have passed (the pod's grace is
+ * 30 s). It runs the test image, already on the node, so it costs no pull.
+ */
+export const COLLECTOR_SCRIPT = [
+  `on_term() { i=0; while [ ! -e ${OUT_DIR}/${COLLECTED_MARKER} ] && [ $i -lt 250 ]; do sleep 0.1; i=$((i+1)); done; exit 0; }`,
+  "trap on_term TERM",
+  "while :; do sleep 3600 & wait $!; done",
+].join("\n");
+
+function collectorContainer(suite: ResolvedSuite): Container {
+  return {
+    name: COLLECTOR_CONTAINER,
+    image: suite.image,
+    imagePullPolicy: suite.imagePullPolicy,
+    restartPolicy: "Always",
+    command: ["/bin/sh", "-c", COLLECTOR_SCRIPT],
+    volumeMounts: [{ name: OUT_VOLUME, mountPath: OUT_DIR }],
+    resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "200m", memory: "64Mi" } },
+    securityContext: containerSecurity(),
+  };
+}
+
 function testContainer(suite: ResolvedSuite): Container {
   const hasResources = suite.resources.requests || suite.resources.limits;
   return {
@@ -111,9 +139,9 @@ function testContainer(suite: ResolvedSuite): Container {
     command: ["/bin/sh", "-c", runnerScript(suite), RUNNER_ARG0],
     ...(suite.runner.kind === "command" ? { args: suite.runner.argv } : {}),
     workingDir: WORKSPACE,
-    env: testEnv(suite.env, suite.envRefs),
+    env: [...testEnv(suite.env, suite.envRefs), { name: ARTIFACTS_ENV, value: ARTIFACTS_DIR }],
     ...(hasResources ? { resources: suite.resources } : {}),
-    ...(suite.source.kind !== "image" ? { volumeMounts: [{ name: WORKSPACE_VOLUME, mountPath: WORKSPACE }] } : {}),
+    volumeMounts: [{ name: OUT_VOLUME, mountPath: OUT_DIR }, ...(suite.source.kind !== "image" ? [{ name: WORKSPACE_VOLUME, mountPath: WORKSPACE }] : [])],
     securityContext: { ...containerSecurity(), readOnlyRootFilesystem: false },
   };
 }

@@ -9,6 +9,22 @@ export const RUN_ID_LABEL = "incluster.dev/run-id";
 /** The containers of every suite's pod: the clone (init) and the tests. */
 export const CLONE_CONTAINER = "clone-repo";
 export const TEST_CONTAINER = "test-runner";
+/**
+ * The collector: a native sidecar (a restartable init container) that shares the output volume
+ * with the test container and stays up after the tests end, so incluster can copy the artifacts
+ * and the complete log out of the pod (pods/exec) before it goes away.
+ */
+export const COLLECTOR_CONTAINER = "incluster-collector";
+/** The volume both containers mount at OUT_DIR: artifacts/, the log copy, the stage file. */
+export const OUT_VOLUME = "incluster-out";
+export const OUT_DIR = "/incluster";
+export const ARTIFACTS_SUBDIR = "artifacts";
+export const ARTIFACTS_DIR = `${OUT_DIR}/${ARTIFACTS_SUBDIR}`;
+/** The in-pod copy of everything the test container printed, beside the artifacts. */
+export const LOG_COPY = "test-runner.log";
+/** Written by the collect command; the collector exits once it exists (or its grace runs out). */
+export const COLLECTED_MARKER = ".collected";
+
 /** source: local: the per-run overlay ConfigMap is named after its Job plus this suffix. */
 export const OVERLAY_SUFFIX = "-src";
 

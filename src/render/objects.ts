@@ -37,6 +37,8 @@ export interface Container {
   name: string;
   image: string;
   imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
+  /** Always on an init container: a native sidecar. */
+  restartPolicy?: "Always";
   command?: string[];
   args?: string[];
   workingDir?: string;

@@ -1,14 +1,25 @@
 // The test-runner container's inline script: what the guide's /app/run_test.py does, written
 // into the manifest so any image with python3 and pytest works and nothing has to be baked in.
-// It ends with exec, so the test process gets the pod's signals and its exit code is the pod's.
+// Everything it prints is also kept in the pod (OUT_DIR/test-runner.log, via tee), so the saved
+// log is whole even when the kubelet rotated lines away before a reader got them. Its stage
+// (source, install, test) goes to the termination message: a typed channel the verdict reads,
+// never the log text.
 import type { ResolvedSuite } from "../config/resolve.js";
+import { ARTIFACTS_DIR, LOG_COPY, OUT_DIR } from "./names.js";
 import { looksSecret, shq } from "./shell.js";
 
 /** $0 for `sh -c`: a command suite's argv follows it as "$@". */
 export const RUNNER_ARG0 = "incluster-runner";
 
+/** Where pytest suites' JUnit goes, under the artifacts directory. */
+export const PYTEST_JUNIT = "junit.xml";
+
+/** The stages the runner reports in its termination message: {"stage": …, "exitCode": …}. */
+export const RUNNER_STAGES = ["source", "install", "test"] as const;
+export type RunnerStage = (typeof RUNNER_STAGES)[number];
+
 export function runnerScript(suite: ResolvedSuite): string {
-  const lines = [
+  const main = [
     "set -eu",
     `echo "== incluster: suite ${suite.name} =="`,
     ...workspaceCheck(suite),
@@ -21,9 +32,23 @@ export function runnerScript(suite: ResolvedSuite): string {
     "fi",
     ...envPrint(suite.env, suite.envRefs),
     ...install(suite.install),
+    "stage test",
     ...run(suite),
   ];
-  return lines.join("\n") + "\n";
+  return [
+    `out=${OUT_DIR}`,
+    `mkdir -p ${ARTIFACTS_DIR}`,
+    'stage() { printf %s "$1" > "$out/stage"; }',
+    "stage source",
+    "main() {",
+    ...main.map((l) => `  ${l}`),
+    "}",
+    "# The output goes to the pod's log and, whole, to the copy incluster collects.",
+    `{ (main "$@"); echo $? > "$out/exit"; } 2>&1 | tee -a "$out/${LOG_COPY}"`,
+    'code=$(cat "$out/exit" 2>/dev/null || echo 1)',
+    'printf \'{"stage":"%s","exitCode":%s}\' "$(cat "$out/stage")" "$code" > /dev/termination-log 2>/dev/null || true',
+    'exit "$code"',
+  ].join("\n") + "\n";
 }
 
 function workspaceCheck(suite: ResolvedSuite): string[] {
@@ -45,7 +70,8 @@ function envPrint(env: Record<string, string>, refs: ResolvedSuite["envRefs"] = 
   const shown = names.filter((n) => !looksSecret(n));
   const hidden = names.filter(looksSecret);
   // Values from Secrets/ConfigMaps are never printed: only where they come from.
-  const fromRefs = Object.entries(refs).map(([n, r]) => ("secretKeyRef" in r ? `echo "  ${n}=(from Secret ${r.secretKeyRef.name}, hidden)"` : `echo "  ${n}=(from ConfigMap ${r.configMapKeyRef.name})"`));
+  // Quoted as one shell word each: a name is pasted into the script, never interpreted by it.
+  const fromRefs = Object.entries(refs).map(([n, r]) => `echo ${shq("secretKeyRef" in r ? `  ${n}=(from Secret ${r.secretKeyRef.name}, hidden)` : `  ${n}=(from ConfigMap ${r.configMapKeyRef.name})`)}`);
   return [
     'echo "environment:"',
     ...(shown.length ? [`for name in ${shown.join(" ")}; do echo "  $name=$(printenv "$name")"; done`] : []),
@@ -57,14 +83,16 @@ function envPrint(env: Record<string, string>, refs: ResolvedSuite["envRefs"] = 
 function install(command: string | undefined): string[] {
   if (!command) return [];
   return [
+    "stage install",
     `echo ${shq(`+ ${command}`)}`,
-    `sh -ec ${shq(command)} || { echo "error: install failed with exit code $?" >&2; exit 1; }`,
+    `sh -ec ${shq(command)} || { code=$?; echo "error: install failed with exit code $code" >&2; exit "$code"; }`,
   ];
 }
 
 function run(suite: ResolvedSuite): string[] {
-  if (suite.runner.kind === "command") return ['echo "+ $*"', 'exec "$@"'];
-  const argv = ["python3", "-m", "pytest", suite.runner.test, "-v", "-s", "--tb=short"];
+  if (suite.runner.kind === "command") return ['echo "+ $*"', '"$@"'];
+  // pytest writes its JUnit into the artifacts (xunit1: test cases carry file and line).
+  const argv = ["python3", "-m", "pytest", suite.runner.test, "-v", "-s", "--tb=short", `--junitxml=${ARTIFACTS_DIR}/${PYTEST_JUNIT}`, "-o", "junit_family=xunit1"];
   const cmd = argv.map(shq).join(" ");
-  return [`echo ${shq(`+ ${cmd}`)}`, `exec ${cmd}`];
+  return [`echo ${shq(`+ ${cmd}`)}`, cmd];
 }

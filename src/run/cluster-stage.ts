@@ -14,7 +14,7 @@ import { KindWatch } from "./kind-watch.js";
 import { preflight } from "./preflight.js";
 import type { PreflightReport } from "./preflight.js";
 import { SuiteRun } from "./suite-run.js";
-import type { SuiteOutcome } from "./suite-run.js";
+import type { SuiteOutcome, SuiteRunDeps } from "./suite-run.js";
 import type { SetTimer } from "./timers.js";
 
 export interface PlannedSuite {
@@ -42,6 +42,7 @@ export interface ClusterDeps {
   emit(e: EventBody): void;
   signal: AbortSignal;
   logPath(suite: string, container: string): string;
+  collect: SuiteRunDeps["collect"];
 }
 
 /** A failed API call as a verdict, decided on the status and the Status details, never the text. */
@@ -55,7 +56,7 @@ export function classOfError(err: unknown): { class: FailureClass; reason: strin
 
 /** Turns a failed preflight into the run's verdict, naming every failed check. */
 function preflightDiagnosis(report: PreflightReport): Diagnosis {
-  const failed = report.checks.filter((c) => !c.ok);
+  const failed = report.checks.filter((c) => !c.ok && !c.optional);
   const cls = failed.find((c) => c.class === "unreachable")?.class ?? failed.find((c) => c.class === "namespaceMissing")?.class ?? failed.find((c) => c.class === "forbidden")?.class ?? failed[0]?.class ?? "forbidden";
   const message = failed.map((c) => `${c.name}: ${c.detail}`).join("\n");
   const fixes = failed.map((c) => c.fix).filter(Boolean);
@@ -74,7 +75,7 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
       new SuiteRun(
         s.resolved,
         s.objects.job.metadata.name,
-        { port, now: deps.now, setTimer: deps.setTimer, emit: deps.emit, logPath: deps.logPath, deleteJob: async (job) => void (await port.delete("jobs", ns, job)) },
+        { port, now: deps.now, setTimer: deps.setTimer, emit: deps.emit, logPath: deps.logPath, collect: deps.collect, deleteJob: async (job) => void (await port.delete("jobs", ns, job)) },
         { failFastMs: plan.failFastMs, deadlineSlackMs: plan.deadlineSlackMs ?? 60_000, keep: plan.keep },
       ),
   );
@@ -83,7 +84,7 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
 
   // 1. Preflight: nothing is created unless every check passes.
   const report = await preflight(port, ns, plan.suites.map((s) => s.resolved));
-  for (const c of report.checks) if (!c.ok) note("info", `preflight: ${c.name}: ${c.detail}${c.fix ? ` — fix: ${c.fix}` : ""}`);
+  for (const c of report.checks) if (!c.ok) note(c.optional ? "warning" : "info", `preflight: ${c.name}: ${c.detail}${c.fix ? ` — fix: ${c.fix}` : ""}`);
   if (!report.ok) {
     const d = preflightDiagnosis(report);
     for (const r of runs) r.notCreated(d);

@@ -2,11 +2,21 @@
 // they outlive the pod (Job TTL, deletes), the objects worth keeping, and result.json at the end.
 // A write that fails (disk full, read-only, permissions) never crashes the run: prepare() refuses
 // an unwritable directory before anything is created; later failures are recorded and reported.
-import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import type { WriteStream } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { CouldNotRunError } from "../errors.js";
+import { ARTIFACTS_SUBDIR, LOG_COPY } from "../render/names.js";
+
+async function countLines(file: string): Promise<number> {
+  let n = 0;
+  for await (const chunk of createReadStream(file)) {
+    const buf = chunk as Buffer;
+    for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
+  }
+  return n;
+}
 
 export interface WriteFailure {
   /** The file, as shown to the user. */
@@ -22,6 +32,14 @@ export interface ReportFiles {
   /** Where a container's log is saved, as shown to the user. */
   logPath(suite: string, container: string): string;
   writeJson(relPath: string, data: unknown): Promise<void>;
+  /** A fresh folder inside the suite's report folder for a pod's collected output. */
+  scratchDir(suite: string): string;
+  /**
+   * Takes a collected folder in: artifacts/ becomes <suite>/artifacts/, and the pod's own log copy
+   * replaces the streamed <suite>/<container>.log (which it may exceed: lines the kubelet rotated
+   * away before they were read). Returns where the artifacts are and both line counts.
+   */
+  adoptCollected(suite: string, container: string, scratch: string): Promise<{ artifactsDir?: string; streamedLines: number; copyLines?: number }>;
   /** Every write that failed so far (at most one entry per file). */
   failures(): readonly WriteFailure[];
   close(): Promise<void>;
@@ -30,6 +48,7 @@ export interface ReportFiles {
 /** `show` turns an absolute path into the one printed (relative to the user's cwd). */
 export function reportFiles(dir: string, show: (abs: string) => string, onFailure: (f: WriteFailure) => void = () => undefined): ReportFiles {
   const streams = new Map<string, WriteStream>();
+  const lineCounts = new Map<string, number>();
   const failed = new Map<string, WriteFailure>();
   const path = (suite: string, container: string) => join(dir, suite, `${container}.log`);
   const fail = (abs: string, err: unknown) => {
@@ -66,6 +85,40 @@ export function reportFiles(dir: string, show: (abs: string) => string, onFailur
         streams.set(p, s);
       }
       s.write(`${line}\n`);
+      lineCounts.set(p, (lineCounts.get(p) ?? 0) + 1);
+    },
+    scratchDir(suite) {
+      mkdirSync(join(dir, suite), { recursive: true });
+      return mkdtempSync(join(dir, suite, ".collect-"));
+    },
+    async adoptCollected(suite, container, scratch) {
+      const p = path(suite, container);
+      const streamedLines = lineCounts.get(p) ?? 0;
+      const out: { artifactsDir?: string; streamedLines: number; copyLines?: number } = { streamedLines };
+      try {
+        const artifacts = join(scratch, ARTIFACTS_SUBDIR);
+        if (existsSync(artifacts)) {
+          const target = join(dir, suite, ARTIFACTS_SUBDIR);
+          rmSync(target, { recursive: true, force: true });
+          renameSync(artifacts, target);
+          out.artifactsDir = show(target);
+        }
+        const copy = join(scratch, LOG_COPY);
+        if (existsSync(copy)) {
+          const s = streams.get(p);
+          if (s) {
+            streams.delete(p);
+            await new Promise<void>((r) => (s.destroyed ? r() : s.end(r)));
+          }
+          out.copyLines = await countLines(copy);
+          renameSync(copy, p);
+        }
+      } catch (err) {
+        fail(p, err);
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
+      return out;
     },
     logPath: (suite, container) => show(path(suite, container)),
     async writeJson(rel, data) {

@@ -17,6 +17,9 @@ import { notRunResult } from "../report/not-run.js";
 import { runInCluster } from "./cluster-stage.js";
 import { withDnsHint } from "./dns-hint.js";
 import { isResolutionFailure } from "../diagnose/dns.js";
+import { collectOutput } from "./collect.js";
+import type { CollectOutcome } from "./suite-run.js";
+import { TEST_CONTAINER } from "../render/names.js";
 import type { ReportFiles } from "./files.js";
 import type { TimerScope } from "./timers.js";
 
@@ -107,7 +110,7 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
     // 3. Render (pure), 4. the cluster.
     const planned = suites.map((resolved) => ({ resolved, objects: renderSuite(resolved, { runId: plan.runId }) }));
     const outcomes = await runInCluster(
-      { port: deps.port, now: deps.now, setTimer: deps.timers.set, emit: (b) => emit(b), signal: deps.signal, logPath: deps.files.logPath },
+      { port: deps.port, now: deps.now, setTimer: deps.timers.set, emit: (b) => emit(b), signal: deps.signal, logPath: deps.files.logPath, collect: (suite, pod) => collect(suite, pod) },
       { runId: plan.runId, namespace: ns, suites: planned, concurrency: plan.concurrency, failFastMs: plan.failFastMs, keep: plan.keep, ...(plan.deadlineSlackMs !== undefined ? { deadlineSlackMs: plan.deadlineSlackMs } : {}) },
     );
 
@@ -136,6 +139,22 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
     });
   } finally {
     deps.timers.dispose();
+  }
+
+  /** The pod's output into the report: artifacts/, and its complete log in place of the streamed one. */
+  async function collect(suite: string, pod: string): Promise<CollectOutcome> {
+    const scratch = deps.files.scratchDir(suite);
+    const c = await collectOutput(deps.port, { namespace: ns, pod, dest: scratch });
+    const adopted = await deps.files.adoptCollected(suite, TEST_CONTAINER, scratch);
+    return {
+      ...(adopted.artifactsDir && c.files ? { artifactsDir: adopted.artifactsDir } : {}),
+      files: c.files,
+      bytes: c.bytes,
+      dropped: c.dropped,
+      streamedLines: adopted.streamedLines,
+      ...(adopted.copyLines !== undefined ? { copyLines: adopted.copyLines } : {}),
+      ...(c.error ? { error: c.error.status === 403 ? `pods/exec is forbidden (${c.error.message}); grant "create" on pods/exec to collect artifacts` : c.error.message } : {}),
+    };
   }
 
   async function finish(result: RunResult): Promise<RunResult> {

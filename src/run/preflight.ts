@@ -11,6 +11,8 @@ export interface PreflightCheck {
   detail: string;
   fix?: string;
   class?: "unreachable" | "namespaceMissing" | "forbidden" | "config" | "containerConfig";
+  /** A failed optional check is a warning: the run goes on without what it enables. */
+  optional?: boolean;
 }
 
 export interface PreflightReport {
@@ -39,6 +41,15 @@ export function requiredAccess(namespace: string, suites: readonly ResolvedSuite
     for (const r of ["roles", "rolebindings"]) for (const v of ["create", "patch"]) checks.push(c(v, "rbac.authorization.k8s.io", r));
   }
   return checks;
+}
+
+/** Verbs a run uses when allowed, and does without otherwise (said as a warning). */
+export const OPTIONAL_ACCESS: readonly { verb: string; resource: string; subresource: string; without: string }[] = [
+  { verb: "create", resource: "pods", subresource: "exec", without: "the artifacts and the pod's complete log copy cannot be collected (the streamed log is kept)" },
+];
+
+export function optionalAccess(namespace: string): AccessCheck[] {
+  return OPTIONAL_ACCESS.map((a) => ({ verb: a.verb, group: "", resource: a.resource, subresource: a.subresource, namespace }));
 }
 
 export function describeAccess(a: AccessCheck): string {
@@ -100,7 +111,7 @@ export async function referenceChecks(port: ClusterPort, namespace: string, suit
         const ok = await port.exists(r.kind, namespace, r.name);
         return ok
           ? { name, ok, detail: "yes" }
-          : { name, ok, detail: `not found in namespace ${namespace}`, fix: `create ${singular} ${r.name} in ${namespace} (kubectl -n ${namespace} create ${singular} ${r.name} ...), or fix ${r.by[0] ?? "the reference"}`, class: "containerConfig" };
+          : { name, ok, detail: `not found in namespace ${namespace}`, fix: `create ${singular} ${r.name} in ${namespace} (kubectl -n ${namespace} create ${r.kind === "secrets" ? "secret generic" : "configmap"} ${r.name} ...), or fix ${r.by[0] ?? "the reference"}`, class: "containerConfig" };
       } catch (err) {
         const e = toKubeError(err);
         if (e.status === 403) return { name, ok: true, detail: `could not check: your credentials may not get ${r.kind} in ${namespace} (the kubelet will)` };
@@ -131,13 +142,18 @@ export async function preflight(port: ClusterPort, namespace: string, suites: re
     checks.push({ name: `namespace ${namespace} exists`, ok: false, detail: toKubeError(err).message, class: "unreachable" });
   }
   try {
-    const results = await port.accessReview(requiredAccess(namespace, suites));
+    const required = requiredAccess(namespace, suites);
+    const results = await port.accessReview([...required, ...optionalAccess(namespace)]);
     denied.push(...results.filter((r) => !r.allowed).map(({ allowed: _a, reason: _r, ...check }) => check));
-    checks.push(...accessChecks(results, namespace));
+    checks.push(...accessChecks(results.slice(0, required.length), namespace));
+    for (const r of results.slice(required.length)) {
+      const why = OPTIONAL_ACCESS.find((a) => a.resource === r.resource && a.subresource === r.subresource)?.without ?? "";
+      checks.push({ name: `may ${describeAccess(r)}`, ok: r.allowed, optional: true, detail: r.allowed ? "allowed" : `forbidden: ${why}`, ...(r.allowed ? {} : { fix: `grant "${r.verb}" on ${r.resource}/${r.subresource} in namespace ${namespace}` }) });
+    }
   } catch (err) {
     checks.push({ name: "access review", ok: false, detail: toKubeError(err).message, fix: "the API refused SelfSubjectAccessReview", class: "forbidden" });
   }
   if (referencedObjects(suites).length) checks.push(...(await referenceChecks(port, namespace, suites)));
   checks.push(...imageChecks(suites));
-  return { context, ...(serverVersion ? { serverVersion } : {}), checks, denied, ok: checks.every((c) => c.ok) };
+  return { context, ...(serverVersion ? { serverVersion } : {}), checks, denied, ok: checks.every((c) => c.ok || c.optional) };
 }

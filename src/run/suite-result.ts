@@ -8,7 +8,7 @@ import { CLONE_CONTAINER, TEST_CONTAINER } from "../diagnose/types.js";
 import type { Diagnosis } from "../diagnose/types.js";
 import { ExitCode } from "../exit-codes.js";
 import type { KubeEvent, Pod } from "../k8s-types.js";
-import type { EventSummary, SuiteResult } from "../report/model.js";
+import type { ArtifactsSummary, EventSummary, SuiteResult } from "../report/model.js";
 
 const EXIT: Record<Diagnosis["verdict"], number> = {
   passed: ExitCode.ok,
@@ -33,12 +33,13 @@ export interface Observed {
   startedAt: number;
   finishedAt: number;
   logPath(container: string): string;
+  artifacts?: ArtifactsSummary;
 }
 
 /** Our message plus the last lines of the container that decided it (git's error, pytest's summary). */
 export function messageWithTail(d: Omit<Diagnosis, "hint">, tails: ReadonlyMap<string, readonly string[]>): string {
   const message = d.message ?? "";
-  const tailOf = d.class === "cloneFailed" ? CLONE_CONTAINER : d.verdict === "failed" || d.verdict === "timedOut" || d.class === "oomKilled" ? (d.container ?? TEST_CONTAINER) : undefined;
+  const tailOf = d.class === "cloneFailed" ? CLONE_CONTAINER : d.verdict === "failed" || d.verdict === "timedOut" || d.class === "oomKilled" || d.class === "installFailed" || d.class === "workspaceEmpty" ? (d.container ?? TEST_CONTAINER) : undefined;
   if (!tailOf || message.includes("\n")) return message;
   const tail = (tails.get(tailOf) ?? []).filter((l) => l.trim() !== "");
   if (!tail.length) return message;
@@ -105,6 +106,7 @@ export function suiteResult(o: Observed): SuiteResult {
     durationSeconds: Math.round(o.finishedAt - o.startedAt) / 1000,
     phases: { ...o.phases, ...(o.phases.finished ? {} : { finished: new Date(o.finishedAt).toISOString() }) },
     logs,
+    ...(o.artifacts ? { artifacts: o.artifacts } : {}),
     events: passed ? [] : recentEvents(o.events, names).map(summarizeEvent),
     notes: [...o.notes],
   };

@@ -8,13 +8,17 @@ import type { EventBody } from "../events/types.js";
 import type { Job, KubeEvent, Pod } from "../k8s-types.js";
 import type { ClusterPort } from "../kube/port.js";
 import { CLONE_CONTAINER, TEST_CONTAINER } from "../render/names.js";
-import type { SuiteResult } from "../report/model.js";
+import type { ArtifactsSummary, SuiteResult } from "../report/model.js";
+import { COLLECTOR_CONTAINER } from "../render/names.js";
+import { decidingPod } from "../diagnose/outcome.js";
+import { humanBytes } from "../source/overlay-plan.js";
 import type { ChangeType } from "./kind-watch.js";
 import { ContainerLogs } from "./container-logs.js";
 import { suiteResult } from "./suite-result.js";
 import { initialState, step } from "./suite-state.js";
 import type { Effect, Observation, StepContext, SuiteState, Verdict } from "./suite-state.js";
 import type { SetTimer, Timer } from "./timers.js";
+import { ARTIFACTS_LIMIT_BYTES } from "./collect.js";
 
 export interface SuiteRunDeps {
   port: ClusterPort;
@@ -27,6 +31,19 @@ export interface SuiteRunDeps {
   logPath(suite: string, container: string): string;
   /** Called when a suite gives up on a hopeless Job, so it does not linger. */
   deleteJob(job: string): Promise<void>;
+  /** Copies the pod's artifacts and complete log out of its collector, into the report. */
+  collect(suite: string, pod: string): Promise<CollectOutcome>;
+}
+
+export interface CollectOutcome {
+  artifactsDir?: string;
+  files: number;
+  bytes: number;
+  dropped: string[];
+  /** Lines the live follow delivered, and lines in the pod's own copy (when it came back). */
+  streamedLines: number;
+  copyLines?: number;
+  error?: string;
 }
 
 export interface SuiteRunOptions {
@@ -144,6 +161,29 @@ export class SuiteRun {
     }
   }
 
+  /** The pod's output, while its collector still runs; what did not come back is said. */
+  private async collect(verdict: Verdict, notes: string[]): Promise<ArtifactsSummary | undefined> {
+    const pod = decidingPod([...this.state.pods.values()]);
+    const collector = pod?.status?.initContainerStatuses?.find((c) => c.name === COLLECTOR_CONTAINER);
+    if (!pod?.metadata?.name || !collector) return undefined;
+    const why = verdict.class === "oomKilled" ? "the test container was OOMKilled" : undefined;
+    if (!collector.state?.running) {
+      notes.push(`no artifacts collected: the collector in pod/${pod.metadata.name} had already stopped${why ? ` (${why})` : ""}`);
+      return { files: 0, bytes: 0, dropped: [], logComplete: false, problem: "the collector had already stopped" };
+    }
+    const c = await this.deps.collect(this.suite.name, pod.metadata.name);
+    const summary: ArtifactsSummary = { ...(c.artifactsDir ? { dir: c.artifactsDir } : {}), files: c.files, bytes: c.bytes, dropped: c.dropped, logComplete: c.copyLines !== undefined, ...(c.error ? { problem: c.error } : {}) };
+    if (c.error) notes.push(`artifacts: could not copy them out of pod/${pod.metadata.name}: ${c.error}${c.files ? ` (${c.files} file(s) came back)` : ""}`);
+    else if (!c.files && why) notes.push(`no artifacts: ${why} before writing any`);
+    if (c.dropped.length) notes.push(`artifacts over the ${humanBytes(ARTIFACTS_LIMIT_BYTES)} limit: kept ${c.files} file(s) (${humanBytes(c.bytes)}), dropped ${c.dropped.length}: ${c.dropped.slice(0, 10).join(", ")}${c.dropped.length > 10 ? ", …" : ""}`);
+    if (c.copyLines !== undefined && c.copyLines > c.streamedLines) {
+      const text = `live echo missed ${c.copyLines - c.streamedLines} of ${c.copyLines} lines (the kubelet rotated them away before they were read); the saved test-runner log is the pod's own copy, complete`;
+      notes.push(text);
+      this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "warning", text });
+    }
+    return summary;
+  }
+
   private line(container: string, text: string, pod: string, kubeletTs: string): void {
     const tail = this.tails.get(container) ?? [];
     tail.push(text);
@@ -166,6 +206,7 @@ export class SuiteRun {
     await this.logs.settled();
     drain.cancel();
 
+    const artifacts = verdict.verdict === "interrupted" ? undefined : await this.collect(verdict, notes);
     const pods = [...this.state.pods.values()];
     const finishedAt = this.deps.now();
     const result = suiteResult({
@@ -181,6 +222,7 @@ export class SuiteRun {
       startedAt: this.state.startedAt ?? finishedAt,
       finishedAt,
       logPath: (c: string) => this.deps.logPath(this.suite.name, c),
+      ...(artifacts ? { artifacts } : {}),
     });
     const names = new Set([this.jobName, ...this.state.pods.keys()]);
     this.resolveOutcome({ result, job: this.state.job ?? null, pods, events: recentEvents(this.state.events, names, 100) });

@@ -31,7 +31,7 @@ describe("render", () => {
     // The guide's suite is built by incluster: the command shows the content-hash tag `run` would
     // use (renderSuite alone, in the golden, keeps the unbuilt placeholder).
     expect(r.stdout).toMatch(/image: registry\.underpassai\.com\/swe-fleet\/test-vllm-agent-tools-e2e:sha-[0-9a-f]{16}\n\s+imagePullPolicy: IfNotPresent\n/);
-    const placeholder = r.stdout.replace(/:sha-[0-9a-f]{16}\n(\s+)imagePullPolicy: IfNotPresent\n/, ":latest\n$1imagePullPolicy: Always\n");
+    const placeholder = r.stdout.replace(/:sha-[0-9a-f]{16}\n(\s+)imagePullPolicy: IfNotPresent\n/g, ":latest\n$1imagePullPolicy: Always\n");
     expect(placeholder).toBe(readFileSync(join(GOLDEN_DIR, "render", "guide-vllm-agent-tools.yaml"), "utf8"));
   });
 

@@ -44,7 +44,7 @@ describe("renderSuite", () => {
 
   it("names the containers the orchestrator looks for", () => {
     const pod = renderSuite(guide()).job.spec.template.spec;
-    expect(pod.initContainers?.map((c) => c.name)).toEqual(["clone-repo"]);
+    expect(pod.initContainers?.map((c) => c.name)).toEqual(["incluster-collector", "clone-repo"]);
     expect(pod.containers.map((c) => c.name)).toEqual(["test-runner"]);
     expect(pod.containers[0]?.env?.[0]).toEqual({ name: "PYTHONUNBUFFERED", value: "1" });
   });
@@ -62,16 +62,23 @@ describe("renderSuite", () => {
     expect(o.job.spec.template.spec.automountServiceAccountToken).toBe(false);
   });
 
-  it("clones nothing for an image source", () => {
+  it("clones nothing for an image source: only the collector and the output volume", () => {
     const pod = renderSuite(baked()).job.spec.template.spec;
-    expect(pod.initContainers).toBeUndefined();
-    expect(pod.volumes).toBeUndefined();
-    expect(pod.containers[0]?.volumeMounts).toBeUndefined();
+    expect(pod.initContainers?.map((c) => c.name)).toEqual(["incluster-collector"]);
+    expect(pod.volumes?.map((v) => v.name)).toEqual(["incluster-out"]);
+    expect(pod.containers[0]?.volumeMounts).toEqual([{ name: "incluster-out", mountPath: "/incluster" }]);
+  });
+
+  it("the collector is a native sidecar on the test image; the test gets INCLUSTER_ARTIFACTS", () => {
+    const pod = renderSuite(guide()).job.spec.template.spec;
+    const collector = pod.initContainers?.[0];
+    expect(collector).toMatchObject({ name: "incluster-collector", restartPolicy: "Always", image: pod.containers[0]?.image });
+    expect(pod.containers[0]?.env).toContainEqual({ name: "INCLUSTER_ARTIFACTS", value: "/incluster/artifacts" });
   });
 
   it("fetches an exact commit when one is set", () => {
     const s: ResolvedSuite = { ...guide(), source: { kind: "git", url: "u", ref: "main", commit: "abc", cloneImage: "git:1" } };
-    expect(renderSuite(s).job.spec.template.spec.initContainers?.[0]?.env).toContainEqual({ name: "GIT_COMMIT", value: "abc" });
+    expect(renderSuite(s).job.spec.template.spec.initContainers?.find((c) => c.name === "clone-repo")?.env).toContainEqual({ name: "GIT_COMMIT", value: "abc" });
   });
 });
 
@@ -88,7 +95,7 @@ describe("inline scripts", () => {
     const suite = { ...command(), envRefs: { DB_PASSWORD: { secretKeyRef: { name: "db", key: "password" } } } };
     const c = renderSuite(suite).job.spec.template.spec.containers[0]!;
     expect(c.env?.find((e) => e.name === "DB_PASSWORD")).toEqual({ name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } });
-    expect(c.command?.[2]).toContain('echo "  DB_PASSWORD=(from Secret db, hidden)"');
+    expect(c.command?.[2]).toContain("echo '  DB_PASSWORD=(from Secret db, hidden)'");
   });
 
   it("never prints secret-looking values", () => {
