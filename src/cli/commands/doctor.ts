@@ -6,7 +6,9 @@ import { paint } from "../../report/human.js";
 import { stringify } from "yaml";
 import { accessRole } from "../../render/access-role.js";
 import { preflight } from "../../run/preflight.js";
+import { dirname } from "node:path";
 import { buildChecks } from "../build-step.js";
+import { pullChecks, serviceChecks, sourceCheck, withRunTags } from "../doctor-checks.js";
 import { connect } from "../connect.js";
 import type { CliContext } from "../context.js";
 import { loadForCommand } from "../load-config.js";
@@ -21,7 +23,11 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
       [
         "Checks the kubeconfig context, that the API server answers, that the namespace exists,",
         "every permission a run uses (SelfSubjectAccessReview) and that each suite has an image;",
-        "for suites incluster builds, that an image engine is on PATH and the registry answers.",
+        "for suites incluster builds, that an image engine is on PATH and the registry answers;",
+        "the source as run resolves it (git repository, remote reachable, ref or base commit pushed);",
+        "that the clone and base images exist in their registries; that the Secrets and ConfigMaps",
+        "env references exist; that every env host naming a Service of the namespace is one.",
+        "Images are shown with the content tags run would use.",
         "Creates nothing. Exit 0 when all pass, 3 otherwise.",
         "",
         "Examples:",
@@ -34,11 +40,15 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
       const port = await connect(ctx.globals());
       // -n, INCLUSTER_NAMESPACE and the file are in the loaded config; the context comes next.
       const config = withContextNamespace(loaded.config, port);
-      const suites = listSuites(config).map((n) => resolveSuite(config, n));
+      const configDir = dirname(loaded.path);
+      // The content tags run would use, not :latest.
+      const suites = withRunTags(config, listSuites(config).map((n) => resolveSuite(config, n)), configDir);
       const namespace = config.namespace;
       const report = await preflight(port, namespace, suites);
       // Suites incluster builds also need an engine here and a registry that answers.
       report.checks.push(...(await buildChecks(ctx, config, suites)));
+      // What run would find only later: the source, the images it pulls, the Services env names.
+      report.checks.push(await sourceCheck(suites, configDir), ...(await pullChecks(config, suites)), ...(await serviceChecks(port, namespace, suites)));
       const style = outputStyle(ctx.stderr, ctx.env);
       const lines = report.checks.map((c) =>
         c.ok ? `${paint(style, "green", "ok  ")} ${c.name}: ${c.detail}` : `${paint(style, "red", "FAIL")} ${c.name}: ${c.detail}${c.fix ? `\n       fix: ${c.fix}` : ""}`,
