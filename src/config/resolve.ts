@@ -9,6 +9,8 @@ import { DEFAULT_BASE_IMAGE, DEFAULT_CLONE_IMAGE, type Config } from "./schema.j
 export const DEFAULT_TIMEOUT_SECONDS = 30 * 60;
 export const DEFAULT_TTL_SECONDS = 3600;
 export const DEFAULT_NAMESPACE = "default";
+/** Where pytest suites' JUnit goes, under the artifacts directory. */
+export const PYTEST_JUNIT = "junit.xml";
 
 /** The per-run overlay of a local source: the files that differ from the base commit. */
 export interface LocalOverlay {
@@ -73,6 +75,12 @@ export interface ResolvedSuite {
   timeoutSeconds: number;
   ttlSecondsAfterFinished: number;
   kubernetesAccess: boolean;
+  /** Where the runner's JUnit is, relative to the artifacts directory (pytest: junit.xml). */
+  junit?: string;
+  /** Fresh attempts after a failed one (only the failed tests); absent: none. */
+  retries?: number;
+  /** Pods of one Indexed Job; absent: a plain Job. */
+  shards?: number;
   /** nodeSelector, tolerations, affinity for the pod: suite else defaults, each part as a whole. */
   scheduling?: Scheduling;
 }
@@ -115,6 +123,9 @@ export function resolveSuite(config: Config, name: string): ResolvedSuite {
     timeoutSeconds: (timeout && parseDuration(timeout)) || DEFAULT_TIMEOUT_SECONDS,
     ttlSecondsAfterFinished: suite.ttlSecondsAfterFinished ?? d.ttlSecondsAfterFinished ?? DEFAULT_TTL_SECONDS,
     kubernetesAccess: suite.kubernetesAccess ?? d.kubernetesAccess ?? true,
+    ...(suite.junit ?? (suite.command ? undefined : PYTEST_JUNIT) ? { junit: suite.junit ?? PYTEST_JUNIT } : {}),
+    ...((suite.retries ?? d.retries) ? { retries: suite.retries ?? d.retries } : {}),
+    ...(suite.shards && suite.shards > 1 ? { shards: suite.shards } : {}),
     ...(scheduling ? { scheduling } : {}),
   };
 }

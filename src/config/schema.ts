@@ -32,6 +32,14 @@ const install = z
 const timeout = duration.describe("Deadline for the whole Job (activeDeadlineSeconds): 30m, 1h, 1h30m. Default 30m.");
 const ttl = seconds.describe("Seconds Kubernetes keeps the finished Job (ttlSecondsAfterFinished). Default 3600.");
 const runImage = imageRef.describe("An exact image reference to run; nothing is built for this suite.");
+export const MAX_RETRIES = 10;
+export const MAX_SHARDS = 100;
+const retries = z
+  .number({ error: (iss) => `expected a whole number of retries from 0 to ${MAX_RETRIES}, got ${shown(iss.input)}` })
+  .int({ error: (iss) => `expected a whole number of retries from 0 to ${MAX_RETRIES}, got ${shown(iss.input)}` })
+  .min(0, { error: (iss) => `expected a whole number of retries from 0 to ${MAX_RETRIES}, got ${shown(iss.input)}` })
+  .max(MAX_RETRIES, { error: (iss) => `expected a whole number of retries from 0 to ${MAX_RETRIES}, got ${shown(iss.input)}` })
+  .describe("After a failed attempt (tests failed), run a fresh Job with only the failed tests (pytest node ids; other runners rerun the whole suite), up to this many times. A test that fails then passes is flaky. Could-not-run failures are never retried. Default 0.");
 const kubernetesAccess = bool.describe("Give the test pod a ServiceAccount token with a Role to get/list pods and pods/log in its namespace. Default true.");
 
 const suiteShape = {
@@ -49,6 +57,17 @@ const suiteShape = {
   install: install.optional(),
   kubernetesAccess: kubernetesAccess.optional(),
   scheduling: schedulingSchema.optional(),
+  junit: text("a path like reports/junit.xml")
+    .optional()
+    .describe("Where the suite's runner writes JUnit XML, relative to the artifacts directory ($INCLUSTER_ARTIFACTS). pytest suites write artifacts/junit.xml on their own. Recipes: docs/junit.md."),
+  retries: retries.optional(),
+  shards: z
+    .number({ error: (iss) => `expected a whole number of shards from 1 to ${MAX_SHARDS}, got ${shown(iss.input)}` })
+    .int({ error: (iss) => `expected a whole number of shards from 1 to ${MAX_SHARDS}, got ${shown(iss.input)}` })
+    .min(1, { error: (iss) => `expected a whole number of shards from 1 to ${MAX_SHARDS}, got ${shown(iss.input)}` })
+    .max(MAX_SHARDS, { error: (iss) => `expected a whole number of shards from 1 to ${MAX_SHARDS}, got ${shown(iss.input)}` })
+    .optional()
+    .describe("Run the suite as one Indexed Job of this many pods (JOB_COMPLETION_INDEX); pytest node ids are split stably over them, a command suite gets INCLUSTER_SHARD_INDEX and INCLUSTER_SHARD_COUNT."),
   build: strict({
     dockerfile: text("a path like jobs/test-smoke-e2e/Dockerfile").optional().describe("The suite's own Dockerfile, relative to the folder of incluster.yaml. Default: a Dockerfile incluster generates (image.base plus what the runner needs)."),
     context: text("a folder like .").optional().describe("Build context, relative to the folder of incluster.yaml. Default: the folder of the Dockerfile, or of incluster.yaml for a generated one. Its files (minus .dockerignore) are part of the content hash."),
@@ -77,6 +96,7 @@ const defaults = strict({
   image: runImage.optional(),
   kubernetesAccess: kubernetesAccess.optional(),
   scheduling: schedulingSchema.optional(),
+  retries: retries.optional(),
 }).describe("Values every suite inherits unless it sets its own; env is merged, the suite's entries win.");
 
 const credentials = strict({

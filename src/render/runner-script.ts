@@ -4,15 +4,14 @@
 // log is whole even when the kubelet rotated lines away before a reader got them. Its stage
 // (source, install, test) goes to the termination message: a typed channel the verdict reads,
 // never the log text.
-import type { ResolvedSuite } from "../config/resolve.js";
+import { PYTEST_JUNIT, type ResolvedSuite } from "../config/resolve.js";
 import { ARTIFACTS_DIR, LOG_COPY, OUT_DIR } from "./names.js";
 import { looksSecret, shq } from "./shell.js";
 
 /** $0 for `sh -c`: a command suite's argv follows it as "$@". */
 export const RUNNER_ARG0 = "incluster-runner";
 
-/** Where pytest suites' JUnit goes, under the artifacts directory. */
-export const PYTEST_JUNIT = "junit.xml";
+export { PYTEST_JUNIT } from "../config/resolve.js";
 
 /** The stages the runner reports in its termination message: {"stage": …, "exitCode": …}. */
 export const RUNNER_STAGES = ["source", "install", "test"] as const;
