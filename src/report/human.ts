@@ -60,7 +60,7 @@ const testWord: Partial<Record<MergedTest["status"], { word: string; color: keyo
 
 export function countsText(c: TestCounts): string {
   const parts = [`${c.passed} passed`, `${c.failed} failed`];
-  if (c.errors) parts.push(`${c.errors} errors`);
+  if (c.errors) parts.push(`${c.errors} error${c.errors === 1 ? "" : "s"}`);
   if (c.flaky) parts.push(`${c.flaky} flaky`);
   if (c.skipped) parts.push(`${c.skipped} skipped`);
   return `${parts.join(", ")} (${c.tests} tests)`;

@@ -88,7 +88,7 @@ function addTestCase(suite: XMLBuilder, t: MergedTest): void {
 
 /** Surefire's rerun and flaky elements carry the trace in a <stackTrace> child, not as text. */
 function rerunElement(tc: XMLBuilder, tag: string, r: Rerun): void {
-  tc.ele(tag, { message: xmlSafe(r.message ?? ""), type: xmlSafe(r.type ?? ""), time: seconds(r.durationMs) })
+  tc.ele(tag, { message: xmlSafe(r.message ?? ""), type: xmlSafe(r.type ?? "") })
     .ele("stackTrace")
     .txt(xmlSafe(r.text ?? r.message ?? ""));
 }
