@@ -5,6 +5,7 @@ import pkg from "../../package.json" with { type: "json" };
 import { ExitCode } from "../exit-codes.js";
 import { registerBuild } from "./commands/build.js";
 import { registerClean } from "./commands/clean.js";
+import { registerDebug } from "./commands/debug.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerImport } from "./commands/import.js";
 import { registerInit } from "./commands/init.js";
@@ -26,6 +27,7 @@ const COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [
   registerScaffold,
   registerBuild,
   registerRun,
+  registerDebug,
   registerLogs,
   registerStatus,
   registerClean,

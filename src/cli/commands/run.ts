@@ -12,6 +12,9 @@ import { toJunit } from "../../report/junit.js";
 import { notRunResult } from "../../report/not-run.js";
 import { terminalView } from "../../report/terminal.js";
 import { checkEngineFlag } from "../build-step.js";
+import { connect } from "../connect.js";
+import { DEFAULT_DEBUG_DEADLINE } from "../../debug/pod.js";
+import { checkDebugFlags, runDebug } from "./debug.js";
 import type { CliContext } from "../context.js";
 import { openEventsFile } from "../events-file.js";
 import { loadForCommand } from "../load-config.js";
@@ -31,6 +34,8 @@ export interface RunFlags {
   engine?: string;
   platform?: string;
   events?: string;
+  debugOnFailure?: boolean;
+  deadline?: string;
 }
 
 export { pickSuites } from "../../api/run.js";
@@ -76,6 +81,8 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option("--no-build", "do not build or push images; run the content-hash tags as they are")
     .option("--engine <engine>", "image engine: podman, docker, buildah or nerdctl (default: image.engine, else the first on PATH)")
     .option("--platform <os/arch>", "build images for this platform (default: image.platform, else the cluster's nodes, else this machine)")
+    .option("--debug-on-failure", "when a suite's tests fail, recreate its pod held open and open a shell in it (incluster debug --shell)")
+    .option("--deadline <duration>", "with --debug-on-failure: how long the debug pod may stay up", DEFAULT_DEBUG_DEADLINE)
     .action(async (names: string[], flags: RunFlags) => {
       ctx.setExitCode(await runAction(ctx, names, flags));
     });
@@ -109,7 +116,14 @@ export async function runAction(ctx: CliContext, names: string[], flags: RunFlag
   const controller = new AbortController();
   const detach = ctx.onInterrupt(() => controller.abort());
   try {
+    const deadlineSeconds = flags.debugOnFailure ? checkDebugFlags({ deadline: flags.deadline }) : 0;
     const result = await run(config, { ...options, signal: controller.signal, onEvent: (e) => sinks.forEach((s) => s(e)) });
+    // The first failed suite, recreated and held open with a shell (the verdict's exit code stands).
+    const failed = result.suites.find((s) => s.verdict === "failed");
+    if (flags.debugOnFailure && failed && !controller.signal.aborted) {
+      detach();
+      await runDebug(ctx, { namespace: failed.namespace, suite: failed.suite, runId: result.runId, deadlineSeconds, shell: true }, await connect(g));
+    }
     if (flags.output === "json") ctx.stdout.write(toJson(result));
     if (flags.output === "junit") ctx.stdout.write(toJunit(result));
     return result.exitCode;
