@@ -7,8 +7,9 @@
 #   etcd        test/cluster/go/etcd     -> etcd/$ETCD_VERSION/bin/etcd
 #   CoreDNS     test/cluster/go/coredns  -> coredns/$COREDNS_VERSION/bin/coredns
 #   pause       k8s.io/kubernetes build/pause/linux/pause.c (gcc -static) -> pause/pause
+#   kwok        test/cluster/go/kwok     -> kwok/$KWOK_VERSION/bin/kwok + stages/ (its own stage set)
 #
-# Usage: test/cluster/build-binaries.sh [k8s|etcd|coredns|pause]...   (default: all)
+# Usage: test/cluster/build-binaries.sh [k8s|etcd|coredns|pause|kwok]...   (default: all)
 set -euo pipefail
 # shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -71,11 +72,30 @@ build_pause() {
   log "pause built from $src"
 }
 
+# kwok for the scale mode (lib/kwok.sh), and the stage files it ships: passing any Stage to kwok
+# replaces all of its defaults, so the scale mode starts from kwok's own set.
+build_kwok() {
+  local t0=$SECONDS dir
+  if ! have_all "$KWOK_BIN" kwok; then
+    mkdir -p "$KWOK_BIN"
+    log "building kwok $KWOK_VERSION -> $KWOK_BIN"
+    (cd "$CLUSTER_DIR/go/kwok" && CGO_ENABLED=0 "$GO" build -trimpath -ldflags "-s -w" -o "$KWOK_BIN/kwok" sigs.k8s.io/kwok/cmd/kwok)
+    log "kwok built in $((SECONDS - t0))s"
+  else
+    log "kwok $KWOK_VERSION: cached in $KWOK_BIN"
+  fi
+  [[ -f "$KWOK_STAGES/pod-complete.yaml" ]] && return 0
+  dir="$(cd "$CLUSTER_DIR/go/kwok" && "$GO" mod download -json sigs.k8s.io/kwok | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')"
+  mkdir -p "$KWOK_STAGES"
+  cp "$dir"/kustomize/stage/node/fast/node-initialize.yaml "$dir"/kustomize/stage/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+    "$dir"/kustomize/stage/pod/fast/pod-{ready,complete,delete}.yaml "$KWOK_STAGES/"
+}
+
 targets=("$@")
-((${#targets[@]})) || targets=(k8s etcd coredns pause)
+((${#targets[@]})) || targets=(k8s etcd coredns pause kwok)
 for t in "${targets[@]}"; do
   case "$t" in
-    k8s) build_k8s ;; etcd) build_etcd ;; coredns) build_coredns ;; pause) build_pause ;;
-    *) die "unknown target $t (k8s|etcd|coredns|pause)" ;;
+    k8s) build_k8s ;; etcd) build_etcd ;; coredns) build_coredns ;; pause) build_pause ;; kwok) build_kwok ;;
+    *) die "unknown target $t (k8s|etcd|coredns|pause|kwok)" ;;
   esac
 done

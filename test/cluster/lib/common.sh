@@ -10,6 +10,7 @@ REPO_ROOT="$(cd "$CLUSTER_DIR/../.." && pwd)"
 K8S_VERSION="${K8S_VERSION:-v1.34.4}"
 ETCD_VERSION="${ETCD_VERSION:-v3.6.16}"
 COREDNS_VERSION="${COREDNS_VERSION:-v1.14.7}"
+KWOK_VERSION="${KWOK_VERSION:-v0.8.0}"
 PAUSE_IMAGE="registry.k8s.io/pause:3.10.1"
 
 CACHE="${INCLUSTER_CACHE:-$HOME/.cache/incluster}"
@@ -17,6 +18,8 @@ K8S_BIN="$CACHE/k8s/$K8S_VERSION/bin"
 ETCD_BIN="$CACHE/etcd/$ETCD_VERSION/bin"
 COREDNS_BIN="$CACHE/coredns/$COREDNS_VERSION/bin"
 PAUSE_DIR="$CACHE/pause"
+KWOK_BIN="$CACHE/kwok/$KWOK_VERSION/bin"
+KWOK_STAGES="$CACHE/kwok/$KWOK_VERSION/stages"
 
 STATE="${INCLUSTER_STATE:-/var/lib/incluster}"   # etcd, kubelet, containerd root, pki, logs
 RUN="${INCLUSTER_RUN:-/run/incluster}"           # pidfiles, containerd socket/state
