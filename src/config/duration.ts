@@ -4,6 +4,12 @@
 /** ECMA-262 pattern shared by the zod schema and the generated JSON Schema. */
 export const DURATION_PATTERN = /^(?=\d)(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 
+/**
+ * The longest timeout: a year. activeDeadlineSeconds is an int64, but a deadline past a year is a
+ * typo, and 1e22h would not even be a whole number the API can read.
+ */
+export const DURATION_MAX_SECONDS = 365 * 24 * 3600;
+
 /** Seconds in a duration like "1h30m", or undefined when the text is not one (or is zero). */
 export function parseDuration(text: string): number | undefined {
   const m = DURATION_PATTERN.exec(text.trim());

@@ -1,17 +1,16 @@
 // Small zod building blocks whose messages say what was expected and what was received,
 // so every problem reads `path: expected X, got Y` (STYLE.md, execa's timeout messages).
 import { z } from "zod";
-import { DURATION_PATTERN } from "./duration.js";
-import { QUANTITY_PATTERN } from "./quantity.js";
+import { CONFIG_KEY_PATTERN, DNS_SUBDOMAIN_MAX, DNS_SUBDOMAIN_PATTERN } from "./names.js";
+import { DURATION_MAX_SECONDS, DURATION_PATTERN, parseDuration } from "./duration.js";
+import { clip, kindOf } from "./echo.js";
+import { QUANTITY_MAX, QUANTITY_PATTERN, parseQuantity } from "./quantity.js";
 
-/** JSON-ish rendering of a received value for messages. */
+/** JSON-ish rendering of a received value for messages, clipped to ECHO_MAX characters. */
 export function shown(value: unknown): string {
-  if (value === undefined) return "nothing";
-  if (value === null) return "null (an empty value)";
-  if (typeof value === "string") return JSON.stringify(value);
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  return `${String(value)} (a ${typeof value})`;
+  if (typeof value === "string") return clip(JSON.stringify(value));
+  if (value === undefined || value === null || typeof value === "object") return kindOf(value);
+  return `${clip(String(value))} (a ${typeof value})`;
 }
 
 /** A strict object whose unknown-field message names the allowed fields and a likely typo. */
@@ -29,36 +28,55 @@ export function strict<T extends z.core.$ZodLooseShape>(shape: T) {
 export function unknownFieldsMessage(keys: readonly string[], allowed: readonly string[]): string {
   const hints = keys.map((k) => {
     const near = closest(k, allowed);
-    return near ? `"${k}" (did you mean "${near}"?)` : `"${k}"`;
+    return near ? `"${clip(k)}" (did you mean "${near}"?)` : `"${clip(k)}"`;
   });
   return `unknown field${keys.length > 1 ? "s" : ""} ${hints.join(", ")}; allowed here: ${allowed.join(", ")}`;
 }
 
+/** The longest string field (env values excepted): paths, commands and names are far shorter. */
+export const TEXT_MAX = 4096;
+
 export function text(what: string) {
-  return z.string({ error: (iss) => `expected ${what}, got ${shown(iss.input)}` }).min(1, { error: `expected ${what}, got an empty string` });
+  return z
+    .string({ error: (iss) => `expected ${what}, got ${shown(iss.input)}` })
+    .min(1, { error: `expected ${what}, got an empty string` })
+    .max(TEXT_MAX, { error: (iss) => `expected ${what} of at most ${TEXT_MAX} characters, got ${shown(iss.input)}` })
+    .refine((s) => !s.includes("\0"), { error: `expected ${what} without NUL characters` });
 }
 
 export const duration = z
   .string({ error: (iss) => `expected a duration like 30m or 1h, got ${shown(iss.input)}` })
   .regex(DURATION_PATTERN, { abort: true, error: (iss) => `expected a duration like 30m or 1h, got ${shown(iss.input)}` })
-  .refine((s) => /[1-9]/.test(s), { error: "expected a duration greater than zero, like 30m or 1h" })
+  .refine((s) => /[1-9]/.test(s), { abort: true, error: "expected a duration greater than zero, like 30m or 1h" })
+  .refine((s) => (parseDuration(s) ?? 0) <= DURATION_MAX_SECONDS, { error: (iss) => `expected a duration of at most ${DURATION_MAX_SECONDS / 3600}h, got ${shown(iss.input)}` })
   .describe("A duration: a number of hours, minutes and seconds, in that order: 90s, 30m, 1h, 1h30m.");
 
 // Quantities may be YAML numbers (cpu: 2) as in Kubernetes manifests; strings must parse.
+// Negative ones parse in Kubernetes but no request or limit may be negative.
 export const quantity = z.union(
   [
     z.string().regex(QUANTITY_PATTERN, {
       error: (iss) => `expected a Kubernetes quantity like 500m, 2Gi or 1.5 (no spaces), got ${shown(iss.input)}`,
     }),
-    z.number().nonnegative(),
+    z.number(),
   ],
   { error: (iss) => `expected a Kubernetes quantity like 500m, 2Gi or 1.5, got ${shown(iss.input)}` },
-);
+  // A string the pattern refused is reported once, by the union.
+).superRefine((q, ctx) => {
+  if (typeof q === "string" && !QUANTITY_PATTERN.test(q)) return;
+  const v = parseQuantity(q);
+  if (v === undefined || v < 0) ctx.addIssue({ code: "custom", message: `expected a quantity of 0 or more like 500m or 2Gi, got ${shown(q)}` });
+  else if (v > QUANTITY_MAX) ctx.addIssue({ code: "custom", message: `expected a quantity of at most 8Pi, got ${shown(q)}` });
+});
+
+/** Kubernetes stores these fields (ttlSecondsAfterFinished, tolerationSeconds…) as int32. */
+export const INT32_MAX = 2_147_483_647;
 
 export const seconds = z
   .number({ error: (iss) => `expected a whole number of seconds, got ${shown(iss.input)}` })
   .int({ error: (iss) => `expected a whole number of seconds, got ${shown(iss.input)}` })
-  .nonnegative({ error: (iss) => `expected a whole number of seconds (0 or more), got ${shown(iss.input)}` });
+  .nonnegative({ error: (iss) => `expected a whole number of seconds (0 or more), got ${shown(iss.input)}` })
+  .max(INT32_MAX, { error: (iss) => `expected a whole number of seconds of at most ${INT32_MAX}, got ${shown(iss.input)}` });
 
 export const bool = z.boolean({ error: (iss) => `expected true or false, got ${shown(iss.input)}` });
 
@@ -83,23 +101,37 @@ export const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
   error: (iss) => `environment variable name ${shown(iss.input)} must be letters, digits and '_', not starting with a digit`,
 });
 
+/** The name of a Secret or ConfigMap: a DNS-1123 subdomain, so it is safe in any output. */
+export const objectName = (what: string) =>
+  text(what).refine((s) => DNS_SUBDOMAIN_PATTERN.test(s) && s.length <= DNS_SUBDOMAIN_MAX, {
+    error: (iss) => `expected ${what}: at most ${DNS_SUBDOMAIN_MAX} lowercase letters, digits, '-' and '.' (a DNS-1123 subdomain), got ${shown(iss.input)}`,
+  });
+
 const keyRef = (what: string) =>
   strict({
-    name: text(`the ${what}'s name`),
-    key: text(`the key in the ${what}`),
+    name: objectName(`the ${what}'s name`),
+    key: text(`the key in the ${what}`).refine((s) => CONFIG_KEY_PATTERN.test(s) && s !== "." && s !== "..", {
+      error: (iss) => `expected a key of the ${what}: letters, digits, '-', '_' and '.', got ${shown(iss.input)}`,
+    }),
   });
+
+/** Env values: a Job must fit in etcd's 1.5 MiB. */
+export const ENV_VALUE_MAX = 256 * 1024;
 
 // A value from a Secret or ConfigMap: the value never appears in incluster.yaml, the Job spec or
 // any output; the kubelet resolves it when the container starts.
 export const envValue = z.union(
   [
-    z.string(),
+    z
+      .string()
+      .max(ENV_VALUE_MAX, { error: `expected a value of at most ${ENV_VALUE_MAX} characters (the Job must fit in 1.5 MiB)` })
+      .refine((s) => !s.includes("\0"), { error: "expected a value without NUL characters (a process environment cannot hold them)" }),
     strict({ secretKeyRef: keyRef("Secret") }).describe("Take the value from a key of a Secret in the namespace."),
     strict({ configMapKeyRef: keyRef("ConfigMap") }).describe("Take the value from a key of a ConfigMap in the namespace."),
   ],
   {
-    error: (iss) =>
-      `expected a string value (quote numbers and booleans in YAML, e.g. "${String(iss.input)}") or {secretKeyRef: {name, key}} / {configMapKeyRef: {name, key}}, got ${shown(iss.input)}`,
+    // The value is not echoed: it may be a secret someone forgot to quote.
+    error: (iss) => `expected a string value (quote numbers and booleans in YAML: "…") or {secretKeyRef: {name, key}} / {configMapKeyRef: {name, key}}, got ${kindOf(iss.input)}`,
   },
 );
 

@@ -1,8 +1,9 @@
 // The config stage's only I/O: find incluster.yaml (walk up from cwd, or -c / INCLUSTER_CONFIG),
 // read it, parse it, apply flag and environment overrides.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync, constants } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { UsageError } from "../errors.js";
+import { decodeConfig } from "./decode.js";
 import { applyOverrides, resolveOverrides } from "./overrides.js";
 import { parseConfig } from "./parse.js";
 import type { Config } from "./schema.js";
@@ -37,6 +38,7 @@ export function findConfigFile(dir: string): string | undefined {
 
 /** Where the config comes from, by precedence: -c, INCLUSTER_CONFIG, walking up from cwd. */
 export function locateConfig(o: Pick<LoadOptions, "cwd" | "env" | "configFlag">): string {
+  if (o.configFlag === "") throw new UsageError("-c/--config is empty", ["-c/--config: give the path of an incluster.yaml, or leave the flag out to find one from the current directory upwards"]);
   const explicit = o.configFlag ? { path: o.configFlag, from: "-c/--config" } : o.env.INCLUSTER_CONFIG ? { path: o.env.INCLUSTER_CONFIG, from: "INCLUSTER_CONFIG" } : undefined;
   if (explicit) {
     const path = resolve(o.cwd, explicit.path);
@@ -60,7 +62,40 @@ export function loadConfig(o: LoadOptions): LoadedConfig {
   return { config: applyOverrides(config, overrides), path };
 }
 
-/** The file's text (UTF-8). */
+/** A config bigger than this is not a config (20,000 suites take about 1 MiB). */
+export const CONFIG_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The file's text (UTF-8). Only a regular file is read: a FIFO would block forever and a
+ * directory fails with EISDIR, so both are named instead.
+ */
 export function readConfigFile(path: string): string {
-  return readFileSync(path, "utf8");
+  const kind = fileKind(path);
+  if (kind !== "file") throw new UsageError(`config file ${path} is ${kind}`, [`${path}: point -c/--config (or INCLUSTER_CONFIG) at a regular file, or rename what is there`]);
+  // O_NONBLOCK: should the file become a FIFO between the check and the open, the read fails instead of hanging.
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const size = fstatSync(fd).size;
+    if (size > CONFIG_MAX_BYTES) throw new UsageError(`config file ${path} is ${size} bytes`, [`${path}: at most ${CONFIG_MAX_BYTES} bytes are read; is it the right file?`]);
+    const buf = Buffer.alloc(size);
+    let read = 0;
+    while (read < size) {
+      const n = readSync(fd, buf, read, size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return decodeConfig(buf.subarray(0, read), path);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fileKind(path: string): "file" | "a directory" | "a FIFO (named pipe)" | "a socket" | "a device" | "missing" {
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st) return "missing";
+  if (st.isFile()) return "file";
+  if (st.isDirectory()) return "a directory";
+  if (st.isFIFO()) return "a FIFO (named pipe)";
+  if (st.isSocket()) return "a socket";
+  return "a device";
 }

@@ -1,7 +1,8 @@
 // Values that beat the file: flags first, then INCLUSTER_* environment (kubectl conventions,
 // zx's resolveDefaults). Pure, so `run --timeout` can reuse it with its own flag.
 import { UsageError } from "../errors.js";
-import { parseDuration } from "./duration.js";
+import { DURATION_MAX_SECONDS, parseDuration } from "./duration.js";
+import { clip } from "./echo.js";
 import { namespaceProblem } from "./names.js";
 import type { Config } from "./schema.js";
 
@@ -31,7 +32,9 @@ export function resolveOverrides(src: OverrideSources): Overrides {
   }
   const t = pick(src.timeoutFlag, "--timeout", src.env.INCLUSTER_TIMEOUT, "INCLUSTER_TIMEOUT");
   if (t) {
-    if (parseDuration(t.value) === undefined) problems.push(`${t.from}: expected a duration like 30m or 1h, got ${JSON.stringify(t.value)}`);
+    const seconds = parseDuration(t.value);
+    if (seconds === undefined) problems.push(`${t.from}: expected a duration like 30m or 1h, got ${clip(JSON.stringify(t.value))}`);
+    else if (seconds > DURATION_MAX_SECONDS) problems.push(`${t.from}: expected a duration of at most ${DURATION_MAX_SECONDS / 3600}h, got ${clip(JSON.stringify(t.value))}`);
     else out.timeout = t.value;
   }
   if (problems.length > 0) throw new UsageError("bad option or environment value", problems);

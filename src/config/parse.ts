@@ -1,23 +1,56 @@
 // Text of incluster.yaml -> a validated Config, or a UsageError listing every problem. Pure:
 // the loader reads the file, this only parses, so tests feed it strings.
-import { LineCounter, parseDocument } from "yaml";
+import { LineCounter, isScalar, parseDocument, visit, type Document } from "yaml";
 import { UsageError } from "../errors.js";
+import { kindOf } from "./echo.js";
 import { formatProblem, zodProblems, type Problem } from "./problems.js";
 import { API_VERSION, configSchema, type Config } from "./schema.js";
+import { inspectDocument, pathKey } from "./yaml-document.js";
+
+/** Problems printed at once; the rest are counted (20,000 bad suites need no 20,000 lines). */
+export const MAX_PROBLEMS = 50;
+/** Aliases expanded when building data: more is an alias bomb ("billion laughs"), not a config. */
+export const MAX_ALIAS_COUNT = 100;
 
 export function parseConfig(text: string, file: string): Config {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lc = new LineCounter();
+  // An error at the very end (an unclosed quote or bracket) is reported on the last line there is.
+  const lastLine = Math.max(text.replace(/\s+$/, "").split("\n").length, 1);
+  const line = (offset: number) => Math.min(lc.linePos(offset).line, lastLine);
+  let doc: Document;
+  try {
+    // uniqueKeys: false: duplicates are found by inspectDocument in one pass (yaml's check is quadratic).
+    doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
+  } catch (err) {
+    throw tooDeep(err, file);
+  }
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((e) => {
-      const pos = lineCounter.linePos(e.pos[0]);
-      const where = `${file}:${pos.line}:${pos.col}`;
-      return `${where}: YAML syntax error: ${firstLine(e.message)}`;
+      const offset = e.code === "MISSING_CHAR" ? (openingQuote(doc, e.pos[0]) ?? e.pos[0]) : e.pos[0];
+      const what = e.code === "MISSING_CHAR" && offset !== e.pos[0] ? "a quoted string is never closed (add the closing quote)" : firstLine(e.message);
+      return `${file}:${line(offset)}:${lc.linePos(offset).col}: YAML syntax error: ${what}`;
     });
-    throw new UsageError(`${file} is not valid YAML`, problems);
+    throw new UsageError(`${file} is not valid YAML`, cap(problems));
   }
-  const data: unknown = doc.toJS();
-  return checkParsed(data, file, (p) => lineSuffix(p, doc, lineCounter));
+  const facts = inspectDocument(doc, line);
+  const where = (p: Problem) => {
+    const offset = facts.offsets.get(pathKey(p.path));
+    return offset === undefined ? "" : ` (line ${line(offset)})`;
+  };
+  if (facts.problems.length > 0) throw problemsError(file, facts.problems.map((p) => formatProblem(p)));
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // yaml throws a ReferenceError for an alias bomb or an alias used before its anchor.
+    if (err instanceof ReferenceError) {
+      throw new UsageError(`${file} uses YAML aliases in a way incluster does not read`, [
+        `(top level): aliases (*name) expand to more than ${MAX_ALIAS_COUNT} copies, or one comes before its anchor (&name); write the values out`,
+      ]);
+    }
+    throw tooDeep(err, file);
+  }
+  return checkParsed(data, file, where);
 }
 
 /** Checks already-parsed data against the schema (the library's validateConfig with an object). */
@@ -25,23 +58,45 @@ export function checkParsed(data: unknown, file: string, where: (p: Problem) => 
   if (data === null || data === undefined) {
     throw new UsageError(`${file} is empty`, [`(top level): expected a mapping starting with apiVersion: ${API_VERSION}, got an empty document`]);
   }
+  if (typeof data !== "object" || Array.isArray(data)) {
+    // Not echoed: -c pointed at a credentials file would print its token.
+    throw new UsageError(`${file} is not an incluster config`, [`(top level): expected a mapping starting with apiVersion: ${API_VERSION}, got ${kindOf(data)}; is -c/--config pointing at the right file?`]);
+  }
   const result = configSchema.safeParse(data, { reportInput: true });
   if (!result.success) {
-    const problems = zodProblems(result.error).map((p) => formatProblem(p) + where(p));
-    throw new UsageError(`${file} has ${problems.length} problem${problems.length === 1 ? "" : "s"}`, problems);
+    throw problemsError(file, zodProblems(result.error).map((p) => formatProblem(p) + where(p)));
   }
   return result.data;
+}
+
+function problemsError(file: string, problems: string[]): UsageError {
+  return new UsageError(`${file} has ${problems.length} problem${problems.length === 1 ? "" : "s"}`, cap(problems));
+}
+
+function cap(problems: string[]): string[] {
+  if (problems.length <= MAX_PROBLEMS) return problems;
+  return [...problems.slice(0, MAX_PROBLEMS), `… and ${problems.length - MAX_PROBLEMS} more; fix these first`];
+}
+
+/** Where the quoted scalar that runs to `offset` starts: an unclosed quote is reported where it opens. */
+function openingQuote(doc: Document, offset: number): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Scalar(_, node) {
+      if (!isScalar(node) || (node.type !== "QUOTE_DOUBLE" && node.type !== "QUOTE_SINGLE") || !node.range) return;
+      if (node.range[0] <= offset && node.range[1] >= offset - 1) found = node.range[0];
+    },
+  });
+  return found;
+}
+
+function tooDeep(err: unknown, file: string): unknown {
+  // Nesting deep enough to exhaust the stack is not a config; anything else is a bug and stays one.
+  if (err instanceof RangeError) return new UsageError(`${file} is nested too deeply to be an incluster config`, ["(top level): flatten the document; incluster.yaml needs at most a few levels"]);
+  return err;
 }
 
 // yaml's messages repeat a code excerpt on later lines; the first line says what is wrong.
 function firstLine(message: string): string {
   return (message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "");
-}
-
-/** " (line N)" when the path exists in the document, so editors can jump there. */
-function lineSuffix(p: Problem, doc: ReturnType<typeof parseDocument>, lc: LineCounter): string {
-  if (p.path.length === 0) return "";
-  const node = doc.getIn(p.path as unknown[], true) as { range?: [number, number, number] } | undefined;
-  const offset = node?.range?.[0];
-  return offset === undefined ? "" : ` (line ${lc.linePos(offset).line})`;
 }

@@ -1,6 +1,7 @@
 // Turns zod issues into one problem per issue, each with its path, so messages read
 // `suites.smoke.timeout: expected a duration like 30m or 1h, got "soon"` (changesets' style).
 import type { z } from "zod";
+import { clip } from "./echo.js";
 import { shown } from "./fields.js";
 import { suiteNameProblem } from "./names.js";
 
@@ -15,7 +16,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const p of path) {
     if (typeof p === "number") out += `[${p}]`;
-    else out += out ? `.${String(p)}` : String(p);
+    else out += out ? `.${clip(String(p))}` : clip(String(p));
   }
   return out || "(top level)";
 }

@@ -35,6 +35,8 @@ export type ResolvedSource =
       commit?: string;
       cloneImage: string;
       credentialsSecret?: string;
+      /** source.local.include: credential-like files the overlay may carry all the same. */
+      include?: string[];
       overlay?: LocalOverlay;
     }
   | { kind: "image" };
@@ -163,6 +165,7 @@ function resolveSource(config: Config): ResolvedSource {
       ...(local.url ? { url: local.url } : {}),
       cloneImage: local.image ?? DEFAULT_CLONE_IMAGE,
       ...(local.credentials ? { credentialsSecret: local.credentials.secretRef } : {}),
+      ...(local.include ? { include: [...local.include] } : {}),
     };
   }
   if (!git) return { kind: "image" };

@@ -1,7 +1,9 @@
 // The incluster.yaml schema: the one source for validation, the TypeScript types and the
 // committed JSON Schema (scripts/gen-schema.ts). Field names are the contract (issue 2).
 import { z } from "zod";
-import { bool, duration, envName, envValue, imageRef, platform, quantity, seconds, shown, strict, text } from "./fields.js";
+import { bool, duration, envName, envValue, imageRef, objectName, platform, seconds, shown, strict, text } from "./fields.js";
+import { gitRef, gitUrl, remoteName } from "./git-fields.js";
+import { resourcesSchema } from "./resources.js";
 import { DNS_LABEL_PATTERN, SUITE_NAME_MAX, namespaceProblem } from "./names.js";
 import { schedulingSchema } from "./scheduling.js";
 
@@ -12,14 +14,7 @@ export const DEFAULT_BASE_IMAGE = "python:3.13-slim";
 export const ENGINES = ["podman", "docker", "buildah", "nerdctl"] as const;
 export type EngineName = (typeof ENGINES)[number];
 
-const resourceList = z
-  .record(z.string().min(1), quantity, { error: (iss) => `expected a mapping like { cpu: 500m, memory: 2Gi }, got ${shown(iss.input)}` })
-  .describe("Resource name to quantity, e.g. { cpu: 500m, memory: 2Gi }.");
-
-const resources = strict({
-  requests: resourceList.optional().describe("Guaranteed resources for the test container."),
-  limits: resourceList.optional().describe("Upper bounds for the test container."),
-}).describe("Requests and limits of the test container, as in a Kubernetes container spec.");
+const resources = resourcesSchema;
 
 const env = z
   .record(envName, envValue, { error: (iss) => `expected a mapping of NAME: "value", got ${shown(iss.input)}` })
@@ -100,22 +95,28 @@ const defaults = strict({
 }).describe("Values every suite inherits unless it sets its own; env is merged, the suite's entries win.");
 
 const credentials = strict({
-  secretRef: text("the name of a Secret in the namespace").describe("Secret with keys username and password (a token): given to git in the clone container through secretKeyRef, never printed and never in the Job spec."),
+  secretRef: objectName("the name of a Secret in the namespace").describe("Secret with keys username and password (a token): given to git in the clone container through secretKeyRef, never printed and never in the Job spec."),
 }).describe("Credentials for a private repository.");
 
 const gitSource = strict({
-  url: text("a git URL like https://github.com/org/repo.git").regex(/^\S+$/, { error: "expected a git URL without spaces" }).describe("Repository the clone init container clones."),
-  ref: text("a branch or tag name").regex(/^[^\s~^:?*[\\]+$/, { error: (iss) => `expected a branch or tag name, got ${shown(iss.input)}` }).describe("Branch or tag to clone. A 40-hex commit id is fetched exactly. Never falls back to another branch."),
+  url: gitUrl("source.git").describe("Repository the clone init container clones. Credentials never go in the URL: use credentials."),
+  ref: gitRef.describe("Branch or tag to clone. A 40-hex commit id is fetched exactly. Never falls back to another branch."),
   image: imageRef.optional().describe(`Image of the clone init container. Default ${DEFAULT_CLONE_IMAGE}.`),
   credentials: credentials.optional(),
 }).describe("Clone the code into an emptyDir at /workspace with an init container. run resolves the ref to a commit first and the pod checks out exactly that commit.");
 
 const localSource = strict({
   path: text("a folder inside a git repository").optional().describe("Folder inside the git working tree to deliver, relative to the folder of incluster.yaml. Default: that folder. The whole working tree of its repository is delivered."),
-  remote: text("a git remote name like origin").optional().describe("Remote whose commits the pod can fetch. Default origin. The base is the newest commit of HEAD that a remote-tracking branch of it contains."),
-  url: text("a git URL the pods can reach").regex(/^\S+$/, { error: "expected a git URL without spaces" }).optional().describe("URL the clone container fetches the base commit from. Default: the remote's URL."),
+  remote: remoteName.optional().describe("Remote whose commits the pod can fetch. Default origin. The base is the newest commit of HEAD that a remote-tracking branch of it contains."),
+  url: gitUrl("source.local").optional().describe("URL the clone container fetches the base commit from. Default: the remote's URL."),
   image: imageRef.optional().describe(`Image of the clone init container (needs sh, git, tar, gzip, xargs). Default ${DEFAULT_CLONE_IMAGE}.`),
   credentials: credentials.optional(),
+  include: z
+    .array(text("a path or glob like config/test.env"), { error: (iss) => `expected a list of paths or globs like [config/test.env, certs/*.pem], got ${shown(iss.input)}` })
+    .optional()
+    .describe(
+      "Files that look like credentials (.env*, *.pem, *.key, id_rsa*, *.kubeconfig, .npmrc or .pypirc with tokens) which the overlay may carry all the same: paths or globs relative to the top of the working tree (* within a folder, ** across folders). Default: none, and the run names the files it left out.",
+    ),
 }).describe("Run the working tree as it is on disk: uncommitted and untracked (not ignored) files, without a git push. The pod clones the base commit and applies an overlay from a per-run ConfigMap (at most 1 MiB compressed).");
 
 export const sourceSchema = strict({
@@ -171,6 +172,7 @@ export const configSchema = strict({
   defaults: defaults.optional(),
   suites: z
     .record(suiteName, suiteSchema, { error: (iss) => `expected a mapping of suite name to suite, got ${shown(iss.input)}` })
+    .refine((s) => Object.keys(s).length > 0, { error: "expected at least one suite, e.g. smoke: { test: tests/e2e }" })
     .describe("Test suites by name."),
 })
   .superRefine((c, ctx) => {

@@ -2,7 +2,8 @@
 // branch and never discards git's stderr: a missing ref fails the pod with a message naming it.
 // It runs as uid 1000 (restricted profile), so there is no chown step: the emptyDir is group
 // 1000 through fsGroup. URL, ref and commit arrive as environment variables, never spliced
-// into the script, so no value can change what the script does.
+// into the script, so no value can change what the script does; "--" before the URL keeps one
+// that starts with '-' from being read as an option.
 
 const PROLOGUE = `set -eu
 `;
@@ -12,7 +13,7 @@ git config --global --add safe.directory /workspace
 if [ -n "\${GIT_COMMIT:-}" ]; then
   echo "Fetching commit $GIT_COMMIT from $GIT_URL"
   git init -q /workspace
-  git -C /workspace remote add origin "$GIT_URL"
+  git -C /workspace remote add -- origin "$GIT_URL"
   if ! git -C /workspace fetch --depth 1 origin "$GIT_COMMIT"; then
     echo "error: could not fetch commit $GIT_COMMIT from $GIT_URL; is it pushed?" >&2
     exit 1
@@ -20,7 +21,7 @@ if [ -n "\${GIT_COMMIT:-}" ]; then
   git -C /workspace checkout -q --detach FETCH_HEAD
 else
   echo "Cloning $GIT_URL at ref $GIT_REF"
-  if ! git clone --depth 1 --branch "$GIT_REF" "$GIT_URL" /workspace; then
+  if ! git clone --depth 1 --branch "$GIT_REF" -- "$GIT_URL" /workspace; then
     echo "error: could not clone ref \\"$GIT_REF\\" from $GIT_URL; check that the branch or tag exists there and is pushed" >&2
     exit 1
   fi

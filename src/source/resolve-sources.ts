@@ -8,6 +8,8 @@ import type { ResolvedSource, ResolvedSuite } from "../config/resolve.js";
 import { CouldNotRunError } from "../errors.js";
 import { git, withIndexCopy } from "./git.js";
 import { pickCommit } from "./git-ref.js";
+import { redactUrl, urlHasCredentials } from "../config/git-fields.js";
+import { leftOutNote, splitCredentialFiles } from "./credential-files.js";
 import { OVERLAY_LIMIT_BYTES, humanBytes, overlayTooBig, planOverlay } from "./overlay-plan.js";
 import { tar, type TarEntry } from "./tar.js";
 
@@ -59,7 +61,15 @@ async function resolveLocal(src: Extract<ResolvedSource, { kind: "local" }>, con
   cwd = top;
   const gitDir = (await must(["rev-parse", "--absolute-git-dir"], "no git dir", "")).trim();
   await must(["rev-parse", "--verify", "HEAD"], "the repository has no commit yet", "commit and push once: the pod clones the base commit from the remote");
-  const url = src.url ?? (await must(["remote", "get-url", src.remote], `no remote "${src.remote}"`, "set source.local.remote (or source.local.url)")).trim();
+  const url = src.url ?? (await must(["remote", "get-url", "--", src.remote], `no remote "${src.remote}"`, "set source.local.remote (or source.local.url)")).trim();
+  // The URL goes into the Job and the log: a token in the remote's URL must not travel with it.
+  if (urlHasCredentials(url)) {
+    throw new CouldNotRunError(
+      "LOCAL_URL_CREDENTIALS",
+      `source.local: the URL of remote "${src.remote}" (${redactUrl(url)}) contains credentials; they would be in the Job spec and the pod's log`,
+      "set source.local.url to the URL without them, and put the credentials in a Secret named by source.local.credentials.secretRef",
+    );
+  }
   const tips = (await must(["for-each-ref", "--format=%(objectname)", `refs/remotes/${src.remote}/`], "cannot list remote-tracking branches", "")).split("\n").filter(Boolean);
   const bases = new Set<string>();
   for (const tip of new Set(tips)) {
@@ -78,9 +88,11 @@ async function resolveLocal(src: Extract<ResolvedSource, { kind: "local" }>, con
     return planOverlay(diff, untracked);
   });
   // git diff and ls-files answer relative to the top of the working tree.
+  const { keep, leftOut } = splitCredentialFiles(plan.write, src.include ?? [], (p) => readSmallText(join(top, p)));
+  if (leftOut.length > 0) notes.info(leftOutNote(leftOut));
   const entries: TarEntry[] = [];
   const sizes: { path: string; size: number }[] = [];
-  for (const p of plan.write) {
+  for (const p of keep) {
     const full = join(top, p);
     const st = lstatSync(full, { throwIfNoEntry: false });
     if (!st) continue;
@@ -96,4 +108,13 @@ async function resolveLocal(src: Extract<ResolvedSource, { kind: "local" }>, con
     `source: local working tree ${top} = ${url} commit ${base} + overlay of ${entries.length} file(s) written, ${plan.deleted.length} deleted (${humanBytes(archive.length)} compressed)`,
   );
   return { ...src, url, commit: base, overlay: { archiveBase64: archive.toString("base64"), deleted: plan.deleted, files: entries.length, bytes: archive.length } };
+}
+
+/** The start of a file, for the credential check of .npmrc/.pypirc; "" when it cannot be read. */
+function readSmallText(path: string): string {
+  try {
+    return readFileSync(path, "utf8").slice(0, 64 * 1024);
+  } catch {
+    return "";
+  }
 }

@@ -45,14 +45,15 @@ suites:
   });
 
   it("rejects unknown top-level fields", () => {
-    expect(problems(`${HEAD}extra: 1\nsuites: {}\n`)[0]).toMatch(/^extra: unknown field "extra"; allowed here: apiVersion, kind,/);
+    expect(problems(`${HEAD}extra: 1\nsuites: { s: { test: t } }\n`)[0]).toMatch(/^extra: unknown field "extra"; allowed here: apiVersion, kind,/);
   });
 
   it("reports wrong types in YAML terms", () => {
     const p = problems(`${HEAD}suites:\n  smoke: { test: 42, env: { PORT: 8080 }, kubernetesAccess: "yes", ttlSecondsAfterFinished: 1.5 }\n`);
     expect(p).toEqual([
       "suites.smoke.test: expected a pytest target like tests/e2e/test_x.py::test_y, got 42 (a number) (line 6)",
-      'suites.smoke.env.PORT: expected a string value (quote numbers and booleans in YAML, e.g. "8080") or {secretKeyRef: {name, key}} / {configMapKeyRef: {name, key}}, got 8080 (a number) (line 6)',
+      // The value is not echoed: it may be a secret.
+      'suites.smoke.env.PORT: expected a string value (quote numbers and booleans in YAML: "…") or {secretKeyRef: {name, key}} / {configMapKeyRef: {name, key}}, got a number (line 6)',
       "suites.smoke.ttlSecondsAfterFinished: expected a whole number of seconds, got 1.5 (a number) (line 6)",
       'suites.smoke.kubernetesAccess: expected true or false, got "yes" (line 6)',
     ]);
@@ -66,7 +67,7 @@ suites:
   });
 
   it("rejects an unknown apiVersion and kind, saying what to write", () => {
-    const p = problems(HEAD.replace("v1alpha1", "v2").replace("Config", "Settings") + "suites: {}\n");
+    const p = problems(HEAD.replace("v1alpha1", "v2").replace("Config", "Settings") + "suites: { s: { test: t } }\n");
     expect(p[0]).toBe('apiVersion: expected "incluster.dev/v1alpha1", got "incluster.dev/v2"; set apiVersion: incluster.dev/v1alpha1 (line 1)');
     expect(p[1]).toBe('kind: expected "Config", got "Settings"; set kind: Config (line 2)');
   });
@@ -74,7 +75,7 @@ suites:
   it("gives YAML syntax errors with line and column", () => {
     expect(() => parseConfig("apiVersion: x\nsuites: [\n  a: b", "cfg.yaml")).toThrow(UsageError);
     expect(problems("apiVersion: x\nsuites: [\n  a: b")[0]).toMatch(/^incluster\.yaml:\d+:\d+: YAML syntax error: /);
-    expect(problems("a: 1\na: 2\n")[0]).toMatch(/^incluster\.yaml:2:1: YAML syntax error: Map keys must be unique/);
+    expect(problems("a: 1\na: 2\n")[0]).toBe('a: duplicate key "a" at line 2, first at line 1; keep one');
   });
 
   it("needs an image for every suite", () => {
@@ -83,9 +84,9 @@ suites:
   });
 
   it("accepts source.local and wants exactly one source", () => {
-    expect(problems(`${HEAD.replace("source: { git", "source: { local: {}, git")}suites: {}\n`)[0]).toMatch(/^source: set exactly one of git, image or local; got git and local/);
-    expect(() => parseConfig(`${HEAD.replace(/source: .*\n/, "source: { local: { path: ., remote: upstream } }\n")}suites: {}\n`, "x.yaml")).not.toThrow();
-    expect(problems(`${HEAD.replace(/source: .*\n/, "source: { local: { remot: upstream } }\n")}suites: {}\n`)[0]).toMatch(/did you mean "remote"/);
+    expect(problems(`${HEAD.replace("source: { git", "source: { local: {}, git")}suites: { s: { test: t } }\n`)[0]).toMatch(/^source: set exactly one of git, image or local; got git and local/);
+    expect(() => parseConfig(`${HEAD.replace(/source: .*\n/, "source: { local: { path: ., remote: upstream } }\n")}suites: { s: { test: t } }\n`, "x.yaml")).not.toThrow();
+    expect(problems(`${HEAD.replace(/source: .*\n/, "source: { local: { remot: upstream } }\n")}suites: { s: { test: t } }\n`)[0]).toMatch(/did you mean "remote"/);
   });
 
   it("build: not with an explicit image, and only with a registry", () => {
