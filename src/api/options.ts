@@ -22,6 +22,12 @@ export interface RunOptions {
   failFast?: string | number;
   /** Replaces every suite's timeout: a duration ("10m"). */
   timeout?: string;
+  /** Replaces every suite's `retries`: fresh attempts that rerun only the failed tests. */
+  retries?: number;
+  /** A flaky test (failed, then passed on a retry) fails its suite (exit 1). */
+  failOnFlaky?: boolean;
+  /** At most this many bytes of artifacts per attempt come back (default 100 MiB); the rest is named and dropped. */
+  artifactsLimitBytes?: number;
   /** On interrupt, keep the run's Jobs and Pods. */
   keep?: boolean;
   /** Where logs and result.json go; default <cwd>/.incluster/runs/<run-id>. */

@@ -5,6 +5,7 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import { parseDuration } from "../config/duration.js";
 import { applyOverrides, resolveOverrides } from "../config/overrides.js";
 import { DEFAULT_NAMESPACE, listSuites, resolveSuite } from "../config/resolve.js";
+import { MAX_RETRIES } from "../config/schema.js";
 import type { Config } from "../config/schema.js";
 import { UsageError } from "../errors.js";
 import type { EventSink } from "../events/types.js";
@@ -16,6 +17,7 @@ import { newRunId } from "../run/run-id.js";
 import { TimerScope } from "../run/timers.js";
 import { resolveSources } from "../source/resolve-sources.js";
 import { configDirOf } from "./config.js";
+import { readJunit } from "./read-junit.js";
 import { connectCluster } from "./connect.js";
 import { machineBuild, platformProblem } from "./machine-build.js";
 import type { RunOptions } from "./options.js";
@@ -58,6 +60,11 @@ export async function run(config: Config, options: RunOptions = {}): Promise<Run
   const names = pickSuites(cfg, o.suites ?? [], Boolean(o.all));
   const failFast = failFastMs(o.failFast);
   const concurrency = concurrencyOf(o.concurrency, names.length);
+  if (o.retries !== undefined) {
+    if (!Number.isInteger(o.retries) || o.retries < 0 || o.retries > MAX_RETRIES) throw new UsageError(`--retries: expected a whole number from 0 to ${MAX_RETRIES}, got ${JSON.stringify(o.retries)}`);
+    const retries = o.retries;
+    cfg = { ...cfg, suites: Object.fromEntries(Object.entries(cfg.suites).map(([n, s]) => [n, { ...s, retries }])) };
+  }
   const platformFlag = o.platform !== undefined ? (platformProblem("platform", o.platform) ? invalid(platformProblem("platform", o.platform) ?? "") : o.platform) : undefined;
   const initialCheck = names.map((n) => resolveSuite(cfg, n));
   // The kubeconfig: loading it contacts nothing; a missing one is a usage error.
@@ -90,9 +97,10 @@ export async function run(config: Config, options: RunOptions = {}): Promise<Run
         files: reportFiles(reportDir, show),
         signal: controller.signal,
         resolveSources: (s, notes) => resolveSources(s, configDir, notes),
+        readJunit,
         build: (s, notes) => machineBuild({ config: cfg, configDir, suites: s, notes, port, env: process.env, show, engine: o.engine, planOnly: o.build === false, platform: platformFlag }),
       },
-      { runId, namespace, suites, concurrency, failFastMs: failFast, keep: Boolean(o.keep), reportDir: show(reportDir) },
+      { runId, namespace, suites, concurrency, failFastMs: failFast, keep: Boolean(o.keep), reportDir: show(reportDir), failOnFlaky: Boolean(o.failOnFlaky), ...(o.artifactsLimitBytes !== undefined ? { artifactsLimitBytes: o.artifactsLimitBytes } : {}) },
     );
   } finally {
     o.signal?.removeEventListener("abort", onAbort);

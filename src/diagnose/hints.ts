@@ -23,6 +23,8 @@ export function hintFor(cls: FailureClass, c: HintContext): string {
       return `the tests failed (exit code ${c.exitCode ?? "?"}); the failure is in the test-runner log${c.logPath ? ` (${c.logPath})` : ""}.`;
     case "installFailed":
       return `the suite's install step failed (exit code ${c.exitCode ?? "?"}) before any test ran: its last lines are above; check that the package index (pip, npm, go proxy) is reachable from the cluster and the install command is right${c.logPath ? ` (${c.logPath})` : ""}.`;
+    case "flaky":
+      return "every test passed in the end, but some only on a retry, and --fail-on-flaky is set: fix or quarantine them (they are listed above).";
     case "workspaceEmpty":
       return "/workspace was missing or empty: with `source: image` the test image must contain the code at /workspace; with git or local sources the clone put nothing there (check source.git.url and the clone log).";
     case "imagePull":

@@ -5,6 +5,7 @@ export type Verdict = "passed" | "failed" | "couldNotRun" | "timedOut" | "interr
 export type FailureClass =
   | "testsFailed"
   | "installFailed"
+  | "flaky"
   | "workspaceEmpty"
   | "imagePull"
   | "unschedulable"

@@ -36,6 +36,8 @@ export type RunEvent =
   | (EventBase & {
       type: "log";
       suite: string;
+      /** For a suite with retries: which attempt (1 = the first Job). */
+      attempt?: number;
       pod: string;
       container: string;
       /** The kubelet's own timestamp of the line (RFC 3339, nanoseconds), when it gave one. */

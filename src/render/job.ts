@@ -12,18 +12,25 @@ export const WORKSPACE = "/workspace";
 export const RUN_AS = 1000;
 /** The test's artifacts directory, announced to it in this variable. */
 export const ARTIFACTS_ENV = "INCLUSTER_ARTIFACTS";
+/** On a retry: which attempt this is (2, 3, …); absent on the first. */
+export const ATTEMPT_ENV = "INCLUSTER_ATTEMPT";
 
 /** Every container: what Pod Security "restricted" requires, and nothing it forbids. */
 export function containerSecurity(): SecurityContext {
   return { allowPrivilegeEscalation: false, runAsNonRoot: true, runAsUser: RUN_AS, capabilities: { drop: ["ALL"] } };
 }
 
-export function renderJob(suite: ResolvedSuite, runId?: string): JobObject {
+export interface AttemptOptions {
+  attempt?: number;
+  rerunIds?: readonly string[];
+}
+
+export function renderJob(suite: ResolvedSuite, runId?: string, a: AttemptOptions = {}): JobObject {
   const labels = suiteLabels(suite.name, runId);
   return {
     apiVersion: "batch/v1",
     kind: "Job",
-    metadata: { name: jobName(suite.name, runId), namespace: suite.namespace, labels },
+    metadata: { name: jobName(suite.name, runId, a.attempt), namespace: suite.namespace, labels },
     spec: {
       ttlSecondsAfterFinished: suite.ttlSecondsAfterFinished,
       activeDeadlineSeconds: suite.timeoutSeconds,
@@ -31,13 +38,13 @@ export function renderJob(suite: ResolvedSuite, runId?: string): JobObject {
       // rule does not count it against backoffLimit).
       backoffLimit: 0,
       podFailurePolicy: { rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget" }] }] },
-      template: { metadata: { labels: { ...labels } }, spec: podSpec(suite, overlayName(suite.name, runId)) },
+      template: { metadata: { labels: { ...labels } }, spec: podSpec(suite, overlayName(suite.name, runId), a) },
     },
   };
 }
 
 
-function podSpec(suite: ResolvedSuite, overlay: string): PodSpec {
+function podSpec(suite: ResolvedSuite, overlay: string, a: AttemptOptions): PodSpec {
   const cloned = suite.source.kind !== "image";
   const local = suite.source.kind === "local";
   return {
@@ -54,7 +61,7 @@ function podSpec(suite: ResolvedSuite, overlay: string): PodSpec {
     },
     // The collector starts first and outlives the tests (a native sidecar).
     initContainers: [collectorContainer(suite), ...(cloned ? [cloneContainer(suite)] : [])],
-    containers: [testContainer(suite)],
+    containers: [testContainer(suite, a)],
     volumes: [
       { name: OUT_VOLUME, emptyDir: {} },
       ...(cloned ? [{ name: WORKSPACE_VOLUME, emptyDir: {} }, ...(local ? [{ name: OVERLAY_VOLUME, configMap: { name: overlay } }] : [])] : []),
@@ -130,16 +137,16 @@ function collectorContainer(suite: ResolvedSuite): Container {
   };
 }
 
-function testContainer(suite: ResolvedSuite): Container {
+function testContainer(suite: ResolvedSuite, a: AttemptOptions = {}): Container {
   const hasResources = suite.resources.requests || suite.resources.limits;
   return {
     name: TEST_CONTAINER,
     image: suite.image,
     imagePullPolicy: suite.imagePullPolicy,
-    command: ["/bin/sh", "-c", runnerScript(suite), RUNNER_ARG0],
+    command: ["/bin/sh", "-c", runnerScript(suite, a.rerunIds), RUNNER_ARG0],
     ...(suite.runner.kind === "command" ? { args: suite.runner.argv } : {}),
     workingDir: WORKSPACE,
-    env: [...testEnv(suite.env, suite.envRefs), { name: ARTIFACTS_ENV, value: ARTIFACTS_DIR }],
+    env: [...testEnv(suite.env, suite.envRefs), { name: ARTIFACTS_ENV, value: ARTIFACTS_DIR }, ...(a.attempt && a.attempt > 1 ? [{ name: ATTEMPT_ENV, value: String(a.attempt) }] : [])],
     ...(hasResources ? { resources: suite.resources } : {}),
     volumeMounts: [{ name: OUT_VOLUME, mountPath: OUT_DIR }, ...(suite.source.kind !== "image" ? [{ name: WORKSPACE_VOLUME, mountPath: WORKSPACE }] : [])],
     securityContext: { ...containerSecurity(), readOnlyRootFilesystem: false },

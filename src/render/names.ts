@@ -5,6 +5,8 @@ import { JOB_PREFIX, JOB_SUFFIX } from "../config/names.js";
 export const MANAGED_BY = "app.kubernetes.io/managed-by";
 export const SUITE_LABEL = "incluster.dev/suite";
 export const RUN_ID_LABEL = "incluster.dev/run-id";
+/** Set by the Job controller on every pod of a Job (Kubernetes ≥ 1.27). */
+export const JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
 
 /** The containers of every suite's pod: the clone (init) and the tests. */
 export const CLONE_CONTAINER = "clone-repo";
@@ -33,8 +35,9 @@ export function baseName(suite: string): string {
   return `${JOB_PREFIX}${suite}${JOB_SUFFIX}`;
 }
 
-export function jobName(suite: string, runId?: string): string {
-  return runId ? `${baseName(suite)}-${runId}` : baseName(suite);
+export function jobName(suite: string, runId?: string, attempt = 1): string {
+  const base = runId ? `${baseName(suite)}-${runId}` : baseName(suite);
+  return attempt > 1 ? `${base}-${attempt}` : base;
 }
 
 /** The ConfigMap holding a local run's overlay: one per Job, named after it. */

@@ -17,7 +17,7 @@ export { PYTEST_JUNIT } from "../config/resolve.js";
 export const RUNNER_STAGES = ["source", "install", "test"] as const;
 export type RunnerStage = (typeof RUNNER_STAGES)[number];
 
-export function runnerScript(suite: ResolvedSuite): string {
+export function runnerScript(suite: ResolvedSuite, rerunIds?: readonly string[]): string {
   const main = [
     "set -eu",
     `echo "== incluster: suite ${suite.name} =="`,
@@ -32,7 +32,7 @@ export function runnerScript(suite: ResolvedSuite): string {
     ...envPrint(suite.env, suite.envRefs),
     ...install(suite.install),
     "stage test",
-    ...run(suite),
+    ...run(suite, rerunIds),
   ];
   return [
     `out=${OUT_DIR}`,
@@ -88,10 +88,12 @@ function install(command: string | undefined): string[] {
   ];
 }
 
-function run(suite: ResolvedSuite): string[] {
+function run(suite: ResolvedSuite, rerunIds?: readonly string[]): string[] {
   if (suite.runner.kind === "command") return ['echo "+ $*"', '"$@"'];
-  // pytest writes its JUnit into the artifacts (xunit1: test cases carry file and line).
-  const argv = ["python3", "-m", "pytest", suite.runner.test, "-v", "-s", "--tb=short", `--junitxml=${ARTIFACTS_DIR}/${PYTEST_JUNIT}`, "-o", "junit_family=xunit1"];
+  // pytest writes its JUnit into the artifacts (xunit1: test cases carry file and line). A retry
+  // runs only the node ids that failed.
+  const targets = rerunIds?.length ? rerunIds : [suite.runner.test];
+  const argv = ["python3", "-m", "pytest", ...targets, "-v", "-s", "--tb=short", `--junitxml=${ARTIFACTS_DIR}/${PYTEST_JUNIT}`, "-o", "junit_family=xunit1"];
   const cmd = argv.map(shq).join(" ");
   return [`echo ${shq(`+ ${cmd}`)}`, cmd];
 }

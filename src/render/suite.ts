@@ -8,6 +8,10 @@ import { renderRole, renderRoleBinding, renderServiceAccount } from "./rbac.js";
 export interface RenderOptions {
   /** Appended to the Job name and set as the incluster.dev/run-id label. */
   runId?: string | undefined;
+  /** 2 and up: a retry, as a fresh Job named -<attempt>. */
+  attempt?: number;
+  /** For a retry of a pytest suite: only these node ids run. */
+  rerunIds?: readonly string[] | undefined;
 }
 
 export function renderSuite(suite: ResolvedSuite, opts: RenderOptions = {}): SuiteObjects {
@@ -15,7 +19,7 @@ export function renderSuite(suite: ResolvedSuite, opts: RenderOptions = {}): Sui
     serviceAccount: renderServiceAccount(suite),
     ...(suite.kubernetesAccess ? { role: renderRole(suite), roleBinding: renderRoleBinding(suite) } : {}),
     ...(suite.source.kind === "local" && suite.source.overlay ? { overlay: renderOverlay(suite, opts.runId) } : {}),
-    job: renderJob(suite, opts.runId),
+    job: renderJob(suite, opts.runId, { ...(opts.attempt ? { attempt: opts.attempt } : {}), ...(opts.rerunIds ? { rerunIds: opts.rerunIds } : {}) }),
   };
 }
 

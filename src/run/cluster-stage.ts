@@ -8,7 +8,8 @@ import type { EventBody } from "../events/types.js";
 import type { Job, KubeEvent, KubeObject, Pod } from "../k8s-types.js";
 import { toKubeError } from "../kube/errors.js";
 import type { ClusterPort } from "../kube/port.js";
-import { RUN_ID_LABEL, SUITE_LABEL } from "../render/names.js";
+import { JOB_NAME_LABEL, RUN_ID_LABEL, SUITE_LABEL } from "../render/names.js";
+import { failedIds } from "../results/merge.js";
 import type { SuiteObjects } from "../render/objects.js";
 import { KindWatch } from "./kind-watch.js";
 import { preflight } from "./preflight.js";
@@ -33,6 +34,8 @@ export interface ClusterPlan {
   deadlineSlackMs?: number;
   /** How long deleting the run's pods may take after an interrupt before we stop waiting. */
   podsGoneMs?: number;
+  /** The objects of a retry: a fresh Job (named -<attempt>) rerunning these test ids, or the whole suite. */
+  attemptObjects(resolved: ResolvedSuite, attempt: number, rerunIds: string[] | undefined): SuiteObjects;
 }
 
 export interface ClusterDeps {
@@ -65,22 +68,35 @@ function preflightDiagnosis(report: PreflightReport): Diagnosis {
 
 const NOT_CREATED = { verdict: "interrupted", class: "interrupted", reason: "Interrupted", message: "interrupted before the Job was created" } as const;
 
-/** Runs the planned suites in the cluster; one outcome per suite, in plan order. Never throws for a failed suite. */
-export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promise<SuiteOutcome[]> {
+/** Whether a finished attempt is rerun, and with which test ids (undefined: the whole suite). */
+export function retryOf(o: SuiteOutcome, attempt: number, suite: ResolvedSuite): { ids?: string[] } | undefined {
+  // Only failing tests are rerun; could-not-run classes (pull, OOM, eviction, clone) never are.
+  if (attempt > (suite.retries ?? 0) || o.result.verdict !== "failed" || o.result.class !== "testsFailed") return undefined;
+  const ids = suite.runner.kind === "pytest" ? failedIds(o.tests ?? []) : [];
+  return ids.length ? { ids } : {};
+}
+
+/** Runs the planned suites in the cluster; per suite (in plan order) the outcome of each attempt. Never throws for a failed suite. */
+export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promise<SuiteOutcome[][]> {
   const { port } = deps;
   const ns = plan.namespace;
   const note = (level: "info" | "verbose" | "warning", text: string) => deps.emit({ type: "run.note", level, text });
-  const runs = plan.suites.map(
-    (s) =>
-      new SuiteRun(
-        s.resolved,
-        s.objects.job.metadata.name,
-        { port, now: deps.now, setTimer: deps.setTimer, emit: deps.emit, logPath: deps.logPath, collect: deps.collect, deleteJob: async (job) => void (await port.delete("jobs", ns, job)) },
-        { failFastMs: plan.failFastMs, deadlineSlackMs: plan.deadlineSlackMs ?? 60_000, keep: plan.keep },
-      ),
-  );
-  const outcomes = () => Promise.all(runs.map((r) => r.outcome));
-  const bySuite = new Map(runs.map((r) => [r.suite.name, r]));
+  const suiteDeps = { port, now: deps.now, setTimer: deps.setTimer, emit: deps.emit, logPath: deps.logPath, collect: deps.collect, deleteJob: async (job: string) => void (await port.delete("jobs", ns, job)) };
+  const runOpts = { failFastMs: plan.failFastMs, deadlineSlackMs: plan.deadlineSlackMs ?? 60_000, keep: plan.keep };
+  // Every attempt of every suite, by Job name: the watches route each object to its attempt.
+  const byJob = new Map<string, SuiteRun>();
+  const latest = new Map<string, SuiteRun>();
+  const newRun = (s: PlannedSuite, attempt: number): SuiteRun => {
+    const r = new SuiteRun(s.resolved, s.objects.job.metadata.name, suiteDeps, { ...runOpts, attempt, tracked: (s.resolved.retries ?? 0) > 0 });
+    byJob.set(r.jobName, r);
+    latest.set(s.resolved.name, r);
+    return r;
+  };
+  // Pods carry their Job's name (the Job controller's label); without it, the suite's current attempt.
+  const runOf = (o: KubeObject) => byJob.get(o.metadata?.labels?.[JOB_NAME_LABEL] ?? "") ?? latest.get(o.metadata?.labels?.[SUITE_LABEL] ?? "");
+  const runs = plan.suites.map((s) => newRun(s, 1));
+  const live = () => [...byJob.values()];
+  const outcomes = () => Promise.all(runs.map(async (r) => [await r.outcome]));
 
   // 1. Preflight: nothing is created unless every check passes.
   const report = await preflight(port, ns, plan.suites.map((s) => s.resolved));
@@ -103,12 +119,11 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
   const jobNames = runs.map((r) => r.jobName);
   const ours = (e: KubeEvent) => jobNames.some((j) => (e.involvedObject?.name ?? "").startsWith(j));
   const events = new KindWatch(port, "events", ns, {}, { ...watchOpts, firstListLimit: 1, keep: ours });
-  const suiteOf = (o: KubeObject) => bySuite.get(o.metadata?.labels?.[SUITE_LABEL] ?? "");
-  jobs.subscribe((type, job: Job) => suiteOf(job)?.onJob(type, job));
-  pods.subscribe((type, pod: Pod) => suiteOf(pod)?.onPod(type, pod));
+  jobs.subscribe((type, job: Job) => byJob.get(job.metadata?.name ?? "")?.onJob(type, job));
+  pods.subscribe((type, pod: Pod) => runOf(pod)?.onPod(type, pod));
   events.subscribe(() => {
     const all: KubeEvent[] = [...events.objects.values()];
-    for (const r of runs) r.onEvents(all);
+    for (const r of live()) if (!r.done) r.onEvents(all);
   });
   const watches = [jobs, pods, events];
   const stopWatches = () => watches.forEach((w) => w.stop());
@@ -159,19 +174,28 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
       run.notCreated({ verdict: "couldNotRun", ...classOfError(err) });
     }
   };
-  let next = 0;
-  const worker = async () => {
-    while (next < runs.length && !interrupted) {
-      const i = next++;
-      const run = runs[i];
-      const planned = plan.suites[i];
-      if (!run || !planned) continue;
+  const results: SuiteOutcome[][] = plan.suites.map(() => []);
+  /** One suite to its end: attempt 1, then a fresh Job per retry while tests keep failing. */
+  const runSuite = async (i: number): Promise<void> => {
+    let planned = plan.suites[i];
+    let run = runs[i];
+    for (let attempt = 1; planned && run; attempt++) {
       const p = startSuite(planned, run);
       inflight.add(p);
       await p;
       inflight.delete(p);
-      await run.outcome;
+      const o = await run.outcome;
+      results[i]?.push(o);
+      const rerun = interrupted ? undefined : retryOf(o, attempt, planned.resolved);
+      if (!rerun) return;
+      deps.emit({ type: "suite.note", suite: planned.resolved.name, level: "info", text: `attempt ${attempt} failed; attempt ${attempt + 1} of ${(planned.resolved.retries ?? 0) + 1} reruns ${rerun.ids ? `${rerun.ids.length} failed test(s): ${rerun.ids.join(" ")}` : "the whole suite (no test ids to rerun)"}` });
+      planned = { resolved: planned.resolved, objects: plan.attemptObjects(planned.resolved, attempt + 1, rerun.ids) };
+      run = newRun(planned, attempt + 1);
     }
+  };
+  let next = 0;
+  const worker = async () => {
+    while (next < runs.length && !interrupted) await runSuite(next++);
   };
 
   // 4. Interrupt: every object the run created goes, unless keep — also a Job whose create()
@@ -181,7 +205,7 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
   const onAbort = () => {
     interrupted = true;
     note("info", `interrupted: ${plan.keep ? "keeping the run's Jobs (--keep)" : "deleting the run's Jobs and Pods"}`);
-    for (const r of runs) if (!r.done) r.interrupt();
+    for (const r of live()) if (!r.done) r.interrupt();
     if (!plan.keep) cleanup = Promise.allSettled([...inflight]).then(() => deleteRun(deps, ns, [...created.values()], pods, plan.podsGoneMs ?? 30_000));
   };
   if (deps.signal.aborted) onAbort();
@@ -190,7 +214,8 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
   try {
     await Promise.all(Array.from({ length: Math.max(1, Math.min(plan.concurrency, runs.length)) }, worker));
     for (const r of runs) if (!r.done) r.notCreated(NOT_CREATED);
-    const results = await outcomes();
+    // Suites never started (interrupted) have only their first attempt's outcome.
+    for (const [i, r] of runs.entries()) if (results[i]?.length === 0) results[i]?.push(await r.outcome);
     if (cleanup) await cleanup;
     return results;
   } finally {

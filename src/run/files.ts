@@ -39,7 +39,7 @@ export interface ReportFiles {
    * replaces the streamed <suite>/<container>.log (which it may exceed: lines the kubelet rotated
    * away before they were read). Returns where the artifacts are and both line counts.
    */
-  adoptCollected(suite: string, container: string, scratch: string): Promise<{ artifactsDir?: string; streamedLines: number; copyLines?: number }>;
+  adoptCollected(suite: string, container: string, scratch: string): Promise<{ artifactsDir?: string; artifactsPath?: string; streamedLines: number; copyLines?: number }>;
   /** Every write that failed so far (at most one entry per file). */
   failures(): readonly WriteFailure[];
   close(): Promise<void>;
@@ -94,7 +94,7 @@ export function reportFiles(dir: string, show: (abs: string) => string, onFailur
     async adoptCollected(suite, container, scratch) {
       const p = path(suite, container);
       const streamedLines = lineCounts.get(p) ?? 0;
-      const out: { artifactsDir?: string; streamedLines: number; copyLines?: number } = { streamedLines };
+      const out: { artifactsDir?: string; artifactsPath?: string; streamedLines: number; copyLines?: number } = { streamedLines };
       try {
         const artifacts = join(scratch, ARTIFACTS_SUBDIR);
         if (existsSync(artifacts)) {
@@ -102,6 +102,7 @@ export function reportFiles(dir: string, show: (abs: string) => string, onFailur
           rmSync(target, { recursive: true, force: true });
           renameSync(artifacts, target);
           out.artifactsDir = show(target);
+          out.artifactsPath = target;
         }
         const copy = join(scratch, LOG_COPY);
         if (existsSync(copy)) {

@@ -14,10 +14,15 @@ import { renderSuite } from "../render/suite.js";
 import { RESULT_API_VERSION } from "../report/model.js";
 import type { RunResult, SuiteResult } from "../report/model.js";
 import { notRunResult } from "../report/not-run.js";
-import { runInCluster } from "./cluster-stage.js";
+import { retryOf, runInCluster } from "./cluster-stage.js";
+import { combineAttempts } from "./attempts.js";
+import { attemptKey } from "./attempt-key.js";
+import type { JunitRunner } from "../results/junit.js";
+import type { ParsedTests } from "../results/model.js";
+import { join } from "node:path";
 import { withDnsHint } from "./dns-hint.js";
 import { isResolutionFailure } from "../diagnose/dns.js";
-import { collectOutput } from "./collect.js";
+import { ARTIFACTS_LIMIT_BYTES, collectOutput } from "./collect.js";
 import type { CollectOutcome } from "./suite-run.js";
 import { TEST_CONTAINER } from "../render/names.js";
 import type { ReportFiles } from "./files.js";
@@ -49,6 +54,8 @@ export interface PipelineDeps {
   signal: AbortSignal;
   /** The source stage: git ref → commit, local working tree → overlay. Throws CouldNotRunError. */
   resolveSources(suites: readonly ResolvedSuite[], notes: StageNotes): Promise<ResolvedSuite[]>;
+  /** Reads and parses a JUnit file the suite wrote (absent file: undefined). */
+  readJunit(path: string, runner: JunitRunner): ParsedTests | undefined;
   /** The build stage, called only when some suite is built. Throws CouldNotRunError. */
   build(suites: readonly ResolvedSuite[], notes: StageNotes): Promise<{ suites: ResolvedSuite[]; images: ImageReady[] }>;
 }
@@ -62,6 +69,9 @@ export interface PipelinePlan {
   keep: boolean;
   /** The report directory as shown to the user. */
   reportDir: string;
+  /** A flaky test (failed, then passed on a retry) fails its suite. */
+  failOnFlaky?: boolean;
+  artifactsLimitBytes?: number;
   deadlineSlackMs?: number;
 }
 
@@ -74,7 +84,7 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
   const emit = (body: EventBody) => {
     const e = { v: EVENTS_VERSION, ts: new Date(deps.now()).toISOString(), runId: plan.runId, ...body } as RunEvent;
     // The saved logs are one more consumer of the stream.
-    if (e.type === "log") deps.files.appendLog(e.suite, e.container, e.line);
+    if (e.type === "log") deps.files.appendLog(e.attempt ? attemptKey(e.suite, e.attempt) : e.suite, e.container, e.line);
     // A name-resolution error in a test's output: its verdict gets the DNS hint (run/dns-hint.ts).
     if (e.type === "log" && isResolutionFailure(e.line)) unresolved.add(e.suite);
     deps.emit(e);
@@ -110,20 +120,37 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
     // 3. Render (pure), 4. the cluster.
     const planned = suites.map((resolved) => ({ resolved, objects: renderSuite(resolved, { runId: plan.runId }) }));
     const outcomes = await runInCluster(
-      { port: deps.port, now: deps.now, setTimer: deps.timers.set, emit: (b) => emit(b), signal: deps.signal, logPath: deps.files.logPath, collect: (suite, pod) => collect(suite, pod) },
-      { runId: plan.runId, namespace: ns, suites: planned, concurrency: plan.concurrency, failFastMs: plan.failFastMs, keep: plan.keep, ...(plan.deadlineSlackMs !== undefined ? { deadlineSlackMs: plan.deadlineSlackMs } : {}) },
+      { port: deps.port, now: deps.now, setTimer: deps.timers.set, emit: (b) => emit(b), signal: deps.signal, logPath: deps.files.logPath, collect },
+      {
+        runId: plan.runId,
+        namespace: ns,
+        suites: planned,
+        concurrency: plan.concurrency,
+        failFastMs: plan.failFastMs,
+        keep: plan.keep,
+        ...(plan.deadlineSlackMs !== undefined ? { deadlineSlackMs: plan.deadlineSlackMs } : {}),
+        attemptObjects: (resolved, attempt, rerunIds) => renderSuite(resolved, { runId: plan.runId, attempt, rerunIds }),
+      },
     );
 
     // 5. Report: what `kubectl describe` would show, kept beside the logs (the Job's TTL or a
     // delete will take it away), then the result.
     const results: SuiteResult[] = [];
-    for (const o of outcomes) {
-      const s = o.result.suite;
-      await Promise.all([deps.files.writeJson(`${s}/job.json`, o.job), deps.files.writeJson(`${s}/pods.json`, o.pods), deps.files.writeJson(`${s}/events.json`, o.events)]);
-      const resolved = suites.find((x) => x.name === s);
-      const result = resolved && o.result.verdict === "failed" && unresolved.has(s) ? await withDnsHint(deps.port, resolved, o.result) : o.result;
+    for (const [i, attempts] of outcomes.entries()) {
+      const resolved = suites[i];
+      if (!resolved) continue;
+      const tracked = (resolved.retries ?? 0) > 0;
+      const rerunIds = new Map<number, readonly string[]>();
+      for (const o of attempts) {
+        const key = tracked ? attemptKey(resolved.name, o.attempt) : resolved.name;
+        await Promise.all([deps.files.writeJson(`${key}/job.json`, o.job), deps.files.writeJson(`${key}/pods.json`, o.pods), deps.files.writeJson(`${key}/events.json`, o.events)]);
+        const ids = retryOf(o, o.attempt, resolved)?.ids;
+        if (ids) rerunIds.set(o.attempt + 1, ids);
+      }
+      const combined = combineAttempts(attempts, { failOnFlaky: plan.failOnFlaky ?? false, rerunIds });
+      const result = combined.verdict === "failed" && unresolved.has(resolved.name) ? await withDnsHint(deps.port, resolved, combined) : combined;
       results.push(result);
-      emit({ type: "suite.verdict", suite: s, result });
+      emit({ type: "suite.verdict", suite: result.suite, result });
     }
     return await finish({
       apiVersion: RESULT_API_VERSION,
@@ -142,17 +169,21 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
   }
 
   /** The pod's output into the report: artifacts/, and its complete log in place of the streamed one. */
-  async function collect(suite: string, pod: string): Promise<CollectOutcome> {
-    const scratch = deps.files.scratchDir(suite);
-    const c = await collectOutput(deps.port, { namespace: ns, pod, dest: scratch });
-    const adopted = await deps.files.adoptCollected(suite, TEST_CONTAINER, scratch);
+  async function collect(key: string, pod: string, suite: ResolvedSuite): Promise<CollectOutcome> {
+    const scratch = deps.files.scratchDir(key);
+    const c = await collectOutput(deps.port, { namespace: ns, pod, dest: scratch, ...(plan.artifactsLimitBytes !== undefined ? { limitBytes: plan.artifactsLimitBytes } : {}) });
+    const adopted = await deps.files.adoptCollected(key, TEST_CONTAINER, scratch);
+    const junit = suite.junit && adopted.artifactsPath ? deps.readJunit(join(adopted.artifactsPath, suite.junit), suite.runner.kind === "pytest" ? "pytest" : "other") : undefined;
     return {
       ...(adopted.artifactsDir && c.files ? { artifactsDir: adopted.artifactsDir } : {}),
       files: c.files,
       bytes: c.bytes,
       dropped: c.dropped,
+      limitBytes: plan.artifactsLimitBytes ?? ARTIFACTS_LIMIT_BYTES,
       streamedLines: adopted.streamedLines,
       ...(adopted.copyLines !== undefined ? { copyLines: adopted.copyLines } : {}),
+      ...(junit?.tests.length ? { tests: junit.tests } : {}),
+      ...(junit?.problem ? { junitProblem: junit.problem } : {}),
       ...(c.error ? { error: c.error.status === 403 ? `pods/exec is forbidden (${c.error.message}); grant "create" on pods/exec to collect artifacts` : c.error.message } : {}),
     };
   }

@@ -18,7 +18,8 @@ import { suiteResult } from "./suite-result.js";
 import { initialState, step } from "./suite-state.js";
 import type { Effect, Observation, StepContext, SuiteState, Verdict } from "./suite-state.js";
 import type { SetTimer, Timer } from "./timers.js";
-import { ARTIFACTS_LIMIT_BYTES } from "./collect.js";
+import type { TestCase } from "../results/model.js";
+import { attemptKey } from "./attempt-key.js";
 
 export interface SuiteRunDeps {
   port: ClusterPort;
@@ -31,8 +32,8 @@ export interface SuiteRunDeps {
   logPath(suite: string, container: string): string;
   /** Called when a suite gives up on a hopeless Job, so it does not linger. */
   deleteJob(job: string): Promise<void>;
-  /** Copies the pod's artifacts and complete log out of its collector, into the report. */
-  collect(suite: string, pod: string): Promise<CollectOutcome>;
+  /** Copies the pod's artifacts and complete log out of its collector into the report folder `key`, and reads the suite's JUnit. */
+  collect(key: string, pod: string, suite: ResolvedSuite): Promise<CollectOutcome>;
 }
 
 export interface CollectOutcome {
@@ -40,10 +41,16 @@ export interface CollectOutcome {
   files: number;
   bytes: number;
   dropped: string[];
+  /** The limit that applied. */
+  limitBytes: number;
   /** Lines the live follow delivered, and lines in the pod's own copy (when it came back). */
   streamedLines: number;
   copyLines?: number;
   error?: string;
+  /** The test cases of the suite's JUnit, when it wrote one. */
+  tests?: TestCase[];
+  /** Why the JUnit could not be read (malformed XML). */
+  junitProblem?: string;
 }
 
 export interface SuiteRunOptions {
@@ -54,11 +61,18 @@ export interface SuiteRunOptions {
   keep: boolean;
   /** How long the logs of terminated containers may take to be read to the end after the verdict. */
   logDrainMs?: number;
+  /** 1 for the first Job of a suite, n for its (n-1)th retry. */
+  attempt?: number;
+  /** The suite has retries: each attempt's files go to <suite>/attempt-<n>/ and events carry the attempt. */
+  tracked?: boolean;
 }
 
 /** What a finished suite hands the orchestrator: the result, and the objects worth saving. */
 export interface SuiteOutcome {
   result: SuiteResult;
+  attempt: number;
+  /** This attempt's test cases (from its JUnit). */
+  tests?: TestCase[];
   job: Job | null;
   pods: Pod[];
   events: KubeEvent[];
@@ -77,6 +91,10 @@ export class SuiteRun {
   private readonly logs: ContainerLogs;
   private readonly tails = new Map<string, string[]>();
   private commit: string | undefined;
+  private tests: TestCase[] | undefined;
+  /** The report folder of this attempt: <suite> or <suite>/attempt-<n>. */
+  readonly key: string;
+  readonly attempt: number;
   private resolveOutcome!: (r: SuiteOutcome) => void;
   readonly outcome: Promise<SuiteOutcome> = new Promise((r) => (this.resolveOutcome = r));
 
@@ -85,6 +103,8 @@ export class SuiteRun {
     this.jobName = jobName;
     this.deps = deps;
     this.opts = opts;
+    this.attempt = opts.attempt ?? 1;
+    this.key = opts.tracked ? attemptKey(suite.name, this.attempt) : suite.name;
     this.logs = new ContainerLogs(deps.port, suite.namespace, [CLONE_CONTAINER, TEST_CONTAINER], {
       onLine: (container, line, pod, ts) => this.line(container, line, pod, ts),
       onResume: (why) => deps.emit({ type: "suite.note", suite: suite.name, level: "verbose", text: why }),
@@ -171,11 +191,13 @@ export class SuiteRun {
       notes.push(`no artifacts collected: the collector in pod/${pod.metadata.name} had already stopped${why ? ` (${why})` : ""}`);
       return { files: 0, bytes: 0, dropped: [], logComplete: false, problem: "the collector had already stopped" };
     }
-    const c = await this.deps.collect(this.suite.name, pod.metadata.name);
+    const c = await this.deps.collect(this.key, pod.metadata.name, this.suite);
+    this.tests = c.tests;
+    if (c.junitProblem) notes.push(`JUnit: ${c.junitProblem}`);
     const summary: ArtifactsSummary = { ...(c.artifactsDir ? { dir: c.artifactsDir } : {}), files: c.files, bytes: c.bytes, dropped: c.dropped, logComplete: c.copyLines !== undefined, ...(c.error ? { problem: c.error } : {}) };
     if (c.error) notes.push(`artifacts: could not copy them out of pod/${pod.metadata.name}: ${c.error}${c.files ? ` (${c.files} file(s) came back)` : ""}`);
     else if (!c.files && why) notes.push(`no artifacts: ${why} before writing any`);
-    if (c.dropped.length) notes.push(`artifacts over the ${humanBytes(ARTIFACTS_LIMIT_BYTES)} limit: kept ${c.files} file(s) (${humanBytes(c.bytes)}), dropped ${c.dropped.length}: ${c.dropped.slice(0, 10).join(", ")}${c.dropped.length > 10 ? ", …" : ""}`);
+    if (c.dropped.length) notes.push(`artifacts over the ${humanBytes(c.limitBytes)} limit: kept ${c.files} file(s) (${humanBytes(c.bytes)}), dropped ${c.dropped.length}: ${c.dropped.slice(0, 10).join(", ")}${c.dropped.length > 10 ? ", …" : ""}`);
     if (c.copyLines !== undefined && c.copyLines > c.streamedLines) {
       const text = `live echo missed ${c.copyLines - c.streamedLines} of ${c.copyLines} lines (the kubelet rotated them away before they were read); the saved test-runner log is the pod's own copy, complete`;
       notes.push(text);
@@ -192,7 +214,7 @@ export class SuiteRun {
     // The clone script prints the commit it checked out: the report names it.
     const m = container === CLONE_CONTAINER ? /^Checked out ([0-9a-f]{7,40})\b/.exec(text) : undefined;
     if (m) this.commit = m[1];
-    this.deps.emit({ type: "log", suite: this.suite.name, pod, container, ...(kubeletTs ? { kubeletTs } : {}), line: text });
+    this.deps.emit({ type: "log", suite: this.suite.name, ...(this.opts.tracked ? { attempt: this.attempt } : {}), pod, container, ...(kubeletTs ? { kubeletTs } : {}), line: text });
   }
 
   private async finish(verdict: Verdict, deleteJob: boolean): Promise<void> {
@@ -221,10 +243,10 @@ export class SuiteRun {
       ...(this.commit ? { clonedCommit: this.commit } : {}),
       startedAt: this.state.startedAt ?? finishedAt,
       finishedAt,
-      logPath: (c: string) => this.deps.logPath(this.suite.name, c),
+      logPath: (c: string) => this.deps.logPath(this.key, c),
       ...(artifacts ? { artifacts } : {}),
     });
     const names = new Set([this.jobName, ...this.state.pods.keys()]);
-    this.resolveOutcome({ result, job: this.state.job ?? null, pods, events: recentEvents(this.state.events, names, 100) });
+    this.resolveOutcome({ result, attempt: this.attempt, ...(this.tests ? { tests: this.tests } : {}), job: this.state.job ?? null, pods, events: recentEvents(this.state.events, names, 100) });
   }
 }

@@ -34,6 +34,8 @@ export interface RunFlags {
   engine?: string;
   platform?: string;
   events?: string;
+  retries?: string;
+  failOnFlaky?: boolean;
   debugOnFailure?: boolean;
   deadline?: string;
 }
@@ -44,6 +46,12 @@ function positiveInt(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag}: expected a whole number of at least 1, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function wholeNumber(flag: string, v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw new UsageError(`${flag}: expected a whole number, got ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -75,6 +83,8 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option("--concurrency <n>", "how many suites run at once (default: all)")
     .option("--fail-fast <duration>", "how long an image pull error, unschedulable pod or missing Secret may last before the suite fails", DEFAULT_FAIL_FAST)
     .option("--timeout <duration>", "override every suite's timeout (e.g. 10m)")
+    .option("--retries <n>", "rerun only the failed tests of a failed suite, up to n more times (overrides retries in the config)")
+    .option("--fail-on-flaky", "a test that fails, then passes on a retry, fails its suite (exit 1)")
     .option("--keep", "on interrupt, keep the run's Jobs and Pods instead of deleting them")
     .option("--report-dir <dir>", "where logs and result.json go (default .incluster/runs/<run-id>)")
     .option("-q, --quiet", "do not echo test output (it is still saved)")
@@ -102,6 +112,9 @@ export async function runAction(ctx: CliContext, names: string[], flags: RunFlag
     ...(flags.concurrency !== undefined ? { concurrency: positiveInt("--concurrency", flags.concurrency) ?? 1 } : {}),
     ...(flags.failFast !== undefined ? { failFast: flags.failFast } : {}),
     keep: Boolean(flags.keep),
+    ...(flags.retries !== undefined ? { retries: wholeNumber("--retries", flags.retries) } : {}),
+    ...(flags.failOnFlaky ? { failOnFlaky: true } : {}),
+    ...(ctx.env.INCLUSTER_ARTIFACTS_LIMIT !== undefined ? { artifactsLimitBytes: wholeNumber("INCLUSTER_ARTIFACTS_LIMIT", ctx.env.INCLUSTER_ARTIFACTS_LIMIT) } : {}),
     ...(flags.reportDir ? { reportDir: flags.reportDir } : {}),
     build: flags.build !== false,
     ...(flags.engine ? { engine: flags.engine } : {}),

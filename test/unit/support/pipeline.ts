@@ -35,6 +35,7 @@ export function startPipeline(cluster: FakeCluster, suites: ResolvedSuite[], opt
       signal: controller.signal,
       resolveSources: async (s) => [...s],
       build: async (s) => ({ suites: [...s], images: [] }),
+      readJunit: () => undefined,
     },
     plan,
   );
