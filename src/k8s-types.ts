@@ -5,6 +5,7 @@ export interface ObjectMeta {
   namespace?: string;
   uid?: string;
   labels?: Record<string, string>;
+  annotations?: Record<string, string>;
   resourceVersion?: string;
   creationTimestamp?: string | Date;
   deletionTimestamp?: string | Date;

@@ -38,6 +38,8 @@ export type RunEvent =
       suite: string;
       /** For a suite with retries: which attempt (1 = the first Job). */
       attempt?: number;
+      /** For a sharded suite: the shard (the Indexed Job's completion index). */
+      shard?: number;
       pod: string;
       container: string;
       /** The kubelet's own timestamp of the line (RFC 3339, nanoseconds), when it gave one. */

@@ -1,9 +1,9 @@
 // ResolvedSuite -> the Job: the guide's manifest, restricted by default (docs/render-differences.md).
 import type { ResolvedSuite } from "../config/resolve.js";
 import { CLONE_SCRIPT, OVERLAY_DIR, cloneScript } from "./clone-script.js";
-import { ARTIFACTS_DIR, CLONE_CONTAINER, COLLECTED_MARKER, COLLECTOR_CONTAINER, OUT_DIR, OUT_VOLUME, TEST_CONTAINER, baseName, jobName, overlayName, suiteLabels } from "./names.js";
+import { ARTIFACTS_DIR, CLONE_CONTAINER, COMPLETION_INDEX_ANNOTATION, COLLECTED_MARKER, COLLECTOR_CONTAINER, OUT_DIR, OUT_VOLUME, TEST_CONTAINER, baseName, jobName, overlayName, suiteLabels } from "./names.js";
 import type { Container, EnvVar, JobObject, PodSpec, SecurityContext } from "./objects.js";
-import { RUNNER_ARG0, runnerScript } from "./runner-script.js";
+import { RUNNER_ARG0, SHARD_COUNT_ENV, SHARD_INDEX_ENV, runnerScript } from "./runner-script.js";
 
 export { CLONE_CONTAINER, TEST_CONTAINER, overlayName } from "./names.js";
 export const WORKSPACE_VOLUME = "source-code";
@@ -14,6 +14,7 @@ export const RUN_AS = 1000;
 export const ARTIFACTS_ENV = "INCLUSTER_ARTIFACTS";
 /** On a retry: which attempt this is (2, 3, …); absent on the first. */
 export const ATTEMPT_ENV = "INCLUSTER_ATTEMPT";
+export { SHARD_COUNT_ENV, SHARD_INDEX_ENV } from "./runner-script.js";
 
 /** Every container: what Pod Security "restricted" requires, and nothing it forbids. */
 export function containerSecurity(): SecurityContext {
@@ -27,6 +28,7 @@ export interface AttemptOptions {
 
 export function renderJob(suite: ResolvedSuite, runId?: string, a: AttemptOptions = {}): JobObject {
   const labels = suiteLabels(suite.name, runId);
+  const shards = suite.shards ?? 1;
   return {
     apiVersion: "batch/v1",
     kind: "Job",
@@ -35,8 +37,9 @@ export function renderJob(suite: ResolvedSuite, runId?: string, a: AttemptOption
       ttlSecondsAfterFinished: suite.ttlSecondsAfterFinished,
       activeDeadlineSeconds: suite.timeoutSeconds,
       // A failing test is never retried; a pod lost to eviction or preemption is (the Ignore
-      // rule does not count it against backoffLimit).
-      backoffLimit: 0,
+      // rule does not count it against backoffLimit). Shards: one Indexed Job, each index on its
+      // own, a failed index not retried and not stopping the others.
+      ...(shards > 1 ? { completionMode: "Indexed" as const, completions: shards, parallelism: shards, backoffLimitPerIndex: 0 } : { backoffLimit: 0 }),
       podFailurePolicy: { rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget" }] }] },
       template: { metadata: { labels: { ...labels } }, spec: podSpec(suite, overlayName(suite.name, runId), a) },
     },
@@ -146,11 +149,20 @@ function testContainer(suite: ResolvedSuite, a: AttemptOptions = {}): Container 
     command: ["/bin/sh", "-c", runnerScript(suite, a.rerunIds), RUNNER_ARG0],
     ...(suite.runner.kind === "command" ? { args: suite.runner.argv } : {}),
     workingDir: WORKSPACE,
-    env: [...testEnv(suite.env, suite.envRefs), { name: ARTIFACTS_ENV, value: ARTIFACTS_DIR }, ...(a.attempt && a.attempt > 1 ? [{ name: ATTEMPT_ENV, value: String(a.attempt) }] : [])],
+    env: [...testEnv(suite.env, suite.envRefs), { name: ARTIFACTS_ENV, value: ARTIFACTS_DIR }, ...(a.attempt && a.attempt > 1 ? [{ name: ATTEMPT_ENV, value: String(a.attempt) }] : []), ...shardEnv(suite)],
     ...(hasResources ? { resources: suite.resources } : {}),
     volumeMounts: [{ name: OUT_VOLUME, mountPath: OUT_DIR }, ...(suite.source.kind !== "image" ? [{ name: WORKSPACE_VOLUME, mountPath: WORKSPACE }] : [])],
     securityContext: { ...containerSecurity(), readOnlyRootFilesystem: false },
   };
+}
+
+/** Sharded suites: the index (the Job controller's annotation) and the count. */
+function shardEnv(suite: ResolvedSuite): EnvVar[] {
+  if ((suite.shards ?? 1) <= 1) return [];
+  return [
+    { name: SHARD_INDEX_ENV, valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${COMPLETION_INDEX_ANNOTATION}']` } } },
+    { name: SHARD_COUNT_ENV, value: String(suite.shards) },
+  ];
 }
 
 /** PYTHONUNBUFFERED=1 first (logs stream line by line), then the suite's env in file order, then references. */

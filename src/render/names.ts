@@ -5,6 +5,8 @@ import { JOB_PREFIX, JOB_SUFFIX } from "../config/names.js";
 export const MANAGED_BY = "app.kubernetes.io/managed-by";
 export const SUITE_LABEL = "incluster.dev/suite";
 export const RUN_ID_LABEL = "incluster.dev/run-id";
+/** Set by the Job controller on each pod of an Indexed Job (a shard). */
+export const COMPLETION_INDEX_ANNOTATION = "batch.kubernetes.io/job-completion-index";
 /** Set by the Job controller on every pod of a Job (Kubernetes ≥ 1.27). */
 export const JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
 

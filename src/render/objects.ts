@@ -30,7 +30,7 @@ export interface PodSecurityContext extends Omit<SecurityContext, "allowPrivileg
 export interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: { secretKeyRef: { name: string; key: string; optional?: boolean } } | { configMapKeyRef: { name: string; key: string; optional?: boolean } };
+  valueFrom?: { secretKeyRef: { name: string; key: string; optional?: boolean } } | { configMapKeyRef: { name: string; key: string; optional?: boolean } } | { fieldRef: { fieldPath: string } };
 }
 
 export interface Container {
@@ -76,7 +76,11 @@ export interface JobObject {
   spec: {
     ttlSecondsAfterFinished: number;
     activeDeadlineSeconds: number;
-    backoffLimit: number;
+    backoffLimit?: number;
+    completionMode?: "Indexed";
+    completions?: number;
+    parallelism?: number;
+    backoffLimitPerIndex?: number;
     podFailurePolicy: { rules: { action: "Ignore" | "FailJob" | "Count"; onPodConditions: { type: string }[] }[] };
     template: { metadata: { labels: Record<string, string> }; spec: PodSpec };
   };

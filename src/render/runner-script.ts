@@ -13,6 +13,22 @@ export const RUNNER_ARG0 = "incluster-runner";
 
 export { PYTEST_JUNIT } from "../config/resolve.js";
 
+/** Env of a shard's index and the shard count (set on sharded suites' test containers). */
+export const SHARD_INDEX_ENV = "INCLUSTER_SHARD_INDEX";
+export const SHARD_COUNT_ENV = "INCLUSTER_SHARD_COUNT";
+
+/** A shard's share of a pytest target: collected ids sorted by code point, every n-th from the index (results/merge.ts splitForShard). */
+export const SHARD_PY = [
+  "import os, subprocess, sys",
+  "target, opts = sys.argv[1], sys.argv[2:]",
+  'out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", target], capture_output=True, text=True).stdout',
+  'ids = sorted({l.strip() for l in out.splitlines() if "::" in l and not l.startswith(" ")})',
+  `i, n = int(os.environ["${SHARD_INDEX_ENV}"]), int(os.environ["${SHARD_COUNT_ENV}"])`,
+  "mine = ids[i::n]",
+  'print(f"shard {i} of {n}: {len(mine)} of {len(ids)} tests", flush=True)',
+  "sys.exit(subprocess.call([sys.executable, \"-m\", \"pytest\", *mine, *opts]) if mine else 0)",
+].join("\n");
+
 /** The stages the runner reports in its termination message: {"stage": …, "exitCode": …}. */
 export const RUNNER_STAGES = ["source", "install", "test"] as const;
 export type RunnerStage = (typeof RUNNER_STAGES)[number];
@@ -93,6 +109,11 @@ function run(suite: ResolvedSuite, rerunIds?: readonly string[]): string[] {
   // pytest writes its JUnit into the artifacts (xunit1: test cases carry file and line). A retry
   // runs only the node ids that failed.
   const targets = rerunIds?.length ? rerunIds : [suite.runner.test];
+  const opts = ["-v", "-s", "--tb=short", `--junitxml=${ARTIFACTS_DIR}/${PYTEST_JUNIT}`, "-o", "junit_family=xunit1"];
+  if ((suite.shards ?? 1) > 1 && !rerunIds?.length) {
+    // A shard collects every node id, sorts them by code point and runs every n-th from its index.
+    return [`echo ${shq(`+ pytest shard $${SHARD_INDEX_ENV} of $${SHARD_COUNT_ENV}: ${suite.runner.test}`)}`, `python3 -c ${shq(SHARD_PY)} ${[suite.runner.test, ...opts].map(shq).join(" ")}`];
+  }
   const argv = ["python3", "-m", "pytest", ...targets, "-v", "-s", "--tb=short", `--junitxml=${ARTIFACTS_DIR}/${PYTEST_JUNIT}`, "-o", "junit_family=xunit1"];
   const cmd = argv.map(shq).join(" ");
   return [`echo ${shq(`+ ${cmd}`)}`, cmd];

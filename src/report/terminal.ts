@@ -42,7 +42,8 @@ export function terminalText(o: Omit<TerminalOptions, "write">, e: RunEvent): st
     case "log": {
       if (o.quietLogs) return undefined;
       const c = SHORT[e.container] ?? e.container;
-      return `${paint(o.style, "dim", `[${o.several ? `${e.suite}/${c}` : c}]`)} ${e.line}`;
+      const who = `${e.suite}${e.shard !== undefined ? `#${e.shard}` : ""}`;
+      return `${paint(o.style, "dim", `[${o.several || e.shard !== undefined ? `${who}/${c}` : c}]`)} ${e.line}`;
     }
     case "run.finished": {
       const warnings = (e.result.warnings ?? []).map((w) => `${paint(o.style, "yellow", "incluster:")} warning: ${w}`);

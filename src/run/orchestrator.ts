@@ -16,7 +16,7 @@ import type { RunResult, SuiteResult } from "../report/model.js";
 import { notRunResult } from "../report/not-run.js";
 import { retryOf, runInCluster } from "./cluster-stage.js";
 import { combineAttempts } from "./attempts.js";
-import { attemptKey } from "./attempt-key.js";
+import { attemptKey, logKey } from "./attempt-key.js";
 import type { JunitRunner } from "../results/junit.js";
 import type { ParsedTests } from "../results/model.js";
 import { join } from "node:path";
@@ -84,7 +84,7 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
   const emit = (body: EventBody) => {
     const e = { v: EVENTS_VERSION, ts: new Date(deps.now()).toISOString(), runId: plan.runId, ...body } as RunEvent;
     // The saved logs are one more consumer of the stream.
-    if (e.type === "log") deps.files.appendLog(e.attempt ? attemptKey(e.suite, e.attempt) : e.suite, e.container, e.line);
+    if (e.type === "log") deps.files.appendLog(logKey(e.suite, e.attempt, e.shard), e.container, e.line);
     // A name-resolution error in a test's output: its verdict gets the DNS hint (run/dns-hint.ts).
     if (e.type === "log" && isResolutionFailure(e.line)) unresolved.add(e.suite);
     deps.emit(e);
@@ -129,7 +129,8 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
         failFastMs: plan.failFastMs,
         keep: plan.keep,
         ...(plan.deadlineSlackMs !== undefined ? { deadlineSlackMs: plan.deadlineSlackMs } : {}),
-        attemptObjects: (resolved, attempt, rerunIds) => renderSuite(resolved, { runId: plan.runId, attempt, rerunIds }),
+        // A retry reruns the failed ids in one plain Job, also for a sharded suite.
+        attemptObjects: (resolved, attempt, rerunIds) => renderSuite(rerunIds?.length ? { ...resolved, shards: 1 } : resolved, { runId: plan.runId, attempt, rerunIds }),
       },
     );
 
@@ -169,22 +170,24 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
   }
 
   /** The pod's output into the report: artifacts/, and its complete log in place of the streamed one. */
-  async function collect(key: string, pod: string, suite: ResolvedSuite): Promise<CollectOutcome> {
+  async function collect(key: string, pod: string, suite: ResolvedSuite): Promise<() => Promise<CollectOutcome>> {
     const scratch = deps.files.scratchDir(key);
     const c = await collectOutput(deps.port, { namespace: ns, pod, dest: scratch, ...(plan.artifactsLimitBytes !== undefined ? { limitBytes: plan.artifactsLimitBytes } : {}) });
-    const adopted = await deps.files.adoptCollected(key, TEST_CONTAINER, scratch);
-    const junit = suite.junit && adopted.artifactsPath ? deps.readJunit(join(adopted.artifactsPath, suite.junit), suite.runner.kind === "pytest" ? "pytest" : "other") : undefined;
-    return {
-      ...(adopted.artifactsDir && c.files ? { artifactsDir: adopted.artifactsDir } : {}),
-      files: c.files,
-      bytes: c.bytes,
-      dropped: c.dropped,
-      limitBytes: plan.artifactsLimitBytes ?? ARTIFACTS_LIMIT_BYTES,
-      streamedLines: adopted.streamedLines,
-      ...(adopted.copyLines !== undefined ? { copyLines: adopted.copyLines } : {}),
-      ...(junit?.tests.length ? { tests: junit.tests } : {}),
-      ...(junit?.problem ? { junitProblem: junit.problem } : {}),
-      ...(c.error ? { error: c.error.status === 403 ? `pods/exec is forbidden (${c.error.message}); grant "create" on pods/exec to collect artifacts` : c.error.message } : {}),
+    return async () => {
+      const adopted = await deps.files.adoptCollected(key, TEST_CONTAINER, scratch);
+      const junit = suite.junit && adopted.artifactsPath ? deps.readJunit(join(adopted.artifactsPath, suite.junit), suite.runner.kind === "pytest" ? "pytest" : "other") : undefined;
+      return {
+        ...(adopted.artifactsDir && c.files ? { artifactsDir: adopted.artifactsDir } : {}),
+        files: c.files,
+        bytes: c.bytes,
+        dropped: c.dropped,
+        limitBytes: plan.artifactsLimitBytes ?? ARTIFACTS_LIMIT_BYTES,
+        streamedLines: adopted.streamedLines,
+        ...(adopted.copyLines !== undefined ? { copyLines: adopted.copyLines } : {}),
+        ...(junit?.tests.length ? { tests: junit.tests } : {}),
+        ...(junit?.problem ? { junitProblem: junit.problem } : {}),
+        ...(c.error ? { error: c.error.status === 403 ? `pods/exec is forbidden (${c.error.message}); grant "create" on pods/exec to collect artifacts` : c.error.message } : {}),
+      };
     };
   }
 

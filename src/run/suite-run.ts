@@ -12,6 +12,8 @@ import type { ArtifactsSummary, SuiteResult } from "../report/model.js";
 import { COLLECTOR_CONTAINER } from "../render/names.js";
 import { decidingPod } from "../diagnose/outcome.js";
 import { humanBytes } from "../source/overlay-plan.js";
+import { shardIndexOf, shardVerdicts, testsEnded } from "../diagnose/shards.js";
+import { mergeShards } from "../results/merge.js";
 import type { ChangeType } from "./kind-watch.js";
 import { ContainerLogs } from "./container-logs.js";
 import { suiteResult } from "./suite-result.js";
@@ -32,8 +34,12 @@ export interface SuiteRunDeps {
   logPath(suite: string, container: string): string;
   /** Called when a suite gives up on a hopeless Job, so it does not linger. */
   deleteJob(job: string): Promise<void>;
-  /** Copies the pod's artifacts and complete log out of its collector into the report folder `key`, and reads the suite's JUnit. */
-  collect(key: string, pod: string, suite: ResolvedSuite): Promise<CollectOutcome>;
+  /**
+   * Copies the pod's artifacts and complete log out of its collector now (while it still runs);
+   * the returned function takes them into the report folder `key` (once the pod's log followers
+   * are done) and reads the suite's JUnit.
+   */
+  collect(key: string, pod: string, suite: ResolvedSuite): Promise<() => Promise<CollectOutcome>>;
 }
 
 export interface CollectOutcome {
@@ -92,6 +98,8 @@ export class SuiteRun {
   private readonly tails = new Map<string, string[]>();
   private commit: string | undefined;
   private tests: TestCase[] | undefined;
+  /** Collections started, by pod: each as soon as that pod's tests ended. */
+  private readonly fetched = new Map<string, { key: string; shard?: number; adopt: Promise<() => Promise<CollectOutcome>> }>();
   /** The report folder of this attempt: <suite> or <suite>/attempt-<n>. */
   readonly key: string;
   readonly attempt: number;
@@ -153,7 +161,10 @@ export class SuiteRun {
     this.state = next.state;
     for (const e of next.effects) this.apply(e);
     // Followers start once a container runs, and learn when it has ended (also after the verdict).
-    if (this.state.startedAt !== undefined && (o.type === "pod" || o.type === "created")) this.logs.feed(this.state.pods.values(), wasFinished);
+    if (this.state.startedAt !== undefined && (o.type === "pod" || o.type === "created")) {
+      this.logs.feed(this.state.pods.values(), wasFinished);
+      for (const pod of this.state.pods.values()) if (testsEnded(pod)) this.startCollect(pod);
+    }
   }
 
   private apply(e: Effect): void {
@@ -181,29 +192,63 @@ export class SuiteRun {
     }
   }
 
-  /** The pod's output, while its collector still runs; what did not come back is said. */
+  private shardOf(pod: Pod | undefined): number | undefined {
+    return (this.suite.shards ?? 1) > 1 && pod ? shardIndexOf(pod) : undefined;
+  }
+
+  /** Starts copying a pod's output while its collector runs (not for a disrupted or deleted pod). */
+  private startCollect(pod: Pod): void {
+    const name = pod.metadata?.name ?? "";
+    if (!name || this.fetched.has(name) || pod.metadata?.deletionTimestamp || this.state.finished?.verdict.verdict === "interrupted") return;
+    if (pod.status?.conditions?.some((c) => c.type === "DisruptionTarget" && c.status === "True")) return;
+    const collector = pod.status?.initContainerStatuses?.find((c) => c.name === COLLECTOR_CONTAINER);
+    if (!collector?.state?.running) return;
+    const shard = this.shardOf(pod);
+    const key = shard !== undefined ? `${this.key}/shard-${shard}` : this.key;
+    this.fetched.set(name, { key, ...(shard !== undefined ? { shard } : {}), adopt: this.deps.collect(key, name, this.suite) });
+  }
+
+  /** Every pod's output into the report once its logs are read; what did not come back is said. */
   private async collect(verdict: Verdict, notes: string[]): Promise<ArtifactsSummary | undefined> {
     const pod = decidingPod([...this.state.pods.values()]);
-    const collector = pod?.status?.initContainerStatuses?.find((c) => c.name === COLLECTOR_CONTAINER);
-    if (!pod?.metadata?.name || !collector) return undefined;
+    if (pod && this.fetched.size === 0) this.startCollect(pod);
     const why = verdict.class === "oomKilled" ? "the test container was OOMKilled" : undefined;
-    if (!collector.state?.running) {
+    if (this.fetched.size === 0) {
+      const collector = pod?.status?.initContainerStatuses?.find((c) => c.name === COLLECTOR_CONTAINER);
+      if (!pod?.metadata?.name || !collector) return undefined;
       notes.push(`no artifacts collected: the collector in pod/${pod.metadata.name} had already stopped${why ? ` (${why})` : ""}`);
       return { files: 0, bytes: 0, dropped: [], logComplete: false, problem: "the collector had already stopped" };
     }
-    const c = await this.deps.collect(this.key, pod.metadata.name, this.suite);
-    this.tests = c.tests;
-    if (c.junitProblem) notes.push(`JUnit: ${c.junitProblem}`);
-    const summary: ArtifactsSummary = { ...(c.artifactsDir ? { dir: c.artifactsDir } : {}), files: c.files, bytes: c.bytes, dropped: c.dropped, logComplete: c.copyLines !== undefined, ...(c.error ? { problem: c.error } : {}) };
-    if (c.error) notes.push(`artifacts: could not copy them out of pod/${pod.metadata.name}: ${c.error}${c.files ? ` (${c.files} file(s) came back)` : ""}`);
-    else if (!c.files && why) notes.push(`no artifacts: ${why} before writing any`);
-    if (c.dropped.length) notes.push(`artifacts over the ${humanBytes(c.limitBytes)} limit: kept ${c.files} file(s) (${humanBytes(c.bytes)}), dropped ${c.dropped.length}: ${c.dropped.slice(0, 10).join(", ")}${c.dropped.length > 10 ? ", …" : ""}`);
-    if (c.copyLines !== undefined && c.copyLines > c.streamedLines) {
-      const text = `live echo missed ${c.copyLines - c.streamedLines} of ${c.copyLines} lines (the kubelet rotated them away before they were read); the saved test-runner log is the pod's own copy, complete`;
-      notes.push(text);
-      this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "warning", text });
+    const total: ArtifactsSummary = { files: 0, bytes: 0, dropped: [], logComplete: true };
+    const shardTests: { index: number; tests: TestCase[] }[] = [];
+    for (const [podName, f] of this.fetched) {
+      const c = await (await f.adopt)();
+      const where = f.shard !== undefined ? `shard #${f.shard} (pod/${podName})` : `pod/${podName}`;
+      if (f.shard === undefined) this.tests = c.tests;
+      else shardTests.push({ index: f.shard, tests: c.tests ?? [] });
+      if (c.junitProblem) notes.push(`JUnit of ${where}: ${c.junitProblem}`);
+      total.files += c.files;
+      total.bytes += c.bytes;
+      total.dropped.push(...c.dropped);
+      if (c.artifactsDir) total.dir = this.fetched.size > 1 ? c.artifactsDir.replace(/\/shard-\d+\/artifacts$/, "") : c.artifactsDir;
+      total.logComplete &&= c.copyLines !== undefined;
+      if (c.error) {
+        total.problem = c.error;
+        notes.push(`artifacts: could not copy them out of ${where}: ${c.error}${c.files ? ` (${c.files} file(s) came back)` : ""}`);
+      } else if (!c.files && why) notes.push(`no artifacts: ${why} before writing any`);
+      if (c.dropped.length) notes.push(`artifacts of ${where} over the ${humanBytes(c.limitBytes)} limit: kept ${c.files} file(s) (${humanBytes(c.bytes)}), dropped ${c.dropped.length}: ${c.dropped.slice(0, 10).join(", ")}${c.dropped.length > 10 ? ", …" : ""}`);
+      if (c.copyLines !== undefined && c.copyLines > c.streamedLines) {
+        const text = `live echo of ${where} missed ${c.copyLines - c.streamedLines} of ${c.copyLines} lines (the kubelet rotated them away before they were read); the saved test-runner log is the pod's own copy, complete`;
+        notes.push(text);
+        this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "warning", text });
+      }
     }
-    return summary;
+    if (shardTests.length) {
+      const merged = mergeShards(shardTests);
+      this.tests = merged.tests;
+      for (const d of merged.duplicates) notes.push(`test ${d.id} ran in more than one shard: #${d.shards.join(", #")}`);
+    }
+    return total;
   }
 
   private line(container: string, text: string, pod: string, kubeletTs: string): void {
@@ -214,7 +259,8 @@ export class SuiteRun {
     // The clone script prints the commit it checked out: the report names it.
     const m = container === CLONE_CONTAINER ? /^Checked out ([0-9a-f]{7,40})\b/.exec(text) : undefined;
     if (m) this.commit = m[1];
-    this.deps.emit({ type: "log", suite: this.suite.name, ...(this.opts.tracked ? { attempt: this.attempt } : {}), pod, container, ...(kubeletTs ? { kubeletTs } : {}), line: text });
+    const shard = this.shardOf(this.state.pods.get(pod));
+    this.deps.emit({ type: "log", suite: this.suite.name, ...(this.opts.tracked ? { attempt: this.attempt } : {}), ...(shard !== undefined ? { shard } : {}), pod, container, ...(kubeletTs ? { kubeletTs } : {}), line: text });
   }
 
   private async finish(verdict: Verdict, deleteJob: boolean): Promise<void> {
@@ -246,6 +292,12 @@ export class SuiteRun {
       logPath: (c: string) => this.deps.logPath(this.key, c),
       ...(artifacts ? { artifacts } : {}),
     });
+    const shardCount = this.suite.shards ?? 1;
+    if (shardCount > 1) {
+      const v = shardVerdicts(pods, shardCount);
+      result.shards = [...v.values()].sort((a, b) => a.index - b.index).map((x) => ({ index: x.index, verdict: x.diagnosis.verdict, ...(x.diagnosis.class ? { class: x.diagnosis.class } : {}), pod: x.pod }));
+      result.logs = Object.fromEntries([...v.keys()].sort((a, b) => a - b).flatMap((i) => [CLONE_CONTAINER, TEST_CONTAINER].map((c) => [`${c}#${i}`, this.deps.logPath(`${this.key}/shard-${i}`, c)])));
+    }
     const names = new Set([this.jobName, ...this.state.pods.keys()]);
     this.resolveOutcome({ result, attempt: this.attempt, ...(this.tests ? { tests: this.tests } : {}), job: this.state.job ?? null, pods, events: recentEvents(this.state.events, names, 100) });
   }

@@ -6,6 +6,7 @@ import type { ChangeType } from "./kind-watch.js";
 import { PHASES, decidingPod, eventProblem, evictedPods, jobOutcome, phaseOf, podProblem, podVerdict } from "../diagnose/outcome.js";
 import type { Phase, PodProblem } from "../diagnose/outcome.js";
 import type { Diagnosis } from "../diagnose/types.js";
+import { shardedVerdict } from "../diagnose/shards.js";
 import type { Job, KubeEvent, Pod } from "../k8s-types.js";
 
 export type Verdict = Omit<Diagnosis, "hint">;
@@ -49,7 +50,7 @@ export type Effect =
 
 export interface StepContext {
   now: number;
-  suite: { name: string; timeoutSeconds: number; source: SourceForDetail; image: string };
+  suite: { name: string; timeoutSeconds: number; source: SourceForDetail; image: string; shards?: number };
   jobName: string;
   failFastMs: number;
   deadlineSlackMs: number;
@@ -130,7 +131,11 @@ function evaluate(state: SuiteState, c: StepContext, effects: Effect[]): Step {
   let s: Step = phase !== "finished" ? markPhase(state, phase, phaseDetail(phase, pod, c), effects, c.now) : { state, effects };
   s = noteEvictions(s, pods);
 
-  const outcome = jobOutcome(s.state.job, pods) ?? podVerdict(pods);
+  // A sharded suite: every index's own pod decides its shard; a Job's own failure (its deadline)
+  // still decides at once.
+  const shards = c.suite.shards ?? 1;
+  const jobSays = jobOutcome(s.state.job, pods);
+  const outcome = shards > 1 ? (jobSays?.class === "deadlineExceeded" ? jobSays : (shardedVerdict(pods, shards) ?? (jobSays?.verdict === "passed" ? jobSays : undefined))) : (jobSays ?? podVerdict(pods));
   if (outcome) return finish(s.state, outcome, false, s.effects);
 
   // Events can be stale (a FailedScheduling from before the pod was placed): only trust one
