@@ -2,6 +2,7 @@
 // import (performance.md), and render/validate/scaffold/init never pay it.
 import { UsageError } from "../errors.js";
 import type { ClusterPort } from "../kube/port.js";
+import { realSetTimer } from "../run/timers.js";
 
 export interface ConnectOptions {
   kubeconfig?: string | undefined;
@@ -12,7 +13,7 @@ export interface ConnectOptions {
 export async function connectCluster(o: ConnectOptions): Promise<ClusterPort> {
   const { createClusterPort } = await import("../kube/client.js");
   try {
-    return createClusterPort({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), ...(o.context ? { context: o.context } : {}) });
+    return createClusterPort({ setTimer: realSetTimer, ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), ...(o.context ? { context: o.context } : {}) });
   } catch (err) {
     if (err instanceof UsageError) throw err;
     const code = (err as NodeJS.ErrnoException).code;

@@ -1,6 +1,7 @@
-// The real ClusterPort: the only file (with kube/http-stream.ts) that talks to Kubernetes,
-// always through @kubernetes/client-node. Loaded lazily by the CLI so that commands which never
-// contact a cluster do not pay the client's import cost.
+// The real ClusterPort: with the other files of kube/, the only code that talks to Kubernetes,
+// through @kubernetes/client-node's API classes and one shared Transport (one HTTP/2
+// connection for every call, watch and log stream). Loaded lazily by the CLI so that commands
+// which never contact a cluster do not pay the client's import cost.
 import {
   AuthorizationV1Api,
   BatchV1Api,
@@ -10,14 +11,18 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
   VersionApi,
-  Watch,
 } from "@kubernetes/client-node";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../errors.js";
 import { toKubeError } from "./errors.js";
+import { kubeconfigCredentials, transportConfiguration } from "./api-config.js";
 import { openLogStream } from "./http-stream.js";
+import { realSetTimer } from "../run/timers.js";
+import type { SetTimer } from "../run/timers.js";
+import { Transport } from "./transport.js";
+import { openWatch } from "./watch-stream.js";
 import type { Readable, Writable } from "node:stream";
 import type {
   AccessCheck,
@@ -40,6 +45,7 @@ export interface ClusterOptions {
   context?: string;
 }
 
+
 const FIELD_MANAGER = "incluster";
 
 const paths: Record<WatchedKind, (ns: string) => string> = {
@@ -47,6 +53,22 @@ const paths: Record<WatchedKind, (ns: string) => string> = {
   pods: (ns) => `/api/v1/namespaces/${ns}/pods`,
   events: (ns) => `/api/v1/namespaces/${ns}/events`,
 };
+
+// The kinds incluster writes, by apiVersion/kind: their paths need no discovery request.
+const KNOWN_RESOURCES: Record<string, string> = {
+  "v1/ServiceAccount": "/api/v1/namespaces/{ns}/serviceaccounts",
+  "v1/ConfigMap": "/api/v1/namespaces/{ns}/configmaps",
+  "v1/Pod": "/api/v1/namespaces/{ns}/pods",
+  "rbac.authorization.k8s.io/v1/Role": "/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/roles",
+  "rbac.authorization.k8s.io/v1/RoleBinding": "/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/rolebindings",
+  "batch/v1/Job": "/apis/batch/v1/namespaces/{ns}/jobs",
+};
+
+function knownPath(obj: { apiVersion?: string; kind?: string; metadata?: { namespace?: string } }): string | undefined {
+  const p = KNOWN_RESOURCES[`${obj.apiVersion}/${obj.kind}`];
+  const ns = obj.metadata?.namespace;
+  return p && ns ? p.replace("{ns}", encodeURIComponent(ns)) : undefined;
+}
 
 /** Loads the kubeconfig the way kubectl does: --kubeconfig, else $KUBECONFIG, else ~/.kube/config. */
 export function loadKubeConfig(opts: ClusterOptions): KubeConfig {
@@ -70,13 +92,30 @@ export function loadKubeConfig(opts: ClusterOptions): KubeConfig {
   return kc;
 }
 
-export function createClusterPort(opts: ClusterOptions): ClusterPort {
+/** `setTimer`: the owner's timers (retry delays after 429/503); default the real clock. */
+export function createClusterPort(opts: ClusterOptions & { setTimer?: SetTimer }): ClusterPort {
+  const setTimer = opts.setTimer ?? realSetTimer;
   const kc = loadKubeConfig(opts);
-  const core = kc.makeApiClient(CoreV1Api);
-  const batch = kc.makeApiClient(BatchV1Api);
-  const authz = kc.makeApiClient(AuthorizationV1Api);
-  const objects = KubernetesObjectApi.makeApiClient(kc);
-  const watcher = new Watch(kc);
+  const server = kc.getCurrentCluster()?.server;
+  if (!server) throw new UsageError("the kubeconfig's current context names no cluster server", ["pick a context with a cluster: `kubectl config get-contexts`"]);
+  // Credentials once per process (the TLS material), headers refreshed by the client's own cache.
+  let creds: ReturnType<typeof kubeconfigCredentials> | undefined;
+  const transport = new Transport({
+    server,
+    credentials: () => (creds ??= kubeconfigCredentials(kc)),
+    sleep: (ms) => new Promise((resolve) => void setTimer(resolve, ms)),
+  });
+  const config = transportConfiguration(server, transport);
+  const core = new CoreV1Api(config);
+  const batch = new BatchV1Api(config);
+  const authz = new AuthorizationV1Api(config);
+  // Other kinds than KNOWN_RESOURCES: the client's discovery, cached for the process.
+  const objects = new KubernetesObjectApi(config);
+  const send = async (method: string, path: string, body: unknown, contentType: string): Promise<unknown> => {
+    const r = await transport.unary(method, path, { "content-type": contentType, accept: "application/json" }, JSON.stringify(body));
+    if (r.status < 200 || r.status > 299) throw { statusCode: r.status, body: r.body.toString("utf8") };
+    return JSON.parse(r.body.toString("utf8")) as unknown;
+  };
 
   const wrap = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
@@ -87,6 +126,8 @@ export function createClusterPort(opts: ClusterOptions): ClusterPort {
   };
 
   return {
+    apiStats: () => ({ ...transport.stats }),
+
     context() {
       const ctxName = kc.getCurrentContext();
       const ctx = kc.getContextObject(ctxName);
@@ -100,7 +141,7 @@ export function createClusterPort(opts: ClusterOptions): ClusterPort {
       };
     },
 
-    serverVersion: () => wrap(async () => (await kc.makeApiClient(VersionApi).getCode()).gitVersion),
+    serverVersion: () => wrap(async () => (await new VersionApi(config).getCode()).gitVersion),
 
     async nodePlatforms() {
       try {
@@ -163,10 +204,17 @@ export function createClusterPort(opts: ClusterOptions): ClusterPort {
 
     apply: (obj) =>
       wrap(async () => {
-        await objects.patch(obj as KubernetesObject, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+        const base = knownPath(obj);
+        if (!base) return void (await objects.patch(obj as KubernetesObject, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply));
+        await send("PATCH", `${base}/${encodeURIComponent(obj.metadata?.name ?? "")}?fieldManager=${FIELD_MANAGER}&force=true`, obj, PatchStrategy.ServerSideApply);
       }),
 
-    create: (obj) => wrap(async () => (await objects.create(obj as KubernetesObject, undefined, undefined, FIELD_MANAGER)) as typeof obj),
+    create: (obj) =>
+      wrap(async () => {
+        const base = knownPath(obj);
+        if (!base) return (await objects.create(obj as KubernetesObject, undefined, undefined, FIELD_MANAGER)) as typeof obj;
+        return (await send("POST", `${base}?fieldManager=${FIELD_MANAGER}`, obj, "application/json")) as typeof obj;
+      }),
 
     async delete(kind, namespace, name, opts = {}) {
       try {
@@ -219,54 +267,22 @@ export function createClusterPort(opts: ClusterOptions): ClusterPort {
       }),
 
     watch<K extends WatchedKind>(kind: K, namespace: string, selector: Selector, resourceVersion: string, handlers: WatchHandlers<KindMap[K]>): WatchHandle {
-      let controller: AbortController | undefined;
-      let stopped = false;
-      let closed = false;
-      const close = (err: unknown) => {
-        if (closed) return;
-        closed = true;
-        if (!stopped) handlers.onClose(err ? toKubeError(err) : undefined);
-      };
       const query = {
         resourceVersion,
-        allowWatchBookmarks: true,
+        allowWatchBookmarks: "true",
         // Ask the server to end the watch now and then; we resume from the last resourceVersion.
-        timeoutSeconds: 300,
+        timeoutSeconds: "300",
         ...(selector.labelSelector ? { labelSelector: selector.labelSelector } : {}),
         ...(selector.fieldSelector ? { fieldSelector: selector.fieldSelector } : {}),
       };
-      watcher
-        .watch(
-          paths[kind](namespace),
-          query,
-          (type: string, obj: unknown) => {
-            if (stopped || closed) return;
-            if (type === "ERROR") {
-              // A watch-level Status, e.g. 410 Gone "too old resource version".
-              const st = obj as { code?: number; reason?: string; message?: string };
-              close({ statusCode: st.code, body: st });
-              controller?.abort();
-              return;
-            }
-            handlers.onEvent(type as "ADDED", obj as KindMap[K]);
-          },
-          (err: unknown) => close(err),
-        )
-        .then((c) => {
-          controller = c;
-          if (stopped) c.abort();
-        })
-        .catch((err: unknown) => close(err));
-      return {
-        stop() {
-          stopped = true;
-          controller?.abort();
-        },
-      };
+      return openWatch(transport, paths[kind](namespace), query, {
+        onEvent: (type, obj) => handlers.onEvent(type as "ADDED", obj as KindMap[K]),
+        onClose: (err) => handlers.onClose(err),
+      });
     },
 
     logs(req: LogRequest, handlers: LogHandlers): WatchHandle {
-      return openLogStream(kc, req, handlers);
+      return openLogStream(transport, req, handlers);
     },
 
     exec(req: ExecRequest, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<ExecResult> {

@@ -1,70 +1,57 @@
-// Log streaming over node:https with the kubeconfig's credentials. The client's own Log helper
-// pipes the response without surfacing a broken connection, and "no line lost" needs exactly
-// that signal to resume from the last timestamp.
-import * as http from "node:http";
-import * as https from "node:https";
-import type { KubeConfig } from "@kubernetes/client-node";
-import type { KubeError, LogHandlers, LogRequest, WatchHandle } from "./port.js";
+// Log streaming over the shared transport. The client's own Log helper pipes the response
+// without surfacing a broken connection, and "no line lost" needs exactly that signal to resume
+// from the last timestamp.
+import { toKubeError } from "./errors.js";
+import type { LogHandlers, LogRequest, WatchHandle } from "./port.js";
+import type { Transport } from "./transport.js";
 
-export function openLogStream(kc: KubeConfig, req: LogRequest, handlers: LogHandlers): WatchHandle {
+export function openLogStream(transport: Transport, req: LogRequest, handlers: LogHandlers): WatchHandle {
   let stopped = false;
   let closed = false;
-  let request: http.ClientRequest | undefined;
-  const close = (err?: KubeError) => {
+  let cancel: (() => void) | undefined;
+  const close = (err?: { status?: number; message: string; unreachable?: boolean }) => {
     if (closed) return;
     closed = true;
     if (!stopped) handlers.onClose(err);
   };
-  const server = kc.getCurrentCluster()?.server;
-  if (!server) {
-    queueMicrotask(() => close({ message: "no current cluster in kubeconfig", unreachable: true }));
-    return { stop: () => (stopped = true) };
-  }
-  const url = new URL(`${server}/api/v1/namespaces/${encodeURIComponent(req.namespace)}/pods/${encodeURIComponent(req.pod)}/log`);
-  url.searchParams.set("container", req.container);
-  url.searchParams.set("timestamps", "true");
-  url.searchParams.set("follow", String(req.follow));
-  if (req.sinceTime) url.searchParams.set("sinceTime", req.sinceTime);
-
-  const opts: https.RequestOptions = { method: "GET", headers: {} };
-  kc.applyToHTTPSOptions(opts)
-    .then(() => {
-      if (stopped) return;
-      const mod = url.protocol === "http:" ? http : https;
-      request = mod.request(url, opts, (res) => {
-        if (res.statusCode !== 200) {
-          let body = "";
-          res.setEncoding("utf8");
-          res.on("data", (d: string) => (body += d));
-          res.on("end", () => {
-            let message = body;
-            try {
-              message = (JSON.parse(body) as { message?: string }).message ?? body;
-            } catch {
-              /* not JSON: keep the text */
-            }
-            close({ status: res.statusCode ?? 0, message });
-          });
-          res.on("error", (e) => close({ message: e.message }));
-          return;
-        }
-        res.setEncoding("utf8");
-        res.on("data", (d: string) => {
-          if (!stopped) handlers.onData(d);
+  const q = new URLSearchParams({ container: req.container, timestamps: "true", follow: String(req.follow) });
+  if (req.sinceTime) q.set("sinceTime", req.sinceTime);
+  const path = `/api/v1/namespaces/${encodeURIComponent(req.namespace)}/pods/${encodeURIComponent(req.pod)}/log?${q.toString()}`;
+  transport
+    .stream(path)
+    .then((r) => {
+      cancel = r.cancel;
+      if (stopped) return r.cancel();
+      r.body.setEncoding("utf8");
+      if (r.status !== 200) {
+        let body = "";
+        r.body.on("data", (d: string) => (body += d));
+        r.body.on("end", () => {
+          let message = body;
+          try {
+            message = (JSON.parse(body) as { message?: string }).message ?? body;
+          } catch {
+            /* not JSON: keep the text */
+          }
+          close({ status: r.status, message });
         });
-        res.on("end", () => close());
-        res.on("aborted", () => close({ message: "log stream aborted" }));
-        res.on("error", (e) => close({ message: e.message }));
+        r.body.on("error", (e: Error) => close({ message: e.message }));
+        return;
+      }
+      r.body.on("data", (d: string) => {
+        if (!stopped) handlers.onData(d);
       });
-      request.on("error", (e: NodeJS.ErrnoException) => close({ message: e.message, unreachable: e.code === "ECONNREFUSED" }));
-      request.end();
+      r.body.on("end", () => close());
+      r.body.on("aborted", () => close({ message: "log stream aborted" }));
+      r.body.on("error", (e: Error) => close({ message: e.message }));
+      r.body.on("close", () => close(r.body.readableEnded ? undefined : { message: "log stream closed" }));
     })
-    .catch((e: unknown) => close({ message: e instanceof Error ? e.message : String(e) }));
+    .catch((e: unknown) => close(toKubeError(e)));
 
   return {
     stop() {
       stopped = true;
-      request?.destroy();
+      cancel?.();
     },
   };
 }

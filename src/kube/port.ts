@@ -100,8 +100,24 @@ export interface ExecResult {
   error?: KubeError;
 }
 
+/** What this process sent to the API server (the real port counts; fakes need not). */
+export interface ApiStats {
+  /** Every request sent, streams and retries included. */
+  requests: number;
+  /** Of those, watches and log follows. */
+  streams: number;
+  /** Of those, repeats after a 429/503. */
+  retries: number;
+  /** TCP connections opened to the API server (HTTP/2: one, unless the server went away). */
+  connections: number;
+  /** Most unary requests in flight at once (capped). */
+  peakInFlight: number;
+}
+
 export interface ClusterPort {
   context(): ContextInfo;
+  /** Requests and connections so far; absent on ports that do not count. */
+  apiStats?(): ApiStats;
   serverVersion(): Promise<string>;
   /** os/arch of every node (kubernetes.io/os, kubernetes.io/arch labels); [] when nodes may not be listed. */
   nodePlatforms(): Promise<string[]>;

@@ -1,7 +1,9 @@
 // Follows one container's log to its end without losing or repeating a line: it starts only
 // once the container runs (following a waiting container fails with PodInitializing), resumes
 // a dropped stream from the last timestamp (sinceTime) and drops what it already has, and after
-// the container has terminated does one last read to catch lines a cut stream missed.
+// the container has terminated does one last read to catch lines a cut stream missed. The pod
+// watch's signal drives it: a stream that ends before the container did is not reopened in a
+// loop; the final read starts when the watch shows the container terminated.
 import type { ClusterPort, KubeError, WatchHandle } from "../kube/port.js";
 import { acceptLine, resumeSince, splitLines, startCursor } from "./log-lines.js";
 import type { LineCursor } from "./log-lines.js";
@@ -22,11 +24,18 @@ export interface FollowerOptions {
   setTimer: SetTimer;
 }
 
+/** A follow that ended cleanly while the watch still shows the container running is reopened after this. */
+export const IDLE_RESUME_MS = 2000;
+/** A follow still open this long after the container terminated is cut and the final read takes over. */
+export const TERMINATED_GRACE_MS = 500;
+
 export class LogFollower {
   private cursor: LineCursor = startCursor;
   private replayed = 0;
   private pending = "";
   private handle: WatchHandle | undefined;
+  /** A follow stream is open. */
+  private live = false;
   private terminated = false;
   private stopped = false;
   private failures = 0;
@@ -50,9 +59,26 @@ export class LogFollower {
     this.open(true);
   }
 
-  /** The watch saw the container terminate: the next end of stream is the last. */
+  /** The watch saw the container terminate: read what is left, once. */
   containerTerminated(): void {
+    if (this.terminated || this.stopped) return;
     this.terminated = true;
+    if (this.live) {
+      // The kubelet ends a follow when the container exits; one still open after a grace (a
+      // simulated node, a backlog) is cut and the final read takes over from the last timestamp.
+      this.retry = this.opts.setTimer(() => {
+        this.retry = undefined;
+        if (!this.live) return;
+        this.handle?.stop();
+        this.live = false;
+        this.pending = "";
+        this.open(false);
+      }, TERMINATED_GRACE_MS);
+    } else if (this.retry) {
+      this.retry.cancel();
+      this.retry = undefined;
+      this.open(false);
+    }
   }
 
   stop(): void {
@@ -69,6 +95,7 @@ export class LogFollower {
     this.replayed = 0;
     this.pending = "";
     const since = resumeSince(this.cursor);
+    this.live = follow;
     this.handle = this.port.logs(
       { ...this.target, follow, ...(since ? { sinceTime: since } : {}) },
       {
@@ -97,6 +124,11 @@ export class LogFollower {
 
   private closed(wasFollow: boolean, err: KubeError | undefined): void {
     if (this.stopped) return;
+    // A follow cut by containerTerminated(): its final read is already under way.
+    if (wasFollow && !this.live && this.terminated) return;
+    this.live = false;
+    this.retry?.cancel();
+    this.retry = undefined;
     if (err?.status === 404) {
       // The pod is gone: nothing more can be read.
       this.opts.onResume?.(`log of ${this.target.pod}/${this.target.container}: pod gone (${err.message})`);
@@ -116,7 +148,9 @@ export class LogFollower {
     }
     // Partial last line: it will come again whole from the resumed stream.
     this.pending = "";
-    const delay = err ? Math.min(250 * 2 ** Math.min(this.failures - 1, 4), 4000) : this.terminated ? 0 : 200;
+    // Errors back off; a clean end before the container's waits for the watch's signal
+    // (containerTerminated), with a slow resume in case the stream was cut while it runs.
+    const delay = err ? Math.min(250 * 2 ** Math.min(this.failures - 1, 4), 4000) : this.terminated ? 0 : IDLE_RESUME_MS;
     this.retry = this.opts.setTimer(() => {
       this.retry = undefined;
       this.open(!this.terminated);
