@@ -6,6 +6,7 @@ import {
   AuthorizationV1Api,
   BatchV1Api,
   CoreV1Api,
+  RbacAuthorizationV1Api,
   Exec,
   KubeConfig,
   KubernetesObjectApi,
@@ -16,6 +17,7 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../errors.js";
+import type { KubeObject } from "../k8s-types.js";
 import { toKubeError } from "./errors.js";
 import { kubeconfigCredentials, transportConfiguration } from "./api-config.js";
 import { openLogStream } from "./http-stream.js";
@@ -97,7 +99,7 @@ export function createClusterPort(opts: ClusterOptions & { setTimer?: SetTimer }
   const setTimer = opts.setTimer ?? realSetTimer;
   const kc = loadKubeConfig(opts);
   const server = kc.getCurrentCluster()?.server;
-  if (!server) throw new UsageError("the kubeconfig's current context names no cluster server", ["pick a context with a cluster: `kubectl config get-contexts`"]);
+  if (!server) throw new UsageError("the kubeconfig's current context names no cluster server", ["pass --kubeconfig <file> with a cluster and its server, or pick another context: `kubectl config get-contexts`"]);
   // Credentials once per process (the TLS material), headers refreshed by the client's own cache.
   let creds: ReturnType<typeof kubeconfigCredentials> | undefined;
   const transport = new Transport({
@@ -109,6 +111,7 @@ export function createClusterPort(opts: ClusterOptions & { setTimer?: SetTimer }
   const core = new CoreV1Api(config);
   const batch = new BatchV1Api(config);
   const authz = new AuthorizationV1Api(config);
+  const rbac = new RbacAuthorizationV1Api(config);
   // Other kinds than KNOWN_RESOURCES: the client's discovery, cached for the process.
   const objects = new KubernetesObjectApi(config);
   const send = async (method: string, path: string, body: unknown, contentType: string): Promise<unknown> => {
@@ -241,6 +244,14 @@ export function createClusterPort(opts: ClusterOptions & { setTimer?: SetTimer }
         await objects.patch(patch, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch);
       }),
 
+    listApplied: (namespace, labelSelector) =>
+      wrap(async () => {
+        const q = { namespace, labelSelector };
+        const [sas, roles, bindings] = await Promise.all([core.listNamespacedServiceAccount(q), rbac.listNamespacedRole(q), rbac.listNamespacedRoleBinding(q)]);
+        const typed = (apiVersion: string, kind: string, items: object[]) => items.map((i) => ({ ...(JSON.parse(JSON.stringify(i)) as KubeObject), apiVersion, kind }));
+        return [...typed("v1", "ServiceAccount", sas.items), ...typed("rbac.authorization.k8s.io/v1", "Role", roles.items), ...typed("rbac.authorization.k8s.io/v1", "RoleBinding", bindings.items)];
+      }),
+
     listConfigMaps: (namespace, labelSelector) => wrap(async () => (await core.listNamespacedConfigMap({ namespace, labelSelector })).items.map((c) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: c.metadata?.name ?? "", labels: c.metadata?.labels ?? {} } }))),
 
     listServices: (namespace) => wrap(async () => (await core.listNamespacedService({ namespace })).items.map((s) => s.metadata?.name ?? "").filter(Boolean)),
@@ -286,6 +297,9 @@ export function createClusterPort(opts: ClusterOptions & { setTimer?: SetTimer }
     },
 
     exec(req: ExecRequest, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<ExecResult> {
+      // pods/exec is a WebSocket of its own: one more request and connection in the counters.
+      transport.stats.requests++;
+      transport.stats.connections++;
       return new Promise((resolve) => {
         let status: { status?: string; reason?: string; message?: string; code?: number; details?: { causes?: { reason?: string; message?: string }[] } } | undefined;
         new Exec(kc)

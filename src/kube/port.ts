@@ -136,6 +136,8 @@ export interface ClusterPort {
   ): Promise<boolean>;
   /** Makes a ConfigMap owned by another object (a run's Job): the garbage collector deletes it with its owner. */
   setOwner(namespace: string, configMap: string, owner: OwnerRef): Promise<void>;
+  /** ServiceAccounts, Roles and RoleBindings by label, whole: a run skips applying those already in place. Optional. */
+  listApplied?(namespace: string, labelSelector: string): Promise<KubeObject[]>;
   /** ConfigMaps by label (names and labels only): `clean` finds overlays their Job no longer owns. */
   listConfigMaps(namespace: string, labelSelector: string): Promise<KubeObject[]>;
   /** Names of the namespace's Services: the DNS diagnosis and doctor match env hosts against them. */

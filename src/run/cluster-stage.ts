@@ -8,9 +8,10 @@ import type { EventBody } from "../events/types.js";
 import type { Job, KubeEvent, KubeObject, Pod } from "../k8s-types.js";
 import { toKubeError } from "../kube/errors.js";
 import type { ClusterPort } from "../kube/port.js";
-import { JOB_NAME_LABEL, RUN_ID_LABEL, SUITE_LABEL } from "../render/names.js";
+import { JOB_NAME_LABEL, MANAGED_BY, RUN_ID_LABEL, SUITE_LABEL } from "../render/names.js";
 import { failedIds } from "../results/merge.js";
 import type { SuiteObjects } from "../render/objects.js";
+import { ApplyOnce } from "./apply-once.js";
 import { KindWatch } from "./kind-watch.js";
 import { preflight } from "./preflight.js";
 import type { PreflightReport } from "./preflight.js";
@@ -35,7 +36,7 @@ export interface ClusterPlan {
   /** How long deleting the run's pods may take after an interrupt before we stop waiting. */
   podsGoneMs?: number;
   /** The objects of a retry: a fresh Job (named -<attempt>) rerunning these test ids, or the whole suite. */
-  attemptObjects(resolved: ResolvedSuite, attempt: number, rerunIds: string[] | undefined): SuiteObjects;
+  attemptObjects(resolved: ResolvedSuite, attempt: number, rerunIds: string[] | undefined, collectVia?: "exec" | "log"): SuiteObjects;
 }
 
 export interface ClusterDeps {
@@ -46,6 +47,7 @@ export interface ClusterDeps {
   signal: AbortSignal;
   logPath(suite: string, container: string): string;
   collect: SuiteRunDeps["collect"];
+  collectFromLog: SuiteRunDeps["collectFromLog"];
 }
 
 /** A failed API call as a verdict, decided on the status and the Status details, never the text. */
@@ -81,26 +83,32 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
   const { port } = deps;
   const ns = plan.namespace;
   const note = (level: "info" | "verbose" | "warning", text: string) => deps.emit({ type: "run.note", level, text });
-  const suiteDeps = { port, now: deps.now, setTimer: deps.setTimer, emit: deps.emit, logPath: deps.logPath, collect: deps.collect, deleteJob: async (job: string) => void (await port.delete("jobs", ns, job)) };
+  const suiteDeps = { port, now: deps.now, setTimer: deps.setTimer, emit: deps.emit, logPath: deps.logPath, collect: deps.collect, collectFromLog: deps.collectFromLog, deleteJob: async (job: string) => void (await port.delete("jobs", ns, job)) };
   const runOpts = { failFastMs: plan.failFastMs, deadlineSlackMs: plan.deadlineSlackMs ?? 60_000, keep: plan.keep };
   // Every attempt of every suite, by Job name: the watches route each object to its attempt.
   const byJob = new Map<string, SuiteRun>();
   const latest = new Map<string, SuiteRun>();
+  let collectVia: "exec" | "log" = "exec";
   const newRun = (s: PlannedSuite, attempt: number): SuiteRun => {
-    const r = new SuiteRun(s.resolved, s.objects.job.metadata.name, suiteDeps, { ...runOpts, attempt, tracked: (s.resolved.retries ?? 0) > 0 });
+    const r = new SuiteRun(s.resolved, s.objects.job.metadata.name, suiteDeps, { ...runOpts, attempt, tracked: (s.resolved.retries ?? 0) > 0, collectVia });
     byJob.set(r.jobName, r);
     latest.set(s.resolved.name, r);
     return r;
   };
   // Pods carry their Job's name (the Job controller's label); without it, the suite's current attempt.
   const runOf = (o: KubeObject) => byJob.get(o.metadata?.labels?.[JOB_NAME_LABEL] ?? "") ?? latest.get(o.metadata?.labels?.[SUITE_LABEL] ?? "");
-  const runs = plan.suites.map((s) => newRun(s, 1));
   const live = () => [...byJob.values()];
-  const outcomes = () => Promise.all(runs.map(async (r) => [await r.outcome]));
 
   // 1. Preflight: nothing is created unless every check passes.
   const report = await preflight(port, ns, plan.suites.map((s) => s.resolved));
   for (const c of report.checks) if (!c.ok) note(c.optional ? "warning" : "info", `preflight: ${c.name}: ${c.detail}${c.fix ? ` — fix: ${c.fix}` : ""}`);
+  // Without pods/exec, the collectors send small artifacts through their logs instead.
+  if (report.denied.some((d) => d.resource === "pods" && d.subresource === "exec")) {
+    collectVia = "log";
+    plan = { ...plan, suites: plan.suites.map((s) => ({ resolved: s.resolved, objects: plan.attemptObjects(s.resolved, 1, undefined, "log") })) };
+  }
+  const runs = plan.suites.map((s) => newRun(s, 1));
+  const outcomes = () => Promise.all(runs.map(async (r) => [await r.outcome]));
   if (!report.ok) {
     const d = preflightDiagnosis(report);
     for (const r of runs) r.notCreated(d);
@@ -116,14 +124,25 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
   // Events cannot be label-selected: the watch keeps only those about this run's Jobs and their
   // pods (named <job>-<suffix>), so a busy namespace costs neither memory nor re-evaluations.
   // Nothing of the run exists yet, so the first list needs only a resourceVersion.
-  const jobNames = runs.map((r) => r.jobName);
-  const ours = (e: KubeEvent) => jobNames.some((j) => (e.involvedObject?.name ?? "").startsWith(j));
-  const events = new KindWatch(port, "events", ns, {}, { ...watchOpts, firstListLimit: 1, keep: ours });
+  // Each event goes to the one attempt it concerns, found by name in O(1) (its Job, or a pod
+  // <job>-<suffix>): per-event work is that suite's, not the whole run's.
+  const runOfEvent = (e: KubeEvent) => {
+    const name = e.involvedObject?.name ?? "";
+    return byJob.get(name) ?? byJob.get(name.slice(0, name.lastIndexOf("-")));
+  };
+  const events = new KindWatch(port, "events", ns, {}, { ...watchOpts, firstListLimit: 1, keep: (e: KubeEvent) => runOfEvent(e) !== undefined });
   jobs.subscribe((type, job: Job) => byJob.get(job.metadata?.name ?? "")?.onJob(type, job));
   pods.subscribe((type, pod: Pod) => runOf(pod)?.onPod(type, pod));
-  events.subscribe(() => {
-    const all: KubeEvent[] = [...events.objects.values()];
-    for (const r of live()) if (!r.done) r.onEvents(all);
+  const eventsOf = new Map<SuiteRun, Map<string, KubeEvent>>();
+  events.subscribe((type, e: KubeEvent) => {
+    const r = runOfEvent(e);
+    if (!r || r.done) return;
+    const mine = eventsOf.get(r) ?? new Map<string, KubeEvent>();
+    eventsOf.set(r, mine);
+    const k = e.metadata?.uid ?? `${e.metadata?.namespace}/${e.metadata?.name}`;
+    if (type === "DELETED") mine.delete(k);
+    else mine.set(k, e);
+    r.onEvents([...mine.values()]);
   });
   const watches = [jobs, pods, events];
   const stopWatches = () => watches.forEach((w) => w.stop());
@@ -137,7 +156,10 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
     return outcomes();
   }
 
-  // 3. Create each suite's objects, at most `concurrency` Jobs in flight.
+  // 3. Create each suite's objects, at most `concurrency` Jobs in flight. RBAC objects already
+  // in place (an earlier run) or applied by this run are not sent again.
+  const rbac = new ApplyOnce(port);
+  await rbac.load(ns, `${MANAGED_BY}=incluster`);
   const created = new Map<string, { job: string; overlay?: string }>();
   const inflight = new Set<Promise<void>>();
   let interrupted = false;
@@ -145,7 +167,7 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
     const o = planned.objects;
     try {
       // Server-side apply checks no references: the three go at once.
-      await Promise.all([o.serviceAccount, o.role, o.roleBinding].filter((x) => x !== undefined).map((obj) => port.apply(obj as KubeObject)));
+      await Promise.all([o.serviceAccount, o.role, o.roleBinding].filter((x) => x !== undefined).map((obj) => rbac.apply(obj as KubeObject)));
       if (interrupted) return run.notCreated(NOT_CREATED);
       // source: local: the overlay exists before the pod that mounts it, then belongs to the
       // Job, so the garbage collector removes it with the Job (TTL, clean).
@@ -189,7 +211,7 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
       const rerun = interrupted ? undefined : retryOf(o, attempt, planned.resolved);
       if (!rerun) return;
       deps.emit({ type: "suite.note", suite: planned.resolved.name, level: "info", text: `attempt ${attempt} failed; attempt ${attempt + 1} of ${(planned.resolved.retries ?? 0) + 1} reruns ${rerun.ids ? `${rerun.ids.length} failed test(s): ${rerun.ids.join(" ")}` : "the whole suite (no test ids to rerun)"}` });
-      planned = { resolved: planned.resolved, objects: plan.attemptObjects(planned.resolved, attempt + 1, rerun.ids) };
+      planned = { resolved: planned.resolved, objects: plan.attemptObjects(planned.resolved, attempt + 1, rerun.ids, collectVia) };
       run = newRun(planned, attempt + 1);
     }
   };
@@ -221,6 +243,8 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
   } finally {
     deps.signal.removeEventListener("abort", onAbort);
     stopWatches();
+    const api = port.apiStats?.();
+    if (api) note("verbose", `api: ${api.requests} requests (${api.streams} watches and log streams, ${api.retries} retried after 429/503) over ${api.connections} connection(s), at most ${api.peakInFlight} in flight; ${rbac.skipped} RBAC applies not needed`);
   }
 }
 
