@@ -1,7 +1,7 @@
 // ResolvedSuite -> the Job: the guide's manifest, restricted by default (docs/render-differences.md).
 import type { ResolvedSuite } from "../config/resolve.js";
 import { CLONE_SCRIPT, OVERLAY_DIR, cloneScript } from "./clone-script.js";
-import { ARTIFACTS_DIR, CLONE_CONTAINER, COMPLETION_INDEX_ANNOTATION, COLLECTED_MARKER, COLLECTOR_CONTAINER, OUT_DIR, OUT_VOLUME, TEST_CONTAINER, baseName, jobName, overlayName, suiteLabels } from "./names.js";
+import { ARTIFACTS_DIR, ARTIFACTS_SUBDIR, CLONE_CONTAINER, COMPLETION_INDEX_ANNOTATION, LOG_FALLBACK, COLLECTED_MARKER, COLLECTOR_CONTAINER, OUT_DIR, OUT_VOLUME, TEST_CONTAINER, baseName, jobName, overlayName, suiteLabels } from "./names.js";
 import type { Container, EnvVar, JobObject, PodSpec, SecurityContext } from "./objects.js";
 import { RUNNER_ARG0, SHARD_COUNT_ENV, SHARD_INDEX_ENV, runnerScript } from "./runner-script.js";
 
@@ -24,6 +24,8 @@ export function containerSecurity(): SecurityContext {
 export interface AttemptOptions {
   attempt?: number;
   rerunIds?: readonly string[];
+  /** pods/exec is denied: the collector sends small artifacts through its log instead. */
+  collectVia?: "exec" | "log";
 }
 
 export function renderJob(suite: ResolvedSuite, runId?: string, a: AttemptOptions = {}): JobObject {
@@ -63,7 +65,7 @@ function podSpec(suite: ResolvedSuite, overlay: string, a: AttemptOptions): PodS
       seccompProfile: { type: "RuntimeDefault" },
     },
     // The collector starts first and outlives the tests (a native sidecar).
-    initContainers: [collectorContainer(suite), ...(cloned ? [cloneContainer(suite)] : [])],
+    initContainers: [collectorContainer(suite, a), ...(cloned ? [cloneContainer(suite)] : [])],
     containers: [testContainer(suite, a)],
     volumes: [
       { name: OUT_VOLUME, emptyDir: {} },
@@ -122,18 +124,20 @@ function cloneContainer(suite: ResolvedSuite): Container {
  * 30 s). It runs the test image, already on the node, so it costs no pull.
  */
 export const COLLECTOR_SCRIPT = [
-  `on_term() { i=0; while [ ! -e ${OUT_DIR}/${COLLECTED_MARKER} ] && [ $i -lt 250 ]; do sleep 0.1; i=$((i+1)); done; exit 0; }`,
+  `dump() { cd ${OUT_DIR} || return; find ${ARTIFACTS_SUBDIR} -type f -size -${LOG_FALLBACK.fileLimitKiB + 1}k > .small; find ${ARTIFACTS_SUBDIR} -type f ! -size -${LOG_FALLBACK.fileLimitKiB + 1}k > .big; echo ${LOG_FALLBACK.begin}; tar -czf - -T .small | base64; echo ${LOG_FALLBACK.end}; while read -r f; do echo "${LOG_FALLBACK.tooBig} $f"; done < .big; }`,
+  `on_term() { if [ "\${${LOG_FALLBACK.env}:-exec}" = log ]; then dump; exit 0; fi; i=0; while [ ! -e ${OUT_DIR}/${COLLECTED_MARKER} ] && [ $i -lt 250 ]; do sleep 0.1; i=$((i+1)); done; exit 0; }`,
   "trap on_term TERM",
   "while :; do sleep 3600 & wait $!; done",
 ].join("\n");
 
-function collectorContainer(suite: ResolvedSuite): Container {
+function collectorContainer(suite: ResolvedSuite, a: AttemptOptions): Container {
   return {
     name: COLLECTOR_CONTAINER,
     image: suite.image,
     imagePullPolicy: suite.imagePullPolicy,
     restartPolicy: "Always",
     command: ["/bin/sh", "-c", COLLECTOR_SCRIPT],
+    ...(a.collectVia === "log" ? { env: [{ name: LOG_FALLBACK.env, value: "log" }] } : {}),
     volumeMounts: [{ name: OUT_VOLUME, mountPath: OUT_DIR }],
     resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "200m", memory: "64Mi" } },
     securityContext: containerSecurity(),

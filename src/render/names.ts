@@ -26,6 +26,12 @@ export const ARTIFACTS_SUBDIR = "artifacts";
 export const ARTIFACTS_DIR = `${OUT_DIR}/${ARTIFACTS_SUBDIR}`;
 /** The in-pod copy of everything the test container printed, beside the artifacts. */
 export const LOG_COPY = "test-runner.log";
+/**
+ * Without pods/exec the collector sends small artifacts through its own log when it stops: a
+ * gzipped tar in base64 between these lines of every file up to fileLimitKiB, then one too-big
+ * line per larger file (left in the pod).
+ */
+export const LOG_FALLBACK = { begin: "incluster-artifacts-begin", end: "incluster-artifacts-end", tooBig: "incluster-artifacts-too-big", fileLimitKiB: 256, env: "INCLUSTER_COLLECT" } as const;
 /** Written by the collect command; the collector exits once it exists (or its grace runs out). */
 export const COLLECTED_MARKER = ".collected";
 

@@ -12,6 +12,7 @@ export interface RenderOptions {
   attempt?: number;
   /** For a retry of a pytest suite: only these node ids run. */
   rerunIds?: readonly string[] | undefined;
+  collectVia?: "exec" | "log";
 }
 
 export function renderSuite(suite: ResolvedSuite, opts: RenderOptions = {}): SuiteObjects {
@@ -19,7 +20,7 @@ export function renderSuite(suite: ResolvedSuite, opts: RenderOptions = {}): Sui
     serviceAccount: renderServiceAccount(suite),
     ...(suite.kubernetesAccess ? { role: renderRole(suite), roleBinding: renderRoleBinding(suite) } : {}),
     ...(suite.source.kind === "local" && suite.source.overlay ? { overlay: renderOverlay(suite, opts.runId) } : {}),
-    job: renderJob(suite, opts.runId, { ...(opts.attempt ? { attempt: opts.attempt } : {}), ...(opts.rerunIds ? { rerunIds: opts.rerunIds } : {}) }),
+    job: renderJob(suite, opts.runId, { ...(opts.attempt ? { attempt: opts.attempt } : {}), ...(opts.rerunIds ? { rerunIds: opts.rerunIds } : {}), ...(opts.collectVia ? { collectVia: opts.collectVia } : {}) }),
   };
 }
 

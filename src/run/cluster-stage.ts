@@ -36,7 +36,7 @@ export interface ClusterPlan {
   /** How long deleting the run's pods may take after an interrupt before we stop waiting. */
   podsGoneMs?: number;
   /** The objects of a retry: a fresh Job (named -<attempt>) rerunning these test ids, or the whole suite. */
-  attemptObjects(resolved: ResolvedSuite, attempt: number, rerunIds: string[] | undefined): SuiteObjects;
+  attemptObjects(resolved: ResolvedSuite, attempt: number, rerunIds: string[] | undefined, collectVia?: "exec" | "log"): SuiteObjects;
 }
 
 export interface ClusterDeps {
@@ -47,6 +47,7 @@ export interface ClusterDeps {
   signal: AbortSignal;
   logPath(suite: string, container: string): string;
   collect: SuiteRunDeps["collect"];
+  collectFromLog: SuiteRunDeps["collectFromLog"];
 }
 
 /** A failed API call as a verdict, decided on the status and the Status details, never the text. */
@@ -82,26 +83,32 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
   const { port } = deps;
   const ns = plan.namespace;
   const note = (level: "info" | "verbose" | "warning", text: string) => deps.emit({ type: "run.note", level, text });
-  const suiteDeps = { port, now: deps.now, setTimer: deps.setTimer, emit: deps.emit, logPath: deps.logPath, collect: deps.collect, deleteJob: async (job: string) => void (await port.delete("jobs", ns, job)) };
+  const suiteDeps = { port, now: deps.now, setTimer: deps.setTimer, emit: deps.emit, logPath: deps.logPath, collect: deps.collect, collectFromLog: deps.collectFromLog, deleteJob: async (job: string) => void (await port.delete("jobs", ns, job)) };
   const runOpts = { failFastMs: plan.failFastMs, deadlineSlackMs: plan.deadlineSlackMs ?? 60_000, keep: plan.keep };
   // Every attempt of every suite, by Job name: the watches route each object to its attempt.
   const byJob = new Map<string, SuiteRun>();
   const latest = new Map<string, SuiteRun>();
+  let collectVia: "exec" | "log" = "exec";
   const newRun = (s: PlannedSuite, attempt: number): SuiteRun => {
-    const r = new SuiteRun(s.resolved, s.objects.job.metadata.name, suiteDeps, { ...runOpts, attempt, tracked: (s.resolved.retries ?? 0) > 0 });
+    const r = new SuiteRun(s.resolved, s.objects.job.metadata.name, suiteDeps, { ...runOpts, attempt, tracked: (s.resolved.retries ?? 0) > 0, collectVia });
     byJob.set(r.jobName, r);
     latest.set(s.resolved.name, r);
     return r;
   };
   // Pods carry their Job's name (the Job controller's label); without it, the suite's current attempt.
   const runOf = (o: KubeObject) => byJob.get(o.metadata?.labels?.[JOB_NAME_LABEL] ?? "") ?? latest.get(o.metadata?.labels?.[SUITE_LABEL] ?? "");
-  const runs = plan.suites.map((s) => newRun(s, 1));
   const live = () => [...byJob.values()];
-  const outcomes = () => Promise.all(runs.map(async (r) => [await r.outcome]));
 
   // 1. Preflight: nothing is created unless every check passes.
   const report = await preflight(port, ns, plan.suites.map((s) => s.resolved));
   for (const c of report.checks) if (!c.ok) note(c.optional ? "warning" : "info", `preflight: ${c.name}: ${c.detail}${c.fix ? ` — fix: ${c.fix}` : ""}`);
+  // Without pods/exec, the collectors send small artifacts through their logs instead.
+  if (report.denied.some((d) => d.resource === "pods" && d.subresource === "exec")) {
+    collectVia = "log";
+    plan = { ...plan, suites: plan.suites.map((s) => ({ resolved: s.resolved, objects: plan.attemptObjects(s.resolved, 1, undefined, "log") })) };
+  }
+  const runs = plan.suites.map((s) => newRun(s, 1));
+  const outcomes = () => Promise.all(runs.map(async (r) => [await r.outcome]));
   if (!report.ok) {
     const d = preflightDiagnosis(report);
     for (const r of runs) r.notCreated(d);
@@ -204,7 +211,7 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
       const rerun = interrupted ? undefined : retryOf(o, attempt, planned.resolved);
       if (!rerun) return;
       deps.emit({ type: "suite.note", suite: planned.resolved.name, level: "info", text: `attempt ${attempt} failed; attempt ${attempt + 1} of ${(planned.resolved.retries ?? 0) + 1} reruns ${rerun.ids ? `${rerun.ids.length} failed test(s): ${rerun.ids.join(" ")}` : "the whole suite (no test ids to rerun)"}` });
-      planned = { resolved: planned.resolved, objects: plan.attemptObjects(planned.resolved, attempt + 1, rerun.ids) };
+      planned = { resolved: planned.resolved, objects: plan.attemptObjects(planned.resolved, attempt + 1, rerun.ids, collectVia) };
       run = newRun(planned, attempt + 1);
     }
   };

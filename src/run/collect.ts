@@ -63,3 +63,29 @@ export async function collectOutput(port: ClusterPort, o: { namespace: string; p
   if (r.error) result.error = r.error;
   return result;
 }
+
+/** Unpacks a gzipped tar (the collector's log fallback) into dest; counts the artifacts. */
+export async function unpackArchive(archive: Buffer, dest: string): Promise<Collected> {
+  const result: Collected = { files: 0, bytes: 0, dropped: [], logCopy: false };
+  const extract = untar({
+    cwd: dest,
+    preserveOwner: false,
+    filter: (path, entry) => {
+      if ("type" in entry && entry.type === "File") {
+        result.files++;
+        result.bytes += entry.size;
+      }
+      return path.replace(/^\.\//, "").startsWith(ARTIFACTS_SUBDIR);
+    },
+  });
+  await new Promise<void>((resolve) => {
+    extract.on("finish", () => resolve());
+    extract.on("close", () => resolve());
+    extract.on("error", (e: Error) => {
+      result.error = { message: `could not unpack the artifacts from the collector's log: ${e.message}` };
+      resolve();
+    });
+    extract.end(archive);
+  });
+  return result;
+}

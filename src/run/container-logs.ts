@@ -60,11 +60,11 @@ export class ContainerLogs {
     for (const f of this.followers.values()) if (f.target.pod === podName) f.containerTerminated();
   }
 
-  /** Stops followers of containers that have not ended (or all of them). */
-  stopUnfinished(pods: Iterable<Pod>, all = false): void {
+  /** Stops followers of containers that have not ended (or all of them), except the spared containers'. */
+  stopUnfinished(pods: Iterable<Pod>, all = false, spare: ReadonlySet<string> = new Set()): void {
     const ended = new Set<string>();
     for (const pod of pods) for (const s of statuses(pod)) if (s.state?.terminated) ended.add(`${pod.metadata?.name}/${s.name}`);
-    for (const f of this.followers.values()) if (all || !ended.has(`${f.target.pod}/${f.target.container}`)) f.stop();
+    for (const f of this.followers.values()) if (!spare.has(f.target.container) && (all || !ended.has(`${f.target.pod}/${f.target.container}`))) f.stop();
   }
 
   stopAll(): void {

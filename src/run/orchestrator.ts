@@ -22,7 +22,7 @@ import type { ParsedTests } from "../results/model.js";
 import { join } from "node:path";
 import { withDnsHint } from "./dns-hint.js";
 import { isResolutionFailure } from "../diagnose/dns.js";
-import { ARTIFACTS_LIMIT_BYTES, collectOutput } from "./collect.js";
+import { ARTIFACTS_LIMIT_BYTES, collectOutput, unpackArchive } from "./collect.js";
 import type { CollectOutcome } from "./suite-run.js";
 import { TEST_CONTAINER } from "../render/names.js";
 import type { ReportFiles } from "./files.js";
@@ -120,7 +120,7 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
     // 3. Render (pure), 4. the cluster.
     const planned = suites.map((resolved) => ({ resolved, objects: renderSuite(resolved, { runId: plan.runId }) }));
     const outcomes = await runInCluster(
-      { port: deps.port, now: deps.now, setTimer: deps.timers.set, emit: (b) => emit(b), signal: deps.signal, logPath: deps.files.logPath, collect },
+      { port: deps.port, now: deps.now, setTimer: deps.timers.set, emit: (b) => emit(b), signal: deps.signal, logPath: deps.files.logPath, collect, collectFromLog },
       {
         runId: plan.runId,
         namespace: ns,
@@ -130,7 +130,7 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
         keep: plan.keep,
         ...(plan.deadlineSlackMs !== undefined ? { deadlineSlackMs: plan.deadlineSlackMs } : {}),
         // A retry reruns the failed ids in one plain Job, also for a sharded suite.
-        attemptObjects: (resolved, attempt, rerunIds) => renderSuite(rerunIds?.length ? { ...resolved, shards: 1 } : resolved, { runId: plan.runId, attempt, rerunIds }),
+        attemptObjects: (resolved, attempt, rerunIds, collectVia) => renderSuite(rerunIds?.length ? { ...resolved, shards: 1 } : resolved, { runId: plan.runId, attempt, rerunIds, ...(collectVia ? { collectVia } : {}) }),
       },
     );
 
@@ -188,6 +188,24 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
         ...(junit?.problem ? { junitProblem: junit.problem } : {}),
         ...(c.error ? { error: c.error.status === 403 ? `pods/exec is forbidden (${c.error.message}); grant "create" on pods/exec to collect artifacts` : c.error.message } : {}),
       };
+    };
+  }
+
+  async function collectFromLog(key: string, suite: ResolvedSuite, archive: Buffer): Promise<CollectOutcome> {
+    const scratch = deps.files.scratchDir(key);
+    const c = await unpackArchive(archive, scratch);
+    const adopted = await deps.files.adoptCollected(key, TEST_CONTAINER, scratch);
+    const junit = suite.junit && adopted.artifactsPath ? deps.readJunit(join(adopted.artifactsPath, suite.junit), suite.runner.kind === "pytest" ? "pytest" : "other") : undefined;
+    return {
+      ...(adopted.artifactsDir && c.files ? { artifactsDir: adopted.artifactsDir } : {}),
+      files: c.files,
+      bytes: c.bytes,
+      dropped: [],
+      limitBytes: plan.artifactsLimitBytes ?? ARTIFACTS_LIMIT_BYTES,
+      streamedLines: adopted.streamedLines,
+      ...(junit?.tests.length ? { tests: junit.tests } : {}),
+      ...(junit?.problem ? { junitProblem: junit.problem } : {}),
+      ...(c.error ? { error: c.error.message } : {}),
     };
   }
 

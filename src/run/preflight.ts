@@ -45,7 +45,7 @@ export function requiredAccess(namespace: string, suites: readonly ResolvedSuite
 
 /** Verbs a run uses when allowed, and does without otherwise (said as a warning). */
 export const OPTIONAL_ACCESS: readonly { verb: string; resource: string; subresource: string; without: string }[] = [
-  { verb: "create", resource: "pods", subresource: "exec", without: "the artifacts and the pod's complete log copy cannot be collected (the streamed log is kept)" },
+  { verb: "create", resource: "pods", subresource: "exec", without: "only artifacts up to 256 KiB each come back (through the collector's log), and the pod's complete log copy does not (the streamed log is kept)" },
 ];
 
 export function optionalAccess(namespace: string): AccessCheck[] {

@@ -9,7 +9,7 @@ import type { Job, KubeEvent, Pod } from "../k8s-types.js";
 import type { ClusterPort } from "../kube/port.js";
 import { CLONE_CONTAINER, TEST_CONTAINER } from "../render/names.js";
 import type { ArtifactsSummary, SuiteResult } from "../report/model.js";
-import { COLLECTOR_CONTAINER } from "../render/names.js";
+import { ARTIFACTS_SUBDIR, COLLECTOR_CONTAINER, LOG_FALLBACK } from "../render/names.js";
 import { decidingPod } from "../diagnose/outcome.js";
 import { humanBytes } from "../source/overlay-plan.js";
 import { shardIndexOf, shardVerdicts, testsEnded } from "../diagnose/shards.js";
@@ -40,6 +40,8 @@ export interface SuiteRunDeps {
    * are done) and reads the suite's JUnit.
    */
   collect(key: string, pod: string, suite: ResolvedSuite): Promise<() => Promise<CollectOutcome>>;
+  /** Without pods/exec: takes the artifacts the collector printed (a gzipped tar) into folder `key`. */
+  collectFromLog(key: string, suite: ResolvedSuite, archive: Buffer): Promise<CollectOutcome>;
 }
 
 export interface CollectOutcome {
@@ -71,6 +73,8 @@ export interface SuiteRunOptions {
   attempt?: number;
   /** The suite has retries: each attempt's files go to <suite>/attempt-<n>/ and events carry the attempt. */
   tracked?: boolean;
+  /** "log": pods/exec is denied; the collector's log brings small artifacts instead. */
+  collectVia?: "exec" | "log";
 }
 
 /** What a finished suite hands the orchestrator: the result, and the objects worth saving. */
@@ -103,6 +107,9 @@ export class SuiteRun {
   /** The report folder of this attempt: <suite> or <suite>/attempt-<n>. */
   readonly key: string;
   readonly attempt: number;
+  private readonly viaLog: boolean;
+  /** The collector's log (only without pods/exec): where the fallback archive comes from. */
+  private readonly collectorLines: string[] = [];
   private resolveOutcome!: (r: SuiteOutcome) => void;
   readonly outcome: Promise<SuiteOutcome> = new Promise((r) => (this.resolveOutcome = r));
 
@@ -113,7 +120,8 @@ export class SuiteRun {
     this.opts = opts;
     this.attempt = opts.attempt ?? 1;
     this.key = opts.tracked ? attemptKey(suite.name, this.attempt) : suite.name;
-    this.logs = new ContainerLogs(deps.port, suite.namespace, [CLONE_CONTAINER, TEST_CONTAINER], {
+    this.viaLog = opts.collectVia === "log";
+    this.logs = new ContainerLogs(deps.port, suite.namespace, [CLONE_CONTAINER, TEST_CONTAINER, ...(this.viaLog ? [COLLECTOR_CONTAINER] : [])], {
       onLine: (container, line, pod, ts) => this.line(container, line, pod, ts),
       onResume: (why) => deps.emit({ type: "suite.note", suite: suite.name, level: "verbose", text: why }),
       setTimer: deps.setTimer,
@@ -196,8 +204,27 @@ export class SuiteRun {
     return (this.suite.shards ?? 1) > 1 && pod ? shardIndexOf(pod) : undefined;
   }
 
+  /** Without pods/exec: the archive the collector printed between its markers, or why there is none. */
+  private async collectViaLog(notes: string[]): Promise<ArtifactsSummary> {
+    const begin = this.collectorLines.indexOf(LOG_FALLBACK.begin);
+    const end = this.collectorLines.indexOf(LOG_FALLBACK.end);
+    const prefix = `${LOG_FALLBACK.tooBig} ${ARTIFACTS_SUBDIR}/`;
+    const dropped = this.collectorLines.filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length));
+    const denied = `pods/exec is forbidden: only files up to ${LOG_FALLBACK.fileLimitKiB} KiB come back (through the collector's log), the complete log copy stays in the pod (grant "create" on pods/exec)`;
+    if (begin === -1 || end <= begin) {
+      notes.push(`no artifacts collected: the collector printed none; ${denied}`);
+      return { files: 0, bytes: 0, dropped, logComplete: false, problem: "pods/exec is forbidden and the collector printed no artifacts" };
+    }
+    const archive = Buffer.from(this.collectorLines.slice(begin + 1, end).join(""), "base64");
+    const c = await this.deps.collectFromLog(this.key, this.suite, archive);
+    this.tests = c.tests;
+    notes.push(`artifacts: ${c.files} file(s) came back${dropped.length ? `, ${dropped.length} left in the pod: ${dropped.join(", ")}` : ""}; ${denied}`);
+    return { ...(c.artifactsDir ? { dir: c.artifactsDir } : {}), files: c.files, bytes: c.bytes, dropped, logComplete: false, problem: "pods/exec is forbidden" };
+  }
+
   /** Starts copying a pod's output while its collector runs (not for a disrupted or deleted pod). */
   private startCollect(pod: Pod): void {
+    if (this.viaLog) return;
     const name = pod.metadata?.name ?? "";
     if (!name || this.fetched.has(name) || pod.metadata?.deletionTimestamp || this.state.finished?.verdict.verdict === "interrupted") return;
     if (pod.status?.conditions?.some((c) => c.type === "DisruptionTarget" && c.status === "True")) return;
@@ -210,6 +237,7 @@ export class SuiteRun {
 
   /** Every pod's output into the report once its logs are read; what did not come back is said. */
   private async collect(verdict: Verdict, notes: string[]): Promise<ArtifactsSummary | undefined> {
+    if (this.viaLog) return this.collectViaLog(notes);
     const pod = decidingPod([...this.state.pods.values()]);
     if (pod && this.fetched.size === 0) this.startCollect(pod);
     const why = verdict.class === "oomKilled" ? "the test container was OOMKilled" : undefined;
@@ -252,6 +280,7 @@ export class SuiteRun {
   }
 
   private line(container: string, text: string, pod: string, kubeletTs: string): void {
+    if (container === COLLECTOR_CONTAINER) return void this.collectorLines.push(text);
     const tail = this.tails.get(container) ?? [];
     tail.push(text);
     if (tail.length > TAIL_LINES) tail.shift();
@@ -269,7 +298,8 @@ export class SuiteRun {
     if (deleteJob) await this.deps.deleteJob(this.jobName).catch((e: { message?: string }) => notes.push(`could not delete job/${this.jobName}: ${e.message}`));
     // Terminated containers: wait for their logs to be read to the end. Anything still
     // running (interrupt, hopeless pod, our deadline) is stopped.
-    this.logs.stopUnfinished(this.state.pods.values(), verdict.verdict === "interrupted");
+    // Without pods/exec the collector prints the artifacts when it stops, after the tests.
+    this.logs.stopUnfinished(this.state.pods.values(), verdict.verdict === "interrupted", this.viaLog && verdict.verdict !== "interrupted" ? new Set([COLLECTOR_CONTAINER]) : new Set());
     const drain = this.deps.setTimer(() => this.logs.stopAll(), this.opts.logDrainMs ?? 60_000);
     await this.logs.settled();
     drain.cancel();

@@ -146,3 +146,31 @@ describe("the demo's JUnit, read by an independent consumer", () => {
     expect(read.failed.map(([, n]) => n).sort()).toEqual(["test_fails_on_purpose", "test_fails_on_purpose"]);
   });
 });
+
+describe("without pods/exec", () => {
+  it("the run goes on, small artifacts come back through the collector's log, and the summary says what did not", async () => {
+    const { ADMIN_KUBECONFIG, KUBECTL, LIMITED_KUBECONFIG, NAMESPACE } = await import("./support/cli.js");
+    const d = await cli(["--kubeconfig", LIMITED_KUBECONFIG, "-c", FAULTS, "doctor"]);
+    const role = parse(d.stdout.slice(d.stdout.indexOf("apiVersion: rbac.authorization.k8s.io/v1"))) as { metadata: { name: string }; rules: { resources: string[] }[] };
+    // Everything doctor asks for, except pods/exec.
+    role.rules = role.rules.map((r) => ({ ...r, resources: r.resources.filter((x) => x !== "pods/exec") })).filter((r) => r.resources.length > 0);
+    role.metadata.name = "incluster-no-exec";
+    const kubectl = (input: string, ...args: string[]) => execFileSync(KUBECTL, ["--kubeconfig", ADMIN_KUBECONFIG, "-n", NAMESPACE, ...args], { input, encoding: "utf8" });
+    try {
+      kubectl(stringify(role), "apply", "-f", "-");
+      kubectl("", "create", "rolebinding", "incluster-no-exec", "--role", "incluster-no-exec", "--serviceaccount", `${NAMESPACE}:incluster-limited`);
+      const r = await runJson(["--kubeconfig", LIMITED_KUBECONFIG, "-c", FAULTS, "run", "artifacts"]);
+      const s = r.result.suites[0]!;
+      const note = s.notes.find((n) => n.includes("pods/exec"));
+      console.log(`[results] without pods/exec: exit ${r.code}; preflight: ${r.stderr.split("\n").find((l) => l.includes("pods/exec"))}; note: ${note}; artifacts ${JSON.stringify(s.artifacts)}`);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/warning: preflight: may create pods\/exec: forbidden/);
+      expect(note).toMatch(/artifacts: 1 file\(s\) came back, 1 left in the pod: big\.bin; pods\/exec is forbidden: only files up to 256 KiB come back/);
+      expect(readdirSync(join(ROOT, s.artifacts!.dir!))).toEqual(["junit.xml"]);
+      expect(s.tests?.map((t) => t.status)).toEqual(["failed"]);
+    } finally {
+      kubectl("", "delete", "rolebinding", "incluster-no-exec", "--ignore-not-found");
+      kubectl("", "delete", "role", "incluster-no-exec", "--ignore-not-found");
+    }
+  });
+});

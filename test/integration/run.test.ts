@@ -131,7 +131,7 @@ describe("least privilege", () => {
       kubectl("apply", "-f", "-");
       kubectl("create", "rolebinding", "incluster-runner", "--role", "incluster-runner", "--serviceaccount", `${NAMESPACE}:incluster-limited`);
       const ok = await cli(["--kubeconfig", LIMITED_KUBECONFIG, "-c", DEMO, "doctor"]);
-      expect(ok.stdout).toContain("all 23 checks passed");
+      expect(ok.stdout).toMatch(/all \d+ checks passed/);
       const run = await cli(["--kubeconfig", LIMITED_KUBECONFIG, "-c", DEMO, "run", "services", "-q"]);
       expect(run.code, run.stderr.slice(-1500)).toBe(0);
     } finally {
