@@ -13,13 +13,22 @@ export function decodeConfig(bytes: Uint8Array, file: string): string {
     throw new UsageError(`${file} is not UTF-8`, [`${file}: the file looks like UTF-16 (NUL bytes between the characters); ${FIX}`]);
   }
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const body = bytes.subarray(start);
+  // The native decoder is fast; the byte-by-byte scan only runs to say where a problem is.
+  if (!body.includes(0)) {
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(body);
+    } catch {
+      // fall through to find the offending byte
+    }
+  }
   const bad = firstInvalidUtf8(bytes, start);
   if (bad !== undefined) {
     const b = bytes[bad] ?? 0;
     const what = b === 0 ? "a NUL byte (is it a binary file?)" : `byte 0x${b.toString(16).padStart(2, "0")}, which is not valid UTF-8 (Latin-1 or Windows-1252 text?)`;
     throw new UsageError(`${file} is not UTF-8`, [`${file}:${lineAt(bytes, bad)}: ${what}; ${FIX}`]);
   }
-  return new TextDecoder("utf-8").decode(bytes.subarray(start));
+  return new TextDecoder("utf-8").decode(body);
 }
 
 function byteOrderMark(b: Uint8Array): string | undefined {

@@ -5,7 +5,7 @@ import { UsageError } from "../errors.js";
 import { kindOf } from "./echo.js";
 import { formatProblem, zodProblems, type Problem } from "./problems.js";
 import { API_VERSION, configSchema, type Config } from "./schema.js";
-import { inspectDocument, pathKey } from "./yaml-document.js";
+import { inspectDocument } from "./yaml-document.js";
 
 /** Problems printed at once; the rest are counted (20,000 bad suites need no 20,000 lines). */
 export const MAX_PROBLEMS = 50;
@@ -15,8 +15,7 @@ export const MAX_ALIAS_COUNT = 100;
 export function parseConfig(text: string, file: string): Config {
   const lc = new LineCounter();
   // An error at the very end (an unclosed quote or bracket) is reported on the last line there is.
-  const lastLine = Math.max(text.replace(/\s+$/, "").split("\n").length, 1);
-  const line = (offset: number) => Math.min(lc.linePos(offset).line, lastLine);
+  const line = (offset: number) => lc.linePos(Math.min(offset, text.trimEnd().length)).line;
   let doc: Document;
   try {
     // uniqueKeys: false: duplicates are found by inspectDocument in one pass (yaml's check is quadratic).
@@ -32,12 +31,15 @@ export function parseConfig(text: string, file: string): Config {
     });
     throw new UsageError(`${file} is not valid YAML`, cap(problems));
   }
-  const facts = inspectDocument(doc, line);
+  const structure = inspectDocument(doc, line);
+  if (structure.length > 0) throw problemsError(file, structure.map((p) => formatProblem(p)));
+  // " (line N)" when the path exists in the document, so editors can jump there. getIn scans a
+  // map's keys, which is fine for the MAX_PROBLEMS problems it is asked about.
   const where = (p: Problem) => {
-    const offset = facts.offsets.get(pathKey(p.path));
+    if (p.path.length === 0) return "";
+    const offset = (doc.getIn(p.path as unknown[], true) as { range?: [number, number, number] } | undefined)?.range?.[0];
     return offset === undefined ? "" : ` (line ${line(offset)})`;
   };
-  if (facts.problems.length > 0) throw problemsError(file, facts.problems.map((p) => formatProblem(p)));
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -64,7 +66,8 @@ export function checkParsed(data: unknown, file: string, where: (p: Problem) => 
   }
   const result = configSchema.safeParse(data, { reportInput: true });
   if (!result.success) {
-    throw problemsError(file, zodProblems(result.error).map((p) => formatProblem(p) + where(p)));
+    const all = zodProblems(result.error);
+    throw problemsError(file, all.map((p, i) => formatProblem(p) + (i < MAX_PROBLEMS ? where(p) : "")));
   }
   return result.data;
 }

@@ -16,9 +16,14 @@ export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const p of path) {
     if (typeof p === "number") out += `[${p}]`;
-    else out += out ? `.${clip(String(p))}` : clip(String(p));
+    else out += (out ? "." : "") + pathSegment(String(p));
   }
   return out || "(top level)";
+}
+
+/** A key as written, or JSON-quoted when it is empty or holds quotes, colons, spaces or control characters; clipped. */
+function pathSegment(key: string): string {
+  return key === "" || /["\s:\p{Cc}\p{Cf}]/u.test(key) ? clip(JSON.stringify(key)) : clip(key);
 }
 
 export function formatProblem(p: Problem): string {

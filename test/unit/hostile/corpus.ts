@@ -76,8 +76,8 @@ export const CASES: HostileCase[] = [
   { name: "-c at a bare token", config: "", flags: ["-c", "@DIR@/token"], files: { token: `${SECRET}\n` }, path: "(top level)" },
   { name: "unknown field named like a token", config: `${OK}${SUITE}token: ${SECRET}\n`, path: "token" },
   { name: "kubeconfig that does not parse, with a token", config: `${OK}${SUITE}`, commands: ["run"], flags: ["--kubeconfig", "@DIR@/kc"], files: { kc: `apiVersion: v1\nusers:\n- name: u\n  user: { token: ${SECRET} }\n  bad: [\n` }, path: "--kubeconfig" },
-  { name: "kubeconfig that is only a token", config: `${OK}${SUITE}`, commands: ["run"], flags: ["--kubeconfig", "@DIR@/kc"], files: { kc: `${SECRET}\n` }, path: "--kubeconfig" },
-  { name: "kubeconfig with a wrong type, with a token", config: `${OK}${SUITE}`, commands: ["run"], flags: ["--kubeconfig", "@DIR@/kc"], files: { kc: `apiVersion: v1\nclusters: 5\nusers:\n- name: u\n  user: { token: ${SECRET} }\n` }, path: "--kubeconfig" },
+  { name: "kubeconfig that is only a token", config: `${OK}${SUITE}`, commands: ["run"], flags: ["--kubeconfig", "@DIR@/kc"], files: { kc: `${SECRET}\n` }, path: /kubeconfig/ },
+  { name: "kubeconfig with a wrong type, with a token", config: `${OK}${SUITE}`, commands: ["run"], flags: ["--kubeconfig", "@DIR@/kc"], files: { kc: `apiVersion: v1\nclusters: 5\nusers:\n- name: u\n  user: { token: ${SECRET} }\n` }, path: /kubeconfig/ },
   { name: "KUBECONFIG that does not parse", config: `${OK}${SUITE}`, commands: ["run"], env: { KUBECONFIG: "@DIR@/kc" }, files: { kc: `users: [{ user: { token: ${SECRET} } }\n` }, path: /kubeconfig/ },
 
   // --- Names pasted into a shell script, values that become git options -----------------------
@@ -158,7 +158,7 @@ export const CASES: HostileCase[] = [
   { name: "unknown resource name gpu", config: res("{ limits: { gpu: 1 } }"), path: "suites.smoke.resources.limits.gpu", fix: "extended resource" },
   { name: "resource name CPU (upper case)", config: res("{ requests: { CPU: 1 } }"), path: "suites.smoke.resources.requests.CPU" },
   { name: "resource name in kubernetes.io", config: res("{ limits: { kubernetes.io/foo: 1 } }"), path: "suites.smoke.resources.limits.kubernetes.io/foo" },
-  { name: "resource name with a space", config: res('{ limits: { "my cpu": 1 } }'), path: "suites.smoke.resources.limits.my cpu" },
+  { name: "resource name with a space", config: res('{ limits: { "my cpu": 1 } }'), path: 'suites.smoke.resources.limits."my cpu"' },
   { name: "extended resource not whole", config: res("{ limits: { example.com/gpu: 1.5 } }"), path: "suites.smoke.resources.limits.example.com/gpu", fix: "whole number" },
   { name: "extended resource request without limit", config: res("{ requests: { example.com/gpu: 1 } }"), path: "suites.smoke.resources.limits.example.com/gpu", fix: "equal" },
   { name: "hugepages without cpu or memory", config: res("{ limits: { hugepages-2Mi: 2Mi } }"), path: "suites.smoke.resources", fix: "cpu or memory" },
@@ -187,7 +187,7 @@ export const CASES: HostileCase[] = [
   { name: "namespace upper case", config: `${OK.replace("namespace: demo", "namespace: Demo")}${SUITE}`, path: "namespace" },
   { name: "namespace with a command", config: `${OK.replace("namespace: demo", `namespace: "x${touch}"`)}${SUITE}`, path: "namespace" },
   { name: "suite name 48 characters", config: `${OK}suites:\n  ${"a".repeat(48)}: { test: t }\n`, path: `suites.${"a".repeat(48)}` },
-  { name: "suite name with a command", config: `${OK}suites:\n  "a${touch}": { test: t }\n`, path: /suites\.a\$\(touch/ },
+  { name: "suite name with a command", config: `${OK}suites:\n  "a${touch}": { test: t }\n`, path: /suites\."a\$\(touch/ },
   { name: "env value with NUL", config: env("A", '"a\\0b"'), path: "suites.smoke.env.A" },
   { name: "env value over 256 KiB", config: env("A", `"${"x".repeat(300 * 1024)}"`), path: "suites.smoke.env.A" },
   { name: "test target over 4096 characters", config: suiteField(`test: ${"t".repeat(5000)}`).replace("{ test: t, ", "{ "), path: "suites.smoke.test" },
