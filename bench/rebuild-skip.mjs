@@ -11,6 +11,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { emit, row } from "./lib.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const runs = Number(process.argv[process.argv.indexOf("--runs") + 1]) || 5;
@@ -72,7 +73,7 @@ try {
   // Warm-up, not counted: both ways build and push once (layer cache, registry blobs).
   const first = incluster();
   const firstGuide = guide();
-  console.log(`warm-up: incluster build ${sec(first.ms)} s (${first.stdout.trim()}), guide build+push ${sec(firstGuide)} s`);
+  console.error(`warm-up: incluster build ${sec(first.ms)} s (${first.stdout.trim()}), guide build+push ${sec(firstGuide)} s`);
   const a = [];
   const c = [];
   const b = [];
@@ -84,18 +85,20 @@ try {
     a.push(g);
     c.push(gc);
     b.push(r.ms);
-    console.log(`run ${i + 1}/${runs}: guide (podman build + push) ${sec(g)} s, guide without layer cache ${sec(gc)} s, incluster build (skipped) ${sec(r.ms)} s`);
+    console.error(`run ${i + 1}/${runs}: guide (podman build + push) ${sec(g)} s, guide without layer cache ${sec(gc)} s, incluster build (skipped) ${sec(r.ms)} s`);
   }
   const mg = median(a);
   const mc = median(c);
   const mi = median(b);
-  console.log("");
-  console.log(`median over ${runs} unchanged re-runs:`);
-  console.log(`  guide, rebuild + push every time (warm layer cache):  ${sec(mg)} s`);
-  console.log(`  guide without layer cache (--no-cache, base present): ${sec(mc)} s`);
-  console.log(`  incluster build (content tag found, build+push skipped): ${sec(mi)} s`);
-  console.log(`  ratio vs warm cache: incluster takes ${(mi / mg).toFixed(3)} of the guide's time (${(mg / mi).toFixed(1)}x faster)`);
-  console.log(`  ratio vs no cache:   incluster takes ${(mi / mc).toFixed(3)} of the guide's time (${(mc / mi).toFixed(1)}x faster)`);
+  console.error("");
+  console.error(`median over ${runs} unchanged re-runs:`);
+  console.error(`  guide, rebuild + push every time (warm layer cache):  ${sec(mg)} s`);
+  console.error(`  guide without layer cache (--no-cache, base present): ${sec(mc)} s`);
+  console.error(`  incluster build (content tag found, build+push skipped): ${sec(mi)} s`);
+  console.error(`  ratio vs warm cache: incluster takes ${(mi / mg).toFixed(3)} of the guide's time (${(mg / mi).toFixed(1)}x faster)`);
+  console.error(`  ratio vs no cache:   incluster takes ${(mi / mc).toFixed(3)} of the guide's time (${(mc / mi).toFixed(1)}x faster)`);
+  const paired = median(b.map((x, i) => x / a[i]));
+  emit([row("rebuild of an unchanged suite vs podman build + push", `${sec(mg)} s`, `${sec(mi)} s`, paired.toFixed(3), "skip (≪ 1)", paired < 0.5)]);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

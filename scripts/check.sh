@@ -10,4 +10,5 @@ step lint;        npx eslint .
 step bundle;      node scripts/bundle.mjs
 step unit;        npx vitest run --project unit
 step cluster;     bash test/cluster/up
+step kwok;        bash test/cluster/up --kwok-nodes 10   # simulated nodes for the scale test (test/integration/scale.test.ts)
 step integration; npx vitest run --project integration --no-file-parallelism
