@@ -12,6 +12,7 @@ import { toJunit } from "../../report/junit.js";
 import { notRunResult } from "../../report/not-run.js";
 import { terminalView } from "../../report/terminal.js";
 import { checkEngineFlag } from "../build-step.js";
+import { githubReporter } from "../../ci/github-report.js";
 import { connect } from "../connect.js";
 import { DEFAULT_DEBUG_DEADLINE } from "../../debug/pod.js";
 import { checkDebugFlags, runDebug } from "./debug.js";
@@ -19,6 +20,7 @@ import type { CliContext } from "../context.js";
 import { openEventsFile } from "../events-file.js";
 import { loadForCommand } from "../load-config.js";
 import { outputStyle } from "../run-output.js";
+import { checkWatchFlags, watchRuns } from "../watch/watch-runs.js";
 
 export interface RunFlags {
   all?: boolean;
@@ -38,6 +40,7 @@ export interface RunFlags {
   failOnFlaky?: boolean;
   debugOnFailure?: boolean;
   deadline?: string;
+  watch?: boolean;
 }
 
 export { pickSuites } from "../../api/run.js";
@@ -74,6 +77,8 @@ export function registerRun(program: Command, ctx: CliContext): void {
         "  incluster run --all --events events.jsonl",
         "  # keep the Jobs after Ctrl-C, give pull errors a minute",
         "  incluster run smoke --keep --fail-fast 60s",
+        "  # source: local: rerun smoke on every saved edit, one verdict line per round",
+        "  incluster run smoke --watch",
       ].join("\n"),
     )
     .argument("[suite...]", "suites to run (default: the only suite, if there is one)")
@@ -93,6 +98,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option("--platform <os/arch>", "build images for this platform (default: image.platform, else the cluster's nodes, else this machine)")
     .option("--debug-on-failure", "when a suite's tests fail, recreate its pod held open and open a shell in it (incluster debug --shell)")
     .option("--deadline <duration>", "with --debug-on-failure: how long the debug pod may stay up", DEFAULT_DEBUG_DEADLINE)
+    .option("--watch", "with source: local, rerun the suites each time a file of the working tree changes, one verdict line per round (Ctrl-C ends)")
     .action(async (names: string[], flags: RunFlags) => {
       ctx.setExitCode(await runAction(ctx, names, flags));
     });
@@ -103,6 +109,7 @@ export async function runAction(ctx: CliContext, names: string[], flags: RunFlag
   // Everything the user typed is checked before any cluster contact (run() checks the rest).
   const { config, path } = loadForCommand(ctx, flags.timeout ? { timeoutFlag: flags.timeout } : {});
   checkEngineFlag(flags.engine);
+  if (flags.watch) checkWatchFlags(config, flags);
   if (flags.events === "-" && flags.output) throw new UsageError("--events - and -o both write to stdout", ["write the events to a file (--events events.jsonl), or drop -o"]);
   const options: RunOptions = {
     suites: names,
@@ -126,6 +133,13 @@ export async function runAction(ctx: CliContext, names: string[], flags: RunFlag
   const view = terminalView({ style, several: names.length > 1 || Boolean(flags.all), verbose: Boolean(g.verbose), quietLogs: Boolean(flags.quiet), write: (t) => ctx.stderr.write(t) });
   const events = flags.events ? openEventsFile(flags.events, ctx.stdout) : undefined;
   const sinks: EventSink[] = [view, ...(events ? [events.sink] : [])];
+  if (flags.watch) {
+    try {
+      return await watchRuns(ctx, { config, options: { ...options, cwd: ctx.cwd, configDir: dirname(path) }, onEvent: (e) => sinks.forEach((s) => s(e)) });
+    } finally {
+      events?.close();
+    }
+  }
   const controller = new AbortController();
   const detach = ctx.onInterrupt(() => controller.abort());
   try {
@@ -139,12 +153,14 @@ export async function runAction(ctx: CliContext, names: string[], flags: RunFlag
     }
     if (flags.output === "json") ctx.stdout.write(toJson(result));
     if (flags.output === "junit") ctx.stdout.write(toJunit(result));
+    githubReporter(ctx.env, (t) => ctx.stderr.write(t))(result);
     return result.exitCode;
   } catch (err) {
     // Still one verdict per suite on stdout for CI; the boundary prints the error and exits 3.
-    if (err instanceof CouldNotRunError && flags.output) {
+    if (err instanceof CouldNotRunError) {
       const doc = notRunResult({ runId: "", context: g.context ?? "", namespace: config.namespace ?? "", suites: names.map((name) => ({ name, image: "" })), class: "jobFailed", reason: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}), at: new Date() });
-      ctx.stdout.write(flags.output === "json" ? toJson(doc) : toJunit(doc));
+      if (flags.output) ctx.stdout.write(flags.output === "json" ? toJson(doc) : toJunit(doc));
+      githubReporter(ctx.env, (t) => ctx.stderr.write(t))(doc);
     }
     throw err;
   } finally {
