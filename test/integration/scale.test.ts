@@ -1,0 +1,61 @@
+// Issue 11: a reduced scale run in CI. 200 suites land on kwok's simulated nodes (the scale mode
+// of the project's cluster, `test/cluster/up --kwok-nodes N`, added here if absent) through the
+// `scheduling` field; the run's own counters keep the per-suite cost flat: one connection,
+// at most 5 API requests per suite. Counts, not timings.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_KUBECONFIG, KUBECTL, NAMESPACE, ROOT, requireCluster, runJson } from "./support/cli.js";
+
+const SUITES = 200;
+const KWOK_NODES = 10;
+const dir = mkdtempSync(join(tmpdir(), "incluster-scale-"));
+const config = join(dir, "incluster.yaml");
+const kubectl = (...args: string[]) => execFileSync(KUBECTL, ["--kubeconfig", ADMIN_KUBECONFIG, ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
+let runId = "";
+
+beforeAll(() => {
+  requireCluster();
+  const ready = kubectl("get", "nodes", "-l", "type=kwok", "-o", "jsonpath={.items[*].status.conditions[?(@.type==\"Ready\")].status}").split(/\s+/).filter((s) => s === "True").length;
+  if (ready < 1) execFileSync("bash", [join(ROOT, "test/cluster/up"), "--kwok-nodes", String(KWOK_NODES)], { stdio: "inherit" });
+  let y = `apiVersion: incluster.dev/v1alpha1
+kind: Config
+namespace: ${NAMESPACE}
+source: { image: {} }
+defaults:
+  image: 127.0.0.1:5000/incluster/python:3.11-pytest
+  kubernetesAccess: false
+  scheduling:
+    nodeSelector: { type: kwok }
+    tolerations: [{ key: kwok.x-k8s.io/node, operator: Exists, effect: NoSchedule }]
+suites:
+`;
+  for (let i = 0; i < SUITES; i++) y += `  scale-${i}:\n    command: ["true"]\n`;
+  writeFileSync(config, y);
+});
+
+afterAll(() => {
+  if (runId) kubectl("-n", NAMESPACE, "delete", "jobs", "-l", `incluster.dev/run-id=${runId}`, "--wait=false");
+  kubectl("-n", NAMESPACE, "delete", "serviceaccounts", ...Array.from({ length: SUITES }, (_, i) => `test-scale-${i}-e2e`), "--ignore-not-found", "--wait=false");
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("scale mode (kwok)", () => {
+  it(`runs ${SUITES} suites on simulated nodes over one connection, at most 5 requests per suite`, async () => {
+    const r = await runJson(["-c", config, "run", "--all", "-v", "--report-dir", join(dir, "runs")]);
+    runId = r.result.runId;
+    expect(r.code, r.stderr.slice(-3000)).toBe(0);
+    expect(r.result.suites.filter((s) => s.verdict === "passed")).toHaveLength(SUITES);
+    // Every pod ran on a kwok node: real pods stay on the real node, these never reach it.
+    const nodes = kubectl("-n", NAMESPACE, "get", "pods", "-l", `incluster.dev/run-id=${runId}`, "-o", "jsonpath={.items[*].spec.nodeName}").split(/\s+/).filter(Boolean);
+    expect(nodes.length).toBeGreaterThan(0);
+    expect(nodes.every((n) => n.startsWith("kwok-node-"))).toBe(true);
+    const api = /api: (\d+) requests \((\d+) watches and log streams, (\d+) retried after 429\/503\) over (\d+) connection/.exec(r.stderr);
+    expect(api, "the -v api note").not.toBeNull();
+    const [requests, , , connections] = (api ?? []).slice(1).map(Number);
+    expect(connections).toBeLessThanOrEqual(4);
+    expect((requests ?? Infinity) / SUITES).toBeLessThanOrEqual(5);
+  });
+});
