@@ -25,7 +25,7 @@ function pools(hostile: boolean) {
   const pick = <T>(valid: fc.Arbitrary<T>, bad: fc.Arbitrary<unknown>, weight = 4): fc.Arbitrary<unknown> => (hostile ? fc.oneof({ arbitrary: valid, weight }, { arbitrary: bad, weight: 1 }) : valid);
   const name = pick(label, fc.oneof(fc.constantFrom("__proto__", "Smoke", "-x", "a".repeat(48)), anyText));
   const objectName = pick(fc.tuple(label, fc.option(label, { nil: undefined })).map(([a, b]) => (b ? `${a}.${b}` : a)), fc.oneof(anyText, fc.constant("a".repeat(254))));
-  const key = pick(fc.stringMatching(/^[-._a-zA-Z0-9]{1,20}$/).filter((k) => k !== "." && k !== ".."), anyText);
+  const key = pick(fc.stringMatching(/^[-._a-zA-Z0-9]{1,20}$/).filter((k) => k !== "." && !k.startsWith("..")), anyText);
   const ref = (kind: "secretKeyRef" | "configMapKeyRef") => fc.record({ [kind]: fc.record({ name: objectName, key }) });
   const envValue = pick(fc.oneof({ arbitrary: legalText, weight: 6 }, { arbitrary: ref("secretKeyRef"), weight: 2 }, { arbitrary: ref("configMapKeyRef"), weight: 2 }), scalar);
   const envName = pick(fc.oneof(fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,10}$/), fc.constantFrom("PYTHONUNBUFFERED", "API_TOKEN", "yes", "on")), fc.oneof(fc.constantFrom("__proto__", "1X", "A-B"), anyText));

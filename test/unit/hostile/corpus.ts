@@ -90,6 +90,7 @@ export const CASES: HostileCase[] = [
   { name: "secretKeyRef name of 254 characters", config: sk("a".repeat(254)), path: "suites.smoke.env.DB" },
   { name: "secretKeyRef key with a space", config: sk("db", "pass word"), path: "suites.smoke.env.DB" },
   { name: "secretKeyRef key ..", config: sk("db", ".."), path: "suites.smoke.env.DB" },
+  { name: "secretKeyRef key starting with .. (found by the dry-run fuzz)", config: sk("db", "..x"), path: "suites.smoke.env.DB" },
   { name: "configMapKeyRef name with $()", config: cm(`cfg${touch}`), path: "suites.smoke.env.DB" },
   { name: "configMapKeyRef name with a pipe", config: cm(`cfg | sh -c 'touch ${MARKER}'`), path: "suites.smoke.env.DB" },
   { name: "configMapKeyRef key with a slash", config: cm("cfg", "a/b"), path: "suites.smoke.env.DB" },
