@@ -9,7 +9,7 @@ import { build } from "esbuild";
 if (process.argv.includes("--clean")) rmSync("dist", { recursive: true, force: true });
 
 await build({
-  entryPoints: { cli: "src/cli/main.ts", index: "src/index.ts" },
+  entryPoints: { cli: "src/cli/main.ts", index: "src/index.ts", action: "src/ci/action-main.ts" },
   outdir: "dist",
   bundle: true,
   splitting: true,

@@ -16,6 +16,7 @@ import { orchestrate } from "../run/orchestrator.js";
 import { newRunId } from "../run/run-id.js";
 import { TimerScope } from "../run/timers.js";
 import { resolveSources } from "../source/resolve-sources.js";
+import { notifyRun } from "../notify/index.js";
 import { configDirOf } from "./config.js";
 import { readJunit } from "./read-junit.js";
 import { connectCluster } from "./connect.js";
@@ -88,7 +89,7 @@ export async function run(config: Config, options: RunOptions = {}): Promise<Run
   if (o.signal?.aborted) controller.abort();
   else o.signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    return await orchestrate(
+    const result = await orchestrate(
       {
         port,
         now: () => Date.now(),
@@ -102,6 +103,8 @@ export async function run(config: Config, options: RunOptions = {}): Promise<Run
       },
       { runId, namespace, suites, concurrency, failFastMs: failFast, keep: Boolean(o.keep), reportDir: show(reportDir), failOnFlaky: Boolean(o.failOnFlaky), ...(o.artifactsLimitBytes !== undefined ? { artifactsLimitBytes: o.artifactsLimitBytes } : {}) },
     );
+    // The result's consumers outside this process (Slack, webhooks): never a change of verdict.
+    return await notifyRun(result, cfg.notify, { env: process.env, cwd, emit: sink });
   } finally {
     o.signal?.removeEventListener("abort", onAbort);
   }

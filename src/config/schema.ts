@@ -6,6 +6,7 @@ import { gitRef, gitUrl, remoteName } from "./git-fields.js";
 import { resourcesSchema } from "./resources.js";
 import { DNS_LABEL_PATTERN, SUITE_NAME_MAX, namespaceProblem } from "./names.js";
 import { schedulingSchema } from "./scheduling.js";
+import { notifySchema } from "./notify.js";
 
 export const API_VERSION = "incluster.dev/v1alpha1";
 export const KIND = "Config";
@@ -174,6 +175,7 @@ export const configSchema = strict({
     .record(suiteName, suiteSchema, { error: (iss) => `expected a mapping of suite name to suite, got ${shown(iss.input)}` })
     .refine((s) => Object.keys(s).length > 0, { error: "expected at least one suite, e.g. smoke: { test: tests/e2e }" })
     .describe("Test suites by name."),
+  notify: notifySchema.optional(),
 })
   .superRefine((c, ctx) => {
     for (const [name, suite] of Object.entries(c.suites)) {

@@ -5,6 +5,7 @@ import { ExitCode } from "../../exit-codes.js";
 import { paint } from "../../report/human.js";
 import { stringify } from "yaml";
 import { accessRole } from "../../render/access-role.js";
+import { inClusterServiceAccount, serviceAccountBinding } from "../../ci/in-cluster.js";
 import { preflight } from "../../run/preflight.js";
 import { dirname } from "node:path";
 import { buildChecks } from "../build-step.js";
@@ -55,7 +56,21 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
       );
       const failed = report.checks.filter((c) => !c.ok).length;
       ctx.stdout.write(`${lines.join("\n")}\n${failed ? `${failed} of ${report.checks.length} checks failed` : `all ${report.checks.length} checks passed`}\n`);
-      if (report.denied.length) {
+      const sa = inClusterServiceAccount(ctx.globals().kubeconfig, ctx.env);
+      if (report.denied.length && sa) {
+        // In a runner pod: the Role and its binding to this pod's ServiceAccount, ready to apply.
+        const role = accessRole(namespace, report.denied);
+        ctx.stdout.write(
+          [
+            "",
+            `# This pod runs as ServiceAccount ${sa.namespace}/${sa.name}. The Role it needs in ${namespace} and its binding (kubectl apply -f - as an admin of ${namespace}):`,
+            stringify(role).trimEnd(),
+            "---",
+            stringify(serviceAccountBinding(role, sa)).trimEnd(),
+            "",
+          ].join("\n"),
+        );
+      } else if (report.denied.length) {
         // Exactly what is missing, as a Role an admin can apply; the binding needs your user name.
         ctx.stdout.write(
           [
