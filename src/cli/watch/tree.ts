@@ -24,6 +24,8 @@ function gitOut(top: string, args: readonly string[], input = ""): Promise<strin
     child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
     child.on("error", reject);
+    // git may exit before reading all of stdin (EPIPE); its exit code says what happened.
+    child.stdin.on("error", () => undefined);
     child.on("close", (code) => (code === 0 || code === 1 ? resolve(out) : reject(new Error(`git ${args[0]} failed (exit ${code}): ${err.trim()}`))));
     child.stdin.end(input);
   });
