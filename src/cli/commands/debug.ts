@@ -25,14 +25,18 @@ export function registerDebug(program: Command, ctx: CliContext): void {
     .summary("recreate a failed suite's pod held open, and open a shell in it")
     .description(
       [
-        "Recreates the pod of the suite's newest failed Job (or of run <id>) as a pod that stays up:",
-        "the same image, env, ServiceAccount, resources and checked-out source (the same commit and",
-        "local overlay), Pod Security \"restricted\" kept, the test command replaced by a hold bounded",
-        "by --deadline. Waits until it is Running, then prints the kubectl exec line, or with --shell",
-        "opens the shell itself. The pod is deleted when the shell ends, on Ctrl-C, or at the deadline.",
+        [
+          "Recreates the pod of the suite's newest failed Job (or of run <id>) as a pod that stays up:",
+          "the same image, env, ServiceAccount, resources and checked-out source (the same commit and",
+          "local overlay), Pod Security \"restricted\" kept, the test command replaced by a hold bounded",
+          "by --deadline. Waits until it is Running, then prints the kubectl exec line, or with --shell",
+          "opens the shell itself. The pod is deleted when the shell ends, on Ctrl-C, or at the deadline.",
+        ].join(" "),
         "",
         "Examples:",
+        "  # a shell in the newest failed Job's pod, held open; exit it to delete the pod",
         "  incluster debug services --shell",
+        "  # run 5g0l9b's pod, for kubectl exec, deleted after 10 minutes",
         "  incluster debug services --run 5g0l9b --deadline 10m",
       ].join("\n"),
     )

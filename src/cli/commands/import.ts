@@ -16,12 +16,14 @@ export function registerImport(program: Command, ctx: CliContext): void {
     .summary("write incluster.yaml from the guide's jobs/ and deploy/k8s/ files")
     .description(
       [
-        `Reads ${JOBS_DIR}/test-<name>-e2e/{Dockerfile,run_test.py} and the Job in ${MANIFEST_DIR}/99-test-<name>-e2e.yaml`,
-        "for every suite, and writes the equivalent incluster.yaml: namespace, env, resources and ttl from",
-        "the Job; registry and base from the Job's image and the Dockerfile's FROM; repository and ref",
-        "from the clone init container and GIT_BRANCH; test target and install command from run_test.py.",
-        "Every value it could not carry over is listed with its file and line (on stderr).",
-        "Never overwrites an existing incluster.yaml. Contacts no cluster.",
+        [
+          `Reads ${JOBS_DIR}/test-<name>-e2e/{Dockerfile,run_test.py} and the Job in ${MANIFEST_DIR}/99-test-<name>-e2e.yaml`,
+          "for every suite, and writes the equivalent incluster.yaml: namespace, env, resources and ttl from",
+          "the Job; registry and base from the Job's image and the Dockerfile's FROM; repository and ref",
+          "from the clone init container and GIT_BRANCH; test target and install command from run_test.py.",
+          "Every value it could not carry over is listed with its file and line (on stderr).",
+          "Never overwrites an existing incluster.yaml. Contacts no cluster.",
+        ].join(" "),
         "",
         "Examples:",
         "  # see what it would write, and what it could not map",
