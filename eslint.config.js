@@ -23,7 +23,7 @@ export default tseslint.config(
   },
   {
     // Pure stages never do I/O.
-    files: ["src/config/schema.ts", "src/config/rules/**/*.ts", "src/render/**/*.ts", "src/diagnose/**/*.ts", "src/report/**/*.ts", "src/results/**/*.ts"],
+    files: ["src/config/schema.ts", "src/config/rules/**/*.ts", "src/render/**/*.ts", "src/diagnose/**/*.ts", "src/report/**/*.ts", "src/results/**/*.ts", "src/otlp/{records,url}.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [
         { group: ["node:fs", "node:fs/*", "node:child_process"], message: "Pure stages do no I/O." },

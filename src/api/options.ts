@@ -42,6 +42,12 @@ export interface RunOptions {
   cwd?: string;
   /** The folder relative paths of the config are read from (build contexts, source.local); default: the loaded file's folder, else cwd. */
   configDir?: string;
+  /**
+   * Send every log line and run event as OTLP log records over HTTP to this endpoint: a base URL
+   * like OTEL_EXPORTER_OTLP_ENDPOINT (`/v1/logs` is appended). A collector that fails is a warning
+   * (run.note), never a change of verdict. The CLI takes --otlp-endpoint, else OTEL_EXPORTER_OTLP_ENDPOINT.
+   */
+  otlpEndpoint?: string;
   /** A ClusterPort to use instead of one made from the kubeconfig (tests, other tools). */
   port?: ClusterPort;
 }

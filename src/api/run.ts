@@ -16,6 +16,7 @@ import { orchestrate } from "../run/orchestrator.js";
 import { newRunId } from "../run/run-id.js";
 import { TimerScope } from "../run/timers.js";
 import { resolveSources } from "../source/resolve-sources.js";
+import { otlpLogsUrl } from "../otlp/url.js";
 import { notifyRun } from "../notify/index.js";
 import { configDirOf } from "./config.js";
 import { readJunit } from "./read-junit.js";
@@ -67,6 +68,7 @@ export async function run(config: Config, options: RunOptions = {}): Promise<Run
     cfg = { ...cfg, suites: Object.fromEntries(Object.entries(cfg.suites).map(([n, s]) => [n, { ...s, retries }])) };
   }
   const platformFlag = o.platform !== undefined ? (platformProblem("platform", o.platform) ? invalid(platformProblem("platform", o.platform) ?? "") : o.platform) : undefined;
+  if (o.otlpEndpoint !== undefined) otlpLogsUrl(o.otlpEndpoint);
   const initialCheck = names.map((n) => resolveSuite(cfg, n));
   // The kubeconfig: loading it contacts nothing; a missing one is a usage error.
   const port: ClusterPort = o.port ?? (await connectCluster({ kubeconfig: o.kubeconfig, context: o.context }));
@@ -83,7 +85,10 @@ export async function run(config: Config, options: RunOptions = {}): Promise<Run
     return rel.startsWith("..") ? abs : rel;
   };
 
-  const sink: EventSink = o.onEvent ?? (() => undefined);
+  const userSink: EventSink = o.onEvent ?? (() => undefined);
+  // OpenTelemetry export (src/otlp/): one more consumer of the stream, loaded only when asked for.
+  const otlp = o.otlpEndpoint !== undefined ? (await import("../otlp/export.js")).startOtlpExport({ endpoint: o.otlpEndpoint, runId, namespace }, userSink) : undefined;
+  const sink: EventSink = otlp?.sink ?? userSink;
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   if (o.signal?.aborted) controller.abort();
@@ -107,6 +112,7 @@ export async function run(config: Config, options: RunOptions = {}): Promise<Run
     return await notifyRun(result, cfg.notify, { env: process.env, cwd, emit: sink });
   } finally {
     o.signal?.removeEventListener("abort", onAbort);
+    await otlp?.close();
   }
 }
 

@@ -41,6 +41,7 @@ export interface RunFlags {
   debugOnFailure?: boolean;
   deadline?: string;
   watch?: boolean;
+  otlpEndpoint?: string;
 }
 
 export { pickSuites } from "../../api/run.js";
@@ -75,6 +76,8 @@ export function registerRun(program: Command, ctx: CliContext): void {
         "  incluster run --all -o junit > junit.xml",
         "  # every event (phases, log lines, verdicts) as JSON lines",
         "  incluster run --all --events events.jsonl",
+        "  # the same logs and events to an OpenTelemetry collector",
+        "  incluster run --all --otlp-endpoint http://localhost:4318",
         "  # keep the Jobs after Ctrl-C, give pull errors a minute",
         "  incluster run smoke --keep --fail-fast 60s",
         "  # source: local: rerun smoke on every saved edit, one verdict line per round",
@@ -85,6 +88,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option("--all", "run every suite in the config")
     .addOption(new Option("-o, --output <format>", "result document on stdout").choices(["json", "junit"]))
     .option("--events <file|->", "write every run event as a JSON line to a file, or - for stdout")
+    .option("--otlp-endpoint <url>", "also send every log line and run event as OTLP logs over HTTP to this OpenTelemetry endpoint (default: OTEL_EXPORTER_OTLP_ENDPOINT)")
     .option("--concurrency <n>", "how many suites run at once (default: all)")
     .option("--fail-fast <duration>", "how long an image pull error, unschedulable pod or missing Secret may last before the suite fails", DEFAULT_FAIL_FAST)
     .option("--timeout <duration>", "override every suite's timeout (e.g. 10m)")
@@ -111,6 +115,7 @@ export async function runAction(ctx: CliContext, names: string[], flags: RunFlag
   checkEngineFlag(flags.engine);
   if (flags.watch) checkWatchFlags(config, flags);
   if (flags.events === "-" && flags.output) throw new UsageError("--events - and -o both write to stdout", ["write the events to a file (--events events.jsonl), or drop -o"]);
+  const otlpEndpoint = flags.otlpEndpoint ?? (ctx.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined);
   const options: RunOptions = {
     suites: names,
     all: Boolean(flags.all),
@@ -126,6 +131,7 @@ export async function runAction(ctx: CliContext, names: string[], flags: RunFlag
     build: flags.build !== false,
     ...(flags.engine ? { engine: flags.engine } : {}),
     ...(flags.platform ? { platform: flags.platform } : {}),
+    ...(otlpEndpoint ? { otlpEndpoint } : {}),
     cwd: ctx.cwd,
     configDir: dirname(path),
   };
