@@ -1,6 +1,10 @@
 // How the one error boundary (main.ts) words each kind of error, and which exit code it sets.
 import { CouldNotRunError, InterruptedError, UsageError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
+import { clip } from "../config/echo.js";
+
+/** Longer lines of a usage error are cut: messages are a few hundred characters; only echoed values run longer. */
+export const USAGE_LINE_MAX = 1000;
 
 export interface ErrorReport {
   text: string;
@@ -9,7 +13,8 @@ export interface ErrorReport {
 
 export function describeError(err: unknown, verbose: boolean): ErrorReport {
   if (err instanceof UsageError) {
-    const lines = [`error: ${err.message}`, ...err.problems.map((p) => `  ${p}`)];
+    // A safety net for values echoed whole (a 10 MB flag): no line of a usage error is longer than this.
+    const lines = [`error: ${err.message}`, ...err.problems.map((p) => `  ${p}`)].map((l) => clip(l, USAGE_LINE_MAX));
     return { text: lines.join("\n") + "\n", exitCode: ExitCode.usage };
   }
   if (err instanceof CouldNotRunError) {

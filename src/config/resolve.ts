@@ -1,6 +1,7 @@
 // Config + suite name -> everything render and run need, with every default filled in. Pure.
 import { UsageError } from "../errors.js";
 import { parseDuration } from "./duration.js";
+import { clip } from "./echo.js";
 import { nearest } from "./suggest.js";
 import { JOB_PREFIX, JOB_SUFFIX } from "./names.js";
 import { mergeScheduling, type Scheduling } from "./scheduling.js";
@@ -97,7 +98,7 @@ export function resolveSuite(config: Config, name: string): ResolvedSuite {
   if (!suite) {
     const known = listSuites(config);
     const guess = nearest(name, known);
-    throw new UsageError(`unknown suite "${name}"${guess ? `; did you mean "${guess}"?` : ""}`, [
+    throw new UsageError(`unknown suite "${clip(name)}"${guess ? `; did you mean "${guess}"?` : ""}`, [
       known.length ? `known suites: ${known.join(", ")}` : "the config defines no suites; add one under suites:",
     ]);
   }

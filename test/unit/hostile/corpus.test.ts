@@ -58,7 +58,8 @@ function argvFor(c: HostileCase, command: "validate" | "render" | "run", p: Prep
   if (c.special === "directory" || c.special === "fifo") flags.push("-c", join(p.cwd, "incluster.yaml"));
   const ownKubeconfig = flags.includes("--kubeconfig") || c.env?.KUBECONFIG !== undefined;
   const kc = command === "run" && !ownKubeconfig ? ["--kubeconfig", kubeconfig] : [];
-  const cmd = command === "validate" ? ["validate"] : command === "render" ? ["render", "smoke"] : ["run", "smoke", "--no-build", ...(c.runArgs ?? []).map(p.sub)];
+  const suite = p.sub(c.suiteArg ?? "smoke");
+  const cmd = command === "validate" ? ["validate"] : command === "render" ? ["render", suite] : ["run", suite, "--no-build", ...(c.runArgs ?? []).map(p.sub)];
   return [...flags, ...kc, ...cmd];
 }
 

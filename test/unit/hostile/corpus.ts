@@ -18,6 +18,8 @@ export interface HostileCase {
   env?: Record<string, string>;
   /** Commands to run; default validate, render smoke, run smoke. */
   commands?: ("validate" | "render" | "run")[];
+  /** The suite render and run are asked for (default smoke). */
+  suiteArg?: string;
   /** Extra arguments for run (flags of run itself). */
   runArgs?: string[];
   /** The field path, flag or file the message must name. */
@@ -203,6 +205,10 @@ export const CASES: HostileCase[] = [
   { name: "INCLUSTER_TIMEOUT a command", config: `${OK}${SUITE}`, env: { INCLUSTER_TIMEOUT: touch }, path: "INCLUSTER_TIMEOUT" },
   { name: "run --timeout huge", config: `${OK}${SUITE}`, commands: ["run"], runArgs: ["--timeout", "99999999h"], path: "--timeout" },
   { name: "run --timeout 10 MB", config: `${OK}${SUITE}`, commands: ["run"], runArgs: ["--timeout", "9".repeat(1024 * 1024)], path: "--timeout" },
+  { name: "run --fail-fast of 1 MB", config: `${OK}${SUITE}`, commands: ["run"], runArgs: ["--fail-fast", "9".repeat(1024 * 1024)], path: "--fail-fast" },
+  { name: "run --concurrency of 1 MB", config: `${OK}${SUITE}`, commands: ["run"], runArgs: ["--concurrency", "x".repeat(1024 * 1024)], path: "--concurrency" },
+  { name: "suite argument of 1 MB", config: `${OK}${SUITE}`, commands: ["render", "run"], suiteArg: "s".repeat(1024 * 1024), path: "unknown suite" },
+  { name: "suite argument with a command", config: `${OK}${SUITE}`, commands: ["render", "run"], suiteArg: `x${touch}`, path: "unknown suite" },
   { name: "run --concurrency -1", config: `${OK}${SUITE}`, commands: ["run"], runArgs: ["--concurrency", "-1"], path: "--concurrency" },
   { name: "run --fail-fast with a command", config: `${OK}${SUITE}`, commands: ["run"], runArgs: ["--fail-fast", touch], path: "--fail-fast" },
   { name: "--context unknown", config: `${OK}${SUITE}`, commands: ["run"], flags: ["--context", `nope${touch}`], path: "--context" },
