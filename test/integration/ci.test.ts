@@ -110,7 +110,7 @@ describe("the GitLab CI template", () => {
       KUBECONFIG: ADMIN_KUBECONFIG,
       INCLUSTER_CONFIG: DEMO,
     };
-    const vars = { ...job.variables, INCLUSTER_SUITES: "services fails-on-purpose" };
+    const vars: Record<string, string> = { ...job.variables, INCLUSTER_SUITES: "services fails-on-purpose" };
     const env = cleanEnv({ ...gitlab, ...vars, PATH: `${bin}:${process.env.PATH ?? ""}` });
     // GitLab runs the lines in one shell that stops at the first failing line.
     const script = ["set -eo pipefail", ...job.script].join("\n");
