@@ -24,8 +24,12 @@ export function containerSecurity(): SecurityContext {
 export interface AttemptOptions {
   attempt?: number;
   rerunIds?: readonly string[];
-  /** pods/exec is denied: the collector sends small artifacts through its log instead. */
-  collectVia?: "exec" | "log";
+  /**
+   * exec: incluster copies the output out (run's default); log: pods/exec is denied, the
+   * collector prints small artifacts in its log; none: nobody collects (the Job applied by hand
+   * from `render` or `scaffold`), so the collector does not wait for anyone.
+   */
+  collectVia?: "exec" | "log" | "none";
 }
 
 export function renderJob(suite: ResolvedSuite, runId?: string, a: AttemptOptions = {}): JobObject {
@@ -43,7 +47,7 @@ export function renderJob(suite: ResolvedSuite, runId?: string, a: AttemptOption
       // own, a failed index not retried and not stopping the others.
       ...(shards > 1 ? { completionMode: "Indexed" as const, completions: shards, parallelism: shards, backoffLimitPerIndex: 0 } : { backoffLimit: 0 }),
       podFailurePolicy: { rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget" }] }] },
-      template: { metadata: { labels: { ...labels } }, spec: podSpec(suite, overlayName(suite.name, runId), a) },
+      template: { metadata: { labels: { ...labels } }, spec: podSpec(suite, overlayName(suite.name, runId), { ...a, collectVia: a.collectVia ?? (runId ? "exec" : "none") }) },
     },
   };
 }
@@ -125,7 +129,7 @@ function cloneContainer(suite: ResolvedSuite): Container {
  */
 export const COLLECTOR_SCRIPT = [
   `dump() { cd ${OUT_DIR} || return; find ${ARTIFACTS_SUBDIR} -type f -size -${LOG_FALLBACK.fileLimitKiB + 1}k > .small; find ${ARTIFACTS_SUBDIR} -type f ! -size -${LOG_FALLBACK.fileLimitKiB + 1}k > .big; echo ${LOG_FALLBACK.begin}; tar -czf - -T .small | base64; echo ${LOG_FALLBACK.end}; while read -r f; do echo "${LOG_FALLBACK.tooBig} $f"; done < .big; }`,
-  `on_term() { if [ "\${${LOG_FALLBACK.env}:-exec}" = log ]; then dump; exit 0; fi; i=0; while [ ! -e ${OUT_DIR}/${COLLECTED_MARKER} ] && [ $i -lt 250 ]; do sleep 0.1; i=$((i+1)); done; exit 0; }`,
+  `on_term() { mode="\${${LOG_FALLBACK.env}:-exec}"; if [ "$mode" = log ]; then dump; exit 0; fi; if [ "$mode" = none ]; then exit 0; fi; i=0; while [ ! -e ${OUT_DIR}/${COLLECTED_MARKER} ] && [ $i -lt 250 ]; do sleep 0.1; i=$((i+1)); done; exit 0; }`,
   "trap on_term TERM",
   "while :; do sleep 3600 & wait $!; done",
 ].join("\n");
@@ -137,7 +141,7 @@ function collectorContainer(suite: ResolvedSuite, a: AttemptOptions): Container 
     imagePullPolicy: suite.imagePullPolicy,
     restartPolicy: "Always",
     command: ["/bin/sh", "-c", COLLECTOR_SCRIPT],
-    ...(a.collectVia === "log" ? { env: [{ name: LOG_FALLBACK.env, value: "log" }] } : {}),
+    ...(a.collectVia && a.collectVia !== "exec" ? { env: [{ name: LOG_FALLBACK.env, value: a.collectVia }] } : {}),
     volumeMounts: [{ name: OUT_VOLUME, mountPath: OUT_DIR }],
     resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "200m", memory: "64Mi" } },
     securityContext: containerSecurity(),

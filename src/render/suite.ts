@@ -12,7 +12,7 @@ export interface RenderOptions {
   attempt?: number;
   /** For a retry of a pytest suite: only these node ids run. */
   rerunIds?: readonly string[] | undefined;
-  collectVia?: "exec" | "log";
+  collectVia?: "exec" | "log" | "none";
 }
 
 export function renderSuite(suite: ResolvedSuite, opts: RenderOptions = {}): SuiteObjects {
