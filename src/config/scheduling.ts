@@ -2,23 +2,62 @@
 // mode's kwok nodes). The three parts are Kubernetes' own pod fields, passed through as written.
 import { z } from "zod";
 import { shown, strict, text } from "./fields.js";
+import { DNS_SUBDOMAIN_MAX, DNS_SUBDOMAIN_PATTERN } from "./names.js";
+
+// Label keys and values as the API server checks them (apimachinery's IsQualifiedName, IsValidLabelValue).
+const NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_MAX = 63;
+
+/** A qualified name like node-role.example.com/tests: an optional DNS subdomain prefix and a name of at most 63. */
+export function isQualifiedName(key: string): boolean {
+  const slash = key.lastIndexOf("/");
+  const [prefix, name] = slash === -1 ? [undefined, key] : [key.slice(0, slash), key.slice(slash + 1)];
+  if (prefix !== undefined && (!DNS_SUBDOMAIN_PATTERN.test(prefix) || prefix.length > DNS_SUBDOMAIN_MAX)) return false;
+  return name.length <= LABEL_MAX && NAME_PART.test(name);
+}
+
+export function isLabelValue(value: string): boolean {
+  return value.length <= LABEL_MAX && LABEL_VALUE.test(value);
+}
+
+const labelKey = text("a label key like node-role.example.com/tests").refine(isQualifiedName, {
+  error: (iss) => `expected a label key like pool or node-role.example.com/tests (letters, digits, '-', '_', '.', at most 63, with an optional DNS prefix and '/'), got ${shown(iss.input)}`,
+});
+const labelValue = (what: string) =>
+  z.string({ error: (iss) => `expected ${what} (a string; quote "true"), got ${shown(iss.input)}` }).refine(isLabelValue, {
+    error: (iss) => `expected ${what}: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, got ${shown(iss.input)}`,
+  });
 
 const TOLERATION_OPERATORS = ["Exists", "Equal"] as const;
 const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
 
 const labelMap = z
-  .record(text("a label key like node-role.example.com/tests"), z.string({ error: (iss) => `expected a label value (a string; quote "true"), got ${shown(iss.input)}` }), {
+  .record(labelKey, labelValue("a label value"), {
     error: (iss) => `expected a mapping of label key to value, got ${shown(iss.input)}`,
   })
   .describe("Node labels the pod requires (the pod spec's nodeSelector).");
 
 const toleration = strict({
-  key: z.string().optional().describe("Taint key; empty with operator Exists tolerates every taint."),
+  key: z.string().refine((k) => k === "" || isQualifiedName(k), { error: (iss) => `expected a taint key like dedicated or example.com/pool, got ${shown(iss.input)}` }).optional().describe("Taint key; empty with operator Exists tolerates every taint."),
   operator: z.enum(TOLERATION_OPERATORS, { error: (iss) => `expected one of ${TOLERATION_OPERATORS.join(", ")}, got ${shown(iss.input)}` }).optional().describe("Exists or Equal. Default Equal."),
-  value: z.string().optional().describe("Taint value (with operator Equal)."),
+  value: labelValue("a taint value").optional().describe("Taint value (with operator Equal)."),
   effect: z.enum(TAINT_EFFECTS, { error: (iss) => `expected one of ${TAINT_EFFECTS.join(", ")}, got ${shown(iss.input)}` }).optional().describe("Taint effect to tolerate; empty: all effects."),
-  tolerationSeconds: z.number().int().nonnegative().optional().describe("With NoExecute: how long the pod stays after the taint appears."),
-}).describe("One toleration, as in a pod spec.");
+  tolerationSeconds: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(Number.MAX_SAFE_INTEGER, { error: "expected a whole number of seconds the API can read (at most 2^53 - 1)" })
+    .optional()
+    .describe("With NoExecute: how long the pod stays after the taint appears."),
+})
+  // The API server's own rules for a toleration (validateTolerations).
+  .superRefine((t, ctx) => {
+    if (!t.key && t.operator !== "Exists") ctx.addIssue({ code: "custom", path: ["operator"], message: "a toleration without a key needs operator: Exists (it tolerates every taint)" });
+    if (t.operator === "Exists" && t.value) ctx.addIssue({ code: "custom", path: ["value"], message: "operator Exists takes no value; drop value or use operator: Equal" });
+    if (t.tolerationSeconds !== undefined && t.effect !== "NoExecute") ctx.addIssue({ code: "custom", path: ["tolerationSeconds"], message: "tolerationSeconds needs effect: NoExecute" });
+  })
+  .describe("One toleration, as in a pod spec.");
 
 const affinityPart = z.record(z.string(), z.unknown(), { error: (iss) => `expected a mapping as in a pod spec's affinity, got ${shown(iss.input)}` });
 

@@ -60,8 +60,19 @@ function pools(hostile: boolean) {
   const command = pick(fc.array(legalText, { minLength: 1, maxLength: 3 }), fc.oneof(fc.constant([]), scalar, fc.array(scalar, { maxLength: 2 })));
   const bool = pick(fc.boolean(), scalar);
 
+  const taint = fc.oneof(
+    fc.record({ key: label, operator: fc.constant("Exists"), effect: fc.constantFrom("NoSchedule", "PreferNoSchedule") }),
+    fc.record({ key: label, operator: fc.constant("Equal"), value: fc.constantFrom("yes", "on", "2024-01-01", "e2e"), effect: fc.constantFrom("NoSchedule", "NoExecute") }),
+    fc.record({ key: label, operator: fc.constant("Exists"), effect: fc.constant("NoExecute"), tolerationSeconds: fc.nat(100_000) }),
+    fc.constant({ operator: "Exists" }),
+  );
+  const scheduling = pick(
+    fc.record({ nodeSelector: fc.dictionary(fc.oneof(label, label.map((l) => `example.com/${l}`)), fc.oneof(label, fc.constantFrom("yes", "on", "true", "2024-01-01", ""))), tolerations: fc.array(taint, { maxLength: 2 }) }, { requiredKeys: [] }),
+    fc.oneof(fc.record({ nodeSelector: fc.dictionary(anyText, anyText, { maxKeys: 2 }) }), fc.record({ tolerations: fc.array(fc.record({ key: anyText, value: anyText, tolerationSeconds: scalar }, { requiredKeys: [] }), { maxLength: 2 }) })),
+  );
+
   const suite = fc
-    .record({ which: fc.constantFrom("test", "command", hostile ? "both" : "test", hostile ? "neither" : "command"), test: target, command, env, resources, timeout: duration, ttlSecondsAfterFinished: seconds, image: imageRef, install: pick(legalText, scalar), kubernetesAccess: bool }, { requiredKeys: ["which", "test", "command"] })
+    .record({ scheduling, which: fc.constantFrom("test", "command", hostile ? "both" : "test", hostile ? "neither" : "command"), test: target, command, env, resources, timeout: duration, ttlSecondsAfterFinished: seconds, image: imageRef, install: pick(legalText, scalar), kubernetesAccess: bool }, { requiredKeys: ["which", "test", "command"] })
     .map(({ which, test, command, ...rest }) => ({ ...rest, ...(which === "test" || which === "both" ? { test } : {}), ...(which === "command" || which === "both" ? { command } : {}) }));
 
   const gitUrl = pick(fc.tuple(label, label).map(([h, r]) => `https://${h}.example.com/${r}.git`), fc.oneof(fc.constantFrom("https://user:tok@h/r.git", "https://tok@h/r.git", "-oProxyCommand=x", "--upload-pack=touch", "http://h/r b.git"), anyText));

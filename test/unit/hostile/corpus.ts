@@ -198,6 +198,15 @@ export const CASES: HostileCase[] = [
   { name: "image with a space", config: suiteField("image: 'a b:1'"), path: "suites.smoke.image" },
   { name: "apiVersion with a command", config: `${OK.replace("incluster.dev/v1alpha1", `"${touch}"`)}${SUITE}`, path: "apiVersion" },
 
+  { name: "nodeSelector value too long", config: suiteField(`scheduling: { nodeSelector: { pool: ${"v".repeat(64)} } }`), path: "suites.smoke.scheduling.nodeSelector.pool" },
+  { name: "nodeSelector value with a space", config: suiteField(`scheduling: { nodeSelector: { pool: "a b" } }`), path: "suites.smoke.scheduling.nodeSelector.pool" },
+  { name: "nodeSelector key with a command", config: suiteField(`scheduling: { nodeSelector: { "x${touch}": a } }`), path: "suites.smoke.scheduling.nodeSelector" },
+  { name: "toleration without key, operator Equal", config: suiteField(`scheduling: { tolerations: [{ value: x, effect: NoSchedule }] }`), path: "suites.smoke.scheduling.tolerations[0].operator" },
+  { name: "toleration Exists with a value", config: suiteField(`scheduling: { tolerations: [{ key: k, operator: Exists, value: v }] }`), path: "suites.smoke.scheduling.tolerations[0].value" },
+  { name: "tolerationSeconds without NoExecute", config: suiteField(`scheduling: { tolerations: [{ key: k, value: v, effect: NoSchedule, tolerationSeconds: 5 }] }`), path: "suites.smoke.scheduling.tolerations[0].tolerationSeconds" },
+  { name: "tolerationSeconds 1e20", config: suiteField(`scheduling: { tolerations: [{ key: k, operator: Exists, effect: NoExecute, tolerationSeconds: 1e20 }] }`), path: "suites.smoke.scheduling.tolerations[0].tolerationSeconds" },
+  { name: "toleration key with a space", config: suiteField(`scheduling: { tolerations: [{ key: "a b", operator: Exists }] }`), path: "suites.smoke.scheduling.tolerations[0].key" },
+
   // --- Flags and environment ----------------------------------------------------------------------
   { name: "-n with a command", config: `${OK}${SUITE}`, flags: ["-n", `x${touch}`], path: "-n/--namespace" },
   { name: "INCLUSTER_NAMESPACE too long", config: `${OK}${SUITE}`, env: { INCLUSTER_NAMESPACE: "n".repeat(70) }, path: "INCLUSTER_NAMESPACE" },
