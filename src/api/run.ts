@@ -20,6 +20,7 @@ import { otlpLogsUrl } from "../otlp/url.js";
 import { notifyRun } from "../notify/index.js";
 import { configDirOf } from "./config.js";
 import { readJunit } from "./read-junit.js";
+import { writeRunHtmlReport } from "./html-report.js";
 import { connectCluster } from "./connect.js";
 import { machineBuild, platformProblem } from "./machine-build.js";
 import type { RunOptions } from "./options.js";
@@ -108,6 +109,8 @@ export async function run(config: Config, options: RunOptions = {}): Promise<Run
       },
       { runId, namespace, suites, concurrency, failFastMs: failFast, keep: Boolean(o.keep), reportDir: show(reportDir), failOnFlaky: Boolean(o.failOnFlaky), ...(o.artifactsLimitBytes !== undefined ? { artifactsLimitBytes: o.artifactsLimitBytes } : {}) },
     );
+    // report.html beside result.json (api/html-report.ts); one that cannot be written is a warning.
+    writeRunHtmlReport(result, reportDir, sink);
     // The result's consumers outside this process (Slack, webhooks): never a change of verdict.
     return await notifyRun(result, cfg.notify, { env: process.env, cwd, emit: sink });
   } finally {

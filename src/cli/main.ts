@@ -11,6 +11,7 @@ import { registerImport } from "./commands/import.js";
 import { registerInit } from "./commands/init.js";
 import { registerLogs } from "./commands/logs.js";
 import { registerRender } from "./commands/render.js";
+import { registerReport } from "./commands/report.js";
 import { registerRun } from "./commands/run.js";
 import { registerScaffold } from "./commands/scaffold.js";
 import { registerStatus } from "./commands/status.js";
@@ -29,6 +30,7 @@ const COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [
   registerRun,
   registerDebug,
   registerLogs,
+  registerReport,
   registerStatus,
   registerClean,
   registerDoctor,

@@ -1,0 +1,77 @@
+// report.html in a run's report directory: reads what the pure renderer (report/html.ts) needs —
+// the pods saved per suite and attempt, the end of each failing container's log — and writes the
+// page beside result.json. Called at the end of every run (api/run.ts) and by `incluster report`.
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
+import pkg from "../../package.json" with { type: "json" };
+import { EVENTS_VERSION } from "../events/types.js";
+import type { EventSink } from "../events/types.js";
+import type { Pod } from "../k8s-types.js";
+import { EXCERPT_READ_BYTES, excerptOf, excerptTargets } from "../report/excerpts.js";
+import type { LogTail } from "../report/excerpts.js";
+import { toHtml } from "../report/html.js";
+import type { RunResult } from "../report/model.js";
+import { timelineOf } from "../report/timeline.js";
+import type { SavedPods } from "../report/timeline.js";
+import { attemptKey, logKey } from "../run/attempt-key.js";
+
+export const REPORT_HTML = "report.html";
+
+/** The end of a file (at most `bytes`), and whether that is all of it; undefined when it cannot be read. */
+function readTail(file: string, bytes: number): { text: string; complete: boolean } | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, "r");
+    const size = fstatSync(fd).size;
+    const n = Math.min(size, bytes);
+    const buf = Buffer.alloc(n);
+    readSync(fd, buf, 0, n, size - n);
+    return { text: buf.toString("utf8"), complete: n === size };
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function readPods(file: string): Pod[] {
+  try {
+    const v = JSON.parse(readFileSync(file, "utf8")) as unknown;
+    return Array.isArray(v) ? (v as Pod[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Renders report.html from a run's result and the files beside it; `dir` is the report directory on disk. Returns the page's path. */
+export function writeHtmlReport(result: RunResult, dir: string): string {
+  // Paths in the result are as the run showed them: below its report dir, or absolute.
+  const onDisk = (shown: string) => (shown.startsWith(`${result.reportDir}/`) ? join(dir, shown.slice(result.reportDir.length + 1)) : isAbsolute(shown) ? shown : join(dir, shown));
+  const pods: Record<string, SavedPods> = {};
+  for (const s of result.suites) {
+    const attempts: Record<number, Pod[]> = {};
+    for (const a of s.attempts ?? []) attempts[a.attempt] = readPods(join(dir, attemptKey(s.suite, a.attempt), "pods.json"));
+    pods[s.suite] = { suite: readPods(join(dir, s.suite, "pods.json")), attempts };
+  }
+  const excerpts = excerptTargets(result).flatMap((t) => {
+    const key = logKey(t.suite, t.attempt ?? (t.shard !== undefined && result.suites.find((s) => s.suite === t.suite)?.attempts ? 1 : undefined), t.shard);
+    const shown = t.path ?? join(result.reportDir, key, `${t.container}.log`);
+    const read = readTail(t.path ? onDisk(t.path) : join(dir, key, `${t.container}.log`), EXCERPT_READ_BYTES);
+    if (!read) return [];
+    const tail: LogTail = { ...t, path: shown, ...read };
+    return [excerptOf(tail, result.suites.find((s) => s.suite === t.suite))];
+  });
+  const file = join(dir, REPORT_HTML);
+  writeFileSync(file, toHtml({ result, timeline: timelineOf(result, pods), excerpts, version: pkg.version }));
+  return file;
+}
+
+/** At the end of a run: the page, or a warning (run.note) when it cannot be written; never a change of verdict. */
+export function writeRunHtmlReport(result: RunResult, dir: string, emit: EventSink): void {
+  if (!existsSync(dir)) return;
+  try {
+    writeHtmlReport(result, dir);
+  } catch (err) {
+    emit({ v: EVENTS_VERSION, ts: new Date().toISOString(), runId: result.runId, type: "run.note", level: "warning", text: `could not write ${join(result.reportDir, REPORT_HTML)}: ${(err as Error).message}` });
+  }
+}
