@@ -33,7 +33,8 @@ export function duration(ms: number): string {
   if (s < 10) return `${s.toFixed(1)} s`;
   if (s < 60) return `${Math.round(s)} s`;
   const m = Math.floor(s / 60);
-  return `${m} min ${Math.round(s - m * 60)} s`;
+  const rest = Math.round(s - m * 60);
+  return rest ? `${m} min ${rest} s` : `${m} min`;
 }
 
 const anchor = (suite: string) => `suite-${suite.replace(/[^a-zA-Z0-9_-]/g, "-")}`;
