@@ -45,7 +45,9 @@ export function requiredAccess(namespace: string, suites: readonly ResolvedSuite
 
 /** Verbs a run uses when allowed, and does without otherwise (said as a warning). */
 export const OPTIONAL_ACCESS: readonly { verb: string; resource: string; subresource: string; without: string }[] = [
-  { verb: "create", resource: "pods", subresource: "exec", without: "only artifacts up to 256 KiB each come back (through the collector's log), and the pod's complete log copy does not (the streamed log is kept)" },
+  // client-node execs over a WebSocket: the API server authorizes its GET upgrade as "get" on
+  // pods/exec (and, with AuthorizePodWebsocketUpgradeCreatePermission, "create" as well).
+  ...["get", "create"].map((verb) => ({ verb, resource: "pods", subresource: "exec", without: "only artifacts up to 256 KiB each come back (through the collector's log), and the pod's complete log copy does not (the streamed log is kept)" })),
 ];
 
 export function optionalAccess(namespace: string): AccessCheck[] {
@@ -147,7 +149,7 @@ export async function preflight(port: ClusterPort, namespace: string, suites: re
     denied.push(...results.filter((r) => !r.allowed).map(({ allowed: _a, reason: _r, ...check }) => check));
     checks.push(...accessChecks(results.slice(0, required.length), namespace));
     for (const r of results.slice(required.length)) {
-      const why = OPTIONAL_ACCESS.find((a) => a.resource === r.resource && a.subresource === r.subresource)?.without ?? "";
+      const why = OPTIONAL_ACCESS.find((a) => a.verb === r.verb && a.resource === r.resource && a.subresource === r.subresource)?.without ?? "";
       checks.push({ name: `may ${describeAccess(r)}`, ok: r.allowed, optional: true, detail: r.allowed ? "allowed" : `forbidden: ${why}`, ...(r.allowed ? {} : { fix: `grant "${r.verb}" on ${r.resource}/${r.subresource} in namespace ${namespace}` }) });
     }
   } catch (err) {
