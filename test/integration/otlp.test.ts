@@ -2,6 +2,7 @@
 // OpenTelemetry Collector (OTLP receiver + file exporter) that the harness builds from the Go
 // module proxy (support/build-otelcol.sh, cached). Counts: the test's lines as incluster sent them
 // (--events), as the collector received them, and in the saved log: equal, none twice.
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,7 +10,7 @@ import { Ajv } from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunEvent } from "../../src/events/types.js";
 import { parseRfc3339Nanos } from "../../src/otlp/records.js";
-import { DEMO, FAULTS, NAMESPACE, ROOT, cli, requireCluster, runJson, savedLog } from "./support/cli.js";
+import { ADMIN_KUBECONFIG, DEMO, FAULTS, NAMESPACE, ROOT, cli, requireCluster, runJson, savedLog } from "./support/cli.js";
 import { collectorBinary, freePort, receivedRecords, startCollector } from "./support/otelcol.js";
 
 const LINES = 100_000;
@@ -71,6 +72,39 @@ describe("OTLP export to a real OpenTelemetry Collector", () => {
       attributes: { "k8s.pod.name": pod, "k8s.container.name": "test-runner", "incluster.suite": "many-lines" },
     });
     expect(records.find((x) => x.eventName === "incluster.suite.verdict")).toMatchObject({ severityText: "INFO", attributes: { "incluster.suite": "many-lines" } });
+  });
+
+  it("in a user's script: run() returns with the export flushed and shut down, and the process exits on its own", async () => {
+    const collector = await startCollector(bin, join(dir, "lib"));
+    let out: { exitCode: number; notes: string[]; doneAt: number } | undefined;
+    let handles: string[] = [];
+    let exitAfterMs = 0;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "test/integration/support/otlp-lib-run.ts"), DEMO, "services", ADMIN_KUBECONFIG, join(dir, "lib-run"), collector.endpoint], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        // A leaked timer or socket would keep it alive: fail instead of hanging.
+        const guard = setTimeout(() => (child.kill("SIGKILL"), reject(new Error(`did not exit on its own:\n${stdout}\n${stderr}`))), 120_000);
+        child.on("close", () => {
+          clearTimeout(guard);
+          const lines = stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+          out = lines.find((l) => "exitCode" in l) as typeof out;
+          handles = (lines.find((l) => "handles" in l)?.handles as string[] | undefined) ?? [];
+          exitAfterMs = Date.now() - (out?.doneAt ?? 0);
+          return out ? resolve() : reject(new Error(stderr));
+        });
+      });
+    } finally {
+      await collector.stop();
+    }
+    console.log(`library: exit ${out!.exitCode}, notes ${JSON.stringify(out!.notes)}, handles one tick after run() ${JSON.stringify(handles)}, exited ${exitAfterMs} ms after run() returned`);
+    expect(out!.exitCode).toBe(0);
+    expect(out!.notes).toEqual([expect.stringMatching(/^verbose: OTLP export to .*: (\d+) records sent, \1 delivered$/)]);
+    expect(handles.filter((h) => h !== "TTYWrap" && h !== "PipeWrap")).toEqual([]);
+    expect(receivedRecords(collector.file).filter((x) => x.attributes["incluster.suite"] === "services").length).toBeGreaterThan(0);
   });
 
   it("a collector that is down: one warning, the verdict and exit code unchanged", async () => {

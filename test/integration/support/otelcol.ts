@@ -2,7 +2,7 @@
 // build-otelcol.sh (cached), started on a free 127.0.0.1 port with the OTLP/HTTP receiver and the
 // file exporter, stopped with SIGTERM (which flushes the file), and its file read back.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, connect } from "node:net";
 import { join } from "node:path";
 
@@ -39,6 +39,7 @@ export interface Collector {
 }
 
 export async function startCollector(bin: string, dir: string): Promise<Collector> {
+  mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const file = join(dir, "collector-logs.jsonl");
   const config = join(dir, "otelcol.yaml");
