@@ -11,7 +11,7 @@ const quick = process.argv.includes("--quick");
 const benches = [
   ["startup", ["--runs", quick ? "5" : "12"]],
   ["run-overhead", ["--runs", quick ? "3" : "5"]],
-  ["scale", ["--suites", quick ? "200" : "1000", "--runs", quick ? "1" : "3"]],
+  ["scale", ["--suites", quick ? "200" : "1000", "--runs", quick ? "1" : "2"]],
   ["logs-volume", ["--lines", quick ? "100000" : "1000000", "--runs", "1"]],
   ["rebuild-skip", ["--runs", quick ? "3" : "5"]],
 ];

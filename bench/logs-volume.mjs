@@ -22,7 +22,8 @@ writeFileSync(
   `apiVersion: incluster.dev/v1alpha1
 kind: Config
 namespace: ${ns}
-source: { image: {} }
+source:
+  git: { url: "git://10.244.0.1/sample-app.git", ref: main, image: "127.0.0.1:5000/incluster/git:2" }
 defaults:
   image: 127.0.0.1:5000/incluster/python:3.11-pytest
   kubernetesAccess: false

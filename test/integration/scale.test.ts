@@ -7,19 +7,21 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_KUBECONFIG, KUBECTL, NAMESPACE, ROOT, requireCluster, runJson } from "./support/cli.js";
+import { ADMIN_KUBECONFIG, KUBECTL, ROOT, requireCluster, runJson } from "./support/cli.js";
 
 const SUITES = 200;
 const KWOK_NODES = 10;
 const dir = mkdtempSync(join(tmpdir(), "incluster-scale-"));
+// A namespace of its own: the 200 Jobs and ServiceAccounts go with it in one delete.
+const NAMESPACE = `incluster-scale-${Date.now().toString(36)}`;
 const config = join(dir, "incluster.yaml");
 const kubectl = (...args: string[]) => execFileSync(KUBECTL, ["--kubeconfig", ADMIN_KUBECONFIG, ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
-let runId = "";
 
 beforeAll(() => {
   requireCluster();
   const ready = kubectl("get", "nodes", "-l", "type=kwok", "-o", "jsonpath={.items[*].status.conditions[?(@.type==\"Ready\")].status}").split(/\s+/).filter((s) => s === "True").length;
   if (ready < 1) execFileSync("bash", [join(ROOT, "test/cluster/up"), "--kwok-nodes", String(KWOK_NODES)], { stdio: "inherit" });
+  kubectl("create", "namespace", NAMESPACE);
   let y = `apiVersion: incluster.dev/v1alpha1
 kind: Config
 namespace: ${NAMESPACE}
@@ -37,15 +39,14 @@ suites:
 });
 
 afterAll(() => {
-  if (runId) kubectl("-n", NAMESPACE, "delete", "jobs", "-l", `incluster.dev/run-id=${runId}`, "--wait=false");
-  kubectl("-n", NAMESPACE, "delete", "serviceaccounts", ...Array.from({ length: SUITES }, (_, i) => `test-scale-${i}-e2e`), "--ignore-not-found", "--wait=false");
+  kubectl("delete", "namespace", NAMESPACE, "--ignore-not-found", "--wait=false");
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe("scale mode (kwok)", () => {
   it(`runs ${SUITES} suites on simulated nodes over one connection, at most 5 requests per suite`, async () => {
     const r = await runJson(["-c", config, "run", "--all", "-v", "--report-dir", join(dir, "runs")]);
-    runId = r.result.runId;
+    const runId = r.result.runId;
     expect(r.code, r.stderr.slice(-3000)).toBe(0);
     expect(r.result.suites.filter((s) => s.verdict === "passed")).toHaveLength(SUITES);
     // Every pod ran on a kwok node: real pods stay on the real node, these never reach it.
