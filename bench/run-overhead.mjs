@@ -15,6 +15,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { parseAllDocuments, stringify } from "yaml";
 import { emit, row } from "./lib.mjs";
 
 const root = resolve(import.meta.dirname, "..");
@@ -50,10 +51,17 @@ function finishedAtMs(selector) {
   return term ? Date.parse(term.finishedAt) : NaN;
 }
 
-// The guide's manifest for the same suite: incluster renders it (no run id: fixed name).
+// The guide's manifest for the same suite: incluster renders it (no run id: fixed name), minus
+// the collector sidecar the guide does not have (the runner keeps writing to its emptyDir).
 const dir = mkdtempSync(join(tmpdir(), "incluster-bench-"));
 const manifest = join(dir, "99-test-trivial-e2e.yaml");
-writeFileSync(manifest, execFileSync(process.execPath, [cli, "-c", config, "render", "trivial"], { env, encoding: "utf8" }));
+const rendered = parseAllDocuments(execFileSync(process.execPath, [cli, "-c", config, "render", "trivial"], { env, encoding: "utf8" })).map((d) => d.toJS());
+for (const o of rendered) {
+  const pod = o.kind === "Job" ? o.spec.template.spec : undefined;
+  if (!pod) continue;
+  pod.initContainers = pod.initContainers.filter((c) => c.name !== "incluster-collector");
+}
+writeFileSync(manifest, rendered.map((o) => stringify(o)).join("---\n"));
 
 function guideOnce() {
   const t0 = performance.now();
