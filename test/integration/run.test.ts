@@ -172,7 +172,8 @@ describe("runs that must not interfere or leave anything behind", () => {
     execFileSync("bash", [join(ROOT, "test/cluster/restart-apiserver")], { stdio: "ignore" });
     const r = await run.done;
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
-    expect(r.stderr).toMatch(/log of test-runner: stream broke/);
+    // Over HTTP/2 the restarting API server may end the stream cleanly or break it: either way the follow resumes.
+    expect(r.stderr).toMatch(/log of test-runner: (stream broke|stream ended before the container did)/);
     const result = JSON.parse(r.stdout) as Parameters<typeof savedLog>[0];
     const numbers = [...savedLog(result, "slow-lines").matchAll(/line (\d{7}) of 0100000/g)].map((m) => Number(m[1]));
     expect(numbers.length).toBe(100_000);
