@@ -5,6 +5,7 @@
 // Priority and Fairness into rejecting the user's other traffic. Every request is counted.
 import * as http from "node:http";
 import * as http2 from "node:http2";
+import { isIP } from "node:net";
 import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 import type { ApiStats } from "./port.js";
@@ -126,7 +127,9 @@ export class Transport {
   private h2session(creds: Credentials): http2.ClientHttp2Session {
     if (this.session && !this.session.closed && !this.session.destroyed) return this.session;
     this.stats.connections++;
-    const s = http2.connect(this.url.origin, { ...creds.tls, ...(creds.tls.servername ? {} : { servername: this.url.hostname.replace(/^\[|\]$/g, "") }) });
+    // SNI names a host, never an IP address (RFC 6066; Node warns DEP0123 on every run otherwise).
+    const host = this.url.hostname.replace(/^\[|\]$/g, "");
+    const s = http2.connect(this.url.origin, { ...creds.tls, ...(creds.tls.servername || isIP(host) ? {} : { servername: host }) });
     // Errors surface on the streams; a session that goes away is replaced on the next request.
     s.on("error", () => undefined);
     const drop = () => {
