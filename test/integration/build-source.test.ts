@@ -133,7 +133,8 @@ describe("source: image, generated Dockerfile", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/from generated Dockerfile \(\d+ context file\(s\)\)|already in the registry/);
     const [job] = await jobsOf(`incluster.dev/run-id=${r.result.runId}`);
-    expect(job?.spec.template.spec.initContainers).toBeUndefined();
+    // Only the collector sidecar: no clone container.
+    expect(job?.spec.template.spec.initContainers?.map((c) => c.name)).toEqual(["incluster-collector"]);
     expect(job?.spec.template.spec.containers[0]?.image).toMatch(/test-baked-e2e:sha-[0-9a-f]{16}$/);
   });
 });
@@ -156,7 +157,7 @@ describe("source: git", () => {
     expect(r.stderr).toContain(`source: ${GIT_URL} ref v1 is commit ${pinned}`);
     expect(r.result.suites[0]!.commit).toBe(pinned);
     const [job] = await jobsOf(`incluster.dev/run-id=${r.result.runId}`);
-    expect(job?.spec.template.spec.initContainers?.[0]?.env).toContainEqual({ name: "GIT_COMMIT", value: pinned });
+    expect(job?.spec.template.spec.initContainers?.find((c) => c.name === "clone-repo")?.env).toContainEqual({ name: "GIT_COMMIT", value: pinned });
   });
 
   it("a ref that does not exist fails before any Job is created, naming the ref (exit 3)", async () => {
@@ -272,7 +273,7 @@ describe("source: git, private repository (credentials from a Secret)", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.result.suites[0]!.commit).toMatch(/^[0-9a-f]{40}$/);
     const [job] = await jobsOf(`incluster.dev/run-id=${r.result.runId}`);
-    expect(job?.spec.template.spec.initContainers?.[0]?.env).toContainEqual({ name: "GIT_PASSWORD", valueFrom: { secretKeyRef: { name: secret, key: "password" } } });
+    expect(job?.spec.template.spec.initContainers?.find((c) => c.name === "clone-repo")?.env).toContainEqual({ name: "GIT_PASSWORD", valueFrom: { secretKeyRef: { name: secret, key: "password" } } });
     for (const text of [JSON.stringify(job), r.stdout, r.stderr, savedLog(r.result, "private", "clone-repo"), savedLog(r.result, "private")]) expect(text).not.toContain(token);
   });
 
