@@ -30,11 +30,11 @@ describe("the demo suites", () => {
     expect(r.stderr).toMatch(/FAILED fails-on-purpose .*exit code 1/);
   });
 
-  it("--all runs both at once, exits 1, and JSON and JUnit name each verdict", async () => {
+  it("--all runs the suites at once, exits 1, and JSON and JUnit name each verdict and test", async () => {
     const r = await runJson(["-c", DEMO, "run", "--all"]);
     expect(r.code).toBe(1);
     expect(r.result.apiVersion).toBe("incluster.dev/v1alpha1");
-    expect(Object.fromEntries(r.result.suites.map((s) => [s.suite, s.verdict]))).toEqual({ services: "passed", "fails-on-purpose": "failed" });
+    expect(Object.fromEntries(r.result.suites.map((s) => [s.suite, s.verdict]))).toEqual({ services: "passed", "fails-on-purpose": "failed", mixed: "failed" });
     // Both ran at once: each started before the other finished.
     const [a, b] = r.result.suites;
     expect(new Date(a!.startedAt) < new Date(b!.finishedAt) && new Date(b!.startedAt) < new Date(a!.finishedAt)).toBe(true);
@@ -43,9 +43,10 @@ describe("the demo suites", () => {
 
     const j = await cli(["-c", DEMO, "run", "--all", "-q", "-o", "junit"]);
     const xml = convert(j.stdout, { format: "object" }) as { testsuites: { "@tests": string; "@failures": string; testsuite: { "@name": string; testcase: { failure?: unknown } }[] } };
-    expect(xml.testsuites["@tests"]).toBe("2");
-    expect(xml.testsuites["@failures"]).toBe("1");
-    expect(xml.testsuites.testsuite.map((t) => t["@name"]).sort()).toEqual(["fails-on-purpose", "services"]);
+    // One testcase per test: services 4, fails-on-purpose 1, mixed 3 (one fails, one is flaky).
+    expect(xml.testsuites["@tests"]).toBe("8");
+    expect(xml.testsuites["@failures"]).toBe("2");
+    expect(xml.testsuites.testsuite.map((t) => t["@name"]).sort()).toEqual(["fails-on-purpose", "mixed", "services"]);
   });
 });
 
@@ -102,10 +103,12 @@ describe("real faults, classified with a hint", () => {
     expect(r.result.suites[0]).toMatchObject({ verdict: "timedOut", class: "deadlineExceeded", reason: "DeadlineExceeded" });
   });
 
-  it("a Secret that does not exist, referenced by env: CreateContainerConfigError", async () => {
+  it("a Secret that does not exist, referenced by env: containerConfig, found by preflight before any Job", async () => {
     const r = await runJson(["-c", FAULTS, "run", "missing-secret"]);
     expect(r.code).toBe(3);
-    expect(r.result.suites[0]).toMatchObject({ class: "containerConfig", reason: "CreateContainerConfigError" });
+    expect(r.result.suites[0]).toMatchObject({ class: "containerConfig", reason: "PreflightFailed", job: expect.stringMatching(/^test-missing-secret-e2e-/) });
+    const jobs = await admin().list("jobs", NAMESPACE, { labelSelector: `incluster.dev/run-id=${r.result.runId}` });
+    expect(jobs.items).toHaveLength(0);
     expect(r.result.suites[0]!.message).toContain("no-such-secret");
   });
 
