@@ -3,7 +3,7 @@
 import { LineCounter, isScalar, parseDocument, visit, type Document } from "yaml";
 import { UsageError } from "../errors.js";
 import { kindOf } from "./echo.js";
-import { formatProblem, zodProblems, type Problem } from "./problems.js";
+import { formatProblem, yamlTermsError, zodProblems, type Problem } from "./problems.js";
 import { API_VERSION, configSchema, type Config } from "./schema.js";
 import { inspectDocument } from "./yaml-document.js";
 
@@ -64,7 +64,7 @@ export function checkParsed(data: unknown, file: string, where: (p: Problem) => 
     // Not echoed: -c pointed at a credentials file would print its token.
     throw new UsageError(`${file} is not an incluster config`, [`(top level): expected a mapping starting with apiVersion: ${API_VERSION}, got ${kindOf(data)}; is -c/--config pointing at the right file?`]);
   }
-  const result = configSchema.safeParse(data, { reportInput: true });
+  const result = configSchema.safeParse(data, { reportInput: true, error: yamlTermsError });
   if (!result.success) {
     const all = zodProblems(result.error);
     throw problemsError(file, all.map((p, i) => formatProblem(p) + (i < MAX_PROBLEMS ? where(p) : "")));

@@ -30,6 +30,16 @@ export function formatProblem(p: Problem): string {
   return `${formatPath(p.path)}: ${p.message}`;
 }
 
+/**
+ * The parse-level error map: zod uses it only where the schema set no message of its own, so
+ * a field without a custom error gets ours, in YAML terms, and no decision reads zod's text.
+ */
+export function yamlTermsError(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code !== "invalid_type") return undefined;
+  const received = issue.input === undefined ? "nothing" : shown(issue.input);
+  return received === "nothing" ? `required (expected ${issue.expected})` : `expected ${issue.expected}, got ${received}`;
+}
+
 export function issueToProblem(issue: Issue): Problem {
   const path = issue.path;
   if (issue.code === "unrecognized_keys" && issue.keys.length === 1) {
@@ -40,11 +50,6 @@ export function issueToProblem(issue: Issue): Problem {
     const key = String(path[path.length - 1]);
     if (path.length === 2 && path[0] === "suites") return { path, message: suiteNameProblem(key) ?? issue.message };
     return { path, message: issue.issues.map((i) => i.message).join("; ") || issue.message };
-  }
-  if (issue.code === "invalid_type" && issue.message.startsWith("Invalid input")) {
-    // zod's default wording; ours says what was received in YAML terms.
-    const received = "input" in issue ? shown(issue.input) : "nothing";
-    return { path, message: received === "nothing" ? `required (expected ${issue.expected})` : `expected ${issue.expected}, got ${received}` };
   }
   return { path, message: issue.message };
 }

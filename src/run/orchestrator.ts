@@ -23,6 +23,7 @@ import { join } from "node:path";
 import { withDnsHint } from "./dns-hint.js";
 import { isResolutionFailure } from "../diagnose/dns.js";
 import { ARTIFACTS_LIMIT_BYTES, collectOutput, unpackArchive } from "./collect.js";
+import type { Collected } from "./collect.js";
 import type { CollectOutcome } from "./suite-run.js";
 import { TEST_CONTAINER } from "../render/names.js";
 import type { ReportFiles } from "./files.js";
@@ -173,39 +174,29 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
   async function collect(key: string, pod: string, suite: ResolvedSuite): Promise<() => Promise<CollectOutcome>> {
     const scratch = deps.files.scratchDir(key);
     const c = await collectOutput(deps.port, { namespace: ns, pod, dest: scratch, ...(plan.artifactsLimitBytes !== undefined ? { limitBytes: plan.artifactsLimitBytes } : {}) });
-    return async () => {
-      const adopted = await deps.files.adoptCollected(key, TEST_CONTAINER, scratch);
-      const junit = suite.junit && adopted.artifactsPath ? deps.readJunit(join(adopted.artifactsPath, suite.junit), suite.runner.kind === "pytest" ? "pytest" : "other") : undefined;
-      return {
-        ...(adopted.artifactsDir && c.files ? { artifactsDir: adopted.artifactsDir } : {}),
-        files: c.files,
-        bytes: c.bytes,
-        dropped: c.dropped,
-        limitBytes: plan.artifactsLimitBytes ?? ARTIFACTS_LIMIT_BYTES,
-        streamedLines: adopted.streamedLines,
-        ...(adopted.copyLines !== undefined ? { copyLines: adopted.copyLines } : {}),
-        ...(junit?.tests.length ? { tests: junit.tests } : {}),
-        ...(junit?.problem ? { junitProblem: junit.problem } : {}),
-        ...(c.error ? { error: c.error.status === 403 ? `pods/exec is forbidden (${c.error.message}); grant "create" on pods/exec to collect artifacts` : c.error.message } : {}),
-      };
-    };
+    return () => adopt(key, suite, scratch, c);
   }
 
   async function collectFromLog(key: string, suite: ResolvedSuite, archive: Buffer): Promise<CollectOutcome> {
     const scratch = deps.files.scratchDir(key);
-    const c = await unpackArchive(archive, scratch);
+    return adopt(key, suite, scratch, await unpackArchive(archive, scratch));
+  }
+
+  /** A collected folder into the report (artifacts/, the complete log copy) and the suite's JUnit read from it. */
+  async function adopt(key: string, suite: ResolvedSuite, scratch: string, c: Collected): Promise<CollectOutcome> {
     const adopted = await deps.files.adoptCollected(key, TEST_CONTAINER, scratch);
     const junit = suite.junit && adopted.artifactsPath ? deps.readJunit(join(adopted.artifactsPath, suite.junit), suite.runner.kind === "pytest" ? "pytest" : "other") : undefined;
     return {
       ...(adopted.artifactsDir && c.files ? { artifactsDir: adopted.artifactsDir } : {}),
       files: c.files,
       bytes: c.bytes,
-      dropped: [],
+      dropped: c.dropped,
       limitBytes: plan.artifactsLimitBytes ?? ARTIFACTS_LIMIT_BYTES,
       streamedLines: adopted.streamedLines,
+      ...(adopted.copyLines !== undefined ? { copyLines: adopted.copyLines } : {}),
       ...(junit?.tests.length ? { tests: junit.tests } : {}),
       ...(junit?.problem ? { junitProblem: junit.problem } : {}),
-      ...(c.error ? { error: c.error.message } : {}),
+      ...(c.error ? { error: c.error.status === 403 ? `pods/exec is forbidden (${c.error.message}); grant "get" and "create" on pods/exec to collect artifacts` : c.error.message } : {}),
     };
   }
 

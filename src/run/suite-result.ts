@@ -40,7 +40,7 @@ export interface Observed {
 export function messageWithTail(d: Omit<Diagnosis, "hint">, tails: ReadonlyMap<string, readonly string[]>): string {
   const message = d.message ?? "";
   const tailOf = d.class === "cloneFailed" ? CLONE_CONTAINER : d.verdict === "failed" || d.verdict === "timedOut" || d.class === "oomKilled" || d.class === "installFailed" || d.class === "workspaceEmpty" ? (d.container ?? TEST_CONTAINER) : undefined;
-  if (!tailOf || message.includes("\n")) return message;
+  if (!tailOf) return message;
   const tail = (tails.get(tailOf) ?? []).filter((l) => l.trim() !== "");
   if (!tail.length) return message;
   return [message, `last lines of ${tailOf}:`, ...tail.slice(-8).map((l) => `  ${l}`)].filter(Boolean).join("\n");
