@@ -130,6 +130,7 @@ export function createClusterPort(opts: ClusterOptions & { setTimer?: SetTimer }
 
   return {
     apiStats: () => ({ ...transport.stats }),
+    onConnectivity: (listener) => transport.onConnectivity(listener),
 
     context() {
       const ctxName = kc.getCurrentContext();

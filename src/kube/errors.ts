@@ -27,10 +27,15 @@ export function toKubeError(err: unknown): KubeError {
   if (err && typeof err === "object" && "message" in err && !(err instanceof Error) && !("body" in err) && !("code" in err)) {
     return err as KubeError; // already reduced
   }
-  const e = err as { code?: unknown; statusCode?: number; body?: unknown; message?: string; errno?: string; cause?: { code?: string } };
-  const sysCode = typeof e?.code === "string" ? e.code : (e?.errno ?? e?.cause?.code);
-  if (sysCode && UNREACHABLE_CODES.has(sysCode)) {
-    return { message: `${sysCode}: ${e.message ?? "cannot reach the API server"}`, unreachable: true };
+  const e = err as { code?: unknown; statusCode?: number; body?: unknown; message?: string; errno?: string; cause?: { code?: unknown; message?: string } };
+  // The error's own code, else its cause's: HTTP/2 cancels the streams of a session that could
+  // not connect (ERR_HTTP2_STREAM_CANCEL) with the reason (refused, no route, DNS, TLS) as cause.
+  const own = typeof e?.code === "string" ? e.code : e?.errno;
+  const causeCode = typeof e?.cause?.code === "string" ? e.cause.code : undefined;
+  const sysCode = own && UNREACHABLE_CODES.has(own) ? own : causeCode && UNREACHABLE_CODES.has(causeCode) ? causeCode : undefined;
+  if (sysCode) {
+    const message = (sysCode === own ? e.message : e.cause?.message) ?? e.message ?? "cannot reach the API server";
+    return { message: message.includes(sysCode) ? message : `${sysCode}: ${message}`, unreachable: true };
   }
   const status = typeof e?.code === "number" ? e.code : e?.statusCode;
   const body = parseBody(e?.body);

@@ -114,8 +114,17 @@ export interface ApiStats {
   peakInFlight: number;
 }
 
+/** The API server stopped answering (the error that showed it), or answers again. */
+export type Connectivity = { reachable: false; error: KubeError } | { reachable: true };
+
 export interface ClusterPort {
   context(): ContextInfo;
+  /**
+   * Tells the listener each time the API server becomes unreachable and each time it answers
+   * again (once per change; requests keep being retried by their callers). Returns the
+   * unsubscribe function. Absent on ports that cannot tell.
+   */
+  onConnectivity?(listener: (c: Connectivity) => void): () => void;
   /** Requests and connections so far; absent on ports that do not count. */
   apiStats?(): ApiStats;
   serverVersion(): Promise<string>;

@@ -3,12 +3,16 @@
 // HTTP/1.1 pool for a plain-http server (kubectl proxy). Unary requests are capped in number
 // and retried on 429/503 after the server's Retry-After, so a 1,000-suite run does not trip API
 // Priority and Fairness into rejecting the user's other traffic. Every request is counted.
+// A session that closes or goes away (the API server restarted, the network dropped) is replaced
+// by a new connection on the next request; callers (watches, log follows) retry on their own,
+// and onConnectivity tells them once when the server stops answering and once when it is back.
 import * as http from "node:http";
 import * as http2 from "node:http2";
 import { isIP } from "node:net";
 import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
-import type { ApiStats } from "./port.js";
+import { toKubeError } from "./errors.js";
+import type { ApiStats, Connectivity } from "./port.js";
 
 /** TLS material and per-request headers (a token may rotate), from the kubeconfig. */
 export interface Credentials {
@@ -59,6 +63,9 @@ export function retryAfterMs(value: string | string[] | undefined, now = Date.no
 
 export class Transport {
   readonly stats: ApiStats = { requests: 0, streams: 0, retries: 0, connections: 0, peakInFlight: 0 };
+  /** The last request could not reach the server (refused, reset, DNS, TLS) and none has since. */
+  private unreachable = false;
+  private readonly connectivity = new Set<(c: Connectivity) => void>();
   private session: http2.ClientHttp2Session | undefined;
   private agent: http.Agent | undefined;
   private active = 0;
@@ -77,7 +84,33 @@ export class Transport {
     const creds = await this.opts.credentials();
     this.stats.requests++;
     const all = { ...creds.headers, ...headers };
-    return this.url.protocol === "http:" ? this.openHttp1(method, path, all, body) : this.openHttp2(creds, method, path, all, body);
+    try {
+      const opened = await (this.url.protocol === "http:" ? this.openHttp1(method, path, all, body) : this.openHttp2(creds, method, path, all, body));
+      this.reached(undefined);
+      return opened;
+    } catch (err) {
+      this.reached(err);
+      throw err;
+    }
+  }
+
+  /**
+   * Called when the server stops answering (a request could not reach it) and when it answers
+   * again: once per change, not per request. Returns the unsubscribe function.
+   */
+  onConnectivity(fn: (c: Connectivity) => void): () => void {
+    this.connectivity.add(fn);
+    return () => this.connectivity.delete(fn);
+  }
+
+  /** A request's outcome: an answer (err undefined) or an error; only unreachable errors count. */
+  private reached(err: unknown): void {
+    const e = err === undefined ? undefined : toKubeError(err);
+    if (e && !e.unreachable) return;
+    if (Boolean(e) === this.unreachable) return;
+    this.unreachable = Boolean(e);
+    const change: Connectivity = e ? { reachable: false, error: e } : { reachable: true };
+    for (const fn of this.connectivity) fn(change);
   }
 
   /** A whole request: capped in number, retried on 429/503 after Retry-After. */

@@ -12,6 +12,8 @@ import { JOB_NAME_LABEL, MANAGED_BY, RUN_ID_LABEL, SUITE_LABEL } from "../render
 import { failedIds } from "../results/merge.js";
 import type { SuiteObjects } from "../render/objects.js";
 import { ApplyOnce } from "./apply-once.js";
+import { connectivityStep } from "./connectivity.js";
+import type { ReachState } from "./connectivity.js";
 import { KindWatch } from "./kind-watch.js";
 import { preflight } from "./preflight.js";
 import type { PreflightReport } from "./preflight.js";
@@ -233,6 +235,14 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
   if (deps.signal.aborted) onAbort();
   else deps.signal.addEventListener("abort", onAbort, { once: true });
 
+  // An API outage mid-run: the watches and log follows retry on their own; the user hears once
+  // that the server stopped answering and once that it is back.
+  let reach: ReachState = {};
+  const offConnectivity = port.onConnectivity?.((change) => {
+    const step = connectivityStep(reach, change, deps.now(), port.context().server);
+    reach = step.state;
+    if (step.note) note(step.note.level, step.note.text);
+  });
   try {
     await Promise.all(Array.from({ length: Math.max(1, Math.min(plan.concurrency, runs.length)) }, worker));
     for (const r of runs) if (!r.done) r.notCreated(NOT_CREATED);
@@ -241,6 +251,7 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
     if (cleanup) await cleanup;
     return results;
   } finally {
+    offConnectivity?.();
     deps.signal.removeEventListener("abort", onAbort);
     stopWatches();
     const api = port.apiStats?.();

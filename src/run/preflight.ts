@@ -131,10 +131,11 @@ export async function preflight(port: ClusterPort, namespace: string, suites: re
   let serverVersion: string | undefined;
   try {
     serverVersion = await port.serverVersion();
-    checks.push({ name: "API server reachable", ok: true, detail: `Kubernetes ${serverVersion}` });
+    checks.push({ name: "API server", ok: true, detail: `reachable, Kubernetes ${serverVersion}` });
   } catch (err) {
     const e = toKubeError(err);
-    checks.push({ name: "API server reachable", ok: false, detail: e.message, fix: "check --context/--kubeconfig, the VPN, and `kubectl cluster-info`", class: "unreachable" });
+    const detail = e.unreachable ? `${context.server} unreachable (${e.message})` : `${context.server} did not answer: ${e.message}`;
+    checks.push({ name: "API server", ok: false, detail, fix: "check --context/--kubeconfig, the VPN, and `kubectl cluster-info`", class: "unreachable" });
     return { context, checks: [...checks, ...imageChecks(suites)], denied, ok: false };
   }
   try {

@@ -76,4 +76,23 @@ describe("Transport", () => {
     expect(t.stats.peakInFlight).toBe(3);
     t.close();
   });
+
+  it("reports once when the server stops answering and once when it answers again", async () => {
+    const s = await serve((_req, res) => res.end("{}"));
+    const port = Number(new URL(s.url).port);
+    const t = transport(s.url);
+    const changes: string[] = [];
+    const off = t.onConnectivity((c) => changes.push(c.reachable ? "reachable" : `unreachable: ${c.error.message}`));
+    expect((await t.unary("GET", "/a")).status).toBe(200);
+    await new Promise<void>((r) => server?.close(() => r()));
+    t.close();
+    for (const p of ["/b", "/c"]) await expect(t.unary("GET", p)).rejects.toMatchObject({ code: "ECONNREFUSED" });
+    server = http.createServer((_req, res) => res.end("{}"));
+    await new Promise<void>((r) => server?.listen(port, "127.0.0.1", r));
+    expect((await t.unary("GET", "/d")).status).toBe(200);
+    expect((await t.unary("GET", "/e")).status).toBe(200);
+    expect(changes).toEqual([`unreachable: connect ECONNREFUSED 127.0.0.1:${port}`, "reachable"]);
+    off();
+    t.close();
+  });
 });

@@ -8,6 +8,7 @@ import type {
   AccessResult,
   ExecRequest,
   ClusterPort,
+  Connectivity,
   KindMap,
   KubeError,
   ListResult,
@@ -63,6 +64,12 @@ export class FakeCluster implements ClusterPort {
 
   context() {
     return { context: "fake", cluster: "fake", server: "https://fake", user: "tester" };
+  }
+  /** Who listens for the API server going away and coming back (tests call connectivity()). */
+  readonly connectivityListeners = new Set<(c: Connectivity) => void>();
+  onConnectivity(listener: (c: Connectivity) => void): () => void {
+    this.connectivityListeners.add(listener);
+    return () => this.connectivityListeners.delete(listener);
   }
   async serverVersion() {
     return "v1.34.4";
@@ -179,6 +186,11 @@ export class FakeCluster implements ClusterPort {
       w.open = false;
       w.handlers.onClose(err);
     }
+  }
+
+  /** The API server stops answering or answers again, as the real transport reports it. */
+  connectivity(c: Connectivity): void {
+    for (const fn of this.connectivityListeners) fn(c);
   }
 
   openWatches(kind: WatchedKind): OpenWatch[] {
