@@ -5,9 +5,33 @@
 import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import type { WriteStream } from "node:fs";
 import { writeFile } from "node:fs/promises";
+import { once } from "node:events";
+import { pipeline } from "node:stream/promises";
 import { dirname, join } from "node:path";
 import { CouldNotRunError } from "../errors.js";
 import { ARTIFACTS_SUBDIR, LOG_COPY } from "../render/names.js";
+
+/** Rewrites `file` as its lines that are not `pod`'s (by the runs of owners), then the pod's own copy. */
+async function keepOthers(file: string, runs: [string, number][], pod: string, copy: string): Promise<void> {
+  const tmp = `${file}.merge`;
+  const out = createWriteStream(tmp);
+  let run = 0;
+  let left = runs[0]?.[1] ?? 0;
+  let rest = Buffer.alloc(0);
+  // Lines end at "\n" only (a line may hold a "\r"), as appendLog wrote them.
+  for await (const chunk of createReadStream(file)) {
+    let buf = Buffer.concat([rest, chunk as Buffer]);
+    for (let nl = buf.indexOf(10); nl !== -1; nl = buf.indexOf(10)) {
+      while (left === 0 && run < runs.length - 1) left = runs[++run]?.[1] ?? 0;
+      left--;
+      if (runs[run]?.[0] !== pod && !out.write(buf.subarray(0, nl + 1))) await once(out, "drain");
+      buf = buf.subarray(nl + 1);
+    }
+    rest = buf;
+  }
+  await pipeline(createReadStream(copy), out);
+  renameSync(tmp, file);
+}
 
 async function countLines(file: string): Promise<number> {
   let n = 0;
@@ -28,7 +52,8 @@ export interface WriteFailure {
 export interface ReportFiles {
   /** Creates the directory and writes run.json; throws CouldNotRunError if it cannot. */
   prepare(start: object): void;
-  appendLog(suite: string, container: string, line: string): void;
+  /** `pod`: whose line it is (a Job may replace an evicted pod; each pod's lines are kept). */
+  appendLog(suite: string, container: string, line: string, pod?: string): void;
   /** Where a container's log is saved, as shown to the user. */
   logPath(suite: string, container: string): string;
   writeJson(relPath: string, data: unknown): Promise<void>;
@@ -37,9 +62,11 @@ export interface ReportFiles {
   /**
    * Takes a collected folder in: artifacts/ becomes <suite>/artifacts/, and the pod's own log copy
    * replaces the streamed <suite>/<container>.log (which it may exceed: lines the kubelet rotated
-   * away before they were read). Returns where the artifacts are and both line counts.
+   * away before they were read). Returns where the artifacts are and both line counts. With `pod`,
+   * lines streamed from other pods of the folder (one the Job replaced after an eviction) stay,
+   * ahead of the copy.
    */
-  adoptCollected(suite: string, container: string, scratch: string): Promise<{ artifactsDir?: string; artifactsPath?: string; streamedLines: number; copyLines?: number }>;
+  adoptCollected(suite: string, container: string, scratch: string, pod?: string): Promise<{ artifactsDir?: string; artifactsPath?: string; streamedLines: number; copyLines?: number }>;
   /** Every write that failed so far (at most one entry per file). */
   failures(): readonly WriteFailure[];
   close(): Promise<void>;
@@ -49,6 +76,8 @@ export interface ReportFiles {
 export function reportFiles(dir: string, show: (abs: string) => string, onFailure: (f: WriteFailure) => void = () => undefined): ReportFiles {
   const streams = new Map<string, WriteStream>();
   const lineCounts = new Map<string, number>();
+  /** Per file, whose lines it holds in order: runs of [pod, line count]. */
+  const owners = new Map<string, [string, number][]>();
   const failed = new Map<string, WriteFailure>();
   const path = (suite: string, container: string) => join(dir, suite, `${container}.log`);
   const fail = (abs: string, err: unknown) => {
@@ -70,7 +99,7 @@ export function reportFiles(dir: string, show: (abs: string) => string, onFailur
         throw new CouldNotRunError("REPORT_DIR_UNWRITABLE", `cannot write the report directory ${show(dir)}: ${e.message}`, "pass --report-dir <dir> with a writable folder (it keeps the logs and result.json); nothing was created in the cluster", { cause: err });
       }
     },
-    appendLog(suite, container, line) {
+    appendLog(suite, container, line, pod) {
       const p = path(suite, container);
       if (failed.has(show(p))) return;
       let s = streams.get(p);
@@ -86,12 +115,17 @@ export function reportFiles(dir: string, show: (abs: string) => string, onFailur
       }
       s.write(`${line}\n`);
       lineCounts.set(p, (lineCounts.get(p) ?? 0) + 1);
+      const runs = owners.get(p) ?? [];
+      const last = runs.at(-1);
+      if (last && last[0] === (pod ?? "")) last[1]++;
+      else runs.push([pod ?? "", 1]);
+      owners.set(p, runs);
     },
     scratchDir(suite) {
       mkdirSync(join(dir, suite), { recursive: true });
       return mkdtempSync(join(dir, suite, ".collect-"));
     },
-    async adoptCollected(suite, container, scratch) {
+    async adoptCollected(suite, container, scratch, pod) {
       const p = path(suite, container);
       const streamedLines = lineCounts.get(p) ?? 0;
       const out: { artifactsDir?: string; artifactsPath?: string; streamedLines: number; copyLines?: number } = { streamedLines };
@@ -112,7 +146,9 @@ export function reportFiles(dir: string, show: (abs: string) => string, onFailur
             await new Promise<void>((r) => (s.destroyed ? r() : s.end(r)));
           }
           out.copyLines = await countLines(copy);
-          renameSync(copy, p);
+          const runs = pod === undefined ? [] : (owners.get(p) ?? []);
+          if (runs.some(([o]) => o !== pod)) await keepOthers(p, runs, pod ?? "", copy);
+          else renameSync(copy, p);
         }
       } catch (err) {
         fail(p, err);

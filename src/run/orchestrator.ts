@@ -85,7 +85,7 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
   const emit = (body: EventBody) => {
     const e = { v: EVENTS_VERSION, ts: new Date(deps.now()).toISOString(), runId: plan.runId, ...body } as RunEvent;
     // The saved logs are one more consumer of the stream.
-    if (e.type === "log") deps.files.appendLog(logKey(e.suite, e.attempt, e.shard), e.container, e.line);
+    if (e.type === "log") deps.files.appendLog(logKey(e.suite, e.attempt, e.shard), e.container, e.line, e.pod);
     // A name-resolution error in a test's output: its verdict gets the DNS hint (run/dns-hint.ts).
     if (e.type === "log" && isResolutionFailure(e.line)) unresolved.add(e.suite);
     deps.emit(e);
@@ -174,7 +174,7 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
   async function collect(key: string, pod: string, suite: ResolvedSuite): Promise<() => Promise<CollectOutcome>> {
     const scratch = deps.files.scratchDir(key);
     const c = await collectOutput(deps.port, { namespace: ns, pod, dest: scratch, ...(plan.artifactsLimitBytes !== undefined ? { limitBytes: plan.artifactsLimitBytes } : {}) });
-    return () => adopt(key, suite, scratch, c);
+    return () => adopt(key, suite, scratch, c, pod);
   }
 
   async function collectFromLog(key: string, suite: ResolvedSuite, archive: Buffer): Promise<CollectOutcome> {
@@ -183,8 +183,8 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
   }
 
   /** A collected folder into the report (artifacts/, the complete log copy) and the suite's JUnit read from it. */
-  async function adopt(key: string, suite: ResolvedSuite, scratch: string, c: Collected): Promise<CollectOutcome> {
-    const adopted = await deps.files.adoptCollected(key, TEST_CONTAINER, scratch);
+  async function adopt(key: string, suite: ResolvedSuite, scratch: string, c: Collected, pod?: string): Promise<CollectOutcome> {
+    const adopted = await deps.files.adoptCollected(key, TEST_CONTAINER, scratch, pod);
     const junit = suite.junit && adopted.artifactsPath ? deps.readJunit(join(adopted.artifactsPath, suite.junit), suite.runner.kind === "pytest" ? "pytest" : "other") : undefined;
     return {
       ...(adopted.artifactsDir && c.files ? { artifactsDir: adopted.artifactsDir } : {}),

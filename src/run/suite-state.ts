@@ -20,6 +20,8 @@ export interface SuiteState {
   phases: Partial<Record<Phase, string>>;
   problem?: PodProblem & { since: number; pod: string };
   evicted: ReadonlySet<string>;
+  /** The newest eviction (server time of its DisruptionTarget) and the pods said to replace it. */
+  eviction?: { pod: string; at: number; replacements: readonly string[] };
   notes: readonly string[];
   startedAt?: number;
   /** Set once: the verdict and whether the Job must be deleted (hopeless, our deadline). */
@@ -166,14 +168,33 @@ function phaseDetail(phase: Phase, pod: Pod | undefined, c: StepContext): string
 function noteEvictions(s: Step, pods: Pod[]): Step {
   let { state } = s;
   const effects = [...s.effects];
+  const note = (text: string) => {
+    state = { ...state, notes: [...state.notes, text] };
+    effects.push({ type: "note", text });
+  };
   for (const p of evictedPods(pods)) {
     const name = p.metadata?.name ?? "";
     if (state.evicted.has(name)) continue;
-    const note = `pod/${name} was evicted (${p.status?.reason ?? "DisruptionTarget"}: ${p.status?.message ?? ""}); the Job's podFailurePolicy ignores disruptions, so it retries`;
-    state = { ...state, evicted: new Set([...state.evicted, name]), notes: [...state.notes, note] };
-    effects.push({ type: "note", text: note });
+    // The Eviction API and the kubelet say why on the condition (EvictionByEvictionAPI, TerminationByKubelet...).
+    const c = p.status?.conditions?.find((x) => x.type === "DisruptionTarget" && x.status === "True");
+    const why = [c?.reason ?? p.status?.reason ?? "DisruptionTarget", c?.message ?? p.status?.message].filter(Boolean).join(": ");
+    const at = time(c?.lastTransitionTime) || time(p.metadata?.creationTimestamp) + 1000;
+    state = { ...state, evicted: new Set([...state.evicted, name]), eviction: { pod: name, at, replacements: [] } };
+    note(`pod/${name} was evicted (${why}); the Job's podFailurePolicy ignores disruptions, so the Job starts a new pod`);
+  }
+  // The Job's new pod after an eviction, said once: the run recovered from it (or fails on its own).
+  for (const p of pods) {
+    const ev = state.eviction;
+    const name = p.metadata?.name ?? "";
+    if (!ev || state.evicted.has(name) || ev.replacements.includes(name) || time(p.metadata?.creationTimestamp) < ev.at) continue;
+    state = { ...state, eviction: { ...ev, replacements: [...ev.replacements, name] } };
+    note(`pod/${name} started in place of the evicted pod/${ev.pod}`);
   }
   return { state, effects };
+}
+
+function time(t: string | Date | undefined): number {
+  return t ? new Date(t).getTime() : 0;
 }
 
 function trackProblem(s: Step, problem: PodProblem | undefined, podName: string, c: StepContext): Step {

@@ -131,7 +131,9 @@ describe("run lifecycle (issue 8 defects)", () => {
     }
     const r = await t.promise;
     expect(r.suites[0]?.verdict).toBe("passed");
-    expect(r.suites[0]?.notes.join("\n")).toContain("pod/p1 was evicted");
+    expect(r.suites[0]?.notes.join("\n")).toContain("pod/p1 was evicted (EvictionByEvictionAPI); the Job's podFailurePolicy ignores disruptions, so the Job starts a new pod");
+    expect(r.suites[0]?.notes).toContain("pod/p2 started in place of the evicted pod/p1");
+    expect(t.events.filter((e) => e.type === "suite.note" && e.text.startsWith("pod/p2 started")).length).toBe(1);
   });
 
   it("every event carries v, type, ts (RFC 3339, ms), runId and, where relevant, suite", async () => {
