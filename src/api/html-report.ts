@@ -14,8 +14,9 @@ import type { RunResult } from "../report/model.js";
 import { timelineOf } from "../report/timeline.js";
 import type { SavedPods } from "../report/timeline.js";
 import { attemptKey, logKey } from "../run/attempt-key.js";
+import { REPORT_HTML } from "./defaults.js";
 
-export const REPORT_HTML = "report.html";
+export { REPORT_HTML };
 
 /** The end of a file (at most `bytes`), and whether that is all of it; undefined when it cannot be read. */
 function readTail(file: string, bytes: number): { text: string; complete: boolean } | undefined {

@@ -24,8 +24,9 @@ import { writeRunHtmlReport } from "./html-report.js";
 import { connectCluster } from "./connect.js";
 import { machineBuild, platformProblem } from "./machine-build.js";
 import type { RunOptions } from "./options.js";
+import { DEFAULT_FAIL_FAST } from "./defaults.js";
 
-export const DEFAULT_FAIL_FAST = "15s";
+export { DEFAULT_FAIL_FAST };
 
 /** Which suites: the named ones, all with `all`, or the only one there is. */
 export function pickSuites(config: Config, names: readonly string[], all: boolean): string[] {

@@ -1,6 +1,6 @@
 // Small zod building blocks whose messages say what was expected and what was received,
 // so every problem reads `path: expected X, got Y` (STYLE.md, execa's timeout messages).
-import { z } from "zod";
+import * as z from "zod";
 import { CONFIG_KEY_PATTERN, DNS_SUBDOMAIN_MAX, DNS_SUBDOMAIN_PATTERN } from "./names.js";
 import { DURATION_MAX_SECONDS, DURATION_PATTERN, parseDuration } from "./duration.js";
 import { clip, kindOf } from "./echo.js";

@@ -1,6 +1,6 @@
 // The `notify:` list: where a finished run is announced (a Slack incoming webhook, or any URL
 // that takes the RunResult JSON). URLs are never in the file, only where to read them from.
-import { z } from "zod";
+import * as z from "zod";
 import { shown, strict, text } from "./fields.js";
 
 export const NOTIFY_TYPES = ["slack", "webhook"] as const;

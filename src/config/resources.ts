@@ -1,7 +1,7 @@
 // A container's requests and limits, checked as the API server checks them, so a config that
 // validates also creates: known resource names, no request above its limit, and the resources
 // Kubernetes never overcommits (extended resources, huge pages) set whole and equal in both.
-import { z } from "zod";
+import * as z from "zod";
 import { quantity, shown, strict } from "./fields.js";
 import { parseQuantity } from "./quantity.js";
 

@@ -1,6 +1,6 @@
 // The `scheduling` field: where a suite's pod may run (dedicated test node pools, the scale
 // mode's kwok nodes). The three parts are Kubernetes' own pod fields, passed through as written.
-import { z } from "zod";
+import * as z from "zod";
 import { shown, strict, text } from "./fields.js";
 import { DNS_SUBDOMAIN_MAX, DNS_SUBDOMAIN_PATTERN } from "./names.js";
 

@@ -1,6 +1,6 @@
 // The incluster.yaml schema: the one source for validation, the TypeScript types and the
 // committed JSON Schema (scripts/gen-schema.ts). Field names are the contract (issue 2).
-import { z } from "zod";
+import * as z from "zod";
 import { bool, duration, envName, envValue, imageRef, objectName, platform, seconds, shown, strict, text } from "./fields.js";
 import { gitRef, gitUrl, remoteName } from "./git-fields.js";
 import { resourcesSchema } from "./resources.js";

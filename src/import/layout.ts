@@ -5,9 +5,9 @@ import { readDockerfile } from "./dockerfile.js";
 import { readManifest } from "./manifest.js";
 import { readRunner } from "./runner.js";
 import type { ImportedSuite, SourceFile, Unmapped } from "./types.js";
+import { JOBS_DIR, MANIFEST_DIR } from "./dirs.js";
 
-export const JOBS_DIR = "jobs";
-export const MANIFEST_DIR = "deploy/k8s";
+export { JOBS_DIR, MANIFEST_DIR };
 
 export interface ImportResult extends Assembled {
   suites: string[];

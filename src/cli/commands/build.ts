@@ -1,12 +1,7 @@
 // `incluster build [suite...]`: build and push the suites' images, tagged by the content hash
 // of their inputs; a tag the registry already has is neither built nor pushed.
 import type { Command } from "commander";
-import { dirname } from "node:path";
-import { listSuites, resolveSuite } from "../../config/resolve.js";
-import { UsageError } from "../../errors.js";
-import { buildStep, checkEngineFlag, checkPlatformFlag } from "../build-step.js";
 import type { CliContext } from "../context.js";
-import { loadForCommand } from "../load-config.js";
 
 export function registerBuild(program: Command, ctx: CliContext): void {
   program
@@ -34,18 +29,5 @@ Examples:
     .argument("[suite...]", "suites to build (default: every suite incluster builds)")
     .option("--engine <engine>", "podman, docker, buildah or nerdctl (default: image.engine, else the first on PATH)")
     .option("--platform <os/arch>", "platform to build for, like linux/amd64 or linux/arm64 (default: image.platform, else this machine's)")
-    .action(async (names: string[], flags: { engine?: string; platform?: string }) => {
-      checkEngineFlag(flags.engine);
-      checkPlatformFlag(flags.platform);
-      const { config, path } = loadForCommand(ctx);
-      const suites = (names.length ? names : listSuites(config)).map((n) => resolveSuite(config, n));
-      const built = suites.filter((s) => s.build);
-      if (!built.length) {
-        if (names.length) throw new UsageError(`nothing to build: ${names.join(", ")} run${names.length === 1 ? "s" : ""} an explicit image`, ["remove the suite's image (and set image.registry) to have incluster build it"]);
-        ctx.stderr.write("nothing to build: every suite runs an explicit image\n");
-        return;
-      }
-      const { images } = await buildStep(ctx, config, dirname(path), built, { engineFlag: flags.engine, planOnly: false, platform: flags.platform });
-      for (const i of images) ctx.stdout.write(`${i.suite} ${i.ref} ${i.action}\n`);
-    });
+    .action(async (names: string[], flags: { engine?: string; platform?: string }) => (await import("../actions/build.js")).buildAction(ctx, names, flags));
 }

@@ -1,17 +1,8 @@
 // `incluster debug <suite> [--run <id>]`: the failed suite's pod, recreated and held open, with a
 // shell in it (--shell) or the kubectl exec line; deleted when the shell ends or the deadline passes.
 import type { Command } from "commander";
-import { parseDuration } from "../../config/duration.js";
-import { resolveSuite } from "../../config/resolve.js";
-import { DEFAULT_DEBUG_DEADLINE } from "../../debug/pod.js";
-import { debugSession } from "../../debug/session.js";
-import { UsageError } from "../../errors.js";
-import { ExitCode } from "../../exit-codes.js";
-import { RUN_ID_PATTERN } from "../../run/run-id.js";
-import { connect } from "../connect.js";
 import type { CliContext } from "../context.js";
-import { loadForCommand } from "../load-config.js";
-import { withContextNamespace } from "../namespace.js";
+import { DEFAULT_DEBUG_DEADLINE } from "../../debug/pod.js";
 
 export interface DebugFlags {
   run?: string;
@@ -44,31 +35,5 @@ export function registerDebug(program: Command, ctx: CliContext): void {
     .option("--run <id>", "the run whose Job to recreate (default: the suite's newest failed Job)")
     .option("--deadline <duration>", "how long the pod may stay up", DEFAULT_DEBUG_DEADLINE)
     .option("--shell", "open a shell in the pod (pods/exec) instead of printing the kubectl exec line")
-    .action(async (suite: string, flags: DebugFlags) => {
-      const deadlineSeconds = checkDebugFlags(flags);
-      const loaded = loadForCommand(ctx);
-      resolveSuite(loaded.config, suite); // an unknown suite is a usage error, before any contact
-      const port = await connect(ctx.globals());
-      const namespace = withContextNamespace(loaded.config, port).namespace;
-      const r = await runDebug(ctx, { namespace, suite, ...(flags.run ? { runId: flags.run } : {}), deadlineSeconds, shell: Boolean(flags.shell) }, port);
-      ctx.setExitCode(r.shellExit ?? ExitCode.ok);
-    });
-}
-
-/** --deadline and --run, checked before any contact (exit 2). */
-export function checkDebugFlags(flags: { run?: string; deadline?: string }): number {
-  const seconds = parseDuration(flags.deadline ?? DEFAULT_DEBUG_DEADLINE);
-  if (seconds === undefined) throw new UsageError(`--deadline: expected a duration like 30m or 1h, got ${JSON.stringify(flags.deadline)}`);
-  if (flags.run !== undefined && !RUN_ID_PATTERN.test(flags.run)) throw new UsageError(`--run: expected a run id like 5g0l9b, got ${JSON.stringify(flags.run)}`, ["incluster status lists the runs"]);
-  return seconds;
-}
-
-export async function runDebug(ctx: CliContext, req: Parameters<typeof debugSession>[1], port: Parameters<typeof debugSession>[0]) {
-  let detach: () => void = () => undefined;
-  const interrupted = new Promise<void>((resolve) => (detach = ctx.onInterrupt(resolve)));
-  try {
-    return await debugSession(port, req, { stdin: process.stdin, stdout: ctx.stdout, stderr: ctx.stderr, interrupted });
-  } finally {
-    detach();
-  }
+    .action(async (suite: string, flags: DebugFlags) => (await import("../actions/debug.js")).debugAction(ctx, suite, flags));
 }

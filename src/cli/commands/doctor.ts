@@ -1,20 +1,6 @@
 // `incluster doctor`: every preflight check at once, each failure with its fix.
 import type { Command } from "commander";
-import { resolveSuite, listSuites } from "../../config/resolve.js";
-import { ExitCode } from "../../exit-codes.js";
-import { paint } from "../../report/human.js";
-import { stringify } from "yaml";
-import { accessRole } from "../../render/access-role.js";
-import { inClusterServiceAccount, serviceAccountBinding } from "../../ci/in-cluster.js";
-import { preflight } from "../../run/preflight.js";
-import { dirname } from "node:path";
-import { buildChecks } from "../build-step.js";
-import { pullChecks, serviceChecks, sourceCheck, withRunTags } from "../doctor-checks.js";
-import { connect } from "../connect.js";
 import type { CliContext } from "../context.js";
-import { loadForCommand } from "../load-config.js";
-import { withContextNamespace } from "../namespace.js";
-import { outputStyle } from "../run-output.js";
 
 export function registerDoctor(program: Command, ctx: CliContext): void {
   program
@@ -40,52 +26,5 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
         "  incluster doctor --context staging -n e2e",
       ].join("\n"),
     )
-    .action(async () => {
-      const loaded = loadForCommand(ctx);
-      const port = await connect(ctx.globals());
-      // -n, INCLUSTER_NAMESPACE and the file are in the loaded config; the context comes next.
-      const config = withContextNamespace(loaded.config, port);
-      const configDir = dirname(loaded.path);
-      // The content tags run would use, not :latest.
-      const suites = withRunTags(config, listSuites(config).map((n) => resolveSuite(config, n)), configDir);
-      const namespace = config.namespace;
-      const report = await preflight(port, namespace, suites);
-      // Suites incluster builds also need an engine here and a registry that answers.
-      report.checks.push(...(await buildChecks(ctx, config, suites)));
-      // What run would find only later: the source, the images it pulls, the Services env names.
-      report.checks.push(await sourceCheck(suites, configDir), ...(await pullChecks(config, suites)), ...(await serviceChecks(port, namespace, suites)));
-      const style = outputStyle(ctx.stderr, ctx.env);
-      const lines = report.checks.map((c) =>
-        c.ok ? `${paint(style, "green", "ok  ")} ${c.name}: ${c.detail}` : `${paint(style, "red", "FAIL")} ${c.name}: ${c.detail}${c.fix ? `\n       fix: ${c.fix}` : ""}`,
-      );
-      const failed = report.checks.filter((c) => !c.ok).length;
-      ctx.stdout.write(`${lines.join("\n")}\n${failed ? `${failed} of ${report.checks.length} checks failed` : `all ${report.checks.length} checks passed`}\n`);
-      const sa = inClusterServiceAccount(ctx.globals().kubeconfig, ctx.env);
-      if (report.denied.length && sa) {
-        // In a runner pod: the Role and its binding to this pod's ServiceAccount, ready to apply.
-        const role = accessRole(namespace, report.denied);
-        ctx.stdout.write(
-          [
-            "",
-            `# This pod runs as ServiceAccount ${sa.namespace}/${sa.name}. The Role it needs in ${namespace} and its binding (kubectl apply -f - as an admin of ${namespace}):`,
-            stringify(role).trimEnd(),
-            "---",
-            stringify(serviceAccountBinding(role, sa)).trimEnd(),
-            "",
-          ].join("\n"),
-        );
-      } else if (report.denied.length) {
-        // Exactly what is missing, as a Role an admin can apply; the binding needs your user name.
-        ctx.stdout.write(
-          [
-            "",
-            `# A Role granting the missing permissions (kubectl apply -f - as an admin of ${namespace}), then bind it:`,
-            `#   kubectl -n ${namespace} create rolebinding incluster-runner --role incluster-runner --user <you>   (or --serviceaccount ns:name)`,
-            stringify(accessRole(namespace, report.denied)).trimEnd(),
-            "",
-          ].join("\n"),
-        );
-      }
-      ctx.setExitCode(failed ? ExitCode.couldNotRun : ExitCode.ok);
-    });
+    .action(async () => (await import("../actions/doctor.js")).doctorAction(ctx));
 }

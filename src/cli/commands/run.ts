@@ -1,26 +1,11 @@
 // `incluster run [suite...] [--all]`: a shell over the library's run(): flags become options, the
 // terminal view and --events consume the event stream, and the chosen format goes to stdout.
+// The action (actions/run.ts) is loaded only when the command runs.
 import type { Command } from "commander";
 import { Option } from "commander";
-import { dirname } from "node:path";
-import { DEFAULT_FAIL_FAST, run } from "../../api/run.js";
-import type { RunOptions } from "../../api/options.js";
-import { CouldNotRunError, UsageError } from "../../errors.js";
-import type { EventSink } from "../../events/types.js";
-import { toJson } from "../../report/json.js";
-import { toJunit } from "../../report/junit.js";
-import { notRunResult } from "../../report/not-run.js";
-import { terminalView } from "../../report/terminal.js";
-import { checkEngineFlag } from "../build-step.js";
-import { githubReporter } from "../../ci/github-report.js";
-import { connect } from "../connect.js";
+import { DEFAULT_FAIL_FAST } from "../../api/defaults.js";
 import { DEFAULT_DEBUG_DEADLINE } from "../../debug/pod.js";
-import { checkDebugFlags, runDebug } from "./debug.js";
 import type { CliContext } from "../context.js";
-import { openEventsFile } from "../events-file.js";
-import { loadForCommand } from "../load-config.js";
-import { outputStyle } from "../run-output.js";
-import { checkWatchFlags, watchRuns } from "../watch/watch-runs.js";
 
 export interface RunFlags {
   all?: boolean;
@@ -42,21 +27,6 @@ export interface RunFlags {
   deadline?: string;
   watch?: boolean;
   otlpEndpoint?: string;
-}
-
-export { pickSuites } from "../../api/run.js";
-
-function positiveInt(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag}: expected a whole number of at least 1, got ${JSON.stringify(v)}`);
-  return n;
-}
-
-function wholeNumber(flag: string, v: string): number {
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw new UsageError(`${flag}: expected a whole number, got ${JSON.stringify(v)}`);
-  return n;
 }
 
 export function registerRun(program: Command, ctx: CliContext): void {
@@ -104,73 +74,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option("--deadline <duration>", "with --debug-on-failure: how long the debug pod may stay up", DEFAULT_DEBUG_DEADLINE)
     .option("--watch", "with source: local, rerun the suites each time a file of the working tree changes, one verdict line per round (Ctrl-C ends)")
     .action(async (names: string[], flags: RunFlags) => {
+      const { runAction } = await import("../actions/run.js");
       ctx.setExitCode(await runAction(ctx, names, flags));
     });
-}
-
-export async function runAction(ctx: CliContext, names: string[], flags: RunFlags): Promise<number> {
-  const g = ctx.globals();
-  // Everything the user typed is checked before any cluster contact (run() checks the rest).
-  const { config, path } = loadForCommand(ctx, flags.timeout ? { timeoutFlag: flags.timeout } : {});
-  checkEngineFlag(flags.engine);
-  if (flags.watch) checkWatchFlags(config, flags);
-  if (flags.events === "-" && flags.output) throw new UsageError("--events - and -o both write to stdout", ["write the events to a file (--events events.jsonl), or drop -o"]);
-  const otlpEndpoint = flags.otlpEndpoint ?? (ctx.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined);
-  const options: RunOptions = {
-    suites: names,
-    all: Boolean(flags.all),
-    ...(g.kubeconfig ? { kubeconfig: g.kubeconfig } : {}),
-    ...(g.context ? { context: g.context } : {}),
-    ...(flags.concurrency !== undefined ? { concurrency: positiveInt("--concurrency", flags.concurrency) ?? 1 } : {}),
-    ...(flags.failFast !== undefined ? { failFast: flags.failFast } : {}),
-    keep: Boolean(flags.keep),
-    ...(flags.retries !== undefined ? { retries: wholeNumber("--retries", flags.retries) } : {}),
-    ...(flags.failOnFlaky ? { failOnFlaky: true } : {}),
-    ...(ctx.env.INCLUSTER_ARTIFACTS_LIMIT !== undefined ? { artifactsLimitBytes: wholeNumber("INCLUSTER_ARTIFACTS_LIMIT", ctx.env.INCLUSTER_ARTIFACTS_LIMIT) } : {}),
-    ...(flags.reportDir ? { reportDir: flags.reportDir } : {}),
-    build: flags.build !== false,
-    ...(flags.engine ? { engine: flags.engine } : {}),
-    ...(flags.platform ? { platform: flags.platform } : {}),
-    ...(otlpEndpoint ? { otlpEndpoint } : {}),
-    cwd: ctx.cwd,
-    configDir: dirname(path),
-  };
-  const style = outputStyle(ctx.stderr, ctx.env);
-  const view = terminalView({ style, several: names.length > 1 || Boolean(flags.all), verbose: Boolean(g.verbose), quietLogs: Boolean(flags.quiet), write: (t) => ctx.stderr.write(t) });
-  const events = flags.events ? openEventsFile(flags.events, ctx.stdout) : undefined;
-  const sinks: EventSink[] = [view, ...(events ? [events.sink] : [])];
-  if (flags.watch) {
-    try {
-      return await watchRuns(ctx, { config, options: { ...options, cwd: ctx.cwd, configDir: dirname(path) }, onEvent: (e) => sinks.forEach((s) => s(e)) });
-    } finally {
-      events?.close();
-    }
-  }
-  const controller = new AbortController();
-  const detach = ctx.onInterrupt(() => controller.abort());
-  try {
-    const deadlineSeconds = flags.debugOnFailure ? checkDebugFlags({ deadline: flags.deadline }) : 0;
-    const result = await run(config, { ...options, signal: controller.signal, onEvent: (e) => sinks.forEach((s) => s(e)) });
-    // The first failed suite, recreated and held open with a shell (the verdict's exit code stands).
-    const failed = result.suites.find((s) => s.verdict === "failed");
-    if (flags.debugOnFailure && failed && !controller.signal.aborted) {
-      detach();
-      await runDebug(ctx, { namespace: failed.namespace, suite: failed.suite, runId: result.runId, deadlineSeconds, shell: true }, await connect(g));
-    }
-    if (flags.output === "json") ctx.stdout.write(toJson(result));
-    if (flags.output === "junit") ctx.stdout.write(toJunit(result));
-    githubReporter(ctx.env, (t) => ctx.stderr.write(t))(result);
-    return result.exitCode;
-  } catch (err) {
-    // Still one verdict per suite on stdout for CI; the boundary prints the error and exits 3.
-    if (err instanceof CouldNotRunError) {
-      const doc = notRunResult({ runId: "", context: g.context ?? "", namespace: config.namespace ?? "", suites: names.map((name) => ({ name, image: "" })), class: "jobFailed", reason: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}), at: new Date() });
-      if (flags.output) ctx.stdout.write(flags.output === "json" ? toJson(doc) : toJunit(doc));
-      githubReporter(ctx.env, (t) => ctx.stderr.write(t))(doc);
-    }
-    throw err;
-  } finally {
-    detach();
-    events?.close();
-  }
 }

@@ -1,7 +1,5 @@
 // incluster validate: check incluster.yaml and print every problem at once.
 import type { Command } from "commander";
-import { listSuites } from "../../config/resolve.js";
-import { loadForCommand } from "../load-config.js";
 import type { CliContext } from "../context.js";
 
 export function registerValidate(program: Command, ctx: CliContext): void {
@@ -19,9 +17,5 @@ Examples:
   # Check another file
   incluster validate -c deploy/incluster.yaml`,
     )
-    .action(() => {
-      const { config, path } = loadForCommand(ctx);
-      const n = listSuites(config).length;
-      ctx.stdout.write(`ok: ${n} suite${n === 1 ? "" : "s"} in ${path}\n`);
-    });
+    .action(async () => (await import("../actions/validate.js")).validateAction(ctx));
 }
