@@ -3,9 +3,12 @@
 // kubeconfig's user token (a real ServiceAccount token the runs authenticate with) — then runs that
 // pass, fail and are interrupted (SIGINT), and searches everything incluster wrote or sent: stdout,
 // stderr, the report dirs, the --events files, the Job/ConfigMap/Pod specs read back from the API
-// and every container's log. 0 hits. (Notifications do not exist yet: no webhook URL to plant.)
+// and every container's log. 0 hits. A notification webhook's URL carries a third token (in its
+// path and query): the receiver, a real HTTP server on 127.0.0.1, gets it (that is the URL), and
+// nothing else may — also when delivery fails and incluster warns about it.
 import { CoreV1Api, KubeConfig, KubernetesObjectApi, type KubernetesObject } from "@kubernetes/client-node";
 import { execFileSync } from "node:child_process";
+import { createServer, type Server } from "node:http";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,6 +24,9 @@ const id = randomBytes(3).toString("hex");
 const NS = `incluster-scan-${id}`;
 /** The planted token: the git password and the env Secret's value. */
 const TOKEN = `incl-planted-${randomBytes(12).toString("hex")}`;
+/** The webhook URL's token: a notification URL is a credential (Slack's are). */
+const HOOK_TOKEN = `incl-hook-${randomBytes(12).toString("hex")}`;
+const HOOK_ENV = "INCLUSTER_SCAN_HOOK";
 const work = mkdtempSync(join(tmpdir(), "incluster-it-scan-"));
 
 let kc: KubeConfig;
@@ -31,6 +37,11 @@ let server: GitHttp | undefined;
 let userToken = "";
 let userKubeconfig = "";
 let configPath = "";
+let receiver: Server | undefined;
+let hookUrl = "";
+/** What the receiver got, and how it answers the next POST. */
+const received: { url: string; body: string; status: number }[] = [];
+let hookStatus = 200;
 
 /** Every place searched, with its text. */
 const places: { place: string; text: string }[] = [];
@@ -73,6 +84,17 @@ beforeAll(async () => {
       "current-context": "scan",
     }),
   );
+  receiver = createServer((req, res) => {
+    let body = "";
+    req.on("data", (d: Buffer) => (body += d.toString()));
+    req.on("end", () => {
+      received.push({ url: req.url ?? "", body, status: hookStatus });
+      res.writeHead(hookStatus).end(hookStatus === 200 ? "ok" : `refused ${req.url}`);
+    });
+  });
+  await new Promise<void>((r) => receiver?.listen(0, "127.0.0.1", r));
+  const addr = receiver.address();
+  hookUrl = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/hook/${HOOK_TOKEN}?key=${HOOK_TOKEN}`;
   configPath = join(work, "incluster.yaml");
   writeFileSync(
     configPath,
@@ -92,17 +114,20 @@ beforeAll(async () => {
         bad: { command: ["sh", "-c", "echo the test fails; test -n \"$API_TOKEN\"; exit 1"] },
         slow: { command: ["sh", "-c", "echo started; sleep 300"] },
       },
+      notify: [{ type: "webhook", urlFromEnv: HOOK_ENV, on: "always" }],
     }),
   );
 }, 120_000);
 
 afterAll(async () => {
   await server?.close();
+  await new Promise((r) => (receiver ? receiver.close(r) : r(undefined)));
   await objects?.delete({ apiVersion: "v1", kind: "Namespace", metadata: { name: NS } } as KubernetesObject).catch(() => undefined);
 });
 
 // The CLI as the scan user: its kubeconfig by flag, a git credential helper for its own ls-remote.
-const userGit = { GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "credential.helper", GIT_CONFIG_VALUE_0: `!f() { echo username=tester; echo password=${TOKEN}; }; f`, KUBECONFIG: "" };
+// The webhook URL only in the CLI's environment (set once the receiver listens).
+const userGit = () => ({ [HOOK_ENV]: hookUrl, GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "credential.helper", GIT_CONFIG_VALUE_0: `!f() { echo username=tester; echo password=${TOKEN}; }; f`, KUBECONFIG: "" });
 const runArgs = (report: string, events: string, ...rest: string[]) => ["--kubeconfig", userKubeconfig, "-c", configPath, "run", ...rest, "--report-dir", report, "--events", events];
 
 function filesUnder(dir: string): string[] {
@@ -139,7 +164,8 @@ describe("secrets scan", () => {
   it("runs that pass and fail as a token-authenticated user", async () => {
     const report = join(work, "report-1");
     const events = join(work, "events-1.jsonl");
-    const r = await startCli([...runArgs(report, events, "ok", "bad"), "-o", "json"], userGit).done;
+    // -v: the delivery's own note is printed too.
+    const r = await startCli([...runArgs(report, events, "ok", "bad"), "-o", "json", "-v"], userGit()).done;
     expect(r.code, r.stderr.slice(-3000)).toBe(1);
     const result = JSON.parse(r.stdout) as { runId: string; suites: { suite: string; verdict: string }[] };
     expect(result.suites.map((s) => [s.suite, s.verdict]).sort()).toEqual([["bad", "failed"], ["ok", "passed"]]);
@@ -150,7 +176,9 @@ describe("secrets scan", () => {
   it("a run interrupted with SIGINT once its test is running", async () => {
     const report = join(work, "report-2");
     const events = join(work, "events-2.jsonl");
-    const run = startCli(runArgs(report, events, "slow"), userGit);
+    // This time the receiver refuses: incluster retries once, then warns (without the URL).
+    hookStatus = 503;
+    const run = startCli(runArgs(report, events, "slow"), userGit());
     const deadline = Date.now() + 180_000;
     while (!/\[slow\/test-runner\] started|\[test-runner\] started|started$/m.test(run.stderrSoFar()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
     const runId = /run ([a-z0-9]{6}):/.exec(run.stderrSoFar())?.[1] ?? "";
@@ -159,17 +187,24 @@ describe("secrets scan", () => {
     run.child.kill("SIGINT");
     const r = await run.done;
     expect(r.code, r.stderr.slice(-3000)).toBe(130);
+    expect(r.stderr).toMatch(/warning: notify\[0\] \(webhook, \$INCLUSTER_SCAN_HOOK\)/);
     recordRun("interrupted run", r, report, events);
   }, 300_000);
 
-  it("the planted token and the user's token appear nowhere: 0 hits", () => {
-    const hits = places.filter((p) => p.text.includes(TOKEN) || p.text.includes(userToken));
-    const lines = places.map((p) => `  ${p.text.includes(TOKEN) || p.text.includes(userToken) ? "HIT " : "ok  "}${p.place} (${p.text.length} bytes)`);
-    console.log(`secrets scan: ${places.length} places searched for 2 tokens (planted: git password + env Secret; kubeconfig: ServiceAccount token), ${hits.length} hits\n${lines.join("\n")}`);
+  it("the planted token, the user's token and the webhook URL's token appear nowhere: 0 hits", () => {
+    // The receiver got the URL (it is the URL) and the results; the bodies are searched too.
+    console.log(`webhook receiver: ${received.map((x) => `POST ${x.url.replace(HOOK_TOKEN, "<token>").replace(HOOK_TOKEN, "<token>")} -> ${x.status} (${x.body.length} bytes)`).join("; ")}`);
+    expect(received.filter((x) => x.url === `/hook/${HOOK_TOKEN}?key=${HOOK_TOKEN}`).map((x) => x.status)).toEqual([200, 503, 503]);
+    for (const [i, x] of received.entries()) record(`webhook body ${i + 1} (the RunResult JSON)`, x.body);
+    const hit = (text: string) => text.includes(TOKEN) || text.includes(userToken) || text.includes(HOOK_TOKEN);
+    const hits = places.filter((p) => hit(p.text));
+    const lines = places.map((p) => `  ${hit(p.text) ? "HIT " : "ok  "}${p.place} (${p.text.length} bytes)`);
+    console.log(`secrets scan: ${places.length} places searched for 3 tokens (planted: git password + env Secret; kubeconfig: ServiceAccount token; the notification webhook URL's), ${hits.length} hits\n${lines.join("\n")}`);
     // The scan looked at real material: the runs logged, the specs reference the Secrets.
     expect(places.length).toBeGreaterThan(20);
     expect(places.some((p) => p.text.includes("secretKeyRef") && p.text.includes("git-cred"))).toBe(true);
     expect(places.some((p) => p.text.includes("the test passes"))).toBe(true);
+    expect(places.some((p) => p.place.startsWith("webhook body") && p.text.includes('"verdict"'))).toBe(true);
     expect(hits.map((h) => h.place)).toEqual([]);
   });
 });
