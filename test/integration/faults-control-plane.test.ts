@@ -65,6 +65,16 @@ const NUMBERED = /^numbered line (\d+) of (\d+)$/;
 const numbers = (lines: string[]) => lines.flatMap((l) => (NUMBERED.exec(l) ? [Number(NUMBERED.exec(l)?.[1])] : []));
 const oneToN = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
+/** Seconds from the Job's creation to scheduled and running: where a slow run spent its time. */
+const phases = (r: RunResult) =>
+  r.suites
+    .map((s) => {
+      const t0 = Date.parse(s.phases.queued ?? "");
+      const at = (p: keyof typeof s.phases) => ((Date.parse(s.phases[p] ?? "") - t0) / 1000).toFixed(1);
+      return `${s.suite} scheduled +${at("scheduled")}s running +${at("running")}s finished +${at("finished")}s`;
+    })
+    .join(", ");
+
 /** The numbered lines as streamed (log events of the test container) and as saved in the report dir. */
 function lines(run: Run, r: CliResult, suite: string): { result: RunResult; streamed: number[]; saved: number[] } {
   let result: RunResult;
@@ -108,7 +118,7 @@ describe("the control plane fails under a run", () => {
     const [p, f] = await Promise.all([pass.done, fail.done]);
     const pl = lines(pass, p, "kubelet-lines");
     const fl = lines(fail, f, "kubelet-lines-fail");
-    console.log(`[control-plane] kubelet restart: exit ${p.code} and ${f.code}; streamed ${pl.streamed.length} and ${fl.streamed.length} lines, saved ${pl.saved.length} and ${fl.saved.length}`);
+    console.log(`[control-plane] kubelet restart: exit ${p.code} and ${f.code}; streamed ${pl.streamed.length} and ${fl.streamed.length} lines, saved ${pl.saved.length} and ${fl.saved.length}; ${phases(pl.result)}, ${phases(fl.result)}`);
     expect(p.code, p.stderr.slice(-2000)).toBe(0);
     expect(pl.result.suites[0]).toMatchObject({ verdict: "passed", testExitCode: 0 });
     expect(f.code, f.stderr.slice(-2000)).toBe(1);
@@ -121,6 +131,48 @@ describe("the control plane fails under a run", () => {
       expect(r.stderr).toMatch(/log of test-runner: stream (broke|ended before the container did)/);
       expect(l.streamed).toEqual(oneToN(60));
       expect(l.saved).toEqual(oneToN(60));
+    }
+  });
+
+  it("the API server is down for 20 s while the tests print: the runs resume, say so, lose no line, and get the right verdicts", async () => {
+    const ns = freshNamespace("apiserver-outage");
+    const pass = startRun(ns, "outage-lines");
+    const fail = startRun(ns, "outage-lines-fail");
+    try {
+      await Promise.all([pass, fail].map((r) => waitForOutput(r.stderrSoFar, /\[test\] numbered line 20 of 160\n/, 120_000)));
+      await disruption(
+        "kube-apiserver down 20 s (faults-control-plane.test.ts)",
+        async () => {
+          cluster("stop-apiserver");
+          await new Promise((res) => setTimeout(res, 20_000));
+        },
+        () => void cluster("start-apiserver"),
+      );
+    } catch (err) {
+      for (const r of [pass, fail]) r.child.kill("SIGINT");
+      throw err;
+    }
+    const [p, f] = await Promise.all([pass.done, fail.done]);
+    const pl = lines(pass, p, "outage-lines");
+    const fl = lines(fail, f, "outage-lines-fail");
+    console.log(`[control-plane] 20 s outage: exit ${p.code} and ${f.code}; streamed ${pl.streamed.length} and ${fl.streamed.length} lines, saved ${pl.saved.length} and ${fl.saved.length}; ${phases(pl.result)}, ${phases(fl.result)}; ${p.stderr.split("\n").filter((l) => /unreachable \(|reconnected/.test(l)).join(" | ")}`);
+    expect(p.code, p.stderr.slice(-3000)).toBe(0);
+    expect(pl.result.suites[0]).toMatchObject({ verdict: "passed", testExitCode: 0 });
+    expect(f.code, f.stderr.slice(-3000)).toBe(1);
+    expect(fl.result.suites[0]).toMatchObject({ verdict: "failed", class: "testsFailed", testExitCode: 1 });
+    for (const [r, l] of [
+      [p, pl],
+      [f, fl],
+    ] as const) {
+      // Said once each, in that order, not once per retry.
+      expect(count(r.stderr, /incluster: warning: API server https:\/\/127\.0\.0\.1:6443 unreachable \(/)).toBe(1);
+      expect(count(r.stderr, /incluster: reconnected to the API server after \d+s/)).toBe(1);
+      expect(r.stderr.indexOf("unreachable (")).toBeLessThan(r.stderr.indexOf("reconnected to the API server"));
+      // The follow broke and resumed from its last timestamp; the watches resumed (or relisted after 410).
+      expect(r.stderr).toMatch(/log of test-runner: stream (broke|ended before the container did)/);
+      expect(r.stderr).toMatch(/(pods|jobs|events) watch (broke|ended)/);
+      expect(l.streamed).toEqual(oneToN(160));
+      expect(l.saved).toEqual(oneToN(160));
     }
   });
 
@@ -149,47 +201,5 @@ describe("the control plane fails under a run", () => {
     expect(kubectl("-n", ns, "get", "jobs", "-o", "name").trim()).toBe("");
     expect(kubectl("-n", ns, "get", "serviceaccounts,roles,rolebindings,configmaps", "-l", "app.kubernetes.io/managed-by=incluster", "-o", "name").trim()).toBe("");
     expect(kubectl("-n", ns, "get", "serviceaccounts", "-o", "name").split("\n").filter((n) => n && n !== "serviceaccount/default")).toEqual([]);
-  });
-
-  it("the API server is down for 20 s while the tests print: the runs resume, say so, lose no line, and get the right verdicts", async () => {
-    const ns = freshNamespace("apiserver-outage");
-    const pass = startRun(ns, "outage-lines");
-    const fail = startRun(ns, "outage-lines-fail");
-    try {
-      await Promise.all([pass, fail].map((r) => waitForOutput(r.stderrSoFar, /\[test\] numbered line 20 of 160\n/, 120_000)));
-      await disruption(
-        "kube-apiserver down 20 s (faults-control-plane.test.ts)",
-        async () => {
-          cluster("stop-apiserver");
-          await new Promise((res) => setTimeout(res, 20_000));
-        },
-        () => void cluster("start-apiserver"),
-      );
-    } catch (err) {
-      for (const r of [pass, fail]) r.child.kill("SIGINT");
-      throw err;
-    }
-    const [p, f] = await Promise.all([pass.done, fail.done]);
-    const pl = lines(pass, p, "outage-lines");
-    const fl = lines(fail, f, "outage-lines-fail");
-    console.log(`[control-plane] 20 s outage: exit ${p.code} and ${f.code}; streamed ${pl.streamed.length} and ${fl.streamed.length} lines, saved ${pl.saved.length} and ${fl.saved.length}; ${p.stderr.split("\n").filter((l) => /unreachable \(|reconnected/.test(l)).join(" | ")}`);
-    expect(p.code, p.stderr.slice(-3000)).toBe(0);
-    expect(pl.result.suites[0]).toMatchObject({ verdict: "passed", testExitCode: 0 });
-    expect(f.code, f.stderr.slice(-3000)).toBe(1);
-    expect(fl.result.suites[0]).toMatchObject({ verdict: "failed", class: "testsFailed", testExitCode: 1 });
-    for (const [r, l] of [
-      [p, pl],
-      [f, fl],
-    ] as const) {
-      // Said once each, in that order, not once per retry.
-      expect(count(r.stderr, /incluster: warning: API server https:\/\/127\.0\.0\.1:6443 unreachable \(/)).toBe(1);
-      expect(count(r.stderr, /incluster: reconnected to the API server after \d+s/)).toBe(1);
-      expect(r.stderr.indexOf("unreachable (")).toBeLessThan(r.stderr.indexOf("reconnected to the API server"));
-      // The follow broke and resumed from its last timestamp; the watches resumed (or relisted after 410).
-      expect(r.stderr).toMatch(/log of test-runner: stream (broke|ended before the container did)/);
-      expect(r.stderr).toMatch(/(pods|jobs|events) watch (broke|ended)/);
-      expect(l.streamed).toEqual(oneToN(160));
-      expect(l.saved).toEqual(oneToN(160));
-    }
   });
 });
