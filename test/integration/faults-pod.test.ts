@@ -83,8 +83,8 @@ async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms: number
 describe("a pod evicted mid-test", () => {
   it("the Job starts a new pod; incluster says evicted, then replaced; passed; the saved log keeps both pods' lines", async () => {
     const ns = await namespace("evict");
-    // Eight lines a second apart, each naming its pod: the eviction lands between lines 2 and 8.
-    const cfg = config("evict", ns, { ticker: { command: ["sh", "-c", 'for i in 1 2 3 4 5 6 7 8; do echo "tick $i on $HOSTNAME"; sleep 1; done'] } });
+    // Ten lines a second apart, each naming its pod: the eviction lands between lines 2 and 10.
+    const cfg = config("evict", ns, { ticker: { command: ["sh", "-c", 'for i in $(seq 1 10); do echo "tick $i on $HOSTNAME"; sleep 1; done'] } });
     const report = join(work, "report-evict");
     const events = join(work, "events-evict.jsonl");
     const t0 = Date.now();
@@ -99,7 +99,7 @@ describe("a pod evicted mid-test", () => {
     const suite = result.suites[0];
     const saved = readFileSync(resolve(ROOT, suite?.logs["test-runner"] ?? "none"), "utf8");
     const ticks = (pod: string) => saved.split("\n").filter((l) => l.startsWith("tick ") && l.endsWith(` on ${pod}`)).length;
-    const second = /^tick 8 on (\S+)$/m.exec(saved)?.[1] ?? "";
+    const second = /^tick 10 on (\S+)$/m.exec(saved)?.[1] ?? "";
     const notes = r.stderr.split("\n").filter((l) => /evicted|in place of/.test(l));
     console.log(`[faults-pod] eviction: pod/${first} evicted ${evictedAt} ms after start; exit ${r.code} in ${Date.now() - t0} ms, verdict ${suite?.verdict}; saved test-runner.log: ${ticks(first)} ticks of pod/${first}, ${ticks(second)} of pod/${second}\n${notes.join("\n")}`);
     expect(r.code, r.stderr.slice(-3000)).toBe(0);
@@ -112,7 +112,7 @@ describe("a pod evicted mid-test", () => {
     expect(suite?.notes.join("\n")).toContain(`started in place of the evicted pod/${first}`);
     // Both pods' lines are in the saved log: the evicted pod's as streamed, the new pod's copy whole.
     expect(ticks(first)).toBeGreaterThanOrEqual(2);
-    expect(ticks(second)).toBe(8);
+    expect(ticks(second)).toBe(10);
     expect(saved.indexOf(` on ${first}`)).toBeLessThan(saved.indexOf(` on ${second}`));
     // The --events log lines are the saved log, line for line.
     const logEvents = readFileSync(events, "utf8").trim().split("\n").map((l) => JSON.parse(l) as RunEvent).filter((e) => e.type === "log" && e.container === "test-runner");
