@@ -9,7 +9,7 @@ import { arg, root } from "./lib.mjs";
 
 const quick = process.argv.includes("--quick");
 const benches = [
-  ["startup", ["--runs", quick ? "5" : "12"]],
+  ["startup", ["--runs", quick ? "5" : "20"]],
   ["run-overhead", ["--runs", quick ? "3" : "5"]],
   ["scale", ["--suites", quick ? "200" : "1000", "--runs", quick ? "1" : "2"]],
   ["logs-volume", ["--lines", quick ? "100000" : "1000000", "--runs", "1"]],

@@ -197,6 +197,22 @@ describe("the installed package", () => {
     }
   });
 
+  it("loads only what the command needs: --help no config engine, validate and render no cluster, telemetry, archive or XML code", async () => {
+    // trace.mjs is written by the test above; esbuild marks each file it bundles `// …node_modules/<package>/…`.
+    const bin = join(app, "node_modules/incluster/bin/incluster.js");
+    const packagesLoaded = async (args: string[]) => {
+      const r = await sh(process.execPath, ["--import", "./trace.mjs", bin, ...args], app);
+      expect(r.code, r.stderr).toBe(0);
+      const files = r.stderr.split("\n").filter((l) => l.startsWith("LOADED ")).map((l) => new URL(l.slice(7)).pathname);
+      return new Set(files.flatMap((f) => [...readFileSync(f, "utf8").matchAll(/^\/\/ (?:\S*\/)?node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map((m) => m[1]!)));
+    };
+    expect([...(await packagesLoaded(["--help"]))]).toEqual(["commander"]);
+    for (const args of [["validate"], ["render", "smoke"]]) {
+      const loaded = [...(await packagesLoaded(args))].sort();
+      expect(loaded, args.join(" ")).toEqual(["commander", "yaml", "zod"]);
+    }
+  });
+
   it("type-checks a correct use of RunResult, RunEvent, Config and RunOptions, and README's example (strict, NodeNext)", async () => {
     writeFileSync(join(app, "good.ts"), GOOD_TS);
     writeFileSync(join(app, "readme-example.ts"), readmeExample());
