@@ -100,17 +100,17 @@ const credentials = strict({
 }).describe("Credentials for a private repository.");
 
 const gitSource = strict({
-  url: gitUrl("source.git").describe("Repository the clone init container clones. Credentials never go in the URL: use credentials."),
+  url: gitUrl("source.git").describe("Repository the clone container clones. Credentials never go in the URL: use credentials."),
   ref: gitRef.describe("Branch or tag to clone. A 40-hex commit id is fetched exactly. Never falls back to another branch."),
-  image: imageRef.optional().describe(`Image of the clone init container. Default ${DEFAULT_CLONE_IMAGE}.`),
+  image: imageRef.optional().describe(`Image of the clone container. Default ${DEFAULT_CLONE_IMAGE}.`),
   credentials: credentials.optional(),
-}).describe("Clone the code into an emptyDir at /workspace with an init container. run resolves the ref to a commit first and the pod checks out exactly that commit.");
+}).describe("Clone the code into an emptyDir at /workspace with the clone-repo container, which runs beside the tests (they wait for it). run resolves the ref to a commit first and the pod checks out exactly that commit.");
 
 const localSource = strict({
   path: text("a folder inside a git repository").optional().describe("Folder inside the git working tree to deliver, relative to the folder of incluster.yaml. Default: that folder. The whole working tree of its repository is delivered."),
   remote: remoteName.optional().describe("Remote whose commits the pod can fetch. Default origin. The base is the newest commit of HEAD that a remote-tracking branch of it contains."),
   url: gitUrl("source.local").optional().describe("URL the clone container fetches the base commit from. Default: the remote's URL."),
-  image: imageRef.optional().describe(`Image of the clone init container (needs sh, git, tar, gzip, xargs). Default ${DEFAULT_CLONE_IMAGE}.`),
+  image: imageRef.optional().describe(`Image of the clone container (needs sh, git, tar, gzip, xargs). Default ${DEFAULT_CLONE_IMAGE}.`),
   credentials: credentials.optional(),
   include: z
     .array(text("a path or glob like config/test.env"), { error: (iss) => `expected a list of paths or globs like [config/test.env, certs/*.pem], got ${shown(iss.input)}` })

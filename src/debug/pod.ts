@@ -38,6 +38,7 @@ export function debugPod(job: JobLike, deadlineSeconds: number): KubeObject | un
   // The test process is replaced by a hold: the pod stays Running until the deadline, and the
   // kubelet enforces the deadline even if incluster is gone (activeDeadlineSeconds).
   const { args: _args, ...rest } = test;
+  const clone = [...(spec.initContainers ?? []), ...(spec.containers ?? [])].filter((c) => c.name === CLONE_CONTAINER);
   const hold: TemplateContainer = { ...rest, command: ["/bin/sh", "-c", 'trap "exit 0" TERM; sleep "$1" & wait $!', HOLD_ARG0, String(deadlineSeconds)] };
   return {
     apiVersion: "v1",
@@ -52,8 +53,9 @@ export function debugPod(job: JobLike, deadlineSeconds: number): KubeObject | un
       restartPolicy: "Never",
       activeDeadlineSeconds: deadlineSeconds,
       terminationGracePeriodSeconds: 5,
-      // Only the clone: incluster's own helpers (the output collector) are not needed to debug.
-      ...(spec.initContainers ? { initContainers: spec.initContainers.filter((c) => c.name === CLONE_CONTAINER) } : {}),
+      // Only the clone, as an init container so the workspace is ready when the shell opens:
+      // incluster's own helpers (the output collector) are not needed to debug.
+      ...(clone.length ? { initContainers: clone } : {}),
       containers: [hold],
     },
   } as KubeObject;

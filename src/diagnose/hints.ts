@@ -32,7 +32,7 @@ export function hintFor(cls: FailureClass, c: HintContext): string {
     case "unschedulable":
       return "no node can take the pod: lower the suite's resources.requests or add capacity (`kubectl describe nodes` shows what is allocatable).";
     case "cloneFailed":
-      return "the clone-repo init container failed: check source.git.url and source.git.ref (`git ls-remote <url> <ref>`), and that the cluster can reach the git server. Its last lines are above.";
+      return "the clone-repo container failed: check source.git.url and source.git.ref (`git ls-remote <url> <ref>`), and that the cluster can reach the git server. Its last lines are above.";
     case "oomKilled":
       return `the ${c.container ?? "test-runner"} container went over its memory limit${c.memoryLimit ? ` (${c.memoryLimit})` : ""} and was killed: raise resources.limits.memory for the suite, or find what grows.`;
     case "deadlineExceeded":

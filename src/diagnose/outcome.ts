@@ -42,8 +42,9 @@ export function phaseOf(job: Job | undefined, pod: Pod | undefined, events: read
   if (!pod) return "queued";
   const byName = (n: string) => allStatuses(pod).find((s) => s.name === n);
   const test = byName(TEST_CONTAINER);
+  // The clone runs beside the test container, which waits for it: cloning until it has ended.
+  if (byName(CLONE_CONTAINER)?.state?.running && !test?.state?.terminated) return "cloning";
   if (test?.state?.running || test?.state?.terminated) return "running";
-  if (byName(CLONE_CONTAINER)?.state?.running) return "cloning";
   const podName = pod.metadata?.name;
   if (events.some((e) => e.involvedObject?.name === podName && e.reason === "Pulling")) return "pulling";
   if (cond(pod.status?.conditions, "PodScheduled")?.status === "True" || pod.spec?.nodeName) return "scheduled";
@@ -133,8 +134,8 @@ export function runnerStage(message: string | undefined): RunnerStage | undefine
 
 /** Classifies a pod that has ended (or the newest pod of a failed Job). */
 export function classifyPod(pod: Pod): Omit<Diagnosis, "hint"> | undefined {
-  const init = pod.status?.initContainerStatuses?.find((s) => s.name === CLONE_CONTAINER);
-  const it = init?.state?.terminated;
+  // The clone container (an init container in Jobs rendered before it ran beside the tests).
+  const it = allStatuses(pod).find((s) => s.name === CLONE_CONTAINER)?.state?.terminated;
   if (it && it.exitCode !== 0) {
     const cls: FailureClass = it.reason === "OOMKilled" ? "oomKilled" : "cloneFailed";
     return { verdict: "couldNotRun", class: cls, reason: it.reason ?? "Error", message: (it.message ?? "").trim() || `exit code ${it.exitCode}`, container: CLONE_CONTAINER };

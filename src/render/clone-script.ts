@@ -1,11 +1,16 @@
-// The clone-repo init container's script. Unlike the guide's it never falls back to another
+// The clone-repo container's script. Unlike the guide's it never falls back to another
 // branch and never discards git's stderr: a missing ref fails the pod with a message naming it.
 // It runs as uid 1000 (restricted profile), so there is no chown step: the emptyDir is group
 // 1000 through fsGroup. URL, ref and commit arrive as environment variables, never spliced
 // into the script, so no value can change what the script does; "--" before the URL keeps one
 // that starts with '-' from being read as an option.
+import { CLONE_MARKERS, OUT_DIR } from "./names.js";
 
+
+// The clone runs beside the tests (not as an init container, which costs a kubelet sync): when
+// it ends it leaves a marker the runner waits for, success or its exit code.
 const PROLOGUE = `set -eu
+trap 'rc=$?; if [ "$rc" = 0 ]; then : > ${OUT_DIR}/${CLONE_MARKERS.ok}; else echo "$rc" > ${OUT_DIR}/${CLONE_MARKERS.failed}; fi' EXIT
 `;
 
 const BODY = `# /workspace is the emptyDir's root, owned by root: git calls that "dubious ownership" unless told.

@@ -68,9 +68,10 @@ function podSpec(suite: ResolvedSuite, overlay: string, a: AttemptOptions): PodS
       fsGroup: RUN_AS,
       seccompProfile: { type: "RuntimeDefault" },
     },
-    // The collector starts first and outlives the tests (a native sidecar).
-    initContainers: [collectorContainer(suite, a), ...(cloned ? [cloneContainer(suite)] : [])],
-    containers: [testContainer(suite, a)],
+    // The collector starts first and outlives the tests (a native sidecar). The clone runs beside
+    // the tests, which wait for its marker: as an init container it would cost a kubelet sync.
+    initContainers: [collectorContainer(suite, a)],
+    containers: [...(cloned ? [cloneContainer(suite)] : []), testContainer(suite, a)],
     volumes: [
       { name: OUT_VOLUME, emptyDir: {} },
       ...(cloned ? [{ name: WORKSPACE_VOLUME, emptyDir: {} }, ...(local ? [{ name: OVERLAY_VOLUME, configMap: { name: overlay } }] : [])] : []),
@@ -117,7 +118,7 @@ function cloneContainer(suite: ResolvedSuite): Container {
       // A private repository without credentials fails at once instead of waiting for a password.
       { name: "GIT_TERMINAL_PROMPT", value: "0" },
     ],
-    volumeMounts: [{ name: WORKSPACE_VOLUME, mountPath: WORKSPACE }, ...(local ? [{ name: OVERLAY_VOLUME, mountPath: OVERLAY_DIR, readOnly: true }] : [])],
+    volumeMounts: [{ name: WORKSPACE_VOLUME, mountPath: WORKSPACE }, { name: OUT_VOLUME, mountPath: OUT_DIR }, ...(local ? [{ name: OVERLAY_VOLUME, mountPath: OVERLAY_DIR, readOnly: true }] : [])],
     securityContext: containerSecurity(),
   };
 }

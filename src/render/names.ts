@@ -10,7 +10,10 @@ export const COMPLETION_INDEX_ANNOTATION = "batch.kubernetes.io/job-completion-i
 /** Set by the Job controller on every pod of a Job (Kubernetes ≥ 1.27). */
 export const JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
 
-/** The containers of every suite's pod: the clone (init) and the tests. */
+/**
+ * The containers of every suite's pod: the clone and the tests. They start together (an init
+ * container would cost one more kubelet sync, about 1 s); the runner waits for CLONE_MARKERS.
+ */
 export const CLONE_CONTAINER = "clone-repo";
 export const TEST_CONTAINER = "test-runner";
 /**
@@ -32,6 +35,8 @@ export const LOG_COPY = "test-runner.log";
  * line per larger file (left in the pod).
  */
 export const LOG_FALLBACK = { begin: "incluster-artifacts-begin", end: "incluster-artifacts-end", tooBig: "incluster-artifacts-too-big", fileLimitKiB: 256, env: "INCLUSTER_COLLECT" } as const;
+/** Written by the clone container when it ends (in OUT_DIR): the checkout is ready, or failed with this exit code. */
+export const CLONE_MARKERS = { ok: ".clone-ok", failed: ".clone-failed" } as const;
 /** Written by the collect command; the collector exits once it exists (or its grace runs out). */
 export const COLLECTED_MARKER = ".collected";
 

@@ -5,7 +5,7 @@
 // (source, install, test) goes to the termination message: a typed channel the verdict reads,
 // never the log text.
 import { PYTEST_JUNIT, type ResolvedSuite } from "../config/resolve.js";
-import { ARTIFACTS_DIR, LOG_COPY, OUT_DIR } from "./names.js";
+import { ARTIFACTS_DIR, CLONE_MARKERS, LOG_COPY, OUT_DIR } from "./names.js";
 import { looksSecret, shq } from "./shell.js";
 
 /** $0 for `sh -c`: a command suite's argv follows it as "$@". */
@@ -67,11 +67,19 @@ export function runnerScript(suite: ResolvedSuite, rerunIds?: readonly string[])
 }
 
 function workspaceCheck(suite: ResolvedSuite): string[] {
-  const why =
-    suite.source.kind !== "image"
-      ? "the clone-repo init container should have cloned the repository there"
-      : "source.image expects the test image to contain the code at /workspace";
+  const cloned = suite.source.kind !== "image";
+  const why = cloned ? "the clone-repo container should have cloned the repository there" : "source.image expects the test image to contain the code at /workspace";
+  // The clone runs beside this container: wait for its marker (a sleep without fractions waits 1 s).
+  const wait = cloned
+    ? [
+        `while [ ! -e ${OUT_DIR}/${CLONE_MARKERS.ok} ]; do`,
+        `  if [ -e ${OUT_DIR}/${CLONE_MARKERS.failed} ]; then echo "error: the clone-repo container failed (exit code $(cat ${OUT_DIR}/${CLONE_MARKERS.failed})); its log says why" >&2; exit 1; fi`,
+        "  sleep 0.05 2>/dev/null || sleep 1",
+        "done",
+      ]
+    : [];
   return [
+    ...wait,
     'if [ ! -d /workspace ] || [ -z "$(ls -A /workspace)" ]; then',
     `  echo "error: /workspace is missing or empty: ${why}" >&2`,
     "  exit 1",

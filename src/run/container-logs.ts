@@ -10,6 +10,11 @@ export interface ContainerLogsOptions {
   onLine(container: string, line: string, pod: string, kubeletTs: string): void;
   onResume?(why: string): void;
   setTimer: SetTimer;
+  /**
+   * Containers whose log is read only after another's, in the same pod, has been read to its end:
+   * the clone runs beside the test container, which waits for it, so their lines do not interleave.
+   */
+  after?: Readonly<Record<string, string>>;
 }
 
 function statuses(pod: Pod) {
@@ -22,6 +27,12 @@ export class ContainerLogs {
   private readonly namespace: string;
   private readonly containers: ReadonlySet<string>;
   private readonly opts: ContainerLogsOptions;
+  /** The newest pod seen, by name: a deferred follower starts from it. */
+  private readonly lastSeen = new Map<string, Pod>();
+  /** No follower starts any more (stopped for an interrupt or at the end). */
+  private closed = false;
+  /** Pods deleted: nothing more can be read from them. */
+  private readonly gone = new Set<string>();
 
   constructor(port: ClusterPort, namespace: string, containers: readonly string[], opts: ContainerLogsOptions) {
     this.port = port;
@@ -34,13 +45,20 @@ export class ContainerLogs {
   feed(pods: Iterable<Pod>, onlyEnded = false): void {
     for (const pod of pods) {
       const podName = pod.metadata?.name ?? "";
-      for (const s of statuses(pod)) {
+      if (this.gone.has(podName)) continue;
+      this.lastSeen.set(podName, pod);
+      const all = statuses(pod);
+      // Containers that wait for another come last, so the one they wait for is followed first.
+      const waits = (name: string) => (this.opts.after?.[name] ? 1 : 0);
+      for (const s of [...all].sort((a, b) => waits(a.name) - waits(b.name))) {
         const st = s.state;
         if (!this.containers.has(s.name) || (!st?.running && !st?.terminated)) continue;
         const key = `${podName}/${s.name}`;
         let f = this.followers.get(key);
         if (!f) {
-          if (onlyEnded && !st.terminated) continue;
+          if ((onlyEnded && !st.terminated) || this.closed) continue;
+          const first = this.opts.after?.[s.name];
+          if (first && all.some((o) => o.name === first) && this.deferred(podName, first, onlyEnded)) continue;
           const container = s.name;
           f = new LogFollower(this.port, { namespace: this.namespace, pod: podName, container }, {
             onLine: (line, ts) => this.opts.onLine(container, line, podName, ts),
@@ -55,8 +73,21 @@ export class ContainerLogs {
     }
   }
 
-  /** The pod is gone: its followers read what is left and end. */
+  /** True while `first`'s log in that pod is not read to its end; then the pod is fed again. */
+  private deferred(podName: string, first: string, onlyEnded: boolean): boolean {
+    const f = this.followers.get(`${podName}/${first}`);
+    if (f?.finished) return false;
+    // Not followed yet (still waiting to start) or still being read: try again when it is done.
+    void f?.done.then(() => {
+      const pod = this.lastSeen.get(podName);
+      if (pod) this.feed([pod], onlyEnded);
+    });
+    return true;
+  }
+
+  /** The pod is gone: its followers read what is left and end; none starts any more. */
   podGone(podName: string): void {
+    this.gone.add(podName);
     for (const f of this.followers.values()) if (f.target.pod === podName) f.containerTerminated();
   }
 
@@ -64,10 +95,12 @@ export class ContainerLogs {
   stopUnfinished(pods: Iterable<Pod>, all = false, spare: ReadonlySet<string> = new Set()): void {
     const ended = new Set<string>();
     for (const pod of pods) for (const s of statuses(pod)) if (s.state?.terminated) ended.add(`${pod.metadata?.name}/${s.name}`);
+    if (all) this.closed = true;
     for (const f of this.followers.values()) if (!spare.has(f.target.container) && (all || !ended.has(`${f.target.pod}/${f.target.container}`))) f.stop();
   }
 
   stopAll(): void {
+    this.closed = true;
     for (const f of this.followers.values()) f.stop();
   }
 

@@ -40,6 +40,7 @@ export async function followJob(deps: FollowJobDeps, namespace: string, jobName:
     onLine: (container, line, pod) => opts.onLine(container, line, pod),
     ...(opts.onNote ? { onResume: opts.onNote } : {}),
     setTimer: scope.set,
+    after: { [TEST_CONTAINER]: CLONE_CONTAINER },
   });
   const stop = () => {
     jobs.stop();

@@ -81,6 +81,11 @@ export class LogFollower {
     }
   }
 
+  /** Every line has been delivered, or the follower was stopped. */
+  get finished(): boolean {
+    return this.stopped;
+  }
+
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;

@@ -125,6 +125,7 @@ export class SuiteRun {
       onLine: (container, line, pod, ts) => this.line(container, line, pod, ts),
       onResume: (why) => deps.emit({ type: "suite.note", suite: suite.name, level: "verbose", text: why }),
       setTimer: deps.setTimer,
+      after: { [TEST_CONTAINER]: CLONE_CONTAINER },
     });
   }
 

@@ -39,6 +39,13 @@ describe("jobOutcome on recorded objects", () => {
     const r = recorded("bad-ref");
     expect(classifyPod(decidingPod(r.pods)!)).toMatchObject({ verdict: "couldNotRun", class: "cloneFailed", container: "clone-repo" });
   });
+
+  it("clone failure beside the tests: the clone container's exit, before the runner's (it stopped waiting)", () => {
+    const r = recorded("bad-ref-beside");
+    const pod = decidingPod(r.pods)!;
+    expect(pod.status?.containerStatuses?.map((c) => [c.name, c.state?.terminated?.exitCode])).toEqual([["clone-repo", 1], ["test-runner", 1]]);
+    expect(classifyPod(pod)).toMatchObject({ verdict: "couldNotRun", class: "cloneFailed", container: "clone-repo" });
+  });
 });
 
 describe("hopeless pending pods on recorded objects", () => {

@@ -4,6 +4,7 @@ import { parseConfig } from "../../src/config/parse.js";
 import { resolveSuite } from "../../src/config/resolve.js";
 import { renderSuite } from "../../src/render/suite.js";
 import type { PipelinePlan } from "../../src/run/orchestrator.js";
+import type { Pod } from "../../src/k8s-types.js";
 import { FakeCluster, event, pod, settle } from "./support/fake-cluster.js";
 import { startPipeline } from "./support/pipeline.js";
 import { complete, finished, jobCreated, running, serveLog } from "./support/pod-states.js";
@@ -50,6 +51,36 @@ describe("runSuites with a fake cluster", () => {
     expect(r.exitCode).toBe(0);
     expect(r.suites[0]?.verdict).toBe("passed");
     expect(t.lines["smoke/test-runner"]).toEqual(["hello", "bye"]);
+  });
+
+  it("reads the clone's log to its end before the test's: the two run side by side, their lines never interleave", async () => {
+    const t = setup();
+    t.cluster.emptyLogs.delete("clone-repo");
+    const j = await jobCreated(t.cluster);
+    const both: Pod["status"] = {
+      phase: "Running",
+      conditions: [{ type: "PodScheduled", status: "True" }],
+      containerStatuses: [
+        { name: "clone-repo", state: { running: { startedAt: "2026-11-24T00:00:01Z" } } },
+        { name: "test-runner", state: { running: { startedAt: "2026-11-24T00:00:01Z" } } },
+      ],
+    };
+    t.cluster.put("pods", pod("p1", t.labels(), both));
+    await settle();
+    // The test container waits for the clone: its log is not opened while the clone's is read.
+    expect(t.cluster.openLogs("test-runner")).toHaveLength(0);
+    await serveLog(t.cluster, "clone-repo", ["2026-11-24T00:00:01.5Z Checked out 19e147a\n"]);
+    const cloneDone: Pod["status"] = { ...both, containerStatuses: [{ name: "clone-repo", state: { terminated: { exitCode: 0, reason: "Completed" } } }, both.containerStatuses![1]!] };
+    t.cluster.put("pods", pod("p1", t.labels(), cloneDone));
+    await serveLog(t.cluster, "clone-repo", []); // the clone's final read
+    await serveLog(t.cluster, "test-runner", ["2026-11-24T00:00:01.2Z == incluster: suite smoke ==\n2026-11-24T00:00:02Z ok\n"]);
+    t.cluster.put("pods", pod("p1", t.labels(), { ...cloneDone, phase: "Succeeded", containerStatuses: [cloneDone.containerStatuses![0]!, { name: "test-runner", state: { terminated: { exitCode: 0, reason: "Completed" } } }] }));
+    await serveLog(t.cluster, "test-runner", []);
+    complete(t.cluster, j, "Complete");
+    const r = await t.promise;
+    expect(r.suites[0]?.verdict).toBe("passed");
+    const order = t.events.flatMap((e) => (e.type === "log" ? [`${e.container}: ${e.line}`] : []));
+    expect(order).toEqual(["clone-repo: Checked out 19e147a", "test-runner: == incluster: suite smoke ==", "test-runner: ok"]);
   });
 
   it("relists after a 410 Gone and sees what changed while the watch was down", async () => {

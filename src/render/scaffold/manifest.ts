@@ -2,7 +2,7 @@
 // run id, except that the test container runs the image's /app/run_test.py, as in the guide.
 import type { ResolvedSuite } from "../../config/resolve.js";
 import { toYaml } from "../format.js";
-import { TEST_CONTAINER } from "../job.js";
+import { CLONE_CONTAINER, TEST_CONTAINER } from "../job.js";
 import { baseName } from "../names.js";
 import type { SuiteObjects } from "../objects.js";
 import { renderSuite } from "../suite.js";
@@ -11,10 +11,13 @@ import { renderSuite } from "../suite.js";
 export function scaffoldObjects(suite: ResolvedSuite): SuiteObjects {
   const objects = renderSuite(suite);
   const pod = objects.job.spec.template.spec;
-  pod.containers = pod.containers.map((c) => {
-    if (c.name !== TEST_CONTAINER) return c;
+  // The baked runner does not wait for the clone: as in the guide, it is an init container.
+  const clone = pod.containers.filter((c) => c.name === CLONE_CONTAINER);
+  pod.initContainers = [...(pod.initContainers ?? []), ...clone];
+  pod.containers = pod.containers.flatMap((c) => {
+    if (c.name !== TEST_CONTAINER) return [];
     const { args: _args, ...rest } = c;
-    return { ...rest, command: ["python", "/app/run_test.py"] };
+    return [{ ...rest, command: ["python", "/app/run_test.py"] }];
   });
   return objects;
 }

@@ -11,6 +11,8 @@ const guide = () => resolveSuite(guideConfig(), "vllm-agent-tools");
 const command = () => resolveSuite(variantsConfig(), "web");
 const isolated = () => resolveSuite(variantsConfig(), "isolated");
 const baked = () => resolveSuite(imageSourceConfig(), "baked");
+/** The test container, found by name: the clone runs beside it. */
+const test = (pod: { containers: { name: string }[] }) => pod.containers.find((c) => c.name === "test-runner") as ReturnType<typeof renderSuite>["job"]["spec"]["template"]["spec"]["containers"][number] | undefined;
 
 describe("renderSuite goldens", () => {
   it("guide example", () => expectGolden("render/guide-vllm-agent-tools.yaml", toYaml(renderSuite(guide()))));
@@ -44,13 +46,14 @@ describe("renderSuite", () => {
 
   it("names the containers the orchestrator looks for", () => {
     const pod = renderSuite(guide()).job.spec.template.spec;
-    expect(pod.initContainers?.map((c) => c.name)).toEqual(["incluster-collector", "clone-repo"]);
-    expect(pod.containers.map((c) => c.name)).toEqual(["test-runner"]);
-    expect(pod.containers[0]?.env?.[0]).toEqual({ name: "PYTHONUNBUFFERED", value: "1" });
+    expect(pod.initContainers?.map((c) => c.name)).toEqual(["incluster-collector"]);
+    // The clone runs beside the tests (the runner waits for its marker): no init step to wait for.
+    expect(pod.containers.map((c) => c.name)).toEqual(["clone-repo", "test-runner"]);
+    expect(test(pod)?.env?.[0]).toEqual({ name: "PYTHONUNBUFFERED", value: "1" });
   });
 
   it("passes a command suite's argv as args after the runner script", () => {
-    const c = renderSuite(command()).job.spec.template.spec.containers[0];
+    const c = test(renderSuite(command()).job.spec.template.spec);
     expect(c?.command?.slice(-1)).toEqual(["incluster-runner"]);
     expect(c?.args).toEqual(["npx", "vitest", "run", "tests/e2e"]);
   });
@@ -65,27 +68,28 @@ describe("renderSuite", () => {
   it("clones nothing for an image source: only the collector and the output volume", () => {
     const pod = renderSuite(baked()).job.spec.template.spec;
     expect(pod.initContainers?.map((c) => c.name)).toEqual(["incluster-collector"]);
+    expect(pod.containers.map((c) => c.name)).toEqual(["test-runner"]);
     expect(pod.volumes?.map((v) => v.name)).toEqual(["incluster-out"]);
-    expect(pod.containers[0]?.volumeMounts).toEqual([{ name: "incluster-out", mountPath: "/incluster" }]);
+    expect(test(pod)?.volumeMounts).toEqual([{ name: "incluster-out", mountPath: "/incluster" }]);
   });
 
   it("the collector is a native sidecar on the test image; the test gets INCLUSTER_ARTIFACTS", () => {
     const pod = renderSuite(guide()).job.spec.template.spec;
     const collector = pod.initContainers?.[0];
-    expect(collector).toMatchObject({ name: "incluster-collector", restartPolicy: "Always", image: pod.containers[0]?.image });
-    expect(pod.containers[0]?.env).toContainEqual({ name: "INCLUSTER_ARTIFACTS", value: "/incluster/artifacts" });
+    expect(collector).toMatchObject({ name: "incluster-collector", restartPolicy: "Always", image: test(pod)?.image });
+    expect(test(pod)?.env).toContainEqual({ name: "INCLUSTER_ARTIFACTS", value: "/incluster/artifacts" });
   });
 
   it("fetches an exact commit when one is set", () => {
     const s: ResolvedSuite = { ...guide(), source: { kind: "git", url: "u", ref: "main", commit: "abc", cloneImage: "git:1" } };
-    expect(renderSuite(s).job.spec.template.spec.initContainers?.find((c) => c.name === "clone-repo")?.env).toContainEqual({ name: "GIT_COMMIT", value: "abc" });
+    expect(renderSuite(s).job.spec.template.spec.containers.find((c) => c.name === "clone-repo")?.env).toContainEqual({ name: "GIT_COMMIT", value: "abc" });
   });
 });
 
 describe("inline scripts", () => {
   const scripts = [
     ["clone", CLONE_SCRIPT],
-    ...[guide, command, isolated, baked].map((s) => [s.name, renderSuite(s()).job.spec.template.spec.containers[0]?.command?.[2] ?? ""]),
+    ...[guide, command, isolated, baked].map((s) => [s.name, test(renderSuite(s()).job.spec.template.spec)?.command?.[2] ?? ""]),
   ];
   it.each(scripts)("%s script is valid sh", (_name, script) => {
     execFileSync("sh", ["-n", "-c", script]);
@@ -93,13 +97,13 @@ describe("inline scripts", () => {
 
   it("takes env from a Secret by reference: valueFrom in the spec, the value never printed", () => {
     const suite = { ...command(), envRefs: { DB_PASSWORD: { secretKeyRef: { name: "db", key: "password" } } } };
-    const c = renderSuite(suite).job.spec.template.spec.containers[0]!;
+    const c = test(renderSuite(suite).job.spec.template.spec)!;
     expect(c.env?.find((e) => e.name === "DB_PASSWORD")).toEqual({ name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } });
     expect(c.command?.[2]).toContain("echo '  DB_PASSWORD=(from Secret db, hidden)'");
   });
 
   it("never prints secret-looking values", () => {
-    const script = renderSuite(command()).job.spec.template.spec.containers[0]?.command?.[2] ?? "";
+    const script = test(renderSuite(command()).job.spec.template.spec)?.command?.[2] ?? "";
     expect(script).toContain('echo "  API_TOKEN=(hidden)"');
     expect(script).toContain("for name in API_URL; do");
   });

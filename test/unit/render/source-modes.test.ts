@@ -38,10 +38,10 @@ describe("source: local", () => {
 
   it("clones the base commit exactly, then applies the overlay mounted read-only in the clone container only", () => {
     const spec = o.job.spec.template.spec;
-    const init = spec.initContainers?.find((c) => c.name === "clone-repo");
+    const init = spec.containers.find((c) => c.name === "clone-repo");
     expect(init?.env).toContainEqual({ name: "GIT_COMMIT", value: "535bb2034f9613bf66d8d16acc1862d1c12e6601" });
     expect(init?.volumeMounts).toContainEqual({ name: "local-overlay", mountPath: "/incluster-overlay", readOnly: true });
-    expect(spec.containers[0]?.volumeMounts?.map((m) => m.name)).toEqual(["incluster-out", "source-code"]);
+    expect(spec.containers.find((c) => c.name === "test-runner")?.volumeMounts?.map((m) => m.name)).toEqual(["incluster-out", "source-code"]);
     expect(spec.volumes).toContainEqual({ name: "local-overlay", configMap: { name: "test-smoke-e2e-k3x9qz-src" } });
     const script = init?.command?.[2] ?? "";
     expect(script.indexOf("Checked out")).toBeLessThan(script.indexOf("tar -xzf /incluster-overlay/overlay.tar.gz -C /workspace"));
@@ -60,11 +60,11 @@ describe("source: git with credentials", () => {
   it("golden", () => expectGolden("render/git-credentials.yaml", toYaml(o)));
 
   it("takes username and token from the Secret by reference: no value in the spec", () => {
-    const init = o.job.spec.template.spec.initContainers?.find((c) => c.name === "clone-repo");
+    const init = o.job.spec.template.spec.containers.find((c) => c.name === "clone-repo");
     expect(init?.env).toContainEqual({ name: "GIT_PASSWORD", valueFrom: { secretKeyRef: { name: "git-token", key: "password" } } });
     expect(init?.env).toContainEqual({ name: "GIT_USERNAME", valueFrom: { secretKeyRef: { name: "git-token", key: "username", optional: true } } });
     expect(init?.command?.[2]).toContain("credential.helper");
     // The test container never sees the token.
-    expect(JSON.stringify(o.job.spec.template.spec.containers)).not.toContain("git-token");
+    expect(JSON.stringify(o.job.spec.template.spec.containers.filter((c) => c.name !== "clone-repo"))).not.toContain("git-token");
   });
 });

@@ -122,12 +122,14 @@ describe("run lifecycle (issue 8 defects)", () => {
     expect(t.events.some((e) => e.type === "suite.verdict")).toBe(false);
     cluster.put("pods", pod("p2", labels(), finished(0), "2026-11-24T00:00:05Z"));
     cluster.put("jobs", { ...j, status: { conditions: [{ type: "Complete", status: "True" }] } });
-    for (let k = 0; k < 100 && !t.events.some((e) => e.type === "run.finished"); k++) {
+    // Every log read answers empty until the run ends (real time: a follower's final read comes
+    // after a timer, and the test's log is read only once the clone's has ended).
+    for (const until = Date.now() + 4000; Date.now() < until && !t.events.some((e) => e.type === "run.finished"); ) {
       for (const l of cluster.openLogs()) {
         l.open = false;
         l.handlers.onClose(undefined);
       }
-      await settle();
+      await new Promise((r) => setTimeout(r, 2));
     }
     const r = await t.promise;
     expect(r.suites[0]?.verdict).toBe("passed");
