@@ -91,7 +91,7 @@ describe("build -> push -> run, tagged by content", () => {
     expect(s.image).toMatch(/^127\.0\.0\.1:5000\/incluster-it\/test-built-services-e2e:sha-[0-9a-f]{16}$/);
     firstImage = s.image;
     const [job] = await jobsOf(`incluster.dev/run-id=${r.result.runId}`);
-    const c = job?.spec.template.spec.containers[0];
+    const c = job?.spec.template.spec.containers.find((x) => x.name === "test-runner");
     expect(c?.image).toBe(s.image);
     expect(c?.imagePullPolicy).toBe("IfNotPresent");
     console.log(`[build-source] first run (build + push + run): ${seconds.toFixed(1)} s; ${r.stderr.match(/built in .*/)?.[0]}; image ${s.image}`);
@@ -135,6 +135,7 @@ describe("source: image, generated Dockerfile", () => {
     const [job] = await jobsOf(`incluster.dev/run-id=${r.result.runId}`);
     // Only the collector sidecar: no clone container.
     expect(job?.spec.template.spec.initContainers?.map((c) => c.name)).toEqual(["incluster-collector"]);
+    expect(job?.spec.template.spec.containers.map((c) => c.name)).toEqual(["test-runner"]);
     expect(job?.spec.template.spec.containers[0]?.image).toMatch(/test-baked-e2e:sha-[0-9a-f]{16}$/);
   });
 });
@@ -157,7 +158,7 @@ describe("source: git", () => {
     expect(r.stderr).toContain(`source: ${GIT_URL} ref v1 is commit ${pinned}`);
     expect(r.result.suites[0]!.commit).toBe(pinned);
     const [job] = await jobsOf(`incluster.dev/run-id=${r.result.runId}`);
-    expect(job?.spec.template.spec.initContainers?.find((c) => c.name === "clone-repo")?.env).toContainEqual({ name: "GIT_COMMIT", value: pinned });
+    expect(job?.spec.template.spec.containers.find((c) => c.name === "clone-repo")?.env).toContainEqual({ name: "GIT_COMMIT", value: pinned });
   });
 
   it("a ref that does not exist fails before any Job is created, naming the ref (exit 3)", async () => {
@@ -273,7 +274,7 @@ describe("source: git, private repository (credentials from a Secret)", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.result.suites[0]!.commit).toMatch(/^[0-9a-f]{40}$/);
     const [job] = await jobsOf(`incluster.dev/run-id=${r.result.runId}`);
-    expect(job?.spec.template.spec.initContainers?.find((c) => c.name === "clone-repo")?.env).toContainEqual({ name: "GIT_PASSWORD", valueFrom: { secretKeyRef: { name: secret, key: "password" } } });
+    expect(job?.spec.template.spec.containers.find((c) => c.name === "clone-repo")?.env).toContainEqual({ name: "GIT_PASSWORD", valueFrom: { secretKeyRef: { name: secret, key: "password" } } });
     for (const text of [JSON.stringify(job), r.stdout, r.stderr, savedLog(r.result, "private", "clone-repo"), savedLog(r.result, "private")]) expect(text).not.toContain(token);
   });
 
