@@ -45,6 +45,11 @@ export type RunEvent =
       /** The kubelet's own timestamp of the line (RFC 3339, nanoseconds), when it gave one. */
       kubeletTs?: string;
       line: string;
+      /**
+       * The line came from the pod's own copy of its log, not the live follow: following fell
+       * behind and was cut once the copy had come back (it is in the saved log already).
+       */
+      fromCopy?: true;
     })
   | (EventBase & { type: "suite.verdict"; suite: string; result: SuiteResult })
   | (EventBase & { type: "run.finished"; result: RunResult });

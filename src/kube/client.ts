@@ -25,7 +25,8 @@ import { realSetTimer } from "../run/timers.js";
 import type { SetTimer } from "../run/timers.js";
 import { Transport } from "./transport.js";
 import { openWatch } from "./watch-stream.js";
-import type { Readable, Writable } from "node:stream";
+import { Writable } from "node:stream";
+import type { Readable } from "node:stream";
 import type {
   AccessCheck,
   ExecRequest,
@@ -301,11 +302,16 @@ export function createClusterPort(opts: ClusterOptions & { setTimer?: SetTimer }
       // pods/exec is a WebSocket of its own: one more request and connection in the counters.
       transport.stats.requests++;
       transport.stats.connections++;
+      // client-node writes every WebSocket message to stdout whatever it returns: the socket is
+      // paused while the consumer (a tar unpacking to disk) is behind, so a 100 MB copy is never
+      // held in memory.
+      const paced = new Paced(stdout);
       return new Promise((resolve) => {
         let status: { status?: string; reason?: string; message?: string; code?: number; details?: { causes?: { reason?: string; message?: string }[] } } | undefined;
         new Exec(kc)
-          .exec(req.namespace, req.pod, req.container, [...req.command], stdout as Writable, stderr as Writable, (req.stdin as Readable | undefined) ?? null, Boolean(req.tty), (s) => (status = s))
+          .exec(req.namespace, req.pod, req.container, [...req.command], paced, stderr as Writable, (req.stdin as Readable | undefined) ?? null, Boolean(req.tty), (s) => (status = s))
           .then((ws) => {
+            paced.socket = ws;
             ws.on("close", () => {
               // The API reports the exit code as a Status: Success, or NonZeroExitCode with an ExitCode cause.
               if (status?.status === "Success") return resolve({ exitCode: 0 });
@@ -319,4 +325,22 @@ export function createClusterPort(opts: ClusterOptions & { setTimer?: SetTimer }
       });
     },
   };
+}
+
+/** Forwards to `target`; pauses `socket` while `target` is over its high-water mark. */
+class Paced extends Writable {
+  socket: { pause(): void; resume(): void } | undefined;
+  private readonly target: NodeJS.WritableStream;
+  constructor(target: NodeJS.WritableStream) {
+    super();
+    this.target = target;
+  }
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
+    if (!this.target.write(chunk) && this.socket) {
+      const socket = this.socket;
+      socket.pause();
+      this.target.once("drain", () => socket.resume());
+    }
+    done();
+  }
 }

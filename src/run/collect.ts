@@ -51,6 +51,9 @@ export async function collectOutput(port: ClusterPort, o: { namespace: string; p
     extract.on("close", () => resolve());
     extract.on("error", (e: Error) => {
       result.error ??= { message: `could not unpack the collected output: ${e.message}` };
+      // The rest is discarded, so the exec socket (paused while the unpacking was behind) ends.
+      stream.unpipe(extract);
+      stream.resume();
       resolve();
     });
   });

@@ -33,6 +33,18 @@ async function keepOthers(file: string, runs: [string, number][], pod: string, c
   renameSync(tmp, file);
 }
 
+/** The file's lines (split at "\n" only, as appendLog wrote them) from line `from` on. */
+async function* linesFrom(file: string, from: number): AsyncGenerator<string> {
+  let n = 0;
+  let rest = "";
+  for await (const chunk of createReadStream(file, { encoding: "utf8" })) {
+    const parts = (rest + (chunk as string)).split("\n");
+    rest = parts.pop() ?? "";
+    for (const line of parts) if (n++ >= from) yield line;
+  }
+  if (rest && n >= from) yield rest;
+}
+
 async function countLines(file: string): Promise<number> {
   let n = 0;
   for await (const chunk of createReadStream(file)) {
@@ -67,6 +79,8 @@ export interface ReportFiles {
    * ahead of the copy.
    */
   adoptCollected(suite: string, container: string, scratch: string, pod?: string): Promise<{ artifactsDir?: string; artifactsPath?: string; streamedLines: number; copyLines?: number }>;
+  /** The lines of a saved log from line `from` (0-based) on, read back from the file. */
+  savedLines(suite: string, container: string, from: number): AsyncIterable<string>;
   /** Every write that failed so far (at most one entry per file). */
   failures(): readonly WriteFailure[];
   close(): Promise<void>;
@@ -158,6 +172,7 @@ export function reportFiles(dir: string, show: (abs: string) => string, onFailur
       return out;
     },
     logPath: (suite, container) => show(path(suite, container)),
+    savedLines: (suite, container, from) => linesFrom(path(suite, container), from),
     async writeJson(rel, data) {
       const p = join(dir, rel);
       try {

@@ -24,6 +24,7 @@ import { withDnsHint } from "./dns-hint.js";
 import { isResolutionFailure } from "../diagnose/dns.js";
 import { ARTIFACTS_LIMIT_BYTES, collectOutput, unpackArchive } from "./collect.js";
 import type { Collected } from "./collect.js";
+import type { Fetched } from "./suite-run.js";
 import type { CollectOutcome } from "./suite-run.js";
 import { TEST_CONTAINER } from "../render/names.js";
 import type { ReportFiles } from "./files.js";
@@ -85,7 +86,7 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
   const emit = (body: EventBody) => {
     const e = { v: EVENTS_VERSION, ts: new Date(deps.now()).toISOString(), runId: plan.runId, ...body } as RunEvent;
     // The saved logs are one more consumer of the stream.
-    if (e.type === "log") deps.files.appendLog(logKey(e.suite, e.attempt, e.shard), e.container, e.line, e.pod);
+    if (e.type === "log" && !e.fromCopy) deps.files.appendLog(logKey(e.suite, e.attempt, e.shard), e.container, e.line, e.pod);
     // A name-resolution error in a test's output: its verdict gets the DNS hint (run/dns-hint.ts).
     if (e.type === "log" && isResolutionFailure(e.line)) unresolved.add(e.suite);
     deps.emit(e);
@@ -121,7 +122,7 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
     // 3. Render (pure), 4. the cluster.
     const planned = suites.map((resolved) => ({ resolved, objects: renderSuite(resolved, { runId: plan.runId }) }));
     const outcomes = await runInCluster(
-      { port: deps.port, now: deps.now, setTimer: deps.timers.set, emit: (b) => emit(b), signal: deps.signal, logPath: deps.files.logPath, collect, collectFromLog },
+      { port: deps.port, now: deps.now, setTimer: deps.timers.set, emit: (b) => emit(b), signal: deps.signal, logPath: deps.files.logPath, savedLines: deps.files.savedLines, collect, collectFromLog },
       {
         runId: plan.runId,
         namespace: ns,
@@ -171,10 +172,10 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
   }
 
   /** The pod's output into the report: artifacts/, and its complete log in place of the streamed one. */
-  async function collect(key: string, pod: string, suite: ResolvedSuite): Promise<() => Promise<CollectOutcome>> {
+  async function collect(key: string, pod: string, suite: ResolvedSuite): Promise<Fetched> {
     const scratch = deps.files.scratchDir(key);
     const c = await collectOutput(deps.port, { namespace: ns, pod, dest: scratch, ...(plan.artifactsLimitBytes !== undefined ? { limitBytes: plan.artifactsLimitBytes } : {}) });
-    return () => adopt(key, suite, scratch, c, pod);
+    return { logCopy: c.logCopy, take: () => adopt(key, suite, scratch, c, pod) };
   }
 
   async function collectFromLog(key: string, suite: ResolvedSuite, archive: Buffer): Promise<CollectOutcome> {

@@ -39,9 +39,17 @@ export interface SuiteRunDeps {
    * the returned function takes them into the report folder `key` (once the pod's log followers
    * are done) and reads the suite's JUnit.
    */
-  collect(key: string, pod: string, suite: ResolvedSuite): Promise<() => Promise<CollectOutcome>>;
+  collect(key: string, pod: string, suite: ResolvedSuite): Promise<Fetched>;
+  /** A saved log's lines from line `from` on (the pod's own copy once it was taken in). */
+  savedLines(key: string, container: string, from: number): AsyncIterable<string>;
   /** Without pods/exec: takes the artifacts the collector printed (a gzipped tar) into folder `key`. */
   collectFromLog(key: string, suite: ResolvedSuite, archive: Buffer): Promise<CollectOutcome>;
+}
+
+/** A pod's output, copied out: whether the complete log copy came, and a way to take it into the report. */
+export interface Fetched {
+  logCopy: boolean;
+  take(): Promise<CollectOutcome>;
 }
 
 export interface CollectOutcome {
@@ -103,7 +111,11 @@ export class SuiteRun {
   private commit: string | undefined;
   private tests: TestCase[] | undefined;
   /** Collections started, by pod: each as soon as that pod's tests ended. */
-  private readonly fetched = new Map<string, { key: string; shard?: number; adopt: Promise<() => Promise<CollectOutcome>> }>();
+  private readonly fetched = new Map<string, { key: string; shard?: number; adopt: Promise<Fetched> }>();
+  /** Live following was cut because every pod's own log copy had come back first. */
+  private cutLive = false;
+  /** The last test-runner line echoed live, by pod: where the copy takes over after a cut. */
+  private readonly lastEchoed = new Map<string, string>();
   /** The report folder of this attempt: <suite> or <suite>/attempt-<n>. */
   readonly key: string;
   readonly attempt: number;
@@ -251,7 +263,7 @@ export class SuiteRun {
     const total: ArtifactsSummary = { files: 0, bytes: 0, dropped: [], logComplete: true };
     const shardTests: { index: number; tests: TestCase[] }[] = [];
     for (const [podName, f] of this.fetched) {
-      const c = await (await f.adopt)();
+      const c = await (await f.adopt).take();
       const where = f.shard !== undefined ? `shard #${f.shard} (pod/${podName})` : `pod/${podName}`;
       if (f.shard === undefined) this.tests = c.tests;
       else shardTests.push({ index: f.shard, tests: c.tests ?? [] });
@@ -267,9 +279,16 @@ export class SuiteRun {
       } else if (!c.files && why) notes.push(`no artifacts: ${why} before writing any`);
       if (c.dropped.length) notes.push(`artifacts of ${where} over the ${humanBytes(c.limitBytes)} limit: kept ${c.files} file(s) (${humanBytes(c.bytes)}), dropped ${c.dropped.length}: ${c.dropped.slice(0, 10).join(", ")}${c.dropped.length > 10 ? ", …" : ""}`);
       if (c.copyLines !== undefined && c.copyLines > c.streamedLines) {
-        const text = `live echo of ${where} missed ${c.copyLines - c.streamedLines} of ${c.copyLines} lines (the kubelet rotated them away before they were read); the saved test-runner log is the pod's own copy, complete`;
-        notes.push(text);
-        this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "warning", text });
+        const missed = c.copyLines - c.streamedLines;
+        if (this.cutLive && (await this.echoRest(f.key, podName, c.streamedLines, f.shard))) {
+          const text = `live echo of ${where} was ${missed} of ${c.copyLines} lines behind when the pod's own copy of its log came back; the rest was echoed from the copy (the saved test-runner log is that copy, complete)`;
+          notes.push(text);
+          this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "info", text });
+        } else {
+          const text = `live echo of ${where} missed ${missed} of ${c.copyLines} lines (the kubelet rotated them away before they were read); the saved test-runner log is the pod's own copy, complete`;
+          notes.push(text);
+          this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "warning", text });
+        }
       }
     }
     if (shardTests.length) {
@@ -278,6 +297,25 @@ export class SuiteRun {
       for (const d of merged.duplicates) notes.push(`test ${d.id} ran in more than one shard: #${d.shards.join(", #")}`);
     }
     return total;
+  }
+
+  /**
+   * After a cut follow: the copy's lines from `from` on, as log events (already saved), provided
+   * the copy's line before them is the last one echoed (nothing was lost in the middle).
+   */
+  private async echoRest(key: string, pod: string, from: number, shard: number | undefined): Promise<boolean> {
+    const last = this.lastEchoed.get(pod);
+    const lines = this.deps.savedLines(key, TEST_CONTAINER, Math.max(0, from - 1))[Symbol.asyncIterator]();
+    if (from > 0) {
+      const prev = await lines.next();
+      if (prev.done || prev.value !== last) {
+        await lines.return?.();
+        return false;
+      }
+    }
+    const where = { suite: this.suite.name, ...(this.opts.tracked ? { attempt: this.attempt } : {}), ...(shard !== undefined ? { shard } : {}), pod, container: TEST_CONTAINER };
+    for (let r = await lines.next(); !r.done; r = await lines.next()) this.deps.emit({ type: "log", ...where, line: r.value, fromCopy: true });
+    return true;
   }
 
   private line(container: string, text: string, pod: string, kubeletTs: string): void {
@@ -289,6 +327,7 @@ export class SuiteRun {
     // The clone script prints the commit it checked out: the report names it.
     const m = container === CLONE_CONTAINER ? /^Checked out ([0-9a-f]{7,40})\b/.exec(text) : undefined;
     if (m) this.commit = m[1];
+    if (container === TEST_CONTAINER) this.lastEchoed.set(pod, text);
     const shard = this.shardOf(this.state.pods.get(pod));
     this.deps.emit({ type: "log", suite: this.suite.name, ...(this.opts.tracked ? { attempt: this.attempt } : {}), ...(shard !== undefined ? { shard } : {}), pod, container, ...(kubeletTs ? { kubeletTs } : {}), line: text });
   }
@@ -302,6 +341,17 @@ export class SuiteRun {
     // Without pods/exec the collector prints the artifacts when it stops, after the tests.
     this.logs.stopUnfinished(this.state.pods.values(), verdict.verdict === "interrupted", this.viaLog && verdict.verdict !== "interrupted" ? new Set([COLLECTOR_CONTAINER]) : new Set());
     const drain = this.deps.setTimer(() => this.logs.stopAll(), this.opts.logDrainMs ?? 60_000);
+    // A live follow far behind (a burst of output) need not be waited for: once every pod's own
+    // copy of its log is here, it is cut and the lines it had not echoed yet come from the copy.
+    if (verdict.verdict !== "interrupted") for (const pod of this.state.pods.values()) if (testsEnded(pod)) this.startCollect(pod);
+    if (verdict.verdict !== "interrupted" && this.fetched.size) {
+      const copies = Promise.all([...this.fetched.values()].map((f) => f.adopt)).then((all) => all.every((f) => f.logCopy));
+      const first = await Promise.race([this.logs.settled().then(() => false), copies]);
+      if (first) {
+        this.cutLive = true;
+        this.logs.stopAll();
+      }
+    }
     await this.logs.settled();
     drain.cancel();
 

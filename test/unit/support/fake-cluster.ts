@@ -1,6 +1,9 @@
 // A hand-written fake of our own narrow ClusterPort (STYLE.md: chainsaw's fake client), for
 // orderings that are hard to produce on a real cluster: watch 410, events before their pod,
 // a pod deleted under us, a log stream cut mid-line. Tests drive it step by step.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Job, KubeEvent, KubeObject, Pod } from "../../../src/k8s-types.js";
 import type { ReportFiles } from "../../../src/run/files.js";
 import type {
@@ -226,13 +229,15 @@ export async function settle(times = 5): Promise<void> {
 }
 
 /** The report files in memory: log lines by "<suite>/<container>", JSON documents by path. */
-export function memoryFiles(failing: Set<string> = new Set()): ReportFiles & { lines: Record<string, string[]>; json: Map<string, unknown> } {
+export function memoryFiles(failing: Set<string> = new Set()): ReportFiles & { lines: Record<string, string[]>; json: Map<string, unknown>; copies: Record<string, string[]> } {
   const lines: Record<string, string[]> = {};
+  const copies: Record<string, string[]> = {};
   const json = new Map<string, unknown>();
   const failures: { path: string; code: string; message: string }[] = [];
   return {
     lines,
     json,
+    copies,
     prepare: () => undefined,
     appendLog: (s, c, l) => {
       if (failing.has(`${s}/${c}`)) {
@@ -244,8 +249,18 @@ export function memoryFiles(failing: Set<string> = new Set()): ReportFiles & { l
     logPath: (s, c) => `runs/${s}/${c}.log`,
     writeJson: async (p, d) => void json.set(p, d),
     failures: () => failures,
-    scratchDir: () => "/nonexistent",
-    adoptCollected: async (s, c) => ({ streamedLines: lines[`${s}/${c}`]?.length ?? 0 }),
+    scratchDir: () => mkdtempSync(join(tmpdir(), "incluster-scratch-")),
+    // A pod's own copy (copies["<suite>/<container>"]) replaces the streamed lines, as on disk.
+    adoptCollected: async (s, c) => {
+      const streamedLines = lines[`${s}/${c}`]?.length ?? 0;
+      const copy = copies[`${s}/${c}`];
+      if (!copy) return { streamedLines };
+      lines[`${s}/${c}`] = [...copy];
+      return { streamedLines, copyLines: copy.length };
+    },
+    savedLines: async function* (s, c, from) {
+      yield* (lines[`${s}/${c}`] ?? []).slice(from);
+    },
     close: async () => undefined,
   };
 }

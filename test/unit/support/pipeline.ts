@@ -39,5 +39,5 @@ export function startPipeline(cluster: FakeCluster, suites: ResolvedSuite[], opt
     },
     plan,
   );
-  return { lines: files.lines, json: files.json, progress, info, events, timers, controller, promise };
+  return { files, lines: files.lines, json: files.json, progress, info, events, timers, controller, promise };
 }

@@ -1,0 +1,77 @@
+// A live follow far behind (a burst of output) is cut once the pod's own log copy is back, and
+// the lines it had not echoed come from the copy: events still carry every line once, in order.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { c as tarCreate } from "tar";
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../../../src/config/parse.js";
+import { resolveSuite } from "../../../src/config/resolve.js";
+import type { Pod } from "../../../src/k8s-types.js";
+import { renderSuite } from "../../../src/render/suite.js";
+import { FakeCluster, pod, settle } from "../support/fake-cluster.js";
+import { startPipeline } from "../support/pipeline.js";
+import { jobCreated } from "../support/pod-states.js";
+
+const CONFIG = `
+apiVersion: incluster.dev/v1alpha1
+kind: Config
+namespace: ns
+source:
+  git: { url: "git://10.244.0.1/sample-app.git", ref: main }
+defaults:
+  image: 127.0.0.1:5000/incluster/python:3.11-pytest
+suites:
+  smoke:
+    command: ["python3", "-c", "print(1)"]
+`;
+
+const collector = { name: "incluster-collector", state: { running: { startedAt: "2026-11-24T00:00:01Z" } } };
+const status = (test: NonNullable<Pod["status"]>["containerStatuses"]): Pod["status"] => ({
+  phase: "Running",
+  conditions: [{ type: "PodScheduled", status: "True" }],
+  initContainerStatuses: [collector],
+  containerStatuses: [{ name: "clone-repo", state: { terminated: { exitCode: 0, reason: "Completed" } } }, ...(test ?? [])],
+});
+
+/** The collector's answer to the copy: a tar holding the pod's own log copy. */
+function tarOf(lines: string[]): Promise<Buffer> {
+  const dir = mkdtempSync(join(tmpdir(), "incluster-cut-"));
+  writeFileSync(join(dir, "test-runner.log"), lines.map((l) => `${l}\n`).join(""));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    tarCreate({ cwd: dir }, ["test-runner.log"]).on("data", (d: Buffer) => chunks.push(d)).on("end", () => resolve(Buffer.concat(chunks))).on("error", reject);
+  });
+}
+
+describe("a live follow behind the pod's own copy", () => {
+  it("is cut when the copy is back; the rest is echoed from it (fromCopy), every line once, in order", async () => {
+    const config = parseConfig(CONFIG, "incluster.yaml");
+    const suite = resolveSuite(config, "smoke");
+    const labels = { ...renderSuite(suite, { runId: "abc123" }).job.spec.template.metadata.labels };
+    const cluster = new FakeCluster();
+    const all = ["line 1", "line 2", "line 3", "line 4", "line 5"];
+    const archive = await tarOf(all);
+    cluster.execAnswer = async (_req, stdout) => {
+      stdout.write(archive);
+      return { exitCode: 0 };
+    };
+    const t = startPipeline(cluster, [suite]);
+    t.files.copies["smoke/test-runner"] = all;
+    await jobCreated(cluster);
+    cluster.put("pods", pod("p1", labels, status([{ name: "test-runner", state: { running: { startedAt: "2026-11-24T00:00:02Z" } } }])));
+    for (let i = 0; i < 200 && cluster.openLogs("test-runner").length === 0; i++) await settle();
+    // The live follow delivers two lines and stays open, far behind.
+    cluster.openLogs("test-runner")[0]!.handlers.onData("2026-11-24T00:00:02.1Z line 1\n2026-11-24T00:00:02.2Z line 2\n");
+    cluster.put("pods", pod("p1", labels, status([{ name: "test-runner", state: { terminated: { exitCode: 0, reason: "Completed" } } }])));
+    const r = await t.promise;
+    expect(r.suites[0]?.verdict).toBe("passed");
+    const logs = t.events.flatMap((e) => (e.type === "log" && e.container === "test-runner" ? [e] : []));
+    expect(logs.map((e) => e.line)).toEqual(all);
+    expect(logs.map((e) => e.fromCopy ?? false)).toEqual([false, false, true, true, true]);
+    expect(r.suites[0]?.notes.join("\n")).toContain("was 3 of 5 lines behind when the pod's own copy of its log came back; the rest was echoed from the copy");
+    // The saved log is the copy, not the copy plus the echoed lines again.
+    expect(t.lines["smoke/test-runner"]).toEqual(all);
+    expect(t.timers.pending).toBe(0);
+  });
+});
