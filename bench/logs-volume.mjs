@@ -37,7 +37,7 @@ suites:
 function once(i) {
   return new Promise((resolve, reject) => {
     const report = join(dir, `r${i}`);
-    const p = spawn(process.execPath, [cli, "-c", config, "run", "volume", "-q", "-o", "json", "--report-dir", report], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const p = spawn(process.execPath, [cli, "-c", config, "run", "volume", "-q", "-v", "-o", "json", "--report-dir", report], { env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     p.stdout.on("data", (d) => (out += d));
@@ -53,7 +53,11 @@ function once(i) {
         const last = Number(/^LAST (\d+)/m.exec(saved.slice(-5).join("\n"))?.[1] ?? NaN);
         const got = saved.filter((l) => /^\d{79}$/.test(l)).length;
         execFileSync(kubectl, ["-n", ns, "delete", "jobs", "-l", `incluster.dev/run-id=${result.runId}`, "--wait=false"], { env });
-        resolve({ code, rssMb: peakKb / 1024, afterLast: doneAt - last, got, notes: err.slice(-400) });
+        // How long the in-pod copy took to come back (the CLI's -v note), and whether live
+        // following kept up (no note that it was behind).
+        const copyS = Number(/copied out in ([\d.]+)s/.exec(err)?.[1] ?? NaN);
+        const behind = /was cut once the pod's own copy|missed \d+ of/.test(err);
+        resolve({ code, rssMb: peakKb / 1024, afterLast: doneAt - last, got, copyS, behind, notes: err.slice(-400) });
       } catch (e) {
         reject(new Error(`run exited ${code}: ${err.slice(-1500)} (${e})`));
       }
@@ -66,13 +70,18 @@ try {
   for (let i = 0; i < rounds; i++) {
     r.push(await once(i));
     const x = r.at(-1);
-    log(`round ${i + 1}: exit ${x.code}, ${x.got}/${lines} lines saved, CLI peak RSS ${x.rssMb.toFixed(0)} MB, done ${(x.afterLast / 1000).toFixed(2)} s after the last line was written`);
+    log(`round ${i + 1}: exit ${x.code}, ${x.got}/${lines} lines saved, CLI peak RSS ${x.rssMb.toFixed(0)} MB, done ${(x.afterLast / 1000).toFixed(2)} s after the last line was written; live following ${x.behind ? "fell behind" : "kept up"}; the in-pod copy came back in ${x.copyS.toFixed(2)} s`);
   }
   const rss = Math.max(...r.map((x) => x.rssMb));
   const after = median(r.map((x) => x.afterLast)) / 1000;
+  const copy = median(r.map((x) => x.copyS));
+  // The goal: ≤ 1 s when live kept up; else within the copy's transfer time (plus the kubelet's
+  // status lag before the copy can start, ~0.9 s on this cluster: the test's end is seen then).
+  const keptUp = r.every((x) => !x.behind);
+  const goalS = keptUp ? 1 : copy + 0.9;
   emit([
     row(`P4 ${lines.toLocaleString("en")} lines: CLI peak RSS`, "204–211 MB (before, notes)", `${rss.toFixed(0)} MB`, "—", "≤ 150 MB", rss <= 150),
-    row(`P4 CLI done after the last line (s)`, "8.5 s (before, notes)", `${after.toFixed(2)} s`, "—", "≤ 1 s if live kept up", after <= 1),
+    row(`P4 CLI done after the last line (s); live ${keptUp ? "kept up" : "fell behind"}`, `copy transfer ${copy.toFixed(2)} s + lag 0.9 s`, `${after.toFixed(2)} s`, "—", keptUp ? "≤ 1 s" : "≤ copy transfer + lag", after <= goalS),
     row(`P4 lines saved`, "—", `${Math.min(...r.map((x) => x.got))} of ${lines}`, "—", "all", Math.min(...r.map((x) => x.got)) === lines),
   ]);
 } finally {

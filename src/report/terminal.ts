@@ -20,7 +20,8 @@ const SHORT: Record<string, string> = { [CLONE_CONTAINER]: "clone", [TEST_CONTAI
 
 /** The text one event prints, or undefined. */
 export function terminalText(o: Omit<TerminalOptions, "write">, e: RunEvent): string | undefined {
-  const at = new Date(e.ts);
+  // Parsed only for progress lines: a log line (a million of them) does not need it.
+  const at = () => new Date(e.ts);
   switch (e.type) {
     case "run.started":
       return `${paint(o.style, "yellow", "incluster:")} run ${e.runId}: ${e.suites.join(", ")} in namespace ${e.namespace} (context ${e.context})`;
@@ -35,10 +36,10 @@ export function terminalText(o: Omit<TerminalOptions, "write">, e: RunEvent): st
       if (e.level === "verbose" && !o.verbose) return undefined;
       return `${paint(o.style, "yellow", "incluster:")} ${e.level === "warning" ? "warning: " : ""}${e.level === "verbose" ? paint(o.style, "dim", e.text) : e.text}`;
     case "suite.phase":
-      return progressLine(o.style, at, e.suite, `${e.phase}${e.detail ? `: ${e.detail}` : ""}`);
+      return progressLine(o.style, at(), e.suite, `${e.phase}${e.detail ? `: ${e.detail}` : ""}`);
     case "suite.note":
       if (e.level === "verbose" && !o.verbose) return undefined;
-      return progressLine(o.style, at, e.suite, e.level === "verbose" ? paint(o.style, "dim", e.text) : e.text);
+      return progressLine(o.style, at(), e.suite, e.level === "verbose" ? paint(o.style, "dim", e.text) : e.text);
     case "log": {
       if (o.quietLogs) return undefined;
       const c = SHORT[e.container] ?? e.container;

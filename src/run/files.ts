@@ -33,16 +33,18 @@ async function keepOthers(file: string, runs: [string, number][], pod: string, c
   renameSync(tmp, file);
 }
 
-/** The file's lines (split at "\n" only, as appendLog wrote them) from line `from` on. */
-async function* linesFrom(file: string, from: number): AsyncGenerator<string> {
+/** The file's lines (split at "\n" only, as appendLog wrote them) from line `from` on, a read's worth at a time. */
+async function* linesFrom(file: string, from: number): AsyncGenerator<string[]> {
   let n = 0;
   let rest = "";
   for await (const chunk of createReadStream(file, { encoding: "utf8" })) {
     const parts = (rest + (chunk as string)).split("\n");
     rest = parts.pop() ?? "";
-    for (const line of parts) if (n++ >= from) yield line;
+    const skip = Math.max(0, Math.min(parts.length, from - n));
+    n += parts.length;
+    if (skip < parts.length) yield skip ? parts.slice(skip) : parts;
   }
-  if (rest && n >= from) yield rest;
+  if (rest && n >= from) yield [rest];
 }
 
 async function countLines(file: string): Promise<number> {
@@ -79,8 +81,8 @@ export interface ReportFiles {
    * ahead of the copy.
    */
   adoptCollected(suite: string, container: string, scratch: string, pod?: string): Promise<{ artifactsDir?: string; artifactsPath?: string; streamedLines: number; copyLines?: number }>;
-  /** The lines of a saved log from line `from` (0-based) on, read back from the file. */
-  savedLines(suite: string, container: string, from: number): AsyncIterable<string>;
+  /** The lines of a saved log from line `from` (0-based) on, read back from the file in batches. */
+  savedLines(suite: string, container: string, from: number): AsyncIterable<string[]>;
   /** Every write that failed so far (at most one entry per file). */
   failures(): readonly WriteFailure[];
   close(): Promise<void>;
@@ -94,6 +96,7 @@ export function reportFiles(dir: string, show: (abs: string) => string, onFailur
   const owners = new Map<string, [string, number][]>();
   const failed = new Map<string, WriteFailure>();
   const path = (suite: string, container: string) => join(dir, suite, `${container}.log`);
+  const logFiles = new Map<string, { p: string; shown: string }>();
   const fail = (abs: string, err: unknown) => {
     const shown = show(abs);
     if (failed.has(shown)) return;
@@ -114,8 +117,12 @@ export function reportFiles(dir: string, show: (abs: string) => string, onFailur
       }
     },
     appendLog(suite, container, line, pod) {
-      const p = path(suite, container);
-      if (failed.has(show(p))) return;
+      // Once per file, not per line (a million lines spent most of their time in path functions).
+      const key = `${suite}\0${container}`;
+      let at = logFiles.get(key);
+      if (!at) logFiles.set(key, (at = { p: path(suite, container), shown: "" }));
+      const p = at.p;
+      if (failed.size && failed.has((at.shown ||= show(p)))) return;
       let s = streams.get(p);
       if (!s) {
         try {

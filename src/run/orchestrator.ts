@@ -83,8 +83,13 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
   const context = deps.port.context().context;
   const ns = plan.namespace;
   const unresolved = new Set<string>();
+  // The stamp is formatted once per millisecond, not once per event (log lines come in bursts).
+  let stampedAt = NaN;
+  let stamp = "";
   const emit = (body: EventBody) => {
-    const e = { v: EVENTS_VERSION, ts: new Date(deps.now()).toISOString(), runId: plan.runId, ...body } as RunEvent;
+    const now = deps.now();
+    if (now !== stampedAt) stamp = new Date((stampedAt = now)).toISOString();
+    const e = { v: EVENTS_VERSION, ts: stamp, runId: plan.runId, ...body } as RunEvent;
     // The saved logs are one more consumer of the stream.
     if (e.type === "log" && !e.fromCopy) deps.files.appendLog(logKey(e.suite, e.attempt, e.shard), e.container, e.line, e.pod);
     // A name-resolution error in a test's output: its verdict gets the DNS hint (run/dns-hint.ts).

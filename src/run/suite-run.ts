@@ -41,7 +41,7 @@ export interface SuiteRunDeps {
    */
   collect(key: string, pod: string, suite: ResolvedSuite): Promise<Fetched>;
   /** A saved log's lines from line `from` on (the pod's own copy once it was taken in). */
-  savedLines(key: string, container: string, from: number): AsyncIterable<string>;
+  savedLines(key: string, container: string, from: number): AsyncIterable<string[]>;
   /** Without pods/exec: takes the artifacts the collector printed (a gzipped tar) into folder `key`. */
   collectFromLog(key: string, suite: ResolvedSuite, archive: Buffer): Promise<CollectOutcome>;
 }
@@ -97,6 +97,8 @@ export interface SuiteOutcome {
 }
 
 const TAIL_LINES = 20;
+/** How many of the last lines echoed live locate them in the pod's copy after a cut follow. */
+const ECHO_FINGERPRINT = 3;
 
 export class SuiteRun {
   readonly suite: ResolvedSuite;
@@ -114,8 +116,8 @@ export class SuiteRun {
   private readonly fetched = new Map<string, { key: string; shard?: number; adopt: Promise<Fetched> }>();
   /** Live following was cut because every pod's own log copy had come back first. */
   private cutLive = false;
-  /** The last test-runner line echoed live, by pod: where the copy takes over after a cut. */
-  private readonly lastEchoed = new Map<string, string>();
+  /** The last test-runner lines echoed live, by pod: where the copy takes over after a cut. */
+  private readonly lastEchoed = new Map<string, string[]>();
   /** The report folder of this attempt: <suite> or <suite>/attempt-<n>. */
   readonly key: string;
   readonly attempt: number;
@@ -245,7 +247,10 @@ export class SuiteRun {
     if (!collector?.state?.running) return;
     const shard = this.shardOf(pod);
     const key = shard !== undefined ? `${this.key}/shard-${shard}` : this.key;
-    this.fetched.set(name, { key, ...(shard !== undefined ? { shard } : {}), adopt: this.deps.collect(key, name, this.suite) });
+    const t0 = this.deps.now();
+    const adopt = this.deps.collect(key, name, this.suite);
+    void adopt.then(() => this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "verbose", text: `output of pod/${name} copied out in ${((this.deps.now() - t0) / 1000).toFixed(2)}s` }));
+    this.fetched.set(name, { key, ...(shard !== undefined ? { shard } : {}), adopt });
   }
 
   /** Every pod's output into the report once its logs are read; what did not come back is said. */
@@ -281,7 +286,7 @@ export class SuiteRun {
       if (c.copyLines !== undefined && c.copyLines > c.streamedLines) {
         const missed = c.copyLines - c.streamedLines;
         if (this.cutLive && (await this.echoRest(f.key, podName, c.streamedLines, f.shard))) {
-          const text = `live echo of ${where} was ${missed} of ${c.copyLines} lines behind when the pod's own copy of its log came back; the rest was echoed from the copy (the saved test-runner log is that copy, complete)`;
+          const text = `live echo of ${where} was cut once the pod's own copy of its log came back (${c.streamedLines} of ${c.copyLines} lines echoed live, the rest from the copy); the saved test-runner log is that copy, complete`;
           notes.push(text);
           this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "info", text });
         } else {
@@ -300,22 +305,28 @@ export class SuiteRun {
   }
 
   /**
-   * After a cut follow: the copy's lines from `from` on, as log events (already saved), provided
-   * the copy's line before them is the last one echoed (nothing was lost in the middle).
+   * After a cut follow: the copy's lines after the last ones echoed live, as log events (already
+   * saved). The copy is searched from line `from` on (before it, the echo cannot have reached:
+   * it may have missed lines the kubelet rotated away) for the last lines echoed; false if absent.
    */
   private async echoRest(key: string, pod: string, from: number, shard: number | undefined): Promise<boolean> {
-    const last = this.lastEchoed.get(pod);
-    const lines = this.deps.savedLines(key, TEST_CONTAINER, Math.max(0, from - 1))[Symbol.asyncIterator]();
-    if (from > 0) {
-      const prev = await lines.next();
-      if (prev.done || prev.value !== last) {
-        await lines.return?.();
-        return false;
+    const tail = this.lastEchoed.get(pod) ?? [];
+    const start = Math.max(0, from - tail.length);
+    const window: string[] = [];
+    let found = tail.length === 0;
+    const where = { suite: this.suite.name, ...(this.opts.tracked ? { attempt: this.attempt } : {}), ...(shard !== undefined ? { shard } : {}), pod, container: TEST_CONTAINER };
+    for await (const batch of this.deps.savedLines(key, TEST_CONTAINER, start)) {
+      for (const line of batch) {
+        if (found) {
+          this.deps.emit({ type: "log", ...where, line, fromCopy: true });
+          continue;
+        }
+        window.push(line);
+        if (window.length > tail.length) window.shift();
+        found = window.length === tail.length && window.every((l, i) => l === tail[i]);
       }
     }
-    const where = { suite: this.suite.name, ...(this.opts.tracked ? { attempt: this.attempt } : {}), ...(shard !== undefined ? { shard } : {}), pod, container: TEST_CONTAINER };
-    for (let r = await lines.next(); !r.done; r = await lines.next()) this.deps.emit({ type: "log", ...where, line: r.value, fromCopy: true });
-    return true;
+    return found;
   }
 
   private line(container: string, text: string, pod: string, kubeletTs: string): void {
@@ -327,7 +338,12 @@ export class SuiteRun {
     // The clone script prints the commit it checked out: the report names it.
     const m = container === CLONE_CONTAINER ? /^Checked out ([0-9a-f]{7,40})\b/.exec(text) : undefined;
     if (m) this.commit = m[1];
-    if (container === TEST_CONTAINER) this.lastEchoed.set(pod, text);
+    if (container === TEST_CONTAINER) {
+      const tail = this.lastEchoed.get(pod) ?? [];
+      tail.push(text);
+      if (tail.length > ECHO_FINGERPRINT) tail.shift();
+      this.lastEchoed.set(pod, tail);
+    }
     const shard = this.shardOf(this.state.pods.get(pod));
     this.deps.emit({ type: "log", suite: this.suite.name, ...(this.opts.tracked ? { attempt: this.attempt } : {}), ...(shard !== undefined ? { shard } : {}), pod, container, ...(kubeletTs ? { kubeletTs } : {}), line: text });
   }

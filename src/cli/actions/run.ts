@@ -4,8 +4,8 @@ import { run } from "../../api/run.js";
 import type { RunOptions } from "../../api/options.js";
 import { CouldNotRunError, UsageError } from "../../errors.js";
 import type { EventSink } from "../../events/types.js";
+import type { RunResult } from "../../report/model.js";
 import { toJson } from "../../report/json.js";
-import { toJunit } from "../../report/junit.js";
 import { notRunResult } from "../../report/not-run.js";
 import { terminalView } from "../../report/terminal.js";
 import { checkEngineFlag } from "../build-step.js";
@@ -18,6 +18,11 @@ import { loadForCommand } from "../load-config.js";
 import { outputStyle } from "../run-output.js";
 import { checkWatchFlags, watchRuns } from "../watch/watch-runs.js";
 import type { RunFlags } from "../commands/run.js";
+
+/** JUnit XML: its writer (xmlbuilder2, a DOM) is loaded only when asked for, not on every run. */
+async function junitOf(result: RunResult): Promise<string> {
+  return (await import("../../report/junit.js")).toJunit(result);
+}
 
 function positiveInt(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -82,14 +87,14 @@ export async function runAction(ctx: CliContext, names: string[], flags: RunFlag
       await runDebug(ctx, { namespace: failed.namespace, suite: failed.suite, runId: result.runId, deadlineSeconds, shell: true }, await connect(g));
     }
     if (flags.output === "json") ctx.stdout.write(toJson(result));
-    if (flags.output === "junit") ctx.stdout.write(toJunit(result));
+    if (flags.output === "junit") ctx.stdout.write(await junitOf(result));
     githubReporter(ctx.env, (t) => ctx.stderr.write(t))(result);
     return result.exitCode;
   } catch (err) {
     // Still one verdict per suite on stdout for CI; the boundary prints the error and exits 3.
     if (err instanceof CouldNotRunError) {
       const doc = notRunResult({ runId: "", context: g.context ?? "", namespace: config.namespace ?? "", suites: names.map((name) => ({ name, image: "" })), class: "jobFailed", reason: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}), at: new Date() });
-      if (flags.output) ctx.stdout.write(flags.output === "json" ? toJson(doc) : toJunit(doc));
+      if (flags.output) ctx.stdout.write(flags.output === "json" ? toJson(doc) : await junitOf(doc));
       githubReporter(ctx.env, (t) => ctx.stderr.write(t))(doc);
     }
     throw err;

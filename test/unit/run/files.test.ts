@@ -37,3 +37,20 @@ describe("reportFiles: the pod's log copy", () => {
     expect(r).toMatchObject({ streamedLines: 5, copyLines: 3 });
   });
 });
+
+describe("reportFiles: reading a saved log back", () => {
+  it("gives the lines from a given one on, in batches, across read boundaries (a 2 MB copy)", async () => {
+    const files = reportFiles(join(dir, "c"), (p) => p);
+    const lines = Array.from({ length: 30_000 }, (_, i) => `${String(i).padStart(6, "0")} ${"x".repeat(66)}`);
+    await files.adoptCollected("s", "test-runner", scratchWithCopy(files, "s", `${lines.join("\n")}\n`), "p1");
+    const got: string[] = [];
+    let batches = 0;
+    for await (const b of files.savedLines("s", "test-runner", 12_345)) {
+      batches++;
+      got.push(...b);
+    }
+    expect(got).toEqual(lines.slice(12_345));
+    expect(batches).toBeGreaterThan(1);
+    await files.close();
+  });
+});

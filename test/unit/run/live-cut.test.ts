@@ -45,6 +45,35 @@ function tarOf(lines: string[]): Promise<Buffer> {
 }
 
 describe("a live follow behind the pod's own copy", () => {
+  async function cutRun(all: string[], live: string[]) {
+    const config = parseConfig(CONFIG, "incluster.yaml");
+    const suite = resolveSuite(config, "smoke");
+    const labels = { ...renderSuite(suite, { runId: "abc123" }).job.spec.template.metadata.labels };
+    const cluster = new FakeCluster();
+    const archive = await tarOf(all);
+    cluster.execAnswer = async (_req, stdout) => {
+      stdout.write(archive);
+      return { exitCode: 0 };
+    };
+    const t = startPipeline(cluster, [suite]);
+    t.files.copies["smoke/test-runner"] = all;
+    await jobCreated(cluster);
+    cluster.put("pods", pod("p1", labels, status([{ name: "test-runner", state: { running: { startedAt: "2026-11-24T00:00:02Z" } } }])));
+    for (let i = 0; i < 200 && cluster.openLogs("test-runner").length === 0; i++) await settle();
+    cluster.openLogs("test-runner")[0]!.handlers.onData(live.map((l, i) => `2026-11-24T00:00:02.${i + 1}Z ${l}\n`).join(""));
+    cluster.put("pods", pod("p1", labels, status([{ name: "test-runner", state: { terminated: { exitCode: 0, reason: "Completed" } } }])));
+    const r = await t.promise;
+    const logs = t.events.flatMap((e) => (e.type === "log" && e.container === "test-runner" ? [e] : []));
+    return { r, t, logs };
+  }
+
+  it("after lines the kubelet rotated away: the copy takes over after the last lines echoed, found in it", async () => {
+    const all = ["l1", "l2", "l3", "l4", "l5", "l6", "l7", "l8"];
+    const { r, logs } = await cutRun(all, ["l1", "l2", "l4", "l5", "l6"]);
+    expect(logs.map((e) => `${e.line}${e.fromCopy ? "*" : ""}`)).toEqual(["l1", "l2", "l4", "l5", "l6", "l7*", "l8*"]);
+    expect(r.suites[0]?.notes.join("\n")).toContain("(5 of 8 lines echoed live, the rest from the copy)");
+  });
+
   it("is cut when the copy is back; the rest is echoed from it (fromCopy), every line once, in order", async () => {
     const config = parseConfig(CONFIG, "incluster.yaml");
     const suite = resolveSuite(config, "smoke");
@@ -69,7 +98,7 @@ describe("a live follow behind the pod's own copy", () => {
     const logs = t.events.flatMap((e) => (e.type === "log" && e.container === "test-runner" ? [e] : []));
     expect(logs.map((e) => e.line)).toEqual(all);
     expect(logs.map((e) => e.fromCopy ?? false)).toEqual([false, false, true, true, true]);
-    expect(r.suites[0]?.notes.join("\n")).toContain("was 3 of 5 lines behind when the pod's own copy of its log came back; the rest was echoed from the copy");
+    expect(r.suites[0]?.notes.join("\n")).toContain("was cut once the pod's own copy of its log came back (2 of 5 lines echoed live, the rest from the copy)");
     // The saved log is the copy, not the copy plus the echoed lines again.
     expect(t.lines["smoke/test-runner"]).toEqual(all);
     expect(t.timers.pending).toBe(0);

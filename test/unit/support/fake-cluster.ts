@@ -259,7 +259,7 @@ export function memoryFiles(failing: Set<string> = new Set()): ReportFiles & { l
       return { streamedLines, copyLines: copy.length };
     },
     savedLines: async function* (s, c, from) {
-      yield* (lines[`${s}/${c}`] ?? []).slice(from);
+      yield (lines[`${s}/${c}`] ?? []).slice(from);
     },
     close: async () => undefined,
   };
