@@ -49,6 +49,9 @@ start_apiserver() {
     "https://127.0.0.1:$APISERVER_PORT/readyz"
 }
 
+# --node-monitor-grace-period 120s (default 50s): the fault tests stop the API server for 20 s
+# and restart the kubelet; with the default, the node was sometimes marked NotReady (and
+# tainted) once the API server was back, holding the next test's pods unscheduled for ~90 s.
 start_controller_manager() {
   start_proc kube-controller-manager "$K8S_BIN/kube-controller-manager" \
     --kubeconfig "$PKI/controller-manager.kubeconfig" \
@@ -65,6 +68,7 @@ start_controller_manager() {
     --allocate-node-cidrs=true --cluster-cidr "$CLUSTER_CIDR" --node-cidr-mask-size 24 \
     --service-cluster-ip-range "$SERVICE_CIDR" \
     --leader-elect=false \
+    --node-monitor-grace-period=120s \
     --profiling=false \
     --v 1
   start_proc kube-scheduler "$K8S_BIN/kube-scheduler" \
