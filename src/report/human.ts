@@ -63,7 +63,7 @@ export function countsText(c: TestCounts): string {
   if (c.errors) parts.push(`${c.errors} error${c.errors === 1 ? "" : "s"}`);
   if (c.flaky) parts.push(`${c.flaky} flaky`);
   if (c.skipped) parts.push(`${c.skipped} skipped`);
-  return `${parts.join(", ")} (${c.tests} tests)`;
+  return `${parts.join(", ")} (${c.tests} ${c.tests === 1 ? "test" : "tests"})`;
 }
 
 /** The suite's test counts, then each failed and flaky test: its id and one-line message. */
