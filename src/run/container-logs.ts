@@ -99,9 +99,10 @@ export class ContainerLogs {
     for (const f of this.followers.values()) if (!spare.has(f.target.container) && (all || !ended.has(`${f.target.pod}/${f.target.container}`))) f.stop();
   }
 
-  stopAll(): void {
+  /** `flush` false: a partial last line is dropped (the pod's own copy has it whole). */
+  stopAll(flush = true): void {
     this.closed = true;
-    for (const f of this.followers.values()) f.stop();
+    for (const f of this.followers.values()) f.stop(flush);
   }
 
   /** Resolves when every follower started so far (and any started meanwhile) has ended. */

@@ -86,12 +86,13 @@ export class LogFollower {
     return this.stopped;
   }
 
-  stop(): void {
+  /** `flush`: deliver a partial last line as a line (false when the pod's own copy takes over: it has the line whole). */
+  stop(flush = true): void {
     if (this.stopped) return;
     this.stopped = true;
     this.retry?.cancel();
     this.handle?.stop();
-    this.flushPending();
+    if (flush) this.flushPending();
     this.resolveDone();
   }
 

@@ -285,10 +285,12 @@ export class SuiteRun {
       if (c.dropped.length) notes.push(`artifacts of ${where} over the ${humanBytes(c.limitBytes)} limit: kept ${c.files} file(s) (${humanBytes(c.bytes)}), dropped ${c.dropped.length}: ${c.dropped.slice(0, 10).join(", ")}${c.dropped.length > 10 ? ", …" : ""}`);
       if (c.copyLines !== undefined && c.copyLines > c.streamedLines) {
         const missed = c.copyLines - c.streamedLines;
-        if (this.cutLive && (await this.echoRest(f.key, podName, c.streamedLines, f.shard))) {
-          const text = `live echo of ${where} was cut once the pod's own copy of its log came back (${c.streamedLines} of ${c.copyLines} lines echoed live, the rest from the copy); the saved test-runner log is that copy, complete`;
+        const fromCopy = this.cutLive ? await this.echoRest(f.key, podName, c.streamedLines, f.shard) : -1;
+        if (fromCopy >= 0) {
+          const lost = c.copyLines - c.streamedLines - fromCopy;
+          const text = `live echo of ${where} was cut once the pod's own copy of its log came back: ${c.streamedLines} of ${c.copyLines} lines echoed live, the last ${fromCopy} from the copy${lost > 0 ? `, ${lost} not echoed (the kubelet rotated them away before they were read)` : ""}; the saved test-runner log is that copy, complete`;
           notes.push(text);
-          this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "info", text });
+          this.deps.emit({ type: "suite.note", suite: this.suite.name, level: lost > 0 ? "warning" : "info", text });
         } else {
           const text = `live echo of ${where} missed ${missed} of ${c.copyLines} lines (the kubelet rotated them away before they were read); the saved test-runner log is the pod's own copy, complete`;
           notes.push(text);
@@ -307,18 +309,21 @@ export class SuiteRun {
   /**
    * After a cut follow: the copy's lines after the last ones echoed live, as log events (already
    * saved). The copy is searched from line `from` on (before it, the echo cannot have reached:
-   * it may have missed lines the kubelet rotated away) for the last lines echoed; false if absent.
+   * it may have missed lines the kubelet rotated away) for the last lines echoed. Returns how
+   * many lines came from the copy, or -1 when the last lines echoed are not in it.
    */
-  private async echoRest(key: string, pod: string, from: number, shard: number | undefined): Promise<boolean> {
+  private async echoRest(key: string, pod: string, from: number, shard: number | undefined): Promise<number> {
     const tail = this.lastEchoed.get(pod) ?? [];
     const start = Math.max(0, from - tail.length);
     const window: string[] = [];
     let found = tail.length === 0;
+    let echoed = 0;
     const where = { suite: this.suite.name, ...(this.opts.tracked ? { attempt: this.attempt } : {}), ...(shard !== undefined ? { shard } : {}), pod, container: TEST_CONTAINER };
     for await (const batch of this.deps.savedLines(key, TEST_CONTAINER, start)) {
       for (const line of batch) {
         if (found) {
           this.deps.emit({ type: "log", ...where, line, fromCopy: true });
+          echoed++;
           continue;
         }
         window.push(line);
@@ -326,7 +331,7 @@ export class SuiteRun {
         found = window.length === tail.length && window.every((l, i) => l === tail[i]);
       }
     }
-    return found;
+    return found ? echoed : -1;
   }
 
   private line(container: string, text: string, pod: string, kubeletTs: string): void {
@@ -365,7 +370,8 @@ export class SuiteRun {
       const first = await Promise.race([this.logs.settled().then(() => false), copies]);
       if (first) {
         this.cutLive = true;
-        this.logs.stopAll();
+        // Without the partial line the stream stopped in: the copy has it whole.
+        this.logs.stopAll(false);
       }
     }
     await this.logs.settled();

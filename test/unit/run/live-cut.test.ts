@@ -71,7 +71,30 @@ describe("a live follow behind the pod's own copy", () => {
     const all = ["l1", "l2", "l3", "l4", "l5", "l6", "l7", "l8"];
     const { r, logs } = await cutRun(all, ["l1", "l2", "l4", "l5", "l6"]);
     expect(logs.map((e) => `${e.line}${e.fromCopy ? "*" : ""}`)).toEqual(["l1", "l2", "l4", "l5", "l6", "l7*", "l8*"]);
-    expect(r.suites[0]?.notes.join("\n")).toContain("(5 of 8 lines echoed live, the rest from the copy)");
+    expect(r.suites[0]?.notes.join("\n")).toContain("5 of 8 lines echoed live, the last 2 from the copy, 1 not echoed (the kubelet rotated them away before they were read)");
+  });
+
+  it("a line cut in half by the stop is not echoed half: the copy gives it whole", async () => {
+    const config = parseConfig(CONFIG, "incluster.yaml");
+    const suite = resolveSuite(config, "smoke");
+    const labels = { ...renderSuite(suite, { runId: "abc123" }).job.spec.template.metadata.labels };
+    const cluster = new FakeCluster();
+    const all = ["l1", "l2", "l3", "l4 whole"];
+    const archive = await tarOf(all);
+    cluster.execAnswer = async (_req, stdout) => {
+      stdout.write(archive);
+      return { exitCode: 0 };
+    };
+    const t = startPipeline(cluster, [suite]);
+    t.files.copies["smoke/test-runner"] = all;
+    await jobCreated(cluster);
+    cluster.put("pods", pod("p1", labels, status([{ name: "test-runner", state: { running: { startedAt: "2026-11-24T00:00:02Z" } } }])));
+    for (let i = 0; i < 200 && cluster.openLogs("test-runner").length === 0; i++) await settle();
+    cluster.openLogs("test-runner")[0]!.handlers.onData("2026-11-24T00:00:02.1Z l1\n2026-11-24T00:00:02.2Z l2\n2026-11-24T00:00:02.3Z l3\n2026-11-24T00:00:02.4Z l4 wh");
+    cluster.put("pods", pod("p1", labels, status([{ name: "test-runner", state: { terminated: { exitCode: 0, reason: "Completed" } } }])));
+    await t.promise;
+    const logs = t.events.flatMap((e) => (e.type === "log" && e.container === "test-runner" ? [`${e.line}${e.fromCopy ? "*" : ""}`] : []));
+    expect(logs).toEqual(["l1", "l2", "l3", "l4 whole*"]);
   });
 
   it("is cut when the copy is back; the rest is echoed from it (fromCopy), every line once, in order", async () => {
@@ -98,7 +121,7 @@ describe("a live follow behind the pod's own copy", () => {
     const logs = t.events.flatMap((e) => (e.type === "log" && e.container === "test-runner" ? [e] : []));
     expect(logs.map((e) => e.line)).toEqual(all);
     expect(logs.map((e) => e.fromCopy ?? false)).toEqual([false, false, true, true, true]);
-    expect(r.suites[0]?.notes.join("\n")).toContain("was cut once the pod's own copy of its log came back (2 of 5 lines echoed live, the rest from the copy)");
+    expect(r.suites[0]?.notes.join("\n")).toContain("was cut once the pod's own copy of its log came back: 2 of 5 lines echoed live, the last 3 from the copy; the saved");
     // The saved log is the copy, not the copy plus the echoed lines again.
     expect(t.lines["smoke/test-runner"]).toEqual(all);
     expect(t.timers.pending).toBe(0);
