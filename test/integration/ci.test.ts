@@ -58,7 +58,7 @@ describe("the GitHub Action's entry under a simulated runner", () => {
     const summary = readFileSync(env.GITHUB_STEP_SUMMARY!, "utf8");
     expect(summary).toMatch(/^### incluster run `[a-z0-9]{6}`: 1 passed, 1 failed — exit code 1$/m);
     expect(summary).toMatch(/^\| services \| ✅ passed \| \d+\.\ds \| — \| (\d+) passed, 0 failed \(\1 tests\) \|$/m);
-    expect(summary).toMatch(/^\| fails-on-purpose \| ❌ failed \| \d+\.\ds \| testsFailed \| 0 passed, 1 failed \(1 tests\) \|$/m);
+    expect(summary).toMatch(/^\| fails-on-purpose \| ❌ failed \| \d+\.\ds \| testsFailed \| 0 passed, 1 failed \(1 test\) \|$/m);
     expect(summary).toMatch(/^- \*\*fails-on-purpose\*\* `tests\/e2e\/test_fails_on_purpose\.py::test_fails_on_purpose` \(tests\/e2e\/test\\_fails\\_on\\_purpose\.py:\d+\): AssertionError: this test fails on purpose/m);
     expect(summary).toContain("[GitHub Actions run](https://github.com/acme/shop/actions/runs/4242)");
     expect(r.stdout).toMatch(/^::error file=tests\/e2e\/test_fails_on_purpose\.py,line=\d+,title=fails-on-purpose%3A tests\/e2e\/test_fails_on_purpose\.py%3A%3Atest_fails_on_purpose::AssertionError: this test fails on purpose/m);
