@@ -18,6 +18,8 @@ export interface Collected {
   dropped: string[];
   /** The log copy was among what came back. */
   logCopy: boolean;
+  /** Its size in bytes (0 without it). */
+  logBytes: number;
   /** Why nothing (or not everything) came back: exec denied, the collector gone, a broken stream. */
   error?: KubeError;
 }
@@ -26,7 +28,7 @@ export const COLLECT_COMMAND = ["/bin/sh", "-c", `cd ${OUT_DIR} && tar -cf - ${A
 
 export async function collectOutput(port: ClusterPort, o: { namespace: string; pod: string; dest: string; limitBytes?: number }): Promise<Collected> {
   const limit = o.limitBytes ?? ARTIFACTS_LIMIT_BYTES;
-  const result: Collected = { files: 0, bytes: 0, dropped: [], logCopy: false };
+  const result: Collected = { files: 0, bytes: 0, dropped: [], logCopy: false, logBytes: 0 };
   const stream = new PassThrough();
   const extract = untar({
     cwd: o.dest,
@@ -35,7 +37,10 @@ export async function collectOutput(port: ClusterPort, o: { namespace: string; p
     // Never more than the limit on disk; directories and the log copy always pass.
     filter: (path, entry) => {
       const p = path.replace(/^\.\//, "");
-      if (p === LOG_COPY) return (result.logCopy = true);
+      if (p === LOG_COPY) {
+        result.logBytes = "size" in entry ? (entry.size ?? 0) : 0;
+        return (result.logCopy = true);
+      }
       if (!p.startsWith(`${ARTIFACTS_SUBDIR}/`) || !("type" in entry) || entry.type === "Directory") return p.startsWith(ARTIFACTS_SUBDIR);
       if (result.bytes + entry.size > limit) {
         result.dropped.push(p.slice(ARTIFACTS_SUBDIR.length + 1));
@@ -69,7 +74,7 @@ export async function collectOutput(port: ClusterPort, o: { namespace: string; p
 
 /** Unpacks a gzipped tar (the collector's log fallback) into dest; counts the artifacts. */
 export async function unpackArchive(archive: Buffer, dest: string): Promise<Collected> {
-  const result: Collected = { files: 0, bytes: 0, dropped: [], logCopy: false };
+  const result: Collected = { files: 0, bytes: 0, dropped: [], logCopy: false, logBytes: 0 };
   const extract = untar({
     cwd: dest,
     preserveOwner: false,

@@ -31,7 +31,9 @@ export class ContainerLogs {
   private readonly lastSeen = new Map<string, Pod>();
   /** No follower starts any more (stopped for an interrupt or at the end). */
   private closed = false;
-  /** Pods deleted: nothing more can be read from them. */
+  /** After stopUnfinished: a follower that starts later (it waited for another) only for an ended container. */
+  private endedOnly = false;
+  /** Pods deleted or being deleted: a follower reads what is there once, not a follow. */
   private readonly gone = new Set<string>();
 
   constructor(port: ClusterPort, namespace: string, containers: readonly string[], opts: ContainerLogsOptions) {
@@ -45,7 +47,6 @@ export class ContainerLogs {
   feed(pods: Iterable<Pod>, onlyEnded = false): void {
     for (const pod of pods) {
       const podName = pod.metadata?.name ?? "";
-      if (this.gone.has(podName)) continue;
       this.lastSeen.set(podName, pod);
       const all = statuses(pod);
       // Containers that wait for another come last, so the one they wait for is followed first.
@@ -56,7 +57,7 @@ export class ContainerLogs {
         const key = `${podName}/${s.name}`;
         let f = this.followers.get(key);
         if (!f) {
-          if ((onlyEnded && !st.terminated) || this.closed) continue;
+          if (((onlyEnded || this.endedOnly) && !st.terminated) || this.closed) continue;
           const first = this.opts.after?.[s.name];
           if (first && all.some((o) => o.name === first) && this.deferred(podName, first, onlyEnded)) continue;
           const container = s.name;
@@ -68,7 +69,8 @@ export class ContainerLogs {
           this.followers.set(key, f);
           f.start();
         }
-        if (st.terminated) f.containerTerminated();
+        // A pod being deleted: what its containers wrote can still be read, once.
+        if (st.terminated || this.gone.has(podName)) f.containerTerminated();
       }
     }
   }
@@ -85,7 +87,7 @@ export class ContainerLogs {
     return true;
   }
 
-  /** The pod is gone: its followers read what is left and end; none starts any more. */
+  /** The pod is gone: its followers (and any started for it later) read what is left and end. */
   podGone(podName: string): void {
     this.gone.add(podName);
     for (const f of this.followers.values()) if (f.target.pod === podName) f.containerTerminated();
@@ -96,6 +98,7 @@ export class ContainerLogs {
     const ended = new Set<string>();
     for (const pod of pods) for (const s of statuses(pod)) if (s.state?.terminated) ended.add(`${pod.metadata?.name}/${s.name}`);
     if (all) this.closed = true;
+    this.endedOnly = true;
     for (const f of this.followers.values()) if (!spare.has(f.target.container) && (all || !ended.has(`${f.target.pod}/${f.target.container}`))) f.stop();
   }
 

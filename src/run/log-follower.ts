@@ -26,6 +26,8 @@ export interface FollowerOptions {
 
 /** A follow that ended cleanly while the watch still shows the container running is reopened after this. */
 export const IDLE_RESUME_MS = 2000;
+/** …doubling while such follows bring nothing new, up to this. */
+export const IDLE_RESUME_MAX_MS = 16_000;
 /** A follow still open this long after the container terminated is cut and the final read takes over. */
 export const TERMINATED_GRACE_MS = 500;
 
@@ -39,6 +41,9 @@ export class LogFollower {
   private terminated = false;
   private stopped = false;
   private failures = 0;
+  /** Clean ends of a follow in a row that brought no new line, and whether the current one did. */
+  private idleEnds = 0;
+  private gotNew = false;
   private retry: Timer | undefined;
   private resolveDone!: () => void;
   /** Resolves when every line has been delivered (or the follower was stopped). */
@@ -119,7 +124,10 @@ export class LogFollower {
       const r = acceptLine(this.cursor, this.replayed, line);
       this.cursor = r.cursor;
       this.replayed = r.replayedAtLast;
-      if (r.accept) this.opts.onLine(line.text, line.ts);
+      if (r.accept) {
+        this.gotNew = true;
+        this.opts.onLine(line.text, line.ts);
+      }
     }
   }
 
@@ -156,7 +164,11 @@ export class LogFollower {
     this.pending = "";
     // Errors back off; a clean end before the container's waits for the watch's signal
     // (containerTerminated), with a slow resume in case the stream was cut while it runs.
-    const delay = err ? Math.min(250 * 2 ** Math.min(this.failures - 1, 4), 4000) : this.terminated ? 0 : IDLE_RESUME_MS;
+    // A clean end with nothing new since the last one doubles the wait (up to IDLE_RESUME_MAX_MS):
+    // a server that ends every follow at once (kwok's) costs a few requests, not one per 2 s.
+    if (!err && !this.terminated) this.idleEnds = this.gotNew ? 1 : this.idleEnds + 1;
+    this.gotNew = false;
+    const delay = err ? Math.min(250 * 2 ** Math.min(this.failures - 1, 4), 4000) : this.terminated ? 0 : Math.min(IDLE_RESUME_MS * 2 ** (this.idleEnds - 1), IDLE_RESUME_MAX_MS);
     this.retry = this.opts.setTimer(() => {
       this.retry = undefined;
       this.open(!this.terminated);

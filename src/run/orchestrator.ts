@@ -75,6 +75,8 @@ export interface PipelinePlan {
   failOnFlaky?: boolean;
   artifactsLimitBytes?: number;
   deadlineSlackMs?: number;
+  /** Left to echo above which a live follow is cut for the pod's copy (default LIVE_CUT_BYTES). */
+  liveCutBytes?: number;
 }
 
 /** Runs the pipeline; returns the result model. Throws only if the report directory cannot be written (nothing was created). */
@@ -136,6 +138,7 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
         failFastMs: plan.failFastMs,
         keep: plan.keep,
         ...(plan.deadlineSlackMs !== undefined ? { deadlineSlackMs: plan.deadlineSlackMs } : {}),
+        ...(plan.liveCutBytes !== undefined ? { liveCutBytes: plan.liveCutBytes } : {}),
         // A retry reruns the failed ids in one plain Job, also for a sharded suite.
         attemptObjects: (resolved, attempt, rerunIds, collectVia) => renderSuite(rerunIds?.length ? { ...resolved, shards: 1 } : resolved, { runId: plan.runId, attempt, rerunIds, ...(collectVia ? { collectVia } : {}) }),
       },
@@ -180,7 +183,7 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
   async function collect(key: string, pod: string, suite: ResolvedSuite): Promise<Fetched> {
     const scratch = deps.files.scratchDir(key);
     const c = await collectOutput(deps.port, { namespace: ns, pod, dest: scratch, ...(plan.artifactsLimitBytes !== undefined ? { limitBytes: plan.artifactsLimitBytes } : {}) });
-    return { logCopy: c.logCopy, take: () => adopt(key, suite, scratch, c, pod) };
+    return { logCopy: c.logCopy, logBytes: c.logBytes, take: () => adopt(key, suite, scratch, c, pod) };
   }
 
   async function collectFromLog(key: string, suite: ResolvedSuite, archive: Buffer): Promise<CollectOutcome> {

@@ -49,6 +49,8 @@ export interface SuiteRunDeps {
 /** A pod's output, copied out: whether the complete log copy came, and a way to take it into the report. */
 export interface Fetched {
   logCopy: boolean;
+  /** The log copy's size in bytes. */
+  logBytes: number;
   take(): Promise<CollectOutcome>;
 }
 
@@ -83,6 +85,8 @@ export interface SuiteRunOptions {
   tracked?: boolean;
   /** "log": pods/exec is denied; the collector's log brings small artifacts instead. */
   collectVia?: "exec" | "log";
+  /** Left to echo above which a live follow is cut for the pod's copy (default LIVE_CUT_BYTES). */
+  liveCutBytes?: number;
 }
 
 /** What a finished suite hands the orchestrator: the result, and the objects worth saving. */
@@ -99,6 +103,11 @@ export interface SuiteOutcome {
 const TAIL_LINES = 20;
 /** How many of the last lines echoed live locate them in the pod's copy after a cut follow. */
 const ECHO_FINGERPRINT = 3;
+/**
+ * A live follow is cut for the pod's copy only with more than this left to echo (about a second
+ * of following on the project's cluster); less, and it is read to its end, kubelet stamps kept.
+ */
+export const LIVE_CUT_BYTES = 4 * 1024 * 1024;
 
 export class SuiteRun {
   readonly suite: ResolvedSuite;
@@ -118,6 +127,8 @@ export class SuiteRun {
   private cutLive = false;
   /** The last test-runner lines echoed live, by pod: where the copy takes over after a cut. */
   private readonly lastEchoed = new Map<string, string[]>();
+  /** Bytes (about: UTF-16 units) of test-runner lines echoed live, by pod. */
+  private readonly echoedBytes = new Map<string, number>();
   /** The report folder of this attempt: <suite> or <suite>/attempt-<n>. */
   readonly key: string;
   readonly attempt: number;
@@ -344,6 +355,7 @@ export class SuiteRun {
     const m = container === CLONE_CONTAINER ? /^Checked out ([0-9a-f]{7,40})\b/.exec(text) : undefined;
     if (m) this.commit = m[1];
     if (container === TEST_CONTAINER) {
+      this.echoedBytes.set(pod, (this.echoedBytes.get(pod) ?? 0) + text.length + 1);
       const tail = this.lastEchoed.get(pod) ?? [];
       tail.push(text);
       if (tail.length > ECHO_FINGERPRINT) tail.shift();
@@ -366,7 +378,9 @@ export class SuiteRun {
     // copy of its log is here, it is cut and the lines it had not echoed yet come from the copy.
     if (verdict.verdict !== "interrupted") for (const pod of this.state.pods.values()) if (testsEnded(pod)) this.startCollect(pod);
     if (verdict.verdict !== "interrupted" && this.fetched.size) {
-      const copies = Promise.all([...this.fetched.values()].map((f) => f.adopt)).then((all) => all.every((f) => f.logCopy));
+      // Only when much is left to echo: a follow about to end keeps the kubelet's stamps.
+      const pods = [...this.fetched.keys()];
+      const copies = Promise.all([...this.fetched.values()].map((f) => f.adopt)).then((all) => all.every((f) => f.logCopy) && all.reduce((n, f) => n + f.logBytes, 0) - pods.reduce((n, p) => n + (this.echoedBytes.get(p) ?? 0), 0) > (this.opts.liveCutBytes ?? LIVE_CUT_BYTES));
       const first = await Promise.race([this.logs.settled().then(() => false), copies]);
       if (first) {
         this.cutLive = true;

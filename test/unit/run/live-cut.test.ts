@@ -11,7 +11,7 @@ import type { Pod } from "../../../src/k8s-types.js";
 import { renderSuite } from "../../../src/render/suite.js";
 import { FakeCluster, pod, settle } from "../support/fake-cluster.js";
 import { startPipeline } from "../support/pipeline.js";
-import { jobCreated } from "../support/pod-states.js";
+import { jobCreated, serveLog } from "../support/pod-states.js";
 
 const CONFIG = `
 apiVersion: incluster.dev/v1alpha1
@@ -55,7 +55,7 @@ describe("a live follow behind the pod's own copy", () => {
       stdout.write(archive);
       return { exitCode: 0 };
     };
-    const t = startPipeline(cluster, [suite]);
+    const t = startPipeline(cluster, [suite], { liveCutBytes: 0 });
     t.files.copies["smoke/test-runner"] = all;
     await jobCreated(cluster);
     cluster.put("pods", pod("p1", labels, status([{ name: "test-runner", state: { running: { startedAt: "2026-11-24T00:00:02Z" } } }])));
@@ -85,7 +85,7 @@ describe("a live follow behind the pod's own copy", () => {
       stdout.write(archive);
       return { exitCode: 0 };
     };
-    const t = startPipeline(cluster, [suite]);
+    const t = startPipeline(cluster, [suite], { liveCutBytes: 0 });
     t.files.copies["smoke/test-runner"] = all;
     await jobCreated(cluster);
     cluster.put("pods", pod("p1", labels, status([{ name: "test-runner", state: { running: { startedAt: "2026-11-24T00:00:02Z" } } }])));
@@ -108,7 +108,7 @@ describe("a live follow behind the pod's own copy", () => {
       stdout.write(archive);
       return { exitCode: 0 };
     };
-    const t = startPipeline(cluster, [suite]);
+    const t = startPipeline(cluster, [suite], { liveCutBytes: 0 });
     t.files.copies["smoke/test-runner"] = all;
     await jobCreated(cluster);
     cluster.put("pods", pod("p1", labels, status([{ name: "test-runner", state: { running: { startedAt: "2026-11-24T00:00:02Z" } } }])));
@@ -125,5 +125,34 @@ describe("a live follow behind the pod's own copy", () => {
     // The saved log is the copy, not the copy plus the echoed lines again.
     expect(t.lines["smoke/test-runner"]).toEqual(all);
     expect(t.timers.pending).toBe(0);
+  });
+
+  it("with little left to echo (under LIVE_CUT_BYTES) the follow is read to its end: kubelet stamps kept", async () => {
+    const config = parseConfig(CONFIG, "incluster.yaml");
+    const suite = resolveSuite(config, "smoke");
+    const labels = { ...renderSuite(suite, { runId: "abc123" }).job.spec.template.metadata.labels };
+    const cluster = new FakeCluster();
+    const all = ["l1", "l2", "l3"];
+    const archive = await tarOf(all);
+    cluster.execAnswer = async (_req, stdout) => {
+      stdout.write(archive);
+      return { exitCode: 0 };
+    };
+    const t = startPipeline(cluster, [suite]);
+    t.files.copies["smoke/test-runner"] = all;
+    await jobCreated(cluster);
+    cluster.put("pods", pod("p1", labels, status([{ name: "test-runner", state: { running: { startedAt: "2026-11-24T00:00:02Z" } } }])));
+    for (let i = 0; i < 200 && cluster.openLogs("test-runner").length === 0; i++) await settle();
+    cluster.openLogs("test-runner")[0]!.handlers.onData("2026-11-24T00:00:02.1Z l1\n");
+    cluster.put("pods", pod("p1", labels, status([{ name: "test-runner", state: { terminated: { exitCode: 0, reason: "Completed" } } }])));
+    await serveLog(cluster, "test-runner", ["2026-11-24T00:00:02.2Z l2\n2026-11-24T00:00:02.3Z l3\n"]);
+    await serveLog(cluster, "test-runner", []);
+    await t.promise;
+    const logs = t.events.flatMap((e) => (e.type === "log" && e.container === "test-runner" ? [e] : []));
+    expect(logs.map((e) => [e.line, e.kubeletTs, e.fromCopy])).toEqual([
+      ["l1", "2026-11-24T00:00:02.1Z", undefined],
+      ["l2", "2026-11-24T00:00:02.2Z", undefined],
+      ["l3", "2026-11-24T00:00:02.3Z", undefined],
+    ]);
   });
 });

@@ -3,7 +3,7 @@
 // node) is cut after a grace.
 import { describe, expect, it } from "vitest";
 import type { LogHandlers, LogRequest, WatchHandle } from "../../../src/kube/port.js";
-import { IDLE_RESUME_MS, LogFollower, TERMINATED_GRACE_MS } from "../../../src/run/log-follower.js";
+import { IDLE_RESUME_MAX_MS, IDLE_RESUME_MS, LogFollower, TERMINATED_GRACE_MS } from "../../../src/run/log-follower.js";
 import type { SetTimer } from "../../../src/run/timers.js";
 
 /** Timers that fire only when the test advances the clock. */
@@ -79,6 +79,33 @@ describe("LogFollower", () => {
     timers.advance(IDLE_RESUME_MS);
     expect(requests).toHaveLength(2);
     expect(requests[1]?.req).toMatchObject({ follow: true, sinceTime: "2026-11-26T00:00:01Z" });
+    f.stop();
+  });
+
+  it("a server that ends every follow at once with nothing new: resumes after 2, 4, 8, 16, 16 s", () => {
+    const { f, timers, requests } = follower();
+    f.start();
+    requests[0]?.handlers.onData("2026-11-26T00:00:01.000000001Z one\n");
+    const waits: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const n = requests.length;
+      requests[n - 1]?.handlers.onClose(undefined);
+      let waited = 0;
+      while (requests.length === n && waited < 60_000) {
+        timers.advance(1000);
+        waited += 1000;
+      }
+      waits.push(waited);
+      // The reopened follow replays what was read: nothing new.
+      requests.at(-1)?.handlers.onData("2026-11-26T00:00:01.000000001Z one\n");
+    }
+    expect(waits).toEqual([IDLE_RESUME_MS, 4000, 8000, IDLE_RESUME_MAX_MS, IDLE_RESUME_MAX_MS]);
+    // A new line starts over at 2 s.
+    requests.at(-1)?.handlers.onData("2026-11-26T00:00:05.000000001Z two\n");
+    requests.at(-1)?.handlers.onClose(undefined);
+    const n = requests.length;
+    timers.advance(IDLE_RESUME_MS);
+    expect(requests.length).toBe(n + 1);
     f.stop();
   });
 
