@@ -27,15 +27,18 @@ export function toKubeError(err: unknown): KubeError {
   if (err && typeof err === "object" && "message" in err && !(err instanceof Error) && !("body" in err) && !("code" in err)) {
     return err as KubeError; // already reduced
   }
-  const e = err as { code?: unknown; statusCode?: number; body?: unknown; message?: string; errno?: string; cause?: { code?: unknown; message?: string } };
+  const e = err as { code?: unknown; statusCode?: number; body?: unknown; message?: string; errno?: string; syscall?: unknown; cause?: { code?: unknown; message?: string; syscall?: unknown } };
   // The error's own code, else its cause's: HTTP/2 cancels the streams of a session that could
   // not connect (ERR_HTTP2_STREAM_CANCEL) with the reason (refused, no route, DNS, TLS) as cause.
   const own = typeof e?.code === "string" ? e.code : e?.errno;
   const causeCode = typeof e?.cause?.code === "string" ? e.cause.code : undefined;
   const sysCode = own && UNREACHABLE_CODES.has(own) ? own : causeCode && UNREACHABLE_CODES.has(causeCode) ? causeCode : undefined;
   if (sysCode) {
-    const message = (sysCode === own ? e.message : e.cause?.message) ?? e.message ?? "cannot reach the API server";
-    return { message: message.includes(sysCode) ? message : `${sysCode}: ${message}`, unreachable: true };
+    const src = sysCode === own ? e : e.cause;
+    const message = src?.message ?? e.message ?? "cannot reach the API server";
+    // A Node system error (it has a syscall) names its code in its message ("connect
+    // ECONNREFUSED 127.0.0.1:6443"); any other carrier gets the code in front.
+    return { message: typeof src?.syscall === "string" ? message : `${sysCode}: ${message}`, unreachable: true };
   }
   const status = typeof e?.code === "number" ? e.code : e?.statusCode;
   const body = parseBody(e?.body);
