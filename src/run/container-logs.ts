@@ -33,6 +33,8 @@ export class ContainerLogs {
   private closed = false;
   /** After stopUnfinished: a follower that starts later (it waited for another) only for an ended container. */
   private endedOnly = false;
+  /** Followers another container's follower waits for (pod/container), each waited for once. */
+  private readonly waiting = new Set<string>();
   /** Pods deleted or being deleted: a follower reads what is there once, not a follow. */
   private readonly gone = new Set<string>();
 
@@ -77,13 +79,17 @@ export class ContainerLogs {
 
   /** True while `first`'s log in that pod is not read to its end; then the pod is fed again. */
   private deferred(podName: string, first: string, onlyEnded: boolean): boolean {
-    const f = this.followers.get(`${podName}/${first}`);
+    const key = `${podName}/${first}`;
+    const f = this.followers.get(key);
     if (f?.finished) return false;
-    // Not followed yet (still waiting to start) or still being read: try again when it is done.
-    void f?.done.then(() => {
-      const pod = this.lastSeen.get(podName);
-      if (pod) this.feed([pod], onlyEnded);
-    });
+    // Still being read: try again once, when it is done. Not followed yet: the next feed will.
+    if (f && !this.waiting.has(key)) {
+      this.waiting.add(key);
+      void f.done.then(() => {
+        const pod = this.lastSeen.get(podName);
+        if (pod) this.feed([pod], onlyEnded);
+      });
+    }
     return true;
   }
 

@@ -197,7 +197,7 @@ export class SuiteRun {
     // Followers start once a container runs, and learn when it has ended (also after the verdict).
     if (this.state.startedAt !== undefined && (o.type === "pod" || o.type === "created")) {
       this.logs.feed(this.state.pods.values(), wasFinished);
-      for (const pod of this.state.pods.values()) if (testsEnded(pod)) this.startCollect(pod);
+      this.startCollects();
     }
   }
 
@@ -246,6 +246,11 @@ export class SuiteRun {
     this.tests = c.tests;
     notes.push(`artifacts: ${c.files} file(s) came back${dropped.length ? `, ${dropped.length} left in the pod: ${dropped.join(", ")}` : ""}; ${denied}`);
     return { ...(c.artifactsDir ? { dir: c.artifactsDir } : {}), files: c.files, bytes: c.bytes, dropped, logComplete: false, problem: "pods/exec is forbidden" };
+  }
+
+  /** Starts the copy of every pod whose tests have ended (once per pod). */
+  private startCollects(): void {
+    for (const pod of this.state.pods.values()) if (testsEnded(pod)) this.startCollect(pod);
   }
 
   /** Starts copying a pod's output while its collector runs (not for a disrupted or deleted pod). */
@@ -376,7 +381,8 @@ export class SuiteRun {
     const drain = this.deps.setTimer(() => this.logs.stopAll(), this.opts.logDrainMs ?? 60_000);
     // A live follow far behind (a burst of output) need not be waited for: once every pod's own
     // copy of its log is here, it is cut and the lines it had not echoed yet come from the copy.
-    if (verdict.verdict !== "interrupted") for (const pod of this.state.pods.values()) if (testsEnded(pod)) this.startCollect(pod);
+    // The verdict is decided before observe() starts the copies for the status that decided it.
+    if (verdict.verdict !== "interrupted") this.startCollects();
     if (verdict.verdict !== "interrupted" && this.fetched.size) {
       // Only when much is left to echo: a follow about to end keeps the kubelet's stamps.
       const pods = [...this.fetched.keys()];

@@ -45,7 +45,12 @@ function tarOf(lines: string[]): Promise<Buffer> {
 }
 
 describe("a live follow behind the pod's own copy", () => {
-  async function cutRun(all: string[], live: string[]) {
+  /**
+   * One suite whose test container's live follow delivered `live` (raw kubelet text) and stays
+   * open when the container ends; the collector's copy holds `all`. `between` runs after the
+   * container ended (to answer the follow's reads when it is not cut).
+   */
+  async function cutRun(all: string[], live: string, o: { liveCutBytes?: number; between?: (c: FakeCluster) => Promise<void> } = {}) {
     const config = parseConfig(CONFIG, "incluster.yaml");
     const suite = resolveSuite(config, "smoke");
     const labels = { ...renderSuite(suite, { runId: "abc123" }).job.spec.template.metadata.labels };
@@ -55,70 +60,37 @@ describe("a live follow behind the pod's own copy", () => {
       stdout.write(archive);
       return { exitCode: 0 };
     };
-    const t = startPipeline(cluster, [suite], { liveCutBytes: 0 });
+    const t = startPipeline(cluster, [suite], o.liveCutBytes !== undefined ? { liveCutBytes: o.liveCutBytes } : {});
     t.files.copies["smoke/test-runner"] = all;
     await jobCreated(cluster);
     cluster.put("pods", pod("p1", labels, status([{ name: "test-runner", state: { running: { startedAt: "2026-11-24T00:00:02Z" } } }])));
     for (let i = 0; i < 200 && cluster.openLogs("test-runner").length === 0; i++) await settle();
-    cluster.openLogs("test-runner")[0]!.handlers.onData(live.map((l, i) => `2026-11-24T00:00:02.${i + 1}Z ${l}\n`).join(""));
+    cluster.openLogs("test-runner")[0]!.handlers.onData(live);
     cluster.put("pods", pod("p1", labels, status([{ name: "test-runner", state: { terminated: { exitCode: 0, reason: "Completed" } } }])));
+    await o.between?.(cluster);
     const r = await t.promise;
     const logs = t.events.flatMap((e) => (e.type === "log" && e.container === "test-runner" ? [e] : []));
     return { r, t, logs };
   }
+  const stamped = (lines: string[]) => lines.map((l, i) => `2026-11-24T00:00:02.${i + 1}Z ${l}\n`).join("");
 
   it("after lines the kubelet rotated away: the copy takes over after the last lines echoed, found in it", async () => {
     const all = ["l1", "l2", "l3", "l4", "l5", "l6", "l7", "l8"];
-    const { r, logs } = await cutRun(all, ["l1", "l2", "l4", "l5", "l6"]);
+    const { r, logs } = await cutRun(all, stamped(["l1", "l2", "l4", "l5", "l6"]), { liveCutBytes: 0 });
     expect(logs.map((e) => `${e.line}${e.fromCopy ? "*" : ""}`)).toEqual(["l1", "l2", "l4", "l5", "l6", "l7*", "l8*"]);
     expect(r.suites[0]?.notes.join("\n")).toContain("5 of 8 lines echoed live, the last 2 from the copy, 1 not echoed (the kubelet rotated them away before they were read)");
   });
 
   it("a line cut in half by the stop is not echoed half: the copy gives it whole", async () => {
-    const config = parseConfig(CONFIG, "incluster.yaml");
-    const suite = resolveSuite(config, "smoke");
-    const labels = { ...renderSuite(suite, { runId: "abc123" }).job.spec.template.metadata.labels };
-    const cluster = new FakeCluster();
-    const all = ["l1", "l2", "l3", "l4 whole"];
-    const archive = await tarOf(all);
-    cluster.execAnswer = async (_req, stdout) => {
-      stdout.write(archive);
-      return { exitCode: 0 };
-    };
-    const t = startPipeline(cluster, [suite], { liveCutBytes: 0 });
-    t.files.copies["smoke/test-runner"] = all;
-    await jobCreated(cluster);
-    cluster.put("pods", pod("p1", labels, status([{ name: "test-runner", state: { running: { startedAt: "2026-11-24T00:00:02Z" } } }])));
-    for (let i = 0; i < 200 && cluster.openLogs("test-runner").length === 0; i++) await settle();
-    cluster.openLogs("test-runner")[0]!.handlers.onData("2026-11-24T00:00:02.1Z l1\n2026-11-24T00:00:02.2Z l2\n2026-11-24T00:00:02.3Z l3\n2026-11-24T00:00:02.4Z l4 wh");
-    cluster.put("pods", pod("p1", labels, status([{ name: "test-runner", state: { terminated: { exitCode: 0, reason: "Completed" } } }])));
-    await t.promise;
-    const logs = t.events.flatMap((e) => (e.type === "log" && e.container === "test-runner" ? [`${e.line}${e.fromCopy ? "*" : ""}`] : []));
-    expect(logs).toEqual(["l1", "l2", "l3", "l4 whole*"]);
+    const { logs } = await cutRun(["l1", "l2", "l3", "l4 whole"], `${stamped(["l1", "l2", "l3"])}2026-11-24T00:00:02.4Z l4 wh`, { liveCutBytes: 0 });
+    expect(logs.map((e) => `${e.line}${e.fromCopy ? "*" : ""}`)).toEqual(["l1", "l2", "l3", "l4 whole*"]);
   });
 
   it("is cut when the copy is back; the rest is echoed from it (fromCopy), every line once, in order", async () => {
-    const config = parseConfig(CONFIG, "incluster.yaml");
-    const suite = resolveSuite(config, "smoke");
-    const labels = { ...renderSuite(suite, { runId: "abc123" }).job.spec.template.metadata.labels };
-    const cluster = new FakeCluster();
     const all = ["line 1", "line 2", "line 3", "line 4", "line 5"];
-    const archive = await tarOf(all);
-    cluster.execAnswer = async (_req, stdout) => {
-      stdout.write(archive);
-      return { exitCode: 0 };
-    };
-    const t = startPipeline(cluster, [suite], { liveCutBytes: 0 });
-    t.files.copies["smoke/test-runner"] = all;
-    await jobCreated(cluster);
-    cluster.put("pods", pod("p1", labels, status([{ name: "test-runner", state: { running: { startedAt: "2026-11-24T00:00:02Z" } } }])));
-    for (let i = 0; i < 200 && cluster.openLogs("test-runner").length === 0; i++) await settle();
     // The live follow delivers two lines and stays open, far behind.
-    cluster.openLogs("test-runner")[0]!.handlers.onData("2026-11-24T00:00:02.1Z line 1\n2026-11-24T00:00:02.2Z line 2\n");
-    cluster.put("pods", pod("p1", labels, status([{ name: "test-runner", state: { terminated: { exitCode: 0, reason: "Completed" } } }])));
-    const r = await t.promise;
+    const { r, t, logs } = await cutRun(all, stamped(["line 1", "line 2"]), { liveCutBytes: 0 });
     expect(r.suites[0]?.verdict).toBe("passed");
-    const logs = t.events.flatMap((e) => (e.type === "log" && e.container === "test-runner" ? [e] : []));
     expect(logs.map((e) => e.line)).toEqual(all);
     expect(logs.map((e) => e.fromCopy ?? false)).toEqual([false, false, true, true, true]);
     expect(r.suites[0]?.notes.join("\n")).toContain("was cut once the pod's own copy of its log came back: 2 of 5 lines echoed live, the last 3 from the copy; the saved");
@@ -128,27 +100,12 @@ describe("a live follow behind the pod's own copy", () => {
   });
 
   it("with little left to echo (under LIVE_CUT_BYTES) the follow is read to its end: kubelet stamps kept", async () => {
-    const config = parseConfig(CONFIG, "incluster.yaml");
-    const suite = resolveSuite(config, "smoke");
-    const labels = { ...renderSuite(suite, { runId: "abc123" }).job.spec.template.metadata.labels };
-    const cluster = new FakeCluster();
-    const all = ["l1", "l2", "l3"];
-    const archive = await tarOf(all);
-    cluster.execAnswer = async (_req, stdout) => {
-      stdout.write(archive);
-      return { exitCode: 0 };
-    };
-    const t = startPipeline(cluster, [suite]);
-    t.files.copies["smoke/test-runner"] = all;
-    await jobCreated(cluster);
-    cluster.put("pods", pod("p1", labels, status([{ name: "test-runner", state: { running: { startedAt: "2026-11-24T00:00:02Z" } } }])));
-    for (let i = 0; i < 200 && cluster.openLogs("test-runner").length === 0; i++) await settle();
-    cluster.openLogs("test-runner")[0]!.handlers.onData("2026-11-24T00:00:02.1Z l1\n");
-    cluster.put("pods", pod("p1", labels, status([{ name: "test-runner", state: { terminated: { exitCode: 0, reason: "Completed" } } }])));
-    await serveLog(cluster, "test-runner", ["2026-11-24T00:00:02.2Z l2\n2026-11-24T00:00:02.3Z l3\n"]);
-    await serveLog(cluster, "test-runner", []);
-    await t.promise;
-    const logs = t.events.flatMap((e) => (e.type === "log" && e.container === "test-runner" ? [e] : []));
+    const { logs } = await cutRun(["l1", "l2", "l3"], stamped(["l1"]), {
+      between: async (cluster) => {
+        await serveLog(cluster, "test-runner", ["2026-11-24T00:00:02.2Z l2\n2026-11-24T00:00:02.3Z l3\n"]);
+        await serveLog(cluster, "test-runner", []);
+      },
+    });
     expect(logs.map((e) => [e.line, e.kubeletTs, e.fromCopy])).toEqual([
       ["l1", "2026-11-24T00:00:02.1Z", undefined],
       ["l2", "2026-11-24T00:00:02.2Z", undefined],
