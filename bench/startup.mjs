@@ -1,12 +1,10 @@
 #!/usr/bin/env node
 // P6: `--help`, `validate`, `render` against `node -e 0`, and validate of a 20,000-suite config,
-// shuffled rounds in one session; paired ratios. Also what each command loads (the dist/ files
-// Node reads, through a module hook, and the packages bundled in them). Writes only under a temp dir.
+// shuffled rounds in one session; paired ratios. Also what each command loads. Writes only under a temp dir.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { arg, cli, emit, log, median, pairedRatio, root, row } from "./lib.mjs";
 
 const rounds = Number(arg("--runs", "20"));
@@ -26,23 +24,17 @@ const time = (argv) => {
   return ms;
 };
 
-// The dist/ files a command loads (a module hook names each), their size, and the npm packages
-// bundled into them (esbuild marks each bundled file with a `// …node_modules/<package>/…` line).
-const hooks = join(dir, "hooks.mjs");
-writeFileSync(hooks, `export async function load(url, ctx, next) { if (url.includes("/dist/")) process._rawDebug("LOADED " + url); return next(url, ctx); }`);
-const register = join(dir, "register.mjs");
-writeFileSync(register, `import { register } from "node:module"; register(${JSON.stringify(pathToFileURL(hooks).href)});`);
+// What each command reads besides dist/cli.cjs (which bin/incluster.js compiles from the code
+// cache): the dist/vendor/*.cjs files it requires (a preload lists require.cache at exit), and
+// whether V8 took the shipped cache (else the bin writes one of its own under XDG_CACHE_HOME).
+const trace = join(dir, "trace.cjs");
+writeFileSync(trace, `process.on("exit", () => { for (const f of Object.keys(require.cache)) if (f.includes("/dist/")) process._rawDebug("REQUIRED " + f.replace(/.*\\/dist\\//, "")); });`);
+const ownCache = join(dir, "xdg-cache");
 function loads(argv) {
-  const r = spawnSync(process.execPath, ["--import", pathToFileURL(register).href, ...argv], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
-  const files = r.stderr.split("\n").filter((l) => l.startsWith("LOADED ")).map((l) => fileURLToPath(l.slice(7)));
-  const packages = new Set();
-  let bytes = 0;
-  for (const f of files) {
-    const text = readFileSync(f, "utf8");
-    bytes += statSync(f).size;
-    for (const m of text.matchAll(/^\/\/ (?:\S*\/)?node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)) packages.add(m[1]);
-  }
-  return `${files.length} files, ${(bytes / 1024).toFixed(0)} KB; packages: ${[...packages].sort().join(", ") || "none"}`;
+  const r = spawnSync(process.execPath, ["--require", trace, ...argv], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", XDG_CACHE_HOME: ownCache } });
+  const files = r.stderr.split("\n").filter((l) => l.startsWith("REQUIRED ")).map((l) => l.slice(9));
+  const cli = statSync(join(root, "dist/cli.cjs")).size + statSync(join(root, "dist/cli.cjs.cache")).size;
+  return `dist/cli.cjs + code cache (${(cli / 1024).toFixed(0)} KB)${files.length ? `, ${files.join(", ")}` : ", no vendor file"}; shipped code cache ${existsSync(ownCache) ? "REJECTED" : "taken"}`;
 }
 
 const cases = {

@@ -1,4 +1,77 @@
 #!/usr/bin/env node
-// Entry point for `incluster` and `kubectl-incluster`: loads the bundled CLI (npm run build).
-import { main } from "../dist/cli.js";
-main(process.argv.slice(2));
+// Entry point for `incluster` and `kubectl-incluster` (CommonJS: bin/package.json). Runs
+// dist/cli.cjs (npm run build), compiled from V8's code cache when V8 accepts it: Node 20 has no
+// compile cache of its own for ESM, and compiling the CLI was a third of `validate`'s start-up
+// (scripts/bundle.mjs, docs/performance.md). The cache built with the package is used when this
+// Node's V8 and flags match the build's; otherwise a cache of this machine's own is kept in the
+// user's cache directory (like Python's __pycache__). INCLUSTER_CODE_CACHE=0 turns both off.
+"use strict";
+const { mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
+const { createRequire } = require("node:module");
+const { homedir } = require("node:os");
+const { join } = require("node:path");
+const { Script, constants } = require("node:vm");
+
+const file = join(__dirname, "..", "dist", "cli.cjs");
+// ASCII by construction (scripts/bundle.mjs checks): latin1 makes the one-byte string V8 wants.
+const source = readFileSync(file, "latin1");
+const enabled = process.env.INCLUSTER_CODE_CACHE !== "0";
+// npm run build trains the shipped cache through this variable (scripts/bundle.mjs).
+const training = process.env.INCLUSTER_BUILD_CODE_CACHE;
+
+const shipped = enabled && !training ? readOrUndefined(`${file}.cache`) : undefined;
+let script = compile(shipped);
+let own;
+if (enabled && !training && (shipped === undefined || script.cachedDataRejected)) {
+  own = ownCachePath();
+  const cached = own && readOrUndefined(own);
+  if (cached) {
+    script = compile(cached);
+    if (!script.cachedDataRejected) own = undefined;
+  }
+}
+const target = training ?? own;
+// Written at exit, after the command ran: V8 then includes the functions it compiled on the way.
+if (target) process.once("exit", () => writeCache(target, script.createCachedData(), training ? 0o644 : 0o600));
+
+const module_ = { exports: {} };
+script.runInThisContext()(module_.exports, createRequire(file), module_, file, join(__dirname, "..", "dist"));
+module_.exports.main(process.argv.slice(2));
+
+function compile(cachedData) {
+  return new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: file,
+    cachedData,
+    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+}
+
+function readOrUndefined(path) {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** One file per V8 version, V8 flags and CLI build, in the user's own cache directory. */
+function ownCachePath() {
+  const base = process.env.XDG_CACHE_HOME || (homedir() && join(homedir(), ".cache"));
+  if (!base) return undefined;
+  const key = [process.versions.v8, process.execArgv.join(" "), process.env.NODE_OPTIONS ?? "", source.length, file].join("\0");
+  let h = 0x811c9dc5; // FNV-1a: a file name, not a security boundary (V8 checks the cache itself)
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0;
+  return join(base, "incluster", `cli-${h.toString(16)}.v8cache`);
+}
+
+/** Best effort: a cache that cannot be written only makes the next start slower. */
+function writeCache(path, data, mode) {
+  try {
+    mkdirSync(join(path, ".."), { recursive: true, mode: 0o700 });
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, data, { mode });
+    renameSync(tmp, path);
+  } catch {
+    // read-only home, full disk: start from source next time too
+  }
+}

@@ -1,26 +1,117 @@
-// Bundles the CLI and the library into dist/: the Kubernetes client costs ~0.75 s to import
-// unbundled (../shared/notes/performance.md), ~0.2 s bundled. The entries share chunks
-// (splitting). Each command's action (src/cli/actions/*.ts) is imported by import() when the
-// command runs, so it is a chunk of its own: `--help` loads commander and the help text only,
-// validate/render add yaml, zod and config/, and the kube port, OpenTelemetry, tar and the XML
-// libraries load only for the commands that use them (docs/architecture.md, "Start-up").
-// Not minified: measured no faster to start (paired runs of validate and render), and stack traces stay readable.
-// Declarations: tsconfig.build.json (npm run build).
-// --clean empties dist/ first, so a packed tarball holds no chunk of an older build (prepack).
-import { rmSync } from "node:fs";
+// Bundles the library and the CLI into dist/ (docs/architecture.md, "Start-up"; figures in
+// docs/performance.md).
+//
+// - The library (`import … from "incluster"`, dist/index.js) and the GitHub Action (dist/action.js)
+//   are ESM with shared chunks: the Kubernetes client costs ~0.75 s to import unbundled, ~0.2 s bundled.
+// - The CLI is one CommonJS file, dist/cli.cjs, that bin/incluster.js compiles from V8's code cache
+//   (dist/cli.cjs.cache, written here by a training run). Node 20 has no compile cache for ESM;
+//   compiling yaml, zod, commander and our own code was a third of `validate`'s start-up. Each
+//   command's action is still reached by import(), which esbuild turns into a lazy module
+//   initialiser inside the file, so a command only runs the code it needs.
+// - The heavy packages (Kubernetes client, OpenTelemetry, tar, the XML libraries) stay out of
+//   dist/cli.cjs: every import of them goes through a file in src/vendor/, which the CLI's bundle
+//   leaves as require("./vendor/<name>.cjs"), bundled on its own below. dist/cli.cjs stays ~1 MB,
+//   and the client is read only by the commands that talk to a cluster.
+// The library's files are not minified (measured no faster to start; stack traces stay readable).
+// dist/cli.cjs drops whitespace and comments (names stay, for stack traces) and is pure ASCII, so
+// bin/incluster.js reads it as latin1 into a one-byte string: 1.0 MB of UTF-8 with one non-ASCII
+// comment character read as a two-byte string was 2.6 ms of every start, 0.7 MB of ASCII 1.2 ms.
+// Declarations: tsconfig.build.json (npm run build). --clean empties dist/ first, so a packed
+// tarball holds no chunk of an older build (prepack).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+process.chdir(root);
 if (process.argv.includes("--clean")) rmSync("dist", { recursive: true, force: true });
 
+const common = { bundle: true, platform: "node", target: "node20", sourcemap: true, logLevel: "warning" };
+
 await build({
-  entryPoints: { cli: "src/cli/main.ts", index: "src/index.ts", action: "src/ci/action-main.ts" },
+  ...common,
+  entryPoints: { index: "src/index.ts", action: "src/ci/action-main.ts" },
   outdir: "dist",
-  bundle: true,
   splitting: true,
-  platform: "node",
   format: "esm",
-  target: "node20",
-  sourcemap: true,
-  logLevel: "warning",
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
+
+const vendorFiles = readdirSync("src/vendor").filter((f) => f.endsWith(".ts")).map((f) => basename(f, ".ts"));
+
+/** Imports of src/vendor/<name>.js become require("./vendor/<name>.cjs"), resolved next to dist/cli.cjs. */
+const vendorExternal = {
+  name: "vendor-external",
+  setup(b) {
+    b.onResolve({ filter: /\/vendor\/[\w-]+\.js$/ }, (a) => {
+      const name = basename(a.path, ".js");
+      if (!vendorFiles.includes(name) || !a.importer.includes(`${join(root, "src")}/`)) return undefined;
+      return { path: `./vendor/${name}.cjs`, external: true };
+    });
+  },
+};
+
+/**
+ * commander requires node:child_process at load time, for executable subcommands incluster does
+ * not have; loading it (and net, dgram, stream with it) cost ~4 ms of every start. Here it is
+ * required when first used.
+ */
+const lazyChildProcess = {
+  name: "lazy-child-process",
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (a) => (a.importer.includes("/node_modules/commander/") ? { path: "lazy-child-process", namespace: "lazy" } : undefined));
+    b.onLoad({ filter: /.*/, namespace: "lazy" }, () => ({
+      contents: `module.exports = new Proxy({}, { get: (_, key) => require("node:child_process")[key] });`,
+      loader: "js",
+    }));
+  },
+};
+
+const cjs = { ...common, format: "cjs", charset: "ascii", outExtension: { ".js": ".cjs" }, supported: { "dynamic-import": false } };
+await build({ ...cjs, minifyWhitespace: true, minifySyntax: true, entryPoints: { cli: "src/cli/main.ts" }, outdir: "dist", plugins: [vendorExternal, lazyChildProcess] });
+const nonAscii = readFileSync("dist/cli.cjs").findIndex((byte) => byte > 0x7f);
+if (nonAscii !== -1) throw new Error(`dist/cli.cjs has a non-ASCII character at offset ${nonAscii}; bin/incluster.js reads it as latin1`);
+await build({ ...cjs, entryPoints: Object.fromEntries(vendorFiles.map((n) => [n, `src/vendor/${n}.ts`])), outdir: "dist/vendor" });
+
+// The code cache: a render of a config that uses most fields, so V8 caches the bytecode of the
+// config, render and help paths (functions never run stay lazily compiled). bin/incluster.js
+// ignores a cache V8 rejects (another Node version or other V8 flags) and keeps its own then.
+const training = mkdtempSync(join(tmpdir(), "incluster-code-cache-"));
+try {
+  const cache = join(root, "dist/cli.cjs.cache");
+  rmSync(cache, { force: true });
+  writeFileSync(join(training, "incluster.yaml"), trainingConfig());
+  const env = { ...process.env, INCLUSTER_BUILD_CODE_CACHE: cache, NO_COLOR: "1" };
+  delete env.NODE_OPTIONS; // V8 rejects a cache made under other flags
+  for (const argv of [["render", "train"]]) {
+    const r = spawnSync(process.execPath, [join(root, "bin/incluster.js"), "-c", join(training, "incluster.yaml"), ...argv], { env, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`code cache training (${argv.join(" ")}) exited ${r.status}: ${r.stderr}`);
+  }
+} finally {
+  rmSync(training, { recursive: true, force: true });
+}
+
+function trainingConfig() {
+  return `apiVersion: incluster.dev/v1alpha1
+kind: Config
+namespace: train
+source:
+  git: { url: "https://git.example.com/app.git", ref: main }
+defaults:
+  image: registry.example.com/tests:1
+  timeout: 10m
+  retries: 1
+  env: { MODE: e2e }
+  resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { cpu: "1", memory: 256Mi } }
+  scheduling:
+    nodeSelector: { pool: tests }
+    tolerations: [{ key: dedicated, operator: Equal, value: tests, effect: NoSchedule }]
+suites:
+  train:
+    command: [pytest, -q, tests/]
+    junit: reports/junit.xml
+`;
+}

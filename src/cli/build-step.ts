@@ -1,32 +1,13 @@
-// The build stage for the CLI's `build` and `doctor`: flag checks, and the machine's build
+// The build stage for the CLI's `build` and `doctor`: the machine's build
 // (api/machine-build.ts, the same one run() uses) with stderr for progress and engine output.
 import { machineBuild, onPath } from "../api/machine-build.js";
 import type { BuildOutcome } from "../build/build-images.js";
 import { chooseEngine } from "../build/engine.js";
 import { isLoopback, parseImageRef } from "../build/image-ref.js";
-import { choosePlatform, platformProblem } from "../build/platform.js";
 import type { PreflightCheck } from "../run/preflight.js";
 import type { ResolvedSuite } from "../config/resolve.js";
 import type { Config } from "../config/schema.js";
-import { UsageError } from "../errors.js";
 import type { CliContext } from "./context.js";
-
-/** Checks --engine before anything runs (a typo is a usage error, exit 2). */
-export function checkEngineFlag(flag: string | undefined): void {
-  const r = chooseEngine(flag, undefined, () => true);
-  if (r.problem) throw new UsageError(r.problem);
-}
-
-/** Checks --platform before anything runs: os/arch like linux/amd64, else a usage error (exit 2). */
-export function checkPlatformFlag(flag: string | undefined): void {
-  const problem = flag === undefined ? undefined : platformProblem("--platform", flag);
-  if (problem) throw new UsageError(problem);
-}
-
-/** The platform images are built for: the option > image.platform > linux/<this machine's arch>. */
-export function buildPlatform(config: Config, option: string | undefined): string {
-  return choosePlatform(option, config.image?.platform, process.arch);
-}
 
 export interface BuildStepOptions {
   engineFlag?: string | undefined;

@@ -13,7 +13,7 @@ import { CouldNotRunError } from "../errors.js";
 import type { ClusterPort } from "../kube/port.js";
 import type { PreflightCheck } from "../run/preflight.js";
 import { resolveSources } from "../source/resolve-sources.js";
-import { buildPlatform } from "./build-step.js";
+import { buildPlatform } from "./build-flags.js";
 
 /** The suites with the content-hash tags `run` would build and run. */
 export function withRunTags(config: Config, suites: readonly ResolvedSuite[], configDir: string): ResolvedSuite[] {

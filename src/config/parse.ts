@@ -64,7 +64,9 @@ export function checkParsed(data: unknown, file: string, where: (p: Problem) => 
     // Not echoed: -c pointed at a credentials file would print its token.
     throw new UsageError(`${file} is not an incluster config`, [`(top level): expected a mapping starting with apiVersion: ${API_VERSION}, got ${kindOf(data)}; is -c/--config pointing at the right file?`]);
   }
-  const result = configSchema.safeParse(data, { reportInput: true, error: yamlTermsError });
+  // jitless: zod would otherwise generate a parser per object schema with new Function on first use,
+  // which one parse per process never pays back (20,000 suites validate no slower: bench/startup.mjs).
+  const result = configSchema.safeParse(data, { reportInput: true, error: yamlTermsError, jitless: true });
   if (!result.success) {
     const all = zodProblems(result.error);
     throw problemsError(file, all.map((p, i) => formatProblem(p) + (i < MAX_PROBLEMS ? where(p) : "")));

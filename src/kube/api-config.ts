@@ -1,6 +1,6 @@
 // client-node's generated API classes, sending through our one Transport instead of a fresh TLS
 // connection per request (client-node 1.x creates an agent per request: no reuse).
-import { ResponseContext, ServerConfiguration, createConfiguration, wrapHttpLibrary } from "@kubernetes/client-node";
+import { ResponseContext, ServerConfiguration, createConfiguration, wrapHttpLibrary } from "../vendor/kube.js";
 import type { Configuration, KubeConfig, RequestContext } from "@kubernetes/client-node";
 import type * as https from "node:https";
 import type { Credentials, Transport } from "./transport.js";

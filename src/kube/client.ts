@@ -12,7 +12,7 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
   VersionApi,
-} from "@kubernetes/client-node";
+} from "../vendor/kube.js";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { existsSync } from "node:fs";
 import { join } from "node:path";

@@ -7,11 +7,8 @@
 // sockets, so the process exits on its own.
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
-import { ExportResultCode } from "@opentelemetry/core";
 import type { ExportResult } from "@opentelemetry/core";
-import { OTLPLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BatchLogRecordProcessor, LoggerProvider } from "@opentelemetry/sdk-logs";
+import { BatchLogRecordProcessor, ExportResultCode, LoggerProvider, OTLPLogExporter, resourceFromAttributes } from "../vendor/otel.js";
 import type { LogRecordExporter, ReadableLogRecord } from "@opentelemetry/sdk-logs";
 import pkg from "../../package.json" with { type: "json" };
 import { EVENTS_VERSION } from "../events/types.js";

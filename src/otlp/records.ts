@@ -1,7 +1,7 @@
 // What a RunEvent becomes as an OTLP log record (pure): the kubelet's timestamp for a log line,
 // OpenTelemetry's semantic-convention names for the Kubernetes objects, incluster's own
 // attributes for the run and the suite. src/otlp/export.ts hands these to the OpenTelemetry SDK.
-import { ATTR_K8S_CONTAINER_NAME, ATTR_K8S_NAMESPACE_NAME, ATTR_K8S_POD_NAME, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
+import { ATTR_K8S_CONTAINER_NAME, ATTR_K8S_NAMESPACE_NAME, ATTR_K8S_POD_NAME, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "../vendor/otel.js";
 import type { NoteLevel, RunEvent } from "../events/types.js";
 
 /** incluster's own attribute names (OpenTelemetry leaves a product's namespace to the product). */

@@ -1,7 +1,7 @@
 // `-o junit`: one <testsuite> per suite holding its real test cases (from the suite's own JUnit),
 // retries as Maven Surefire writes them (flakyFailure/rerunFailure, surefire-test-report-3.0.xsd),
 // and the suite's own verdict as one testcase when it has no tests or no failing test to carry it.
-import { create } from "xmlbuilder2";
+import { create } from "../vendor/xml-builder.js";
 import type { XMLBuilder } from "xmlbuilder2/lib/interfaces.js";
 import type { MergedTest, Rerun } from "../results/model.js";
 import type { RunResult, SuiteResult } from "./model.js";

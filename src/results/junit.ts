@@ -1,7 +1,7 @@
 // JUnit XML (as Jest, Vitest, gotestsum, Playwright and pytest write it) → one TestCase per
 // <testcase>, read with fast-xml-parser. Malformed input is a result with a `problem`, never a throw:
 // the file comes from the user's test run, and a bad file must not cost the suite its verdict.
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { XMLParser, XMLValidator } from "../vendor/xml-parser.js";
 import type { ParsedTests, TestCase, TestStatus } from "./model.js";
 import { pytestNodeId } from "./pytest-id.js";
 

@@ -3,7 +3,7 @@
 // A finished container cannot be exec'd (kubernetes#56841); the collector outlives the tests for
 // exactly this, and exits once the copy is done (it sees the marker) or its grace runs out.
 import { PassThrough } from "node:stream";
-import { x as untar } from "tar";
+import { x as untar } from "../vendor/tar.js";
 import type { ClusterPort, KubeError } from "../kube/port.js";
 import { ARTIFACTS_SUBDIR, COLLECTED_MARKER, COLLECTOR_CONTAINER, LOG_COPY, OUT_DIR } from "../render/names.js";
 

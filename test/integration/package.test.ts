@@ -2,7 +2,7 @@
 // git install has it, so prepack must build), installed from the tarball into an empty folder,
 // then used as a CLI, as a library from JavaScript and TypeScript, and for one real run.
 import { execFile } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,9 +14,9 @@ interface Done {
   stderr: string;
 }
 
-function sh(cmd: string, args: string[], cwd: string, timeoutMs = 240_000): Promise<Done> {
+function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Done> {
   return new Promise((res) => {
-    execFile(cmd, args, { cwd, timeout: timeoutMs, maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: "1" } }, (err, stdout, stderr) =>
+    execFile(cmd, args, { cwd, timeout: 300_000, maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: "1", ...env } }, (err, stdout, stderr) =>
       res({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr }),
     );
   });
@@ -38,6 +38,15 @@ source: { git: { url: "https://example.com/r.git", ref: main } }
 suites:
   smoke:
     test: tests/e2e/test_smoke.py
+`;
+
+// An API server at a port nothing listens on.
+const UNREACHABLE_KUBECONFIG = `apiVersion: v1
+kind: Config
+clusters: [{ name: c, cluster: { server: "https://127.0.0.1:1" } }]
+users: [{ name: u, user: { token: not-a-secret } }]
+contexts: [{ name: x, context: { cluster: c, user: u } }]
+current-context: x
 `;
 
 // Uses the config and render from plain JavaScript, as `import ... from "incluster"` resolves it.
@@ -149,7 +158,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe("the packed tarball", () => {
   it("holds bin, the built dist (JS and .d.ts) and schema, and no tests, fixtures or sources", () => {
     const paths = pack.files.map((f) => f.path);
-    for (const p of ["bin/incluster.js", "dist/cli.js", "dist/index.js", "dist/types/index.d.ts", "schema/incluster.schema.json", "package.json"]) {
+    for (const p of ["bin/incluster.js", "bin/package.json", "dist/cli.cjs", "dist/cli.cjs.cache", "dist/vendor/kube.cjs", "dist/index.js", "dist/types/index.d.ts", "schema/incluster.schema.json", "package.json"]) {
       expect(paths).toContain(p);
     }
     expect(paths.filter((p) => /^(test|src|scripts|examples|bench)\/|fixtures|\.test\.|\.map$/.test(p))).toEqual([]);
@@ -183,34 +192,33 @@ describe("the installed package", () => {
     expect(out.objects).toContain("ServiceAccount/test-smoke-e2e");
   });
 
-  it("loads the Kubernetes client only when it talks to a cluster: not on import, not for render", async () => {
+  it("loads the Kubernetes client only when it talks to a cluster: not on import of the library", async () => {
     // A module hook that names every file of the installed dist/ as Node loads it.
     writeFileSync(join(app, "trace-hooks.mjs"), `export async function load(url, ctx, next) { if (url.includes("/incluster/dist/")) process._rawDebug("LOADED " + url); return next(url, ctx); }`);
     writeFileSync(join(app, "trace.mjs"), `import { register } from "node:module"; register("./trace-hooks.mjs", import.meta.url);`);
-    const bin = join(app, "node_modules/incluster/bin/incluster.js");
-    for (const args of [["lib.mjs"], [bin, "render", "smoke"]]) {
-      const r = await sh(process.execPath, ["--import", "./trace.mjs", ...args], app);
-      expect(r.code, r.stderr).toBe(0);
-      const loaded = r.stderr.split("\n").filter((l) => l.startsWith("LOADED "));
-      expect(loaded.length, args.join(" ")).toBeGreaterThan(1);
-      expect(loaded.filter((l) => /\/client-[A-Z0-9]+\.js$/.test(l)), args.join(" ")).toEqual([]);
-    }
+    const r = await sh(process.execPath, ["--import", "./trace.mjs", "lib.mjs"], app);
+    expect(r.code, r.stderr).toBe(0);
+    const loaded = r.stderr.split("\n").filter((l) => l.startsWith("LOADED "));
+    expect(loaded.length).toBeGreaterThan(1);
+    expect(loaded.filter((l) => /\/client-[A-Z0-9]+\.js$/.test(l))).toEqual([]);
   });
 
-  it("loads only what the command needs: --help no config engine, validate and render no cluster, telemetry, archive or XML code", async () => {
-    // trace.mjs is written by the test above; esbuild marks each file it bundles `// …node_modules/<package>/…`.
+  it("starts the CLI from the shipped code cache, and requires a vendor file only for the commands that need it", async () => {
+    // The CLI is dist/cli.cjs compiled by bin/incluster.js; the heavy packages are dist/vendor/*.cjs,
+    // required on first use. A preload names, at exit, every installed dist/ file Node required.
+    writeFileSync(join(app, "trace.cjs"), `process.on("exit", () => { for (const f of Object.keys(require.cache)) if (f.includes("/incluster/dist/")) process._rawDebug("REQUIRED " + f.replace(/.*\\/incluster\\/dist\\//, "")); });`);
     const bin = join(app, "node_modules/incluster/bin/incluster.js");
-    const packagesLoaded = async (args: string[]) => {
-      const r = await sh(process.execPath, ["--import", "./trace.mjs", bin, ...args], app);
-      expect(r.code, r.stderr).toBe(0);
-      const files = r.stderr.split("\n").filter((l) => l.startsWith("LOADED ")).map((l) => new URL(l.slice(7)).pathname);
-      return new Set(files.flatMap((f) => [...readFileSync(f, "utf8").matchAll(/^\/\/ (?:\S*\/)?node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map((m) => m[1]!)));
+    const required = async (args: string[], code = 0) => {
+      const r = await sh(process.execPath, ["--require", "./trace.cjs", bin, ...args], app, { KUBECONFIG: join(app, "unreachable.kubeconfig"), XDG_CACHE_HOME: join(app, "xdg-cache") });
+      expect(r.code, r.stderr).toBe(code);
+      return r.stderr.split("\n").filter((l) => l.startsWith("REQUIRED ")).map((l) => l.slice(9)).sort();
     };
-    expect([...(await packagesLoaded(["--help"]))]).toEqual(["commander"]);
-    for (const args of [["validate"], ["render", "smoke"]]) {
-      const loaded = [...(await packagesLoaded(args))].sort();
-      expect(loaded, args.join(" ")).toEqual(["commander", "yaml", "zod"]);
-    }
+    for (const args of [["--help"], ["validate"], ["render", "smoke"]]) expect(await required(args), args.join(" ")).toEqual([]);
+    // A cluster command: the API server at a port nothing listens on (exit 3, could not run).
+    writeFileSync(join(app, "unreachable.kubeconfig"), UNREACHABLE_KUBECONFIG);
+    expect(await required(["status"], 3)).toEqual(["vendor/kube.cjs"]);
+    // The code cache V8 accepted: same Node as the build, so nothing is written to the user's cache.
+    expect(existsSync(join(app, "xdg-cache", "incluster"))).toBe(false);
   });
 
   it("type-checks a correct use of RunResult, RunEvent, Config and RunOptions, and README's example (strict, NodeNext)", async () => {
@@ -236,7 +244,7 @@ describe("the installed package", () => {
   it("runs a suite on the project's cluster through run()", async () => {
     requireCluster();
     writeFileSync(join(app, "run.mjs"), RUN_MJS);
-    const r = await sh(process.execPath, ["run.mjs", DEMO, ADMIN_KUBECONFIG], app, 280_000);
+    const r = await sh(process.execPath, ["run.mjs", DEMO, ADMIN_KUBECONFIG], app);
     console.log(`run.mjs (exit ${r.code}): ${r.stdout.trim()}`);
     expect(r.code, r.stderr.slice(-3000)).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ exitCode: 0, verdict: "passed" });

@@ -2,7 +2,8 @@
 import { dirname } from "node:path";
 import { listSuites, resolveSuite } from "../../config/resolve.js";
 import { UsageError } from "../../errors.js";
-import { buildStep, checkEngineFlag, checkPlatformFlag } from "../build-step.js";
+import { checkEngineFlag, checkPlatformFlag } from "../build-flags.js";
+import { buildStep } from "../build-step.js";
 import type { CliContext } from "../context.js";
 import { loadForCommand } from "../load-config.js";
 

@@ -1,29 +1,29 @@
 // incluster render's action (loaded when the command runs; commands/render.ts declares it).
 import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { contextFiles } from "../../build/context-files.js";
-import { planBuild, withBuiltImage } from "../../build/plan.js";
 import type { Config } from "../../config/schema.js";
 import { resolveSuite, type ResolvedSuite } from "../../config/resolve.js";
 import { toJson, toYaml } from "../../render/format.js";
 import { renderSuite } from "../../render/suite.js";
-import { buildPlatform, checkPlatformFlag } from "../build-step.js";
+import { buildPlatform, checkPlatformFlag } from "../build-flags.js";
 import { loadForCommand } from "../load-config.js";
 import type { CliContext } from "../context.js";
 
-export function renderAction(ctx: CliContext, suite: string, opts: { output: "yaml" | "json"; platform?: string }): void {
+export async function renderAction(ctx: CliContext, suite: string, opts: { output: "yaml" | "json"; platform?: string }): Promise<void> {
   checkPlatformFlag(opts.platform);
   const { config, path } = loadForCommand(ctx);
-  const objects = renderSuite(builtImage(ctx, config, resolveSuite(config, suite), dirname(path), opts.platform));
+  const objects = renderSuite(await builtImage(ctx, config, resolveSuite(config, suite), dirname(path), opts.platform));
   ctx.stdout.write(opts.output === "json" ? toJson(objects) : toYaml(objects));
 }
 
 /**
  * A suite incluster builds shows the content-hash tag `run <suite>` would use (reading files only,
- * no engine, no registry), for the same platform choice as the build step.
+ * no engine, no registry), for the same platform choice as the build step. Loaded only then: the
+ * hashing (node:crypto) is a few ms of every other render's start-up.
  */
-function builtImage(ctx: CliContext, config: Config, suite: ResolvedSuite, configDir: string, platform: string | undefined): ResolvedSuite {
+async function builtImage(ctx: CliContext, config: Config, suite: ResolvedSuite, configDir: string, platform: string | undefined): Promise<ResolvedSuite> {
   if (!suite.build) return suite;
+  const [{ contextFiles }, { planBuild, withBuiltImage }] = await Promise.all([import("../../build/context-files.js"), import("../../build/plan.js")]);
   try {
     return withBuiltImage(suite, planBuild(suite, configDir, { readText: (p) => readFileSync(p, "utf8"), contextFiles }, buildPlatform(config, platform)).ref);
   } catch (err) {

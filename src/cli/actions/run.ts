@@ -8,7 +8,7 @@ import type { RunResult } from "../../report/model.js";
 import { toJson } from "../../report/json.js";
 import { notRunResult } from "../../report/not-run.js";
 import { terminalView } from "../../report/terminal.js";
-import { checkEngineFlag } from "../build-step.js";
+import { checkEngineFlag } from "../build-flags.js";
 import { githubReporter } from "../../ci/github-report.js";
 import { connect } from "../connect.js";
 import { checkDebugFlags, runDebug } from "./debug.js";
