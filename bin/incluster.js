@@ -6,7 +6,7 @@
 // Node's V8 and flags match the build's; otherwise a cache of this machine's own is kept in the
 // user's cache directory (like Python's __pycache__). INCLUSTER_CODE_CACHE=0 turns both off.
 "use strict";
-const { mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
+const { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
 const { createRequire } = require("node:module");
 const { homedir } = require("node:os");
 const { join } = require("node:path");
@@ -19,18 +19,13 @@ const enabled = process.env.INCLUSTER_CODE_CACHE !== "0";
 // npm run build trains the shipped cache through this variable (scripts/bundle.mjs).
 const training = process.env.INCLUSTER_BUILD_CODE_CACHE;
 
-const shipped = enabled && !training ? readOrUndefined(`${file}.cache`) : undefined;
-let script = compile(shipped);
-let own;
-if (enabled && !training && (shipped === undefined || script.cachedDataRejected)) {
-  own = ownCachePath();
-  const cached = own && readOrUndefined(own);
-  if (cached) {
-    script = compile(cached);
-    if (!script.cachedDataRejected) own = undefined;
-  }
-}
-const target = training ?? own;
+// Its own cache first when there is one: it exists only where V8 rejected the shipped one before.
+// (A second compile of the same source in one process would come from V8's in-memory cache, so
+// the choice is made once, before compiling.)
+const own = enabled && !training ? ownCachePath() : undefined;
+const cachedData = (own && readOwn(own)) ?? (enabled && !training ? readOrUndefined(`${file}.cache`) : undefined);
+const script = compile(cachedData);
+const target = training ?? (own && (cachedData === undefined || script.cachedDataRejected) ? own : undefined);
 // Written at exit, after the command ran: V8 then includes the functions it compiled on the way.
 if (target) process.once("exit", () => writeCache(target, script.createCachedData(), training ? 0o644 : 0o600));
 
@@ -51,6 +46,24 @@ function readOrUndefined(path) {
     return readFileSync(path);
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The user's own cache, only if the user owns it and nobody else may write it: a code cache is
+ * code, and V8 checks only that it fits the source, not who made it.
+ */
+function readOwn(path) {
+  let fd;
+  try {
+    fd = openSync(path, "r");
+    const st = fstatSync(fd);
+    if ((process.getuid && st.uid !== process.getuid()) || st.mode & 0o022) return undefined;
+    return readFileSync(fd);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
