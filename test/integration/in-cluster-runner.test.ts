@@ -28,11 +28,15 @@ function runnerImage(): string {
   mkdirSync(join(app, "dist"), { recursive: true });
   cpSync(join(ROOT, "bin"), join(app, "bin"), { recursive: true });
   copyFileSync(join(ROOT, "package.json"), join(app, "package.json"));
-  for (const f of readdirSync(join(ROOT, "dist"))) if (f.endsWith(".js")) copyFileSync(join(ROOT, "dist", f), join(app, "dist", f));
+  // What the package ships of dist/ (package.json "files"): the library's .js, the CLI's bundle,
+  // its code cache and the vendor files it requires.
+  mkdirSync(join(app, "dist", "vendor"));
+  const shipped = (f: string) => /^(vendor\/)?[^/]+\.(js|cjs)$|^cli\.cjs\.cache$/.test(f);
+  for (const f of [...readdirSync(join(ROOT, "dist")), ...readdirSync(join(ROOT, "dist", "vendor")).map((v) => `vendor/${v}`)]) if (shipped(f)) copyFileSync(join(ROOT, "dist", f), join(app, "dist", f));
   copyFileSync(process.execPath, join(ctx, "node"));
   writeFileSync(join(ctx, "Dockerfile"), ["FROM 127.0.0.1:5000/incluster/python:3.11-pytest", "COPY node /usr/local/bin/node", "COPY incluster /opt/incluster", "USER 1000:1000", ""].join("\n"));
   const hash = createHash("sha256");
-  for (const f of readdirSync(join(app, "dist")).sort()) hash.update(f).update(readFileSync(join(app, "dist", f)));
+  for (const f of readdirSync(join(app, "dist"), { recursive: true, encoding: "utf8" }).sort()) if (shipped(f)) hash.update(f).update(readFileSync(join(app, "dist", f)));
   hash.update(readFileSync(join(ctx, "Dockerfile"))).update(process.version);
   const ref = `127.0.0.1:5000/incluster-it/runner:${hash.digest("hex").slice(0, 16)}`;
   const podman = (cmd: string) => execFileSync("bash", ["-c", `. "${ROOT}/test/cluster/images/podman-env.sh" && ${cmd}`], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
