@@ -1,6 +1,7 @@
 // The git fields of source: URLs, refs and remote names. Each is handed to git (git ls-remote on
 // this machine, git clone in the pod), so none may start with '-' (git would take it for an
 // option), and a URL never carries credentials: those live in a Secret (source.*.credentials).
+import * as z from "zod/mini";
 import { text } from "./fields.js";
 
 /** user:password@ or token@ in a URL: the part that must not be in incluster.yaml, a Job or a log. */
@@ -21,13 +22,14 @@ export function redactUrl(url: string): string {
 }
 
 export function gitUrl(field: "source.git" | "source.local") {
-  return text("a git URL like https://github.com/org/repo.git")
-    .regex(/^\S+$/, { abort: true, error: "expected a git URL without spaces" })
-    .refine((s) => !s.startsWith("-"), { abort: true, error: "expected a git URL, not something starting with '-' (git would read it as an option)" })
-    .refine((s) => !urlHasCredentials(s), {
+  return text("a git URL like https://github.com/org/repo.git").check(
+    z.regex(/^\S+$/, { abort: true, error: "expected a git URL without spaces" }),
+    z.refine((s) => !s.startsWith("-"), { abort: true, error: "expected a git URL, not something starting with '-' (git would read it as an option)" }),
+    z.refine((s) => !urlHasCredentials(s), {
       // Never echo the URL: the credentials are in it.
       error: `the URL contains credentials (user:token@); remove them from the URL and put them in a Secret with keys username and password, named by ${field}.credentials.secretRef`,
-    });
+    }),
+  );
 }
 
 /** Why git would not take a branch or tag name (git check-ref-format), or undefined. */
@@ -40,11 +42,15 @@ export function refProblem(ref: string): string | undefined {
   return undefined;
 }
 
-export const gitRef = text("a branch or tag name").superRefine((s, ctx) => {
-  const p = refProblem(s);
-  if (p) ctx.addIssue({ code: "custom", message: `expected a branch or tag name that git accepts: it ${p}` });
-});
+export const gitRef = text("a branch or tag name").check(
+  z.superRefine((s, ctx) => {
+    const p = refProblem(s);
+    if (p) ctx.addIssue({ code: "custom", message: `expected a branch or tag name that git accepts: it ${p}` });
+  }),
+);
 
-export const remoteName = text("a git remote name like origin").regex(/^[A-Za-z0-9_][A-Za-z0-9._/-]*$/, {
-  error: "expected a git remote name like origin: letters, digits, '.', '_', '-' and '/', not starting with '-'",
-});
+export const remoteName = text("a git remote name like origin").check(
+  z.regex(/^[A-Za-z0-9_][A-Za-z0-9._/-]*$/, {
+    error: "expected a git remote name like origin: letters, digits, '.', '_', '-' and '/', not starting with '-'",
+  }),
+);

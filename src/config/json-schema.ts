@@ -1,6 +1,6 @@
 // The JSON Schema editors use to complete incluster.yaml, generated from the zod schema so the
 // two never disagree; schema/incluster.schema.json is this text, checked for drift by a test.
-import * as z from "zod";
+import * as z from "zod/mini";
 import { configSchema } from "./schema.js";
 
 export const SCHEMA_ID = "https://incluster.dev/schema/incluster.schema.json";

@@ -1,6 +1,6 @@
 // Turns zod issues into one problem per issue, each with its path, so messages read
 // `suites.smoke.timeout: expected a duration like 30m or 1h, got "soon"` (changesets' style).
-import type { z } from "zod";
+import type { z } from "zod/mini";
 import { clip } from "./echo.js";
 import { shown } from "./fields.js";
 import { suiteNameProblem } from "./names.js";
@@ -54,6 +54,6 @@ export function issueToProblem(issue: Issue): Problem {
   return { path, message: issue.message };
 }
 
-export function zodProblems(error: z.ZodError): Problem[] {
+export function zodProblems(error: z.core.$ZodError): Problem[] {
   return error.issues.map(issueToProblem);
 }

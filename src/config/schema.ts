@@ -1,7 +1,7 @@
 // The incluster.yaml schema: the one source for validation, the TypeScript types and the
 // committed JSON Schema (scripts/gen-schema.ts). Field names are the contract (issue 2).
-import * as z from "zod";
-import { bool, duration, envName, envValue, imageRef, objectName, platform, seconds, shown, strict, text } from "./fields.js";
+import * as z from "zod/mini";
+import { bool, describe, duration, envName, envValue, imageRef, meta, objectName, platform, seconds, shown, strict, text } from "./fields.js";
 import { gitRef, gitUrl, remoteName } from "./git-fields.js";
 import { resourcesSchema } from "./resources.js";
 import { DNS_LABEL_PATTERN, SUITE_NAME_MAX, namespaceProblem } from "./names.js";
@@ -17,184 +17,240 @@ export type EngineName = (typeof ENGINES)[number];
 
 const resources = resourcesSchema;
 
-const env = z
-  .record(envName, envValue, { error: (iss) => `expected a mapping of NAME: "value", got ${shown(iss.input)}` })
-  .describe("Environment variables for the test container. Values are strings: quote numbers.");
+const env = describe(
+  z.record(envName, envValue, { error: (iss) => `expected a mapping of NAME: "value", got ${shown(iss.input)}` }),
+  "Environment variables for the test container. Values are strings: quote numbers.",
+);
 
-const install = z
-  .string({ error: (iss) => `expected a shell command like pip install -e ".[dev]", got ${shown(iss.input)}` })
-  .describe('Shell command run in /workspace before the tests, e.g. pip install --user -q -e ".[dev]". An empty string disables the default.');
+const install = describe(
+  z.string({ error: (iss) => `expected a shell command like pip install -e ".[dev]", got ${shown(iss.input)}` }),
+  'Shell command run in /workspace before the tests, e.g. pip install --user -q -e ".[dev]". An empty string disables the default.',
+);
 
-const timeout = duration.describe("Deadline for the whole Job (activeDeadlineSeconds): 30m, 1h, 1h30m. Default 30m.");
-const ttl = seconds.describe("Seconds Kubernetes keeps the finished Job (ttlSecondsAfterFinished). Default 3600.");
-const runImage = imageRef.describe("An exact image reference to run; nothing is built for this suite.");
+const timeout = describe(duration, "Deadline for the whole Job (activeDeadlineSeconds): 30m, 1h, 1h30m. Default 30m.");
+const ttl = describe(seconds, "Seconds Kubernetes keeps the finished Job (ttlSecondsAfterFinished). Default 3600.");
+const runImage = describe(imageRef, "An exact image reference to run; nothing is built for this suite.");
 export const MAX_RETRIES = 10;
 export const MAX_SHARDS = 100;
-const retries = z
-  .number({ error: (iss) => `expected a whole number of retries from 0 to ${MAX_RETRIES}, got ${shown(iss.input)}` })
-  .int({ error: (iss) => `expected a whole number of retries from 0 to ${MAX_RETRIES}, got ${shown(iss.input)}` })
-  .min(0, { error: (iss) => `expected a whole number of retries from 0 to ${MAX_RETRIES}, got ${shown(iss.input)}` })
-  .max(MAX_RETRIES, { error: (iss) => `expected a whole number of retries from 0 to ${MAX_RETRIES}, got ${shown(iss.input)}` })
-  .describe("After a failed attempt (tests failed), run a fresh Job with only the failed tests (pytest node ids; other runners rerun the whole suite), up to this many times. A test that fails then passes is flaky. Could-not-run failures are never retried. Default 0.");
-const kubernetesAccess = bool.describe("Give the test pod a ServiceAccount token with a Role to get/list pods and pods/log in its namespace. Default true.");
+
+/** A whole number from min to max: every problem (not a number, a fraction, out of range) gets one message. */
+function wholeNumber(min: number, max: number, message: (iss: { input?: unknown }) => string) {
+  return z.number({ error: message }).check(z.int({ error: message }), z.gte(min, { error: message }), z.lte(max, { error: message }));
+}
+
+const retries = describe(
+  wholeNumber(0, MAX_RETRIES, (iss) => `expected a whole number of retries from 0 to ${MAX_RETRIES}, got ${shown(iss.input)}`),
+  "After a failed attempt (tests failed), run a fresh Job with only the failed tests (pytest node ids; other runners rerun the whole suite), up to this many times. A test that fails then passes is flaky. Could-not-run failures are never retried. Default 0.",
+);
+const kubernetesAccess = describe(bool, "Give the test pod a ServiceAccount token with a Role to get/list pods and pods/log in its namespace. Default true.");
 
 const suiteShape = {
-  test: text("a pytest target like tests/e2e/test_x.py::test_y").optional().describe("pytest target: a file, folder or node id. Exactly one of test or command."),
-  command: z
-    .array(text("a non-empty string"), { error: (iss) => `expected a list of strings like [npx, vitest, run], got ${shown(iss.input)}` })
-    .min(1, { error: "expected at least one element, the program to run" })
-    .optional()
-    .describe("Program and arguments to run instead of pytest (Jest, Vitest, go test, Playwright). Exactly one of test or command."),
-  env: env.optional(),
-  resources: resources.optional(),
-  timeout: timeout.optional(),
-  ttlSecondsAfterFinished: ttl.optional(),
-  image: runImage.optional(),
-  install: install.optional(),
-  kubernetesAccess: kubernetesAccess.optional(),
-  scheduling: schedulingSchema.optional(),
-  junit: text("a path like reports/junit.xml")
-    .optional()
-    .describe("Where the suite's runner writes JUnit XML, relative to the artifacts directory ($INCLUSTER_ARTIFACTS). pytest suites write artifacts/junit.xml on their own. Recipes: docs/junit.md."),
-  retries: retries.optional(),
-  shards: z
-    .number({ error: (iss) => `expected a whole number of shards from 1 to ${MAX_SHARDS}, got ${shown(iss.input)}` })
-    .int({ error: (iss) => `expected a whole number of shards from 1 to ${MAX_SHARDS}, got ${shown(iss.input)}` })
-    .min(1, { error: (iss) => `expected a whole number of shards from 1 to ${MAX_SHARDS}, got ${shown(iss.input)}` })
-    .max(MAX_SHARDS, { error: (iss) => `expected a whole number of shards from 1 to ${MAX_SHARDS}, got ${shown(iss.input)}` })
-    .optional()
-    .describe("Run the suite as one Indexed Job of this many pods (JOB_COMPLETION_INDEX); pytest node ids are split stably over them, a command suite gets INCLUSTER_SHARD_INDEX and INCLUSTER_SHARD_COUNT."),
-  build: strict({
-    dockerfile: text("a path like jobs/test-smoke-e2e/Dockerfile").optional().describe("The suite's own Dockerfile, relative to the folder of incluster.yaml. Default: a Dockerfile incluster generates (image.base plus what the runner needs)."),
-    context: text("a folder like .").optional().describe("Build context, relative to the folder of incluster.yaml. Default: the folder of the Dockerfile, or of incluster.yaml for a generated one. Its files (minus .dockerignore) are part of the content hash."),
-  })
-    .optional()
-    .describe("How incluster build makes this suite's image. A suite with an explicit image is never built."),
+  test: describe(z.optional(text("a pytest target like tests/e2e/test_x.py::test_y")), "pytest target: a file, folder or node id. Exactly one of test or command."),
+  command: describe(
+    z.optional(
+      z
+        .array(text("a non-empty string"), { error: (iss) => `expected a list of strings like [npx, vitest, run], got ${shown(iss.input)}` })
+        .check(z.minLength(1, { error: "expected at least one element, the program to run" })),
+    ),
+    "Program and arguments to run instead of pytest (Jest, Vitest, go test, Playwright). Exactly one of test or command.",
+  ),
+  env: z.optional(env),
+  resources: z.optional(resources),
+  timeout: z.optional(timeout),
+  ttlSecondsAfterFinished: z.optional(ttl),
+  image: z.optional(runImage),
+  install: z.optional(install),
+  kubernetesAccess: z.optional(kubernetesAccess),
+  scheduling: z.optional(schedulingSchema),
+  junit: describe(
+    z.optional(text("a path like reports/junit.xml")),
+    "Where the suite's runner writes JUnit XML, relative to the artifacts directory ($INCLUSTER_ARTIFACTS). pytest suites write artifacts/junit.xml on their own. Recipes: docs/junit.md.",
+  ),
+  retries: z.optional(retries),
+  shards: describe(
+    z.optional(wholeNumber(1, MAX_SHARDS, (iss) => `expected a whole number of shards from 1 to ${MAX_SHARDS}, got ${shown(iss.input)}`)),
+    "Run the suite as one Indexed Job of this many pods (JOB_COMPLETION_INDEX); pytest node ids are split stably over them, a command suite gets INCLUSTER_SHARD_INDEX and INCLUSTER_SHARD_COUNT.",
+  ),
+  build: describe(
+    z.optional(
+      strict({
+        dockerfile: describe(
+          z.optional(text("a path like jobs/test-smoke-e2e/Dockerfile")),
+          "The suite's own Dockerfile, relative to the folder of incluster.yaml. Default: a Dockerfile incluster generates (image.base plus what the runner needs).",
+        ),
+        context: describe(
+          z.optional(text("a folder like .")),
+          "Build context, relative to the folder of incluster.yaml. Default: the folder of the Dockerfile, or of incluster.yaml for a generated one. Its files (minus .dockerignore) are part of the content hash.",
+        ),
+      }),
+    ),
+    "How incluster build makes this suite's image. A suite with an explicit image is never built.",
+  ),
 };
 
-export const suiteSchema = strict(suiteShape)
-  .superRefine((s, ctx) => {
-    if ((s.test === undefined) === (s.command === undefined)) {
-      ctx.addIssue({
-        code: "custom",
-        message: s.test === undefined ? "set exactly one of test (a pytest target) or command (an argv list); neither is set" : "set exactly one of test or command, not both",
-      });
-    }
-  })
-  .describe("One test suite. Its name is used in the Job name test-<suite>-e2e-<runid>.");
-
-const defaults = strict({
-  install: install.optional(),
-  resources: resources.optional(),
-  env: env.optional(),
-  ttlSecondsAfterFinished: ttl.optional(),
-  timeout: timeout.optional(),
-  image: runImage.optional(),
-  kubernetesAccess: kubernetesAccess.optional(),
-  scheduling: schedulingSchema.optional(),
-  retries: retries.optional(),
-}).describe("Values every suite inherits unless it sets its own; env is merged, the suite's entries win.");
-
-const credentials = strict({
-  secretRef: objectName("the name of a Secret in the namespace").describe("Secret with keys username and password (a token): given to git in the clone container through secretKeyRef, never printed and never in the Job spec."),
-}).describe("Credentials for a private repository.");
-
-const gitSource = strict({
-  url: gitUrl("source.git").describe("Repository the clone container clones. Credentials never go in the URL: use credentials."),
-  ref: gitRef.describe("Branch or tag to clone. A 40-hex commit id is fetched exactly. Never falls back to another branch."),
-  image: imageRef.optional().describe(`Image of the clone container. Default ${DEFAULT_CLONE_IMAGE}.`),
-  credentials: credentials.optional(),
-}).describe("Clone the code into an emptyDir at /workspace with the clone-repo container, which runs beside the tests (they wait for it). run resolves the ref to a commit first and the pod checks out exactly that commit.");
-
-const localSource = strict({
-  path: text("a folder inside a git repository").optional().describe("Folder inside the git working tree to deliver, relative to the folder of incluster.yaml. Default: that folder. The whole working tree of its repository is delivered."),
-  remote: remoteName.optional().describe("Remote whose commits the pod can fetch. Default origin. The base is the newest commit of HEAD that a remote-tracking branch of it contains."),
-  url: gitUrl("source.local").optional().describe("URL the clone container fetches the base commit from. Default: the remote's URL."),
-  image: imageRef.optional().describe(`Image of the clone container (needs sh, git, tar, gzip, xargs). Default ${DEFAULT_CLONE_IMAGE}.`),
-  credentials: credentials.optional(),
-  include: z
-    .array(text("a path or glob like config/test.env"), { error: (iss) => `expected a list of paths or globs like [config/test.env, certs/*.pem], got ${shown(iss.input)}` })
-    .optional()
-    .describe(
-      "Files that look like credentials (.env*, *.pem, *.key, id_rsa*, *.kubeconfig, .npmrc or .pypirc with tokens) which the overlay may carry all the same: paths or globs relative to the top of the working tree (* within a folder, ** across folders). Default: none, and the run names the files it left out.",
-    ),
-}).describe("Run the working tree as it is on disk: uncommitted and untracked (not ignored) files, without a git push. The pod clones the base commit and applies an overlay from a per-run ConfigMap (at most 1 MiB compressed).");
-
-export const sourceSchema = strict({
-  git: gitSource.optional(),
-  image: strict({}).optional().describe("The code is already in the test image at /workspace; nothing is cloned."),
-  local: localSource.optional(),
-})
-  .superRefine((s, ctx) => {
-    const set = (["git", "image", "local"] as const).filter((k) => s[k] !== undefined);
-    if (set.length !== 1) {
-      ctx.addIssue({ code: "custom", message: `set exactly one of git, image or local; ${set.length === 0 ? "none is set" : `got ${set.join(" and ")}`}` });
-    }
-  })
-  .meta({ minProperties: 1, maxProperties: 1 })
-  .describe("Where the test pod gets the code: exactly one of git, local or image.");
-
-const imageSchema = strict({
-  registry: text("a registry and path like registry.example.com/team")
-    .regex(/^[^\s]+[^\s/]$/, { error: "expected a registry without spaces or a trailing '/'" })
-    .refine((s) => !s.includes("://"), { error: "expected a registry without a scheme (drop https://)" })
-    .describe("Where suite images live: <registry>/test-<suite>-e2e:<tag>."),
-  base: imageRef.optional().describe(`Base image of generated and scaffolded Dockerfiles. Default ${DEFAULT_BASE_IMAGE}.`),
-  engine: z.enum(ENGINES, { error: (iss) => `expected one of ${ENGINES.join(", ")}, got ${shown(iss.input)}` }).optional().describe(`Image build engine. Default: the first found on PATH of ${ENGINES.join(", ")}. Overridden by --engine.`),
-  insecure: bool
-    .optional()
-    .describe(
-      "Reach the registry over plain HTTP: the registry check, the push, and with podman or buildah the build's pulls (a base image on that registry) skip TLS verification. Default: true for localhost and 127.0.0.1 registries, false otherwise. docker and nerdctl take this from their own configuration (insecure-registries).",
-    ),
-  platform: platform
-    .optional()
-    .describe("Platform suite images are built for, os/arch like linux/amd64 or linux/arm64; it is part of the content hash. Default: this machine's (linux/amd64 on x86-64). Overridden by --platform."),
-}).describe("How suite images are named and built.");
-
-const suiteName = z
-  .string()
-  .regex(DNS_LABEL_PATTERN)
-  .max(SUITE_NAME_MAX)
-  .describe(`Suite name: lowercase letters, digits and '-', at most ${SUITE_NAME_MAX} characters.`);
-
-export const configSchema = strict({
-  apiVersion: z.literal(API_VERSION, { error: (iss) => `expected "${API_VERSION}", got ${shown(iss.input)}; set apiVersion: ${API_VERSION}` }),
-  kind: z.literal(KIND, { error: (iss) => `expected "${KIND}", got ${shown(iss.input)}; set kind: ${KIND}` }),
-  namespace: z
-    .string({ error: (iss) => `expected a namespace name, got ${shown(iss.input)}` })
-    .superRefine((ns, ctx) => {
-      const p = namespaceProblem(ns);
-      if (p) ctx.addIssue({ code: "custom", message: p });
-    })
-    .optional()
-    .describe("Namespace the Jobs run in. Default: default. Overridden by -n/--namespace and INCLUSTER_NAMESPACE."),
-  image: imageSchema.optional(),
-  source: sourceSchema,
-  defaults: defaults.optional(),
-  suites: z
-    .record(suiteName, suiteSchema, { error: (iss) => `expected a mapping of suite name to suite, got ${shown(iss.input)}` })
-    .refine((s) => Object.keys(s).length > 0, { error: "expected at least one suite, e.g. smoke: { test: tests/e2e }" })
-    .describe("Test suites by name."),
-  notify: notifySchema.optional(),
-})
-  .superRefine((c, ctx) => {
-    for (const [name, suite] of Object.entries(c.suites)) {
-      if (!suite.build) continue;
-      if (suite.image) ctx.addIssue({ code: "custom", path: ["suites", name, "build"], message: "set build (incluster builds the image) or image (an exact image to run), not both" });
-      else if (!c.image?.registry) ctx.addIssue({ code: "custom", path: ["suites", name, "build"], message: "build needs image.registry: the built image is pushed to <registry>/test-" + name + "-e2e:<content hash>" });
-    }
-    if (c.image?.registry || c.defaults?.image) return;
-    for (const [name, suite] of Object.entries(c.suites)) {
-      if (!suite.image) {
+export const suiteSchema = describe(
+  strict(suiteShape).check(
+    z.superRefine((s, ctx) => {
+      if ((s.test === undefined) === (s.command === undefined)) {
         ctx.addIssue({
           code: "custom",
-          path: ["suites", name, "image"],
-          message: `no image to run: set image.registry (incluster then builds <registry>/test-${name}-e2e:<content hash>), defaults.image or suites.${name}.image`,
+          message: s.test === undefined ? "set exactly one of test (a pytest target) or command (an argv list); neither is set" : "set exactly one of test or command, not both",
         });
       }
-    }
-  })
-  .meta({ title: "incluster.yaml", description: "Configuration of incluster: end-to-end test suites run as Kubernetes Jobs." });
+    }),
+  ),
+  "One test suite. Its name is used in the Job name test-<suite>-e2e-<runid>.",
+);
+
+const defaults = describe(
+  strict({
+    install: z.optional(install),
+    resources: z.optional(resources),
+    env: z.optional(env),
+    ttlSecondsAfterFinished: z.optional(ttl),
+    timeout: z.optional(timeout),
+    image: z.optional(runImage),
+    kubernetesAccess: z.optional(kubernetesAccess),
+    scheduling: z.optional(schedulingSchema),
+    retries: z.optional(retries),
+  }),
+  "Values every suite inherits unless it sets its own; env is merged, the suite's entries win.",
+);
+
+const credentials = describe(
+  strict({
+    secretRef: describe(
+      objectName("the name of a Secret in the namespace"),
+      "Secret with keys username and password (a token): given to git in the clone container through secretKeyRef, never printed and never in the Job spec.",
+    ),
+  }),
+  "Credentials for a private repository.",
+);
+
+const gitSource = describe(
+  strict({
+    url: describe(gitUrl("source.git"), "Repository the clone container clones. Credentials never go in the URL: use credentials."),
+    ref: describe(gitRef, "Branch or tag to clone. A 40-hex commit id is fetched exactly. Never falls back to another branch."),
+    image: describe(z.optional(imageRef), `Image of the clone container. Default ${DEFAULT_CLONE_IMAGE}.`),
+    credentials: z.optional(credentials),
+  }),
+  "Clone the code into an emptyDir at /workspace with the clone-repo container, which runs beside the tests (they wait for it). run resolves the ref to a commit first and the pod checks out exactly that commit.",
+);
+
+const localSource = describe(
+  strict({
+    path: describe(
+      z.optional(text("a folder inside a git repository")),
+      "Folder inside the git working tree to deliver, relative to the folder of incluster.yaml. Default: that folder. The whole working tree of its repository is delivered.",
+    ),
+    remote: describe(z.optional(remoteName), "Remote whose commits the pod can fetch. Default origin. The base is the newest commit of HEAD that a remote-tracking branch of it contains."),
+    url: describe(z.optional(gitUrl("source.local")), "URL the clone container fetches the base commit from. Default: the remote's URL."),
+    image: describe(z.optional(imageRef), `Image of the clone container (needs sh, git, tar, gzip, xargs). Default ${DEFAULT_CLONE_IMAGE}.`),
+    credentials: z.optional(credentials),
+    include: describe(
+      z.optional(z.array(text("a path or glob like config/test.env"), { error: (iss) => `expected a list of paths or globs like [config/test.env, certs/*.pem], got ${shown(iss.input)}` })),
+      "Files that look like credentials (.env*, *.pem, *.key, id_rsa*, *.kubeconfig, .npmrc or .pypirc with tokens) which the overlay may carry all the same: paths or globs relative to the top of the working tree (* within a folder, ** across folders). Default: none, and the run names the files it left out.",
+    ),
+  }),
+  "Run the working tree as it is on disk: uncommitted and untracked (not ignored) files, without a git push. The pod clones the base commit and applies an overlay from a per-run ConfigMap (at most 1 MiB compressed).",
+);
+
+export const sourceSchema = describe(
+  meta(
+    strict({
+      git: z.optional(gitSource),
+      image: describe(z.optional(strict({})), "The code is already in the test image at /workspace; nothing is cloned."),
+      local: z.optional(localSource),
+    }).check(
+      z.superRefine((s, ctx) => {
+        const set = (["git", "image", "local"] as const).filter((k) => s[k] !== undefined);
+        if (set.length !== 1) {
+          ctx.addIssue({ code: "custom", message: `set exactly one of git, image or local; ${set.length === 0 ? "none is set" : `got ${set.join(" and ")}`}` });
+        }
+      }),
+    ),
+    { minProperties: 1, maxProperties: 1 },
+  ),
+  "Where the test pod gets the code: exactly one of git, local or image.",
+);
+
+const imageSchema = describe(
+  strict({
+    registry: describe(
+      text("a registry and path like registry.example.com/team").check(
+        z.regex(/^[^\s]+[^\s/]$/, { error: "expected a registry without spaces or a trailing '/'" }),
+        z.refine((s) => !s.includes("://"), { error: "expected a registry without a scheme (drop https://)" }),
+      ),
+      "Where suite images live: <registry>/test-<suite>-e2e:<tag>.",
+    ),
+    base: describe(z.optional(imageRef), `Base image of generated and scaffolded Dockerfiles. Default ${DEFAULT_BASE_IMAGE}.`),
+    engine: describe(
+      z.optional(z.enum(ENGINES, { error: (iss) => `expected one of ${ENGINES.join(", ")}, got ${shown(iss.input)}` })),
+      `Image build engine. Default: the first found on PATH of ${ENGINES.join(", ")}. Overridden by --engine.`,
+    ),
+    insecure: describe(
+      z.optional(bool),
+      "Reach the registry over plain HTTP: the registry check, the push, and with podman or buildah the build's pulls (a base image on that registry) skip TLS verification. Default: true for localhost and 127.0.0.1 registries, false otherwise. docker and nerdctl take this from their own configuration (insecure-registries).",
+    ),
+    platform: describe(
+      z.optional(platform),
+      "Platform suite images are built for, os/arch like linux/amd64 or linux/arm64; it is part of the content hash. Default: this machine's (linux/amd64 on x86-64). Overridden by --platform.",
+    ),
+  }),
+  "How suite images are named and built.",
+);
+
+const suiteName = describe(
+  z.string().check(z.regex(DNS_LABEL_PATTERN), z.maxLength(SUITE_NAME_MAX)),
+  `Suite name: lowercase letters, digits and '-', at most ${SUITE_NAME_MAX} characters.`,
+);
+
+export const configSchema = meta(
+  strict({
+    apiVersion: z.literal(API_VERSION, { error: (iss) => `expected "${API_VERSION}", got ${shown(iss.input)}; set apiVersion: ${API_VERSION}` }),
+    kind: z.literal(KIND, { error: (iss) => `expected "${KIND}", got ${shown(iss.input)}; set kind: ${KIND}` }),
+    namespace: describe(
+      z.optional(
+        z.string({ error: (iss) => `expected a namespace name, got ${shown(iss.input)}` }).check(
+          z.superRefine((ns, ctx) => {
+            const p = namespaceProblem(ns);
+            if (p) ctx.addIssue({ code: "custom", message: p });
+          }),
+        ),
+      ),
+      "Namespace the Jobs run in. Default: default. Overridden by -n/--namespace and INCLUSTER_NAMESPACE.",
+    ),
+    image: z.optional(imageSchema),
+    source: sourceSchema,
+    defaults: z.optional(defaults),
+    suites: describe(
+      z
+        .record(suiteName, suiteSchema, { error: (iss) => `expected a mapping of suite name to suite, got ${shown(iss.input)}` })
+        .check(z.refine((s) => Object.keys(s).length > 0, { error: "expected at least one suite, e.g. smoke: { test: tests/e2e }" })),
+      "Test suites by name.",
+    ),
+    notify: z.optional(notifySchema),
+  }).check(
+    z.superRefine((c, ctx) => {
+      for (const [name, suite] of Object.entries(c.suites)) {
+        if (!suite.build) continue;
+        if (suite.image) ctx.addIssue({ code: "custom", path: ["suites", name, "build"], message: "set build (incluster builds the image) or image (an exact image to run), not both" });
+        else if (!c.image?.registry) ctx.addIssue({ code: "custom", path: ["suites", name, "build"], message: "build needs image.registry: the built image is pushed to <registry>/test-" + name + "-e2e:<content hash>" });
+      }
+      if (c.image?.registry || c.defaults?.image) return;
+      for (const [name, suite] of Object.entries(c.suites)) {
+        if (!suite.image) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["suites", name, "image"],
+            message: `no image to run: set image.registry (incluster then builds <registry>/test-${name}-e2e:<content hash>), defaults.image or suites.${name}.image`,
+          });
+        }
+      }
+    }),
+  ),
+  { title: "incluster.yaml", description: "Configuration of incluster: end-to-end test suites run as Kubernetes Jobs." },
+);
 
 export type Config = z.infer<typeof configSchema>;
 export type SuiteConfig = z.infer<typeof suiteSchema>;
