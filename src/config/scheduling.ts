@@ -53,7 +53,13 @@ const toleration = describe(
     value: describe(z.optional(labelValue("a taint value")), "Taint value (with operator Equal)."),
     effect: describe(z.optional(z.enum(TAINT_EFFECTS, { error: (iss) => `expected one of ${TAINT_EFFECTS.join(", ")}, got ${shown(iss.input)}` })), "Taint effect to tolerate; empty: all effects."),
     tolerationSeconds: describe(
-      z.optional(z.number().check(z.int(), z.nonnegative(), z.lte(Number.MAX_SAFE_INTEGER, { error: "expected a whole number of seconds the API can read (at most 2^53 - 1)" }))),
+      z.optional(
+        z.number({ error: (iss) => `expected a whole number of seconds, got ${shown(iss.input)}` }).check(
+          z.int({ error: (iss) => `expected a whole number of seconds, got ${shown(iss.input)}` }),
+          z.nonnegative({ error: (iss) => `expected a whole number of seconds (0 or more), got ${shown(iss.input)}` }),
+          z.lte(Number.MAX_SAFE_INTEGER, { error: "expected a whole number of seconds the API can read (at most 2^53 - 1)" }),
+        ),
+      ),
       "With NoExecute: how long the pod stays after the taint appears.",
     ),
   }).check(

@@ -76,4 +76,18 @@ describe("scheduling", () => {
     expect(text).toContain("Exists, Equal");
     expect(text).toContain('"nodeSelectors" (did you mean "nodeSelector"?)');
   });
+
+  it("words a bad tolerationSeconds itself (whole seconds, 0 or more), not in zod's default English", () => {
+    const problems = (v: string) => {
+      try {
+        parseConfig(SCHEDULING_YAML.replace("effect: NoSchedule", `effect: NoExecute, tolerationSeconds: ${v}`), "bad.yaml");
+      } catch (e) {
+        return (e as UsageError).problems;
+      }
+      return [];
+    };
+    expect(problems("-1")).toEqual(["defaults.scheduling.tolerations[0].tolerationSeconds: expected a whole number of seconds (0 or more), got -1 (a number) (line 11)"]);
+    expect(problems("1.5")).toEqual(["defaults.scheduling.tolerations[0].tolerationSeconds: expected a whole number of seconds, got 1.5 (a number) (line 11)"]);
+    expect(problems("30")).toEqual([]);
+  });
 });
