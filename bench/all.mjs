@@ -12,7 +12,7 @@ const benches = [
   ["startup", ["--runs", quick ? "5" : "20"]],
   ["run-overhead", ["--runs", quick ? "3" : "5"]],
   ["scale", ["--suites", quick ? "200" : "1000", "--runs", quick ? "1" : "2"]],
-  ["logs-volume", ["--lines", quick ? "100000" : "1000000", "--runs", "1"]],
+  ["logs-volume", ["--lines", quick ? "100000" : "1000000", "--runs", quick ? "1" : "3"]],
   ["rebuild-skip", ["--runs", quick ? "3" : "5"]],
 ];
 const only = arg("--only", "")?.split(",").filter(Boolean) ?? [];

@@ -76,12 +76,16 @@ try {
   const after = median(r.map((x) => x.afterLast)) / 1000;
   const copy = median(r.map((x) => x.copyS));
   // The goal: ≤ 1 s when live kept up; else within the copy's transfer time (plus the kubelet's
-  // status lag before the copy can start, ~0.9 s on this cluster: the test's end is seen then).
+  // status lag before the copy can start, ~0.9 s on this cluster: the test's end is seen then),
+  // judged per round (paired): the median of (done − copy transfer) against the lag.
   const keptUp = r.every((x) => !x.behind);
+  const beyondCopy = median(r.map((x) => x.afterLast / 1000 - x.copyS));
   const goalS = keptUp ? 1 : copy + 0.9;
   emit([
     row(`P4 ${lines.toLocaleString("en")} lines: CLI peak RSS`, "204–211 MB (before, notes)", `${rss.toFixed(0)} MB`, "—", "≤ 150 MB", rss <= 150),
-    row(`P4 CLI done after the last line (s); live ${keptUp ? "kept up" : "fell behind"}`, `copy transfer ${copy.toFixed(2)} s + lag 0.9 s`, `${after.toFixed(2)} s`, "—", keptUp ? "≤ 1 s" : "≤ copy transfer + lag", after <= goalS),
+    keptUp
+      ? row("P4 CLI done after the last line (s); live kept up", "—", `${after.toFixed(2)} s`, "—", "≤ 1 s", after <= goalS)
+      : row(`P4 CLI done after the last line, beyond the copy's transfer (s, median of ${r.length}); live fell behind`, `lag 0.9 s (copy ${copy.toFixed(2)} s)`, `${beyondCopy.toFixed(2)} s (done ${after.toFixed(2)} s)`, "—", "≤ lag", beyondCopy <= 0.9),
     row(`P4 lines saved`, "—", `${Math.min(...r.map((x) => x.got))} of ${lines}`, "—", "all", Math.min(...r.map((x) => x.got)) === lines),
   ]);
 } finally {
