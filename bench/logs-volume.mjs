@@ -41,7 +41,13 @@ function once(i) {
     let out = "";
     let err = "";
     p.stdout.on("data", (d) => (out += d));
-    p.stderr.on("data", (d) => (err += d));
+    // When the copy's note arrives: the copy started its transfer X s before (the note says X),
+    // which splits the time after the last line into status lag, transfer, and what follows.
+    let copyNoteAt = NaN;
+    p.stderr.on("data", (d) => {
+      err += d;
+      if (Number.isNaN(copyNoteAt) && /copied out in [\d.]+s/.test(err)) copyNoteAt = Date.now();
+    });
     let peakKb = 0;
     const t = setInterval(() => (peakKb = Math.max(peakKb, hwmKb(p.pid))), 100);
     p.on("close", (code) => {
@@ -57,7 +63,8 @@ function once(i) {
         // following kept up (no note that it was behind).
         const copyS = Number(/copied out in ([\d.]+)s/.exec(err)?.[1] ?? NaN);
         const behind = /was cut once the pod's own copy|missed \d+ of/.test(err);
-        resolve({ code, rssMb: peakKb / 1024, afterLast: doneAt - last, got, copyS, behind, notes: err.slice(-400) });
+        const lagS = (copyNoteAt - copyS * 1000 - last) / 1000;
+        resolve({ code, rssMb: peakKb / 1024, afterLast: doneAt - last, got, copyS, lagS, afterCopyS: (doneAt - copyNoteAt) / 1000, behind, notes: err.slice(-400) });
       } catch (e) {
         reject(new Error(`run exited ${code}: ${err.slice(-1500)} (${e})`));
       }
@@ -70,22 +77,24 @@ try {
   for (let i = 0; i < rounds; i++) {
     r.push(await once(i));
     const x = r.at(-1);
-    log(`round ${i + 1}: exit ${x.code}, ${x.got}/${lines} lines saved, CLI peak RSS ${x.rssMb.toFixed(0)} MB, done ${(x.afterLast / 1000).toFixed(2)} s after the last line was written; live following ${x.behind ? "fell behind" : "kept up"}; the in-pod copy came back in ${x.copyS.toFixed(2)} s`);
+    log(`round ${i + 1}: exit ${x.code}, ${x.got}/${lines} lines saved, CLI peak RSS ${x.rssMb.toFixed(0)} MB, done ${(x.afterLast / 1000).toFixed(2)} s after the last line was written; live following ${x.behind ? "fell behind" : "kept up"}; status lag ${x.lagS.toFixed(2)} s, the in-pod copy's transfer ${x.copyS.toFixed(2)} s, then ${x.afterCopyS.toFixed(2)} s to exit`);
   }
   const rss = Math.max(...r.map((x) => x.rssMb));
   const after = median(r.map((x) => x.afterLast)) / 1000;
   const copy = median(r.map((x) => x.copyS));
-  // The goal: ≤ 1 s when live kept up; else within the copy's transfer time (plus the kubelet's
-  // status lag before the copy can start, ~0.9 s on this cluster: the test's end is seen then),
-  // judged per round (paired): the median of (done − copy transfer) against the lag.
+  // The goal: ≤ 1 s when live kept up; else within the copy's transfer time, which can start only
+  // once the status shows the test's end (the kubelet's status lag).
   const keptUp = r.every((x) => !x.behind);
-  const beyondCopy = median(r.map((x) => x.afterLast / 1000 - x.copyS));
-  const goalS = keptUp ? 1 : copy + 0.9;
+  // Paired per round: what the CLI adds after the copy is back (echoing the lines the live follow
+  // had not reached, the verdict, the report), against the 0.3 s P1b allows beyond the status lag.
+  const afterCopy = median(r.map((x) => x.afterCopyS));
+  const lag = median(r.map((x) => x.lagS));
+  const goalS = 1;
   emit([
     row(`P4 ${lines.toLocaleString("en")} lines: CLI peak RSS`, "204–211 MB (before, notes)", `${rss.toFixed(0)} MB`, "—", "≤ 150 MB", rss <= 150),
     keptUp
       ? row("P4 CLI done after the last line (s); live kept up", "—", `${after.toFixed(2)} s`, "—", "≤ 1 s", after <= goalS)
-      : row(`P4 CLI done after the last line, beyond the copy's transfer (s, median of ${r.length}); live fell behind`, `lag 0.9 s (copy ${copy.toFixed(2)} s)`, `${beyondCopy.toFixed(2)} s (done ${after.toFixed(2)} s)`, "—", "≤ lag", beyondCopy <= 0.9),
+      : row(`P4 CLI done after the last line, beyond status lag + the copy's transfer (s, median of ${r.length}); live fell behind`, `lag ${lag.toFixed(2)} s + copy ${copy.toFixed(2)} s`, `+${afterCopy.toFixed(2)} s (done ${after.toFixed(2)} s)`, "—", "≤ +0.3 s", afterCopy <= 0.3),
     row(`P4 lines saved`, "—", `${Math.min(...r.map((x) => x.got))} of ${lines}`, "—", "all", Math.min(...r.map((x) => x.got)) === lines),
   ]);
 } finally {
