@@ -9,7 +9,7 @@
 const { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
 const { createRequire } = require("node:module");
 const { homedir } = require("node:os");
-const { join } = require("node:path");
+const { dirname, join } = require("node:path");
 const { Script, constants } = require("node:vm");
 
 const file = join(__dirname, "..", "dist", "cli.cjs");
@@ -74,13 +74,13 @@ function ownCachePath() {
   const key = [process.versions.v8, process.execArgv.join(" "), process.env.NODE_OPTIONS ?? "", source.length, file].join("\0");
   let h = 0x811c9dc5; // FNV-1a: a file name, not a security boundary (V8 checks the cache itself)
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0;
-  return join(base, "incluster", `cli-${h.toString(16)}.v8cache`);
+  return join(base, "incluster", "code-cache", `cli-${h.toString(16)}.v8cache`);
 }
 
 /** Best effort: a cache that cannot be written only makes the next start slower. */
 function writeCache(path, data, mode) {
   try {
-    mkdirSync(join(path, ".."), { recursive: true, mode: 0o700 });
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, data, { mode });
     renameSync(tmp, path);

@@ -25,7 +25,8 @@ function start(nodeFlags: string[] = [], env: Record<string, string> = {}) {
   expect(r.status).toBe(0);
 }
 
-const ownCaches = () => (existsSync(join(home, "incluster")) ? readdirSync(join(home, "incluster")).map((f) => join(home, "incluster", f)) : []);
+const ownDir = () => join(home, "incluster", "code-cache");
+const ownCaches = () => (existsSync(ownDir()) ? readdirSync(ownDir()).map((f) => join(ownDir(), f)) : []);
 
 describe("bin/incluster.js and the code cache", () => {
   it("takes the shipped cache on the Node that built it and writes nothing", () => {
@@ -37,9 +38,9 @@ describe("bin/incluster.js and the code cache", () => {
     start(OTHER_V8_FLAGS);
     const [own, ...more] = ownCaches();
     expect(more).toEqual([]);
-    expect(own).toMatch(/\/incluster\/cli-[0-9a-f]+\.v8cache$/);
+    expect(own).toMatch(/\/incluster\/code-cache\/cli-[0-9a-f]+\.v8cache$/);
     expect(statSync(own!).mode & 0o777).toBe(0o600);
-    expect(statSync(join(home, "incluster")).mode & 0o777).toBe(0o700);
+    expect(statSync(ownDir()).mode & 0o777).toBe(0o700);
     const first = readFileSync(own!);
     const { mtimeMs } = statSync(own!);
     start(OTHER_V8_FLAGS);
