@@ -198,7 +198,10 @@ export function podVerdict(pods: readonly Pod[]): Omit<Diagnosis, "hint"> | unde
   // The collector sidecar keeps the pod Running after the tests: the test container's terminated
   // state is the evidence (the kubelet sets DisruptionTarget no later than it kills a container).
   const testEnded = pod.status?.containerStatuses?.some((c) => c.name === TEST_CONTAINER && c.state?.terminated);
-  if (!testEnded && phase !== "Succeeded" && phase !== "Failed") return undefined;
+  // A clone that failed is final too: the tests wait for its marker, which a clone killed
+  // outright (OOMKilled: no exit trap runs) never writes; waiting for them would wait for the deadline.
+  const cloneFailed = allStatuses(pod).some((c) => c.name === CLONE_CONTAINER && (c.state?.terminated?.exitCode ?? 0) !== 0);
+  if (!testEnded && !cloneFailed && phase !== "Succeeded" && phase !== "Failed") return undefined;
   const d = classifyPod(pod);
   // Failed with no terminated container to explain it (e.g. a node-level failure): let the Job say.
   return d && d.class !== "evicted" && d.class !== "deadlineExceeded" ? d : undefined;

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { classifyPod, decidingPod, eventProblem, jobOutcome, phaseOf, podProblem } from "../../src/diagnose/outcome.js";
+import { classifyPod, decidingPod, eventProblem, jobOutcome, phaseOf, podProblem, podVerdict } from "../../src/diagnose/outcome.js";
 import type { Job, KubeEvent, Pod } from "../../src/k8s-types.js";
 
 const dir = join(import.meta.dirname, "fixtures/recorded");
@@ -45,6 +45,16 @@ describe("jobOutcome on recorded objects", () => {
     const pod = decidingPod(r.pods)!;
     expect(pod.status?.containerStatuses?.map((c) => [c.name, c.state?.terminated?.exitCode])).toEqual([["clone-repo", 1], ["test-runner", 1]]);
     expect(classifyPod(pod)).toMatchObject({ verdict: "couldNotRun", class: "cloneFailed", container: "clone-repo" });
+  });
+
+  it("a clone killed outright (no marker for the waiting tests) is the verdict at once, not at the deadline", () => {
+    const pod = structuredClone(decidingPod(recorded("bad-ref-beside").pods)!);
+    for (const c of pod.status!.containerStatuses!) {
+      if (c.name === "clone-repo") c.state = { terminated: { exitCode: 137, reason: "OOMKilled" } };
+      else c.state = { running: { startedAt: "2026-11-26T10:00:00Z" } };
+    }
+    pod.status!.phase = "Running";
+    expect(podVerdict([pod])).toMatchObject({ verdict: "couldNotRun", class: "oomKilled", container: "clone-repo" });
   });
 });
 
