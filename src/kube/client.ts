@@ -335,11 +335,17 @@ class Paced extends Writable {
     super();
     this.target = target;
   }
+  private paused = false;
   override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
-    if (!this.target.write(chunk) && this.socket) {
+    // Messages already read keep coming for a moment after a pause: one pause, one drain listener.
+    if (!this.target.write(chunk) && this.socket && !this.paused) {
       const socket = this.socket;
+      this.paused = true;
       socket.pause();
-      this.target.once("drain", () => socket.resume());
+      this.target.once("drain", () => {
+        this.paused = false;
+        socket.resume();
+      });
     }
     done();
   }

@@ -6,7 +6,6 @@
 // that starts with '-' from being read as an option.
 import { CLONE_MARKERS, OUT_DIR } from "./names.js";
 
-
 // The clone runs beside the tests (not as an init container, which costs a kubelet sync): when
 // it ends it leaves a marker the runner waits for, success or its exit code.
 const PROLOGUE = `set -eu

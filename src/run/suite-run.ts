@@ -129,6 +129,7 @@ export class SuiteRun {
   private readonly lastEchoed = new Map<string, string[]>();
   /** Bytes (about: UTF-16 units) of test-runner lines echoed live, by pod. */
   private readonly echoedBytes = new Map<string, number>();
+  private readonly wheres = new Map<string, { suite: string; attempt?: number; shard?: number; pod: string; container: string }>();
   /** The report folder of this attempt: <suite> or <suite>/attempt-<n>. */
   readonly key: string;
   readonly attempt: number;
@@ -322,6 +323,30 @@ export class SuiteRun {
     return total;
   }
 
+  /** Resolves true when every pod's log copy is back with more than liveCutBytes left to echo live. */
+  private async copiesOutrunLive(): Promise<boolean> {
+    const all = await Promise.all([...this.fetched.values()].map((f) => f.adopt));
+    if (!all.every((f) => f.logCopy)) return false;
+    const copied = all.reduce((n, f) => n + f.logBytes, 0);
+    const echoed = [...this.fetched.keys()].reduce((n, p) => n + (this.echoedBytes.get(p) ?? 0), 0);
+    return copied - echoed > (this.opts.liveCutBytes ?? LIVE_CUT_BYTES);
+  }
+
+  /**
+   * What a log event of this attempt names: suite, attempt (when tracked), shard, pod, container.
+   * Built once per pod and container: every line of a run is an event.
+   */
+  private logWhere(pod: string, container: string, knownShard?: number) {
+    const key = `${pod}/${container}`;
+    let where = this.wheres.get(key);
+    if (!where) {
+      const shard = knownShard ?? this.shardOf(this.state.pods.get(pod));
+      where = { suite: this.suite.name, ...(this.opts.tracked ? { attempt: this.attempt } : {}), ...(shard !== undefined ? { shard } : {}), pod, container };
+      this.wheres.set(key, where);
+    }
+    return where;
+  }
+
   /**
    * After a cut follow: the copy's lines after the last ones echoed live, as log events (already
    * saved). The copy is searched from line `from` on (before it, the echo cannot have reached:
@@ -334,7 +359,7 @@ export class SuiteRun {
     const window: string[] = [];
     let found = tail.length === 0;
     let echoed = 0;
-    const where = { suite: this.suite.name, ...(this.opts.tracked ? { attempt: this.attempt } : {}), ...(shard !== undefined ? { shard } : {}), pod, container: TEST_CONTAINER };
+    const where = this.logWhere(pod, TEST_CONTAINER, shard);
     for await (const batch of this.deps.savedLines(key, TEST_CONTAINER, start)) {
       for (const line of batch) {
         if (found) {
@@ -366,8 +391,7 @@ export class SuiteRun {
       if (tail.length > ECHO_FINGERPRINT) tail.shift();
       this.lastEchoed.set(pod, tail);
     }
-    const shard = this.shardOf(this.state.pods.get(pod));
-    this.deps.emit({ type: "log", suite: this.suite.name, ...(this.opts.tracked ? { attempt: this.attempt } : {}), ...(shard !== undefined ? { shard } : {}), pod, container, ...(kubeletTs ? { kubeletTs } : {}), line: text });
+    this.deps.emit({ type: "log", ...this.logWhere(pod, container), ...(kubeletTs ? { kubeletTs } : {}), line: text });
   }
 
   private async finish(verdict: Verdict, deleteJob: boolean): Promise<void> {
@@ -385,9 +409,7 @@ export class SuiteRun {
     if (verdict.verdict !== "interrupted") this.startCollects();
     if (verdict.verdict !== "interrupted" && this.fetched.size) {
       // Only when much is left to echo: a follow about to end keeps the kubelet's stamps.
-      const pods = [...this.fetched.keys()];
-      const copies = Promise.all([...this.fetched.values()].map((f) => f.adopt)).then((all) => all.every((f) => f.logCopy) && all.reduce((n, f) => n + f.logBytes, 0) - pods.reduce((n, p) => n + (this.echoedBytes.get(p) ?? 0), 0) > (this.opts.liveCutBytes ?? LIVE_CUT_BYTES));
-      const first = await Promise.race([this.logs.settled().then(() => false), copies]);
+      const first = await Promise.race([this.logs.settled().then(() => false), this.copiesOutrunLive()]);
       if (first) {
         this.cutLive = true;
         // Without the partial line the stream stopped in: the copy has it whole.
