@@ -81,6 +81,10 @@ describe("incluster in a pod, as the pod's ServiceAccount (no kubeconfig)", () =
     kubectl(["create", "namespace", RUNNER_NS]);
     kubectl(["-n", RUNNER_NS, "create", "serviceaccount", SA]);
     kubectl(["-n", RUNNER_NS, "create", "configmap", "incluster-config", `--from-file=incluster.yaml=${DEMO}`]);
+    // The pod reaches the API server through the kubernetes Service: after the fault tests restart
+    // the API server its endpoint can be missing for a while (kube-proxy then refuses the VIP,
+    // ECONNREFUSED 10.96.0.1:443, seen once in CI). Start only when it is back.
+    kubectl(["-n", "default", "wait", "endpointslice/kubernetes", "--for=jsonpath={.endpoints[0].addresses[0]}", "--timeout=90s"]);
   }, 300_000);
   afterAll(() => {
     kubectl(["delete", "namespace", RUNNER_NS, "--ignore-not-found", "--wait=false"]);
