@@ -62,7 +62,7 @@ function once(i) {
         // How long the in-pod copy took to come back (the CLI's -v note), and whether live
         // following kept up (no note that it was behind).
         const copyS = Number(/copied out in ([\d.]+)s/.exec(err)?.[1] ?? NaN);
-        const behind = /was cut once the pod's own copy|missed \d+ of/.test(err);
+        const behind = /was cut for the pod's own copy|missed \d+ of/.test(err);
         const lagS = (copyNoteAt - copyS * 1000 - last) / 1000;
         resolve({ code, rssMb: peakKb / 1024, afterLast: doneAt - last, got, copyS, lagS, afterCopyS: (doneAt - copyNoteAt) / 1000, behind, notes: err.slice(-400) });
       } catch (e) {

@@ -47,7 +47,8 @@ export type RunEvent =
       line: string;
       /**
        * The line came from the pod's own copy of its log, not the live follow: following fell
-       * behind and was cut once the copy had come back (it is in the saved log already).
+       * behind and was cut when the copy started to come; its lines are echoed as it streams in
+       * (they are in the saved log already).
        */
       fromCopy?: true;
     })

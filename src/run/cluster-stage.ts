@@ -49,7 +49,7 @@ export interface ClusterDeps {
   emit(e: EventBody): void;
   signal: AbortSignal;
   logPath(suite: string, container: string): string;
-  savedLines: SuiteRunDeps["savedLines"];
+  saveLine: SuiteRunDeps["saveLine"];
   collect: SuiteRunDeps["collect"];
   collectFromLog: SuiteRunDeps["collectFromLog"];
 }
@@ -87,7 +87,7 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
   const { port } = deps;
   const ns = plan.namespace;
   const note = (level: "info" | "verbose" | "warning", text: string) => deps.emit({ type: "run.note", level, text });
-  const suiteDeps = { port, now: deps.now, setTimer: deps.setTimer, emit: deps.emit, logPath: deps.logPath, savedLines: deps.savedLines, collect: deps.collect, collectFromLog: deps.collectFromLog, deleteJob: async (job: string) => void (await port.delete("jobs", ns, job)) };
+  const suiteDeps = { port, now: deps.now, setTimer: deps.setTimer, emit: deps.emit, logPath: deps.logPath, saveLine: deps.saveLine, collect: deps.collect, collectFromLog: deps.collectFromLog, deleteJob: async (job: string) => void (await port.delete("jobs", ns, job)) };
   const runOpts = { failFastMs: plan.failFastMs, deadlineSlackMs: plan.deadlineSlackMs ?? 60_000, keep: plan.keep, ...(plan.liveCutBytes !== undefined ? { liveCutBytes: plan.liveCutBytes } : {}) };
   // Every attempt of every suite, by Job name: the watches route each object to its attempt.
   const byJob = new Map<string, SuiteRun>();

@@ -3,7 +3,8 @@
 // A finished container cannot be exec'd (kubernetes#56841); the collector outlives the tests for
 // exactly this, and exits once the copy is done (it sees the marker) or its grace runs out.
 import { PassThrough } from "node:stream";
-import { x as untar } from "../vendor/tar.js";
+import { Parser, x as untar } from "../vendor/tar.js";
+import type { ReadEntry } from "../vendor/tar.js";
 import type { ClusterPort, KubeError } from "../kube/port.js";
 import { ARTIFACTS_SUBDIR, COLLECTED_MARKER, COLLECTOR_CONTAINER, LOG_COPY, OUT_DIR } from "../render/names.js";
 
@@ -20,15 +21,67 @@ export interface Collected {
   logCopy: boolean;
   /** Its size in bytes (0 without it). */
   logBytes: number;
+  /** All of it came (its size's worth of bytes): a copy cut short never replaces the streamed log. */
+  logComplete: boolean;
+  /** Its lines, counted as it streamed in. */
+  logLines: number;
   /** Why nothing (or not everything) came back: exec denied, the collector gone, a broken stream. */
   error?: KubeError;
 }
 
-export const COLLECT_COMMAND = ["/bin/sh", "-c", `cd ${OUT_DIR} && tar -cf - ${ARTIFACTS_SUBDIR} ${LOG_COPY} 2>/dev/null; touch ${OUT_DIR}/${COLLECTED_MARKER}`];
+/** The log copy first: its echo (see LogCopySink) starts with the transfer, not after the artifacts. */
+export const COLLECT_COMMAND = ["/bin/sh", "-c", `cd ${OUT_DIR} && tar -cf - ${LOG_COPY} ${ARTIFACTS_SUBDIR} 2>/dev/null; touch ${OUT_DIR}/${COLLECTED_MARKER}`];
 
-export async function collectOutput(port: ClusterPort, o: { namespace: string; pod: string; dest: string; limitBytes?: number }): Promise<Collected> {
+/** Takes the log copy's bytes as they stream in (besides their being unpacked to disk). */
+export interface LogCopySink {
+  write(chunk: Buffer): void;
+  /** The copy's last byte came, or the stream broke before it (then `complete` is false). */
+  end(complete: boolean): void;
+}
+
+export interface CollectOptions {
+  namespace: string;
+  pod: string;
+  dest: string;
+  limitBytes?: number;
+  /** Called at the log copy's tar header with its size: a sink to feed it to as it streams in, or nothing. */
+  onLogCopy?(size: number): LogCopySink | undefined;
+}
+
+/**
+ * Reads the log copy's entry from the same tar stream as the unpacking (a second parser: tar's
+ * unpacking owns its entries' data), counting its lines and feeding the sink, if one is wanted.
+ * `finish()`, once the stream is over, ends a copy the stream broke off inside.
+ */
+function logCopyReader(result: Collected, onLogCopy: CollectOptions["onLogCopy"]): { parser: Parser; finish(): void } {
+  let finish = () => undefined as void;
+  const parser = new Parser({
+    filter: (path) => path.replace(/^\.\//, "") === LOG_COPY,
+    onReadEntry: (entry: ReadEntry) => {
+      const size = entry.size ?? 0;
+      const sink = onLogCopy?.(size);
+      let got = 0;
+      let ended = false;
+      finish = () => {
+        if (ended) return;
+        ended = true;
+        result.logComplete = got === size;
+        sink?.end(result.logComplete);
+      };
+      entry.on("data", (chunk: Buffer) => {
+        got += chunk.length;
+        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) result.logLines++;
+        sink?.write(chunk);
+      });
+      entry.on("end", () => finish());
+    },
+  });
+  return { parser, finish: () => finish() };
+}
+
+export async function collectOutput(port: ClusterPort, o: CollectOptions): Promise<Collected> {
   const limit = o.limitBytes ?? ARTIFACTS_LIMIT_BYTES;
-  const result: Collected = { files: 0, bytes: 0, dropped: [], logCopy: false, logBytes: 0 };
+  const result: Collected = { files: 0, bytes: 0, dropped: [], logCopy: false, logBytes: 0, logComplete: false, logLines: 0 };
   const stream = new PassThrough();
   const extract = untar({
     cwd: o.dest,
@@ -62,19 +115,31 @@ export async function collectOutput(port: ClusterPort, o: { namespace: string; p
       resolve();
     });
   });
+  const log = logCopyReader(result, o.onLogCopy);
+  const read = new Promise<void>((resolve) => {
+    for (const event of ["end", "close", "finish"]) log.parser.on(event, () => resolve());
+    log.parser.on("error", () => {
+      // The unpacking says what was wrong with the archive; the copy ends here, incomplete.
+      stream.unpipe(log.parser);
+      stream.resume();
+      resolve();
+    });
+  });
   stream.pipe(extract);
+  stream.pipe(log.parser);
   const stderr = new PassThrough();
   stderr.resume();
   const r = await port.exec({ namespace: o.namespace, pod: o.pod, container: COLLECTOR_CONTAINER, command: COLLECT_COMMAND }, stream, stderr);
   stream.end();
-  await unpacked;
+  await Promise.all([unpacked, read]);
+  log.finish();
   if (r.error) result.error = r.error;
   return result;
 }
 
 /** Unpacks a gzipped tar (the collector's log fallback) into dest; counts the artifacts. */
 export async function unpackArchive(archive: Buffer, dest: string): Promise<Collected> {
-  const result: Collected = { files: 0, bytes: 0, dropped: [], logCopy: false, logBytes: 0 };
+  const result: Collected = { files: 0, bytes: 0, dropped: [], logCopy: false, logBytes: 0, logComplete: false, logLines: 0 };
   const extract = untar({
     cwd: dest,
     preserveOwner: false,

@@ -3,6 +3,7 @@
 import type { Pod } from "../k8s-types.js";
 import type { ClusterPort } from "../kube/port.js";
 import { LogFollower } from "./log-follower.js";
+import type { LineCursor } from "./log-lines.js";
 import type { SetTimer } from "./timers.js";
 
 export interface ContainerLogsOptions {
@@ -37,6 +38,8 @@ export class ContainerLogs {
   private readonly waiting = new Set<string>();
   /** Pods deleted or being deleted: a follower reads what is there once, not a follow. */
   private readonly gone = new Set<string>();
+  /** Followers (pod/container) cut for the pod's own copy of the log: none is started for them. */
+  private readonly cuts = new Set<string>();
 
   constructor(port: ClusterPort, namespace: string, containers: readonly string[], opts: ContainerLogsOptions) {
     this.port = port;
@@ -59,22 +62,51 @@ export class ContainerLogs {
         const key = `${podName}/${s.name}`;
         let f = this.followers.get(key);
         if (!f) {
-          if (((onlyEnded || this.endedOnly) && !st.terminated) || this.closed) continue;
+          if (((onlyEnded || this.endedOnly) && !st.terminated) || this.closed || this.cuts.has(key)) continue;
           const first = this.opts.after?.[s.name];
           if (first && all.some((o) => o.name === first) && this.deferred(podName, first, onlyEnded)) continue;
-          const container = s.name;
-          f = new LogFollower(this.port, { namespace: this.namespace, pod: podName, container }, {
-            onLine: (line, ts) => this.opts.onLine(container, line, podName, ts),
-            ...(this.opts.onResume ? { onResume: this.opts.onResume } : {}),
-            setTimer: this.opts.setTimer,
-          });
-          this.followers.set(key, f);
+          f = this.follower(podName, s.name);
           f.start();
         }
         // A pod being deleted: what its containers wrote can still be read, once.
         if (st.terminated || this.gone.has(podName)) f.containerTerminated();
       }
     }
+  }
+
+  private follower(pod: string, container: string, from?: LineCursor): LogFollower {
+    const f = new LogFollower(this.port, { namespace: this.namespace, pod, container }, {
+      onLine: (line, ts) => this.opts.onLine(container, line, pod, ts),
+      ...(this.opts.onResume ? { onResume: this.opts.onResume } : {}),
+      setTimer: this.opts.setTimer,
+      ...(from ? { from } : {}),
+    });
+    this.followers.set(`${pod}/${container}`, f);
+    return f;
+  }
+
+  /**
+   * The pod's own copy of this container's log takes over: its follower stops (without a partial
+   * last line: the copy has it whole) and none starts later. False when it had already read the
+   * log to its end: nothing is left to take over.
+   */
+  cut(pod: string, container: string): boolean {
+    const key = `${pod}/${container}`;
+    const f = this.followers.get(key);
+    if (f?.finished || this.closed) return false;
+    this.cuts.add(key);
+    f?.stop(false);
+    return true;
+  }
+
+  /** The copy broke off after a cut: the container's log is read again from where the cut follower stopped. */
+  resume(pod: string, container: string): void {
+    const key = `${pod}/${container}`;
+    if (!this.cuts.delete(key) || this.closed) return;
+    const f = this.follower(pod, container, this.followers.get(key)?.position);
+    // The copy is taken only once the container ended: one read of what is left.
+    f.containerTerminated();
+    f.start();
   }
 
   /** True while `first`'s log in that pod is not read to its end; then the pod is fed again. */
@@ -114,10 +146,10 @@ export class ContainerLogs {
     for (const f of this.followers.values()) f.stop(flush);
   }
 
-  /** Resolves when every follower started so far (and any started meanwhile) has ended. */
+  /** Resolves when every follower started so far (and any started or restarted meanwhile) has ended. */
   async settled(): Promise<void> {
-    const before = this.followers.size;
-    await Promise.all([...this.followers.values()].map((f) => f.done));
-    if (this.followers.size !== before) return this.settled();
+    const before = [...this.followers.values()];
+    await Promise.all(before.map((f) => f.done));
+    if ([...this.followers.values()].some((f) => !before.includes(f))) return this.settled();
   }
 }

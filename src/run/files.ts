@@ -33,29 +33,6 @@ async function keepOthers(file: string, runs: [string, number][], pod: string, c
   renameSync(tmp, file);
 }
 
-/** The file's lines (split at "\n" only, as appendLog wrote them) from line `from` on, a read's worth at a time. */
-async function* linesFrom(file: string, from: number): AsyncGenerator<string[]> {
-  let n = 0;
-  let rest = "";
-  for await (const chunk of createReadStream(file, { encoding: "utf8" })) {
-    const parts = (rest + (chunk as string)).split("\n");
-    rest = parts.pop() ?? "";
-    const skip = Math.max(0, Math.min(parts.length, from - n));
-    n += parts.length;
-    if (skip < parts.length) yield skip ? parts.slice(skip) : parts;
-  }
-  if (rest && n >= from) yield [rest];
-}
-
-async function countLines(file: string): Promise<number> {
-  let n = 0;
-  for await (const chunk of createReadStream(file)) {
-    const buf = chunk as Buffer;
-    for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
-  }
-  return n;
-}
-
 export interface WriteFailure {
   /** The file, as shown to the user. */
   path: string;
@@ -76,13 +53,12 @@ export interface ReportFiles {
   /**
    * Takes a collected folder in: artifacts/ becomes <suite>/artifacts/, and the pod's own log copy
    * replaces the streamed <suite>/<container>.log (which it may exceed: lines the kubelet rotated
-   * away before they were read). Returns where the artifacts are and both line counts. With `pod`,
-   * lines streamed from other pods of the folder (one the Job replaced after an eviction) stay,
-   * ahead of the copy.
+   * away before they were read) when it came whole: `copyLines` is its line count (counted as it
+   * streamed in); without it the streamed log stays. Returns where the artifacts are and both line
+   * counts. With `pod`, lines streamed from other pods of the folder (one the Job replaced after an
+   * eviction) stay, ahead of the copy.
    */
-  adoptCollected(suite: string, container: string, scratch: string, pod?: string): Promise<{ artifactsDir?: string; artifactsPath?: string; streamedLines: number; copyLines?: number }>;
-  /** The lines of a saved log from line `from` (0-based) on, read back from the file in batches. */
-  savedLines(suite: string, container: string, from: number): AsyncIterable<string[]>;
+  adoptCollected(suite: string, container: string, scratch: string, pod?: string, copyLines?: number): Promise<{ artifactsDir?: string; artifactsPath?: string; streamedLines: number; copyLines?: number }>;
   /** Every write that failed so far (at most one entry per file). */
   failures(): readonly WriteFailure[];
   close(): Promise<void>;
@@ -146,7 +122,7 @@ export function reportFiles(dir: string, show: (abs: string) => string, onFailur
       mkdirSync(join(dir, suite), { recursive: true });
       return mkdtempSync(join(dir, suite, ".collect-"));
     },
-    async adoptCollected(suite, container, scratch, pod) {
+    async adoptCollected(suite, container, scratch, pod, copyLines) {
       const p = path(suite, container);
       const streamedLines = lineCounts.get(p) ?? 0;
       const out: { artifactsDir?: string; artifactsPath?: string; streamedLines: number; copyLines?: number } = { streamedLines };
@@ -160,13 +136,13 @@ export function reportFiles(dir: string, show: (abs: string) => string, onFailur
           out.artifactsPath = target;
         }
         const copy = join(scratch, LOG_COPY);
-        if (existsSync(copy)) {
+        if (copyLines !== undefined && existsSync(copy)) {
           const s = streams.get(p);
           if (s) {
             streams.delete(p);
             await new Promise<void>((r) => (s.destroyed ? r() : s.end(r)));
           }
-          out.copyLines = await countLines(copy);
+          out.copyLines = copyLines;
           const runs = pod === undefined ? [] : (owners.get(p) ?? []);
           if (runs.some(([o]) => o !== pod)) await keepOthers(p, runs, pod ?? "", copy);
           else renameSync(copy, p);
@@ -179,7 +155,6 @@ export function reportFiles(dir: string, show: (abs: string) => string, onFailur
       return out;
     },
     logPath: (suite, container) => show(path(suite, container)),
-    savedLines: (suite, container, from) => linesFrom(path(suite, container), from),
     async writeJson(rel, data) {
       const p = join(dir, rel);
       try {

@@ -22,6 +22,8 @@ export interface FollowerOptions {
   onResume?(why: string): void;
   /** The owner's timers: a pending resume is cancelled by stop(). */
   setTimer: SetTimer;
+  /** Where an earlier follower of the same container stopped: only lines after it are new. */
+  from?: LineCursor;
 }
 
 /** A follow that ended cleanly while the watch still shows the container running is reopened after this. */
@@ -58,10 +60,17 @@ export class LogFollower {
     this.port = port;
     this.target = target;
     this.opts = opts;
+    if (opts.from) this.cursor = opts.from;
   }
 
+  /** Follows the log; told already that the container ended, reads it once. */
   start(): void {
-    this.open(true);
+    this.open(!this.terminated);
+  }
+
+  /** The last line delivered: a later follower of the same container takes over from here. */
+  get position(): LineCursor {
+    return this.cursor;
   }
 
   /** The watch saw the container terminate: read what is left, once. */

@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { withDnsHint } from "./dns-hint.js";
 import { isResolutionFailure } from "../diagnose/dns.js";
 import { ARTIFACTS_LIMIT_BYTES, collectOutput, unpackArchive } from "./collect.js";
-import type { Collected } from "./collect.js";
+import type { Collected, CollectOptions } from "./collect.js";
 import type { Fetched } from "./suite-run.js";
 import type { CollectOutcome } from "./suite-run.js";
 import { TEST_CONTAINER } from "../render/names.js";
@@ -129,7 +129,7 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
     // 3. Render (pure), 4. the cluster.
     const planned = suites.map((resolved) => ({ resolved, objects: renderSuite(resolved, { runId: plan.runId }) }));
     const outcomes = await runInCluster(
-      { port: deps.port, now: deps.now, setTimer: deps.timers.set, emit: (b) => emit(b), signal: deps.signal, logPath: deps.files.logPath, savedLines: deps.files.savedLines, collect, collectFromLog },
+      { port: deps.port, now: deps.now, setTimer: deps.timers.set, emit: (b) => emit(b), signal: deps.signal, logPath: deps.files.logPath, saveLine: (key, container, line, pod) => deps.files.appendLog(key, container, line, pod), collect, collectFromLog },
       {
         runId: plan.runId,
         namespace: ns,
@@ -180,10 +180,10 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
   }
 
   /** The pod's output into the report: artifacts/, and its complete log in place of the streamed one. */
-  async function collect(key: string, pod: string, suite: ResolvedSuite): Promise<Fetched> {
+  async function collect(key: string, pod: string, suite: ResolvedSuite, onLogCopy?: CollectOptions["onLogCopy"]): Promise<Fetched> {
     const scratch = deps.files.scratchDir(key);
-    const c = await collectOutput(deps.port, { namespace: ns, pod, dest: scratch, ...(plan.artifactsLimitBytes !== undefined ? { limitBytes: plan.artifactsLimitBytes } : {}) });
-    return { logCopy: c.logCopy, logBytes: c.logBytes, take: () => adopt(key, suite, scratch, c, pod) };
+    const c = await collectOutput(deps.port, { namespace: ns, pod, dest: scratch, ...(plan.artifactsLimitBytes !== undefined ? { limitBytes: plan.artifactsLimitBytes } : {}), ...(onLogCopy ? { onLogCopy } : {}) });
+    return { take: () => adopt(key, suite, scratch, c, pod) };
   }
 
   async function collectFromLog(key: string, suite: ResolvedSuite, archive: Buffer): Promise<CollectOutcome> {
@@ -193,7 +193,7 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
 
   /** A collected folder into the report (artifacts/, the complete log copy) and the suite's JUnit read from it. */
   async function adopt(key: string, suite: ResolvedSuite, scratch: string, c: Collected, pod?: string): Promise<CollectOutcome> {
-    const adopted = await deps.files.adoptCollected(key, TEST_CONTAINER, scratch, pod);
+    const adopted = await deps.files.adoptCollected(key, TEST_CONTAINER, scratch, pod, c.logComplete ? c.logLines : undefined);
     const junit = suite.junit && adopted.artifactsPath ? deps.readJunit(join(adopted.artifactsPath, suite.junit), suite.runner.kind === "pytest" ? "pytest" : "other") : undefined;
     return {
       ...(adopted.artifactsDir && c.files ? { artifactsDir: adopted.artifactsDir } : {}),

@@ -16,6 +16,8 @@ import { shardIndexOf, shardVerdicts, testsEnded } from "../diagnose/shards.js";
 import { mergeShards } from "../results/merge.js";
 import type { ChangeType } from "./kind-watch.js";
 import { ContainerLogs } from "./container-logs.js";
+import { CopyEcho } from "./copy-echo.js";
+import type { LogCopySink } from "./collect.js";
 import { suiteResult } from "./suite-result.js";
 import { initialState, step } from "./suite-state.js";
 import type { Effect, Observation, StepContext, SuiteState, Verdict } from "./suite-state.js";
@@ -37,20 +39,18 @@ export interface SuiteRunDeps {
   /**
    * Copies the pod's artifacts and complete log out of its collector now (while it still runs);
    * the returned function takes them into the report folder `key` (once the pod's log followers
-   * are done) and reads the suite's JUnit.
+   * are done) and reads the suite's JUnit. `onLogCopy`: called at the log copy's start with its
+   * size, may return a sink that takes its bytes as they stream in.
    */
-  collect(key: string, pod: string, suite: ResolvedSuite): Promise<Fetched>;
-  /** A saved log's lines from line `from` on (the pod's own copy once it was taken in). */
-  savedLines(key: string, container: string, from: number): AsyncIterable<string[]>;
+  collect(key: string, pod: string, suite: ResolvedSuite, onLogCopy?: (size: number) => LogCopySink | undefined): Promise<Fetched>;
+  /** Saves a log line to report folder `key` without an event (one already echoed from the pod's copy). */
+  saveLine(key: string, container: string, line: string, pod: string): void;
   /** Without pods/exec: takes the artifacts the collector printed (a gzipped tar) into folder `key`. */
   collectFromLog(key: string, suite: ResolvedSuite, archive: Buffer): Promise<CollectOutcome>;
 }
 
-/** A pod's output, copied out: whether the complete log copy came, and a way to take it into the report. */
+/** A pod's output, copied out: a way to take it into the report. */
 export interface Fetched {
-  logCopy: boolean;
-  /** The log copy's size in bytes. */
-  logBytes: number;
   take(): Promise<CollectOutcome>;
 }
 
@@ -104,8 +104,9 @@ const TAIL_LINES = 20;
 /** How many of the last lines echoed live locate them in the pod's copy after a cut follow. */
 const ECHO_FINGERPRINT = 3;
 /**
- * A live follow is cut for the pod's copy only with more than this left to echo (about a second
- * of following on the project's cluster); less, and it is read to its end, kubelet stamps kept.
+ * A live follow is cut for the pod's copy only with more than this left to echo when the copy
+ * starts to come (about a second of following on the project's cluster); less, and it is read
+ * to its end, kubelet stamps kept.
  */
 export const LIVE_CUT_BYTES = 4 * 1024 * 1024;
 
@@ -123,12 +124,15 @@ export class SuiteRun {
   private tests: TestCase[] | undefined;
   /** Collections started, by pod: each as soon as that pod's tests ended. */
   private readonly fetched = new Map<string, { key: string; shard?: number; adopt: Promise<Fetched> }>();
-  /** Live following was cut because every pod's own log copy had come back first. */
-  private cutLive = false;
+  /** Pods whose test-runner follow was cut for their own copy of the log: its echo, and whether all of the copy came. */
+  private readonly echoes = new Map<string, { echo: CopyEcho; complete?: boolean }>();
   /** The last test-runner lines echoed live, by pod: where the copy takes over after a cut. */
   private readonly lastEchoed = new Map<string, string[]>();
-  /** Bytes (about: UTF-16 units) of test-runner lines echoed live, by pod. */
+  /** Bytes (about: UTF-16 units) and lines of test-runner output echoed live, by pod. */
   private readonly echoedBytes = new Map<string, number>();
+  private readonly liveLines = new Map<string, number>();
+  /** Lines a resumed follow brings that the copy's echo already had, by pod: saved, not echoed again. */
+  private readonly skips = new Map<string, number>();
   private readonly wheres = new Map<string, { suite: string; attempt?: number; shard?: number; pod: string; container: string }>();
   /** The report folder of this attempt: <suite> or <suite>/attempt-<n>. */
   readonly key: string;
@@ -265,7 +269,7 @@ export class SuiteRun {
     const shard = this.shardOf(pod);
     const key = shard !== undefined ? `${this.key}/shard-${shard}` : this.key;
     const t0 = this.deps.now();
-    const adopt = this.deps.collect(key, name, this.suite);
+    const adopt = this.deps.collect(key, name, this.suite, (size) => this.copyArrives(name, shard, size));
     void adopt.then(() => this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "verbose", text: `output of pod/${name} copied out in ${((this.deps.now() - t0) / 1000).toFixed(2)}s` }));
     this.fetched.set(name, { key, ...(shard !== undefined ? { shard } : {}), adopt });
   }
@@ -300,19 +304,17 @@ export class SuiteRun {
         notes.push(`artifacts: could not copy them out of ${where}: ${c.error}${c.files ? ` (${c.files} file(s) came back)` : ""}`);
       } else if (!c.files && why) notes.push(`no artifacts: ${why} before writing any`);
       if (c.dropped.length) notes.push(`artifacts of ${where} over the ${humanBytes(c.limitBytes)} limit: kept ${c.files} file(s) (${humanBytes(c.bytes)}), dropped ${c.dropped.length}: ${c.dropped.slice(0, 10).join(", ")}${c.dropped.length > 10 ? ", …" : ""}`);
-      if (c.copyLines !== undefined && c.copyLines > c.streamedLines) {
-        const missed = c.copyLines - c.streamedLines;
-        const fromCopy = this.cutLive ? await this.echoRest(f.key, podName, c.streamedLines, f.shard) : -1;
-        if (fromCopy >= 0) {
-          const lost = c.copyLines - c.streamedLines - fromCopy;
-          const text = `live echo of ${where} was cut once the pod's own copy of its log came back: ${c.streamedLines} of ${c.copyLines} lines echoed live, the last ${fromCopy} from the copy${lost > 0 ? `, ${lost} not echoed (the kubelet rotated them away before they were read)` : ""}; the saved test-runner log is that copy, complete`;
-          notes.push(text);
-          this.deps.emit({ type: "suite.note", suite: this.suite.name, level: lost > 0 ? "warning" : "info", text });
-        } else {
-          const text = `live echo of ${where} missed ${missed} of ${c.copyLines} lines (the kubelet rotated them away before they were read); the saved test-runner log is the pod's own copy, complete`;
-          notes.push(text);
-          this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "warning", text });
-        }
+      const echo = this.echoes.get(podName)?.echo;
+      const live = this.liveLines.get(podName) ?? 0;
+      if (c.copyLines !== undefined && echo?.found) {
+        const lost = c.copyLines - live - echo.echoed;
+        const text = `live echo of ${where} was cut for the pod's own copy of its log, echoed as it came: ${live} of ${c.copyLines} lines echoed live, the last ${echo.echoed} from the copy${lost > 0 ? `, ${lost} not echoed (the kubelet rotated them away before they were read)` : ""}; the saved test-runner log is that copy, complete`;
+        notes.push(text);
+        this.deps.emit({ type: "suite.note", suite: this.suite.name, level: lost > 0 ? "warning" : "info", text });
+      } else if (c.copyLines !== undefined && c.copyLines > c.streamedLines) {
+        const text = `live echo of ${where} missed ${c.copyLines - c.streamedLines} of ${c.copyLines} lines (the kubelet rotated them away before they were read); the saved test-runner log is the pod's own copy, complete`;
+        notes.push(text);
+        this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "warning", text });
       }
     }
     if (shardTests.length) {
@@ -321,15 +323,6 @@ export class SuiteRun {
       for (const d of merged.duplicates) notes.push(`test ${d.id} ran in more than one shard: #${d.shards.join(", #")}`);
     }
     return total;
-  }
-
-  /** Resolves true when every pod's log copy is back with more than liveCutBytes left to echo live. */
-  private async copiesOutrunLive(): Promise<boolean> {
-    const all = await Promise.all([...this.fetched.values()].map((f) => f.adopt));
-    if (!all.every((f) => f.logCopy)) return false;
-    const copied = all.reduce((n, f) => n + f.logBytes, 0);
-    const echoed = [...this.fetched.keys()].reduce((n, p) => n + (this.echoedBytes.get(p) ?? 0), 0);
-    return copied - echoed > (this.opts.liveCutBytes ?? LIVE_CUT_BYTES);
   }
 
   /**
@@ -348,44 +341,74 @@ export class SuiteRun {
   }
 
   /**
-   * After a cut follow: the copy's lines after the last ones echoed live, as log events (already
-   * saved). The copy is searched from line `from` on (before it, the echo cannot have reached:
-   * it may have missed lines the kubelet rotated away) for the last lines echoed. Returns how
-   * many lines came from the copy, or -1 when the last lines echoed are not in it.
+   * The pod's own copy of its log starts to come: when the live follow is more than liveCutBytes
+   * behind, it is cut, and the copy's lines after the last ones echoed live are echoed as the copy
+   * streams in (log events with fromCopy; the copy itself becomes the saved log).
    */
-  private async echoRest(key: string, pod: string, from: number, shard: number | undefined): Promise<number> {
+  private copyArrives(pod: string, shard: number | undefined, size: number): LogCopySink | undefined {
+    if (this.state.finished?.verdict.verdict === "interrupted") return undefined;
+    if (size - (this.echoedBytes.get(pod) ?? 0) <= (this.opts.liveCutBytes ?? LIVE_CUT_BYTES)) return undefined;
+    if (!this.logs.cut(pod, TEST_CONTAINER)) return undefined;
     const tail = this.lastEchoed.get(pod) ?? [];
-    const start = Math.max(0, from - tail.length);
-    const window: string[] = [];
-    let found = tail.length === 0;
-    let echoed = 0;
     const where = this.logWhere(pod, TEST_CONTAINER, shard);
-    for await (const batch of this.deps.savedLines(key, TEST_CONTAINER, start)) {
-      for (const line of batch) {
-        if (found) {
-          this.deps.emit({ type: "log", ...where, line, fromCopy: true });
-          echoed++;
-          continue;
-        }
-        window.push(line);
-        if (window.length > tail.length) window.shift();
-        found = window.length === tail.length && window.every((l, i) => l === tail[i]);
-      }
-    }
-    return found ? echoed : -1;
+    const echo = new CopyEcho({
+      tail,
+      skipLines: (this.liveLines.get(pod) ?? 0) - tail.length,
+      onLine: (line) => {
+        this.pushTail(TEST_CONTAINER, line);
+        this.deps.emit({ type: "log", ...where, line, fromCopy: true });
+      },
+    });
+    const entry: { echo: CopyEcho; complete?: boolean } = { echo };
+    this.echoes.set(pod, entry);
+    return {
+      write: (chunk) => echo.write(chunk),
+      // A copy cut short: its partial last line is not echoed; the resumed follow brings it whole.
+      end: (complete) => {
+        entry.complete = complete;
+        if (complete) echo.end();
+      },
+    };
   }
 
-  private line(container: string, text: string, pod: string, kubeletTs: string): void {
-    if (container === COLLECTOR_CONTAINER) return void this.collectorLines.push(text);
+  /**
+   * A copy that broke off after its pod's follow was cut: the follow resumes where it was cut
+   * (its first lines, as many as the copy echoed, are saved but not echoed again).
+   */
+  private async resumeBrokenCopies(): Promise<void> {
+    for (const [pod, f] of this.fetched) {
+      const e = this.echoes.get(pod);
+      if (!e) continue;
+      await f.adopt.catch(() => undefined);
+      if (e.complete) continue;
+      this.skips.set(pod, e.echo.found ? e.echo.echoed : 0);
+      this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "warning", text: `the copy of pod/${pod}'s log broke off after ${e.echo.echoed} line(s) echoed from it; its live follow resumes where it was cut` });
+      this.logs.resume(pod, TEST_CONTAINER);
+    }
+    await this.logs.settled();
+  }
+
+  private pushTail(container: string, text: string): void {
     const tail = this.tails.get(container) ?? [];
     tail.push(text);
     if (tail.length > TAIL_LINES) tail.shift();
     this.tails.set(container, tail);
+  }
+
+  private line(container: string, text: string, pod: string, kubeletTs: string): void {
+    if (container === COLLECTOR_CONTAINER) return void this.collectorLines.push(text);
+    const skip = container === TEST_CONTAINER ? this.skips.get(pod) : undefined;
+    if (skip) {
+      this.skips.set(pod, skip - 1);
+      return this.deps.saveLine(this.fetched.get(pod)?.key ?? this.key, container, text, pod);
+    }
+    this.pushTail(container, text);
     // The clone script prints the commit it checked out: the report names it.
     const m = container === CLONE_CONTAINER ? /^Checked out ([0-9a-f]{7,40})\b/.exec(text) : undefined;
     if (m) this.commit = m[1];
     if (container === TEST_CONTAINER) {
       this.echoedBytes.set(pod, (this.echoedBytes.get(pod) ?? 0) + text.length + 1);
+      this.liveLines.set(pod, (this.liveLines.get(pod) ?? 0) + 1);
       const tail = this.lastEchoed.get(pod) ?? [];
       tail.push(text);
       if (tail.length > ECHO_FINGERPRINT) tail.shift();
@@ -403,20 +426,12 @@ export class SuiteRun {
     // Without pods/exec the collector prints the artifacts when it stops, after the tests.
     this.logs.stopUnfinished(this.state.pods.values(), verdict.verdict === "interrupted", this.viaLog && verdict.verdict !== "interrupted" ? new Set([COLLECTOR_CONTAINER]) : new Set());
     const drain = this.deps.setTimer(() => this.logs.stopAll(), this.opts.logDrainMs ?? 60_000);
-    // A live follow far behind (a burst of output) need not be waited for: once every pod's own
-    // copy of its log is here, it is cut and the lines it had not echoed yet come from the copy.
+    // A live follow far behind (a burst of output) need not be waited for: when the pod's own
+    // copy of its log starts to come, it is cut and the copy echoes the rest (copyArrives).
     // The verdict is decided before observe() starts the copies for the status that decided it.
     if (verdict.verdict !== "interrupted") this.startCollects();
-    if (verdict.verdict !== "interrupted" && this.fetched.size) {
-      // Only when much is left to echo: a follow about to end keeps the kubelet's stamps.
-      const first = await Promise.race([this.logs.settled().then(() => false), this.copiesOutrunLive()]);
-      if (first) {
-        this.cutLive = true;
-        // Without the partial line the stream stopped in: the copy has it whole.
-        this.logs.stopAll(false);
-      }
-    }
     await this.logs.settled();
+    if (verdict.verdict !== "interrupted") await this.resumeBrokenCopies();
     drain.cancel();
 
     const artifacts = verdict.verdict === "interrupted" ? undefined : await this.collect(verdict, notes);

@@ -1,2 +1,4 @@
-// tar's extract, for the artifact copy (see kube.ts for why vendor/ exists).
-export { x } from "tar";
+// tar's extract, for the artifact copy, and its parser, to read the log copy as it streams in
+// (see kube.ts for why vendor/ exists).
+export { x, Parser } from "tar";
+export type { ReadEntry } from "tar";

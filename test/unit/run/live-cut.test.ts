@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config/parse.js";
 import { resolveSuite } from "../../../src/config/resolve.js";
 import type { Pod } from "../../../src/k8s-types.js";
+import type { RunEvent } from "../../../src/events/types.js";
 import { renderSuite } from "../../../src/render/suite.js";
 import { FakeCluster, pod, settle } from "../support/fake-cluster.js";
 import { startPipeline } from "../support/pipeline.js";
@@ -50,13 +51,14 @@ describe("a live follow behind the pod's own copy", () => {
    * open when the container ends; the collector's copy holds `all`. `between` runs after the
    * container ended (to answer the follow's reads when it is not cut).
    */
-  async function cutRun(all: string[], live: string, o: { liveCutBytes?: number; between?: (c: FakeCluster) => Promise<void> } = {}) {
+  async function cutRun(all: string[], live: string, o: { liveCutBytes?: number; between?: (c: FakeCluster) => Promise<void>; answer?: (archive: Buffer, stdout: NodeJS.WritableStream, events: () => readonly RunEvent[]) => Promise<{ exitCode: number | undefined; error?: { message: string } }> } = {}) {
     const config = parseConfig(CONFIG, "incluster.yaml");
     const suite = resolveSuite(config, "smoke");
     const labels = { ...renderSuite(suite, { runId: "abc123" }).job.spec.template.metadata.labels };
     const cluster = new FakeCluster();
     const archive = await tarOf(all);
     cluster.execAnswer = async (_req, stdout) => {
+      if (o.answer) return o.answer(archive, stdout, () => t.events);
       stdout.write(archive);
       return { exitCode: 0 };
     };
@@ -73,6 +75,8 @@ describe("a live follow behind the pod's own copy", () => {
     return { r, t, logs };
   }
   const stamped = (lines: string[]) => lines.map((l, i) => `2026-11-24T00:00:02.${i + 1}Z ${l}\n`).join("");
+  /** The same for any number of lines (nanosecond fractions keep their order). */
+  const stampedNs = (lines: string[]) => lines.map((l, i) => `2026-11-24T00:00:02.${String(i + 1).padStart(9, "0")}Z ${l}\n`).join("");
 
   it("after lines the kubelet rotated away: the copy takes over after the last lines echoed, found in it", async () => {
     const all = ["l1", "l2", "l3", "l4", "l5", "l6", "l7", "l8"];
@@ -89,11 +93,11 @@ describe("a live follow behind the pod's own copy", () => {
   it("is cut when the copy is back; the rest is echoed from it (fromCopy), every line once, in order", async () => {
     const all = ["line 1", "line 2", "line 3", "line 4", "line 5"];
     // The live follow delivers two lines and stays open, far behind.
-    const { r, t, logs } = await cutRun(all, stamped(["line 1", "line 2"]), { liveCutBytes: 0 });
+    const { r, t, logs } = await cutRun(all, stampedNs(["line 1", "line 2"]), { liveCutBytes: 0 });
     expect(r.suites[0]?.verdict).toBe("passed");
     expect(logs.map((e) => e.line)).toEqual(all);
     expect(logs.map((e) => e.fromCopy ?? false)).toEqual([false, false, true, true, true]);
-    expect(r.suites[0]?.notes.join("\n")).toContain("was cut once the pod's own copy of its log came back: 2 of 5 lines echoed live, the last 3 from the copy; the saved");
+    expect(r.suites[0]?.notes.join("\n")).toContain("was cut for the pod's own copy of its log, echoed as it came: 2 of 5 lines echoed live, the last 3 from the copy; the saved");
     // The saved log is the copy, not the copy plus the echoed lines again.
     expect(t.lines["smoke/test-runner"]).toEqual(all);
     expect(t.timers.pending).toBe(0);
@@ -111,5 +115,54 @@ describe("a live follow behind the pod's own copy", () => {
       ["l2", "2026-11-24T00:00:02.2Z", undefined],
       ["l3", "2026-11-24T00:00:02.3Z", undefined],
     ]);
+  });
+
+  it("echoes the copy as it streams in: its first lines are events before its last bytes have come", async () => {
+    const all = Array.from({ length: 2000 }, (_, i) => `line ${i + 1}`);
+    let echoedBeforeEnd = -1;
+    const { logs } = await cutRun(all, stamped(["line 1"]), {
+      liveCutBytes: 0,
+      answer: async (archive, stdout, events) => {
+        const half = 512 + 8 * 1024;
+        stdout.write(archive.subarray(0, half));
+        await settle();
+        echoedBeforeEnd = events().filter((e) => e.type === "log" && e.fromCopy).length;
+        stdout.write(archive.subarray(half));
+        return { exitCode: 0 };
+      },
+    });
+    expect(echoedBeforeEnd).toBeGreaterThan(500);
+    expect(logs.map((e) => e.line)).toEqual(all);
+  });
+
+  it("a copy that breaks off after the cut: the follow resumes where it was cut; every line once, the saved log complete", async () => {
+    const all = Array.from({ length: 2000 }, (_, i) => `line ${i + 1}`);
+    const { r, t, logs } = await cutRun(all, stampedNs(["line 1", "line 2"]), {
+      liveCutBytes: 0,
+      // About half of the log copy, then the exec stream breaks.
+      answer: async (archive, stdout) => {
+        stdout.write(archive.subarray(0, 512 + 8 * 1024 + 100));
+        return { exitCode: undefined, error: { message: "stream reset" } };
+      },
+      between: async (cluster) => {
+        // The resumed read (the container has ended: one read from the cut's second) brings the rest.
+        const resumed = () => cluster.openLogs("test-runner").find((l) => l.req.follow === false);
+        for (let i = 0; i < 400 && !resumed(); i++) await new Promise((res) => setTimeout(res, 5));
+        const l = resumed();
+        if (!l) throw new Error("the follow did not resume");
+        l.open = false;
+        l.handlers.onData(stampedNs(all).split("\n").slice(1).join("\n"));
+        l.handlers.onClose(undefined);
+        const req = l.req;
+        expect(req).toMatchObject({ follow: false, sinceTime: "2026-11-24T00:00:02Z" });
+      },
+    });
+    expect(logs.map((e) => e.line)).toEqual(all);
+    const fromCopy = logs.filter((e) => e.fromCopy).length;
+    expect(fromCopy).toBeGreaterThan(500);
+    expect(fromCopy).toBeLessThan(1998);
+    expect(t.lines["smoke/test-runner"]).toEqual(all);
+    expect(t.events.some((e) => e.type === "suite.note" && /broke off after \d+ line\(s\) echoed from it; its live follow resumes where it was cut/.test(e.text))).toBe(true);
+    expect(r.suites[0]?.verdict).toBe("passed");
   });
 });

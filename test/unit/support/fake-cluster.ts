@@ -251,15 +251,13 @@ export function memoryFiles(failing: Set<string> = new Set()): ReportFiles & { l
     failures: () => failures,
     scratchDir: () => mkdtempSync(join(tmpdir(), "incluster-scratch-")),
     // A pod's own copy (copies["<suite>/<container>"]) replaces the streamed lines, as on disk.
-    adoptCollected: async (s, c) => {
+    // Only one that came whole (copyLines: counted as it streamed in).
+    adoptCollected: async (s, c, _scratch, _pod, copyLines) => {
       const streamedLines = lines[`${s}/${c}`]?.length ?? 0;
       const copy = copies[`${s}/${c}`];
-      if (!copy) return { streamedLines };
+      if (!copy || copyLines === undefined) return { streamedLines };
       lines[`${s}/${c}`] = [...copy];
       return { streamedLines, copyLines: copy.length };
-    },
-    savedLines: async function* (s, c, from) {
-      yield (lines[`${s}/${c}`] ?? []).slice(from);
     },
     close: async () => undefined,
   };
