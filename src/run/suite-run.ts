@@ -361,12 +361,16 @@ export class SuiteRun {
     });
     const entry: { echo: CopyEcho; complete?: boolean } = { echo };
     this.echoes.set(pod, entry);
+    // An interrupted suite's outcome does not wait for its copies: nothing is echoed after it.
+    const interrupted = () => this.state.finished?.verdict.verdict === "interrupted";
     return {
-      write: (chunk) => echo.write(chunk),
+      write: (chunk) => {
+        if (!interrupted()) echo.write(chunk);
+      },
       // A copy cut short: its partial last line is not echoed; the resumed follow brings it whole.
       end: (complete) => {
         entry.complete = complete;
-        if (complete) echo.end();
+        if (complete && !interrupted()) echo.end();
       },
     };
   }
