@@ -163,6 +163,10 @@ export class SuiteRun {
     return this.state.finished !== undefined;
   }
 
+  private get interrupted(): boolean {
+    return this.state.finished?.verdict.verdict === "interrupted";
+  }
+
   /** The Job was created: start the clock and our own deadline. */
   started(job: Job): void {
     this.observe({ type: "created", job });
@@ -262,7 +266,7 @@ export class SuiteRun {
   private startCollect(pod: Pod): void {
     if (this.viaLog) return;
     const name = pod.metadata?.name ?? "";
-    if (!name || this.fetched.has(name) || pod.metadata?.deletionTimestamp || this.state.finished?.verdict.verdict === "interrupted") return;
+    if (!name || this.fetched.has(name) || pod.metadata?.deletionTimestamp || this.interrupted) return;
     if (pod.status?.conditions?.some((c) => c.type === "DisruptionTarget" && c.status === "True")) return;
     const collector = pod.status?.initContainerStatuses?.find((c) => c.name === COLLECTOR_CONTAINER);
     if (!collector?.state?.running) return;
@@ -346,7 +350,7 @@ export class SuiteRun {
    * streams in (log events with fromCopy; the copy itself becomes the saved log).
    */
   private copyArrives(pod: string, shard: number | undefined, size: number): LogCopySink | undefined {
-    if (this.state.finished?.verdict.verdict === "interrupted") return undefined;
+    if (this.interrupted) return undefined;
     if (size - (this.echoedBytes.get(pod) ?? 0) <= (this.opts.liveCutBytes ?? LIVE_CUT_BYTES)) return undefined;
     if (!this.logs.cut(pod, TEST_CONTAINER)) return undefined;
     const tail = this.lastEchoed.get(pod) ?? [];
@@ -362,15 +366,14 @@ export class SuiteRun {
     const entry: { echo: CopyEcho; complete?: boolean } = { echo };
     this.echoes.set(pod, entry);
     // An interrupted suite's outcome does not wait for its copies: nothing is echoed after it.
-    const interrupted = () => this.state.finished?.verdict.verdict === "interrupted";
     return {
       write: (chunk) => {
-        if (!interrupted()) echo.write(chunk);
+        if (!this.interrupted) echo.write(chunk);
       },
       // A copy cut short: its partial last line is not echoed; the resumed follow brings it whole.
       end: (complete) => {
         entry.complete = complete;
-        if (complete && !interrupted()) echo.end();
+        if (complete && !this.interrupted) echo.end();
       },
     };
   }
@@ -385,7 +388,7 @@ export class SuiteRun {
       if (!e) continue;
       await f.adopt.catch(() => undefined);
       if (e.complete) continue;
-      this.skips.set(pod, e.echo.found ? e.echo.echoed : 0);
+      this.skips.set(pod, e.echo.echoed);
       this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "warning", text: `the copy of pod/${pod}'s log broke off after ${e.echo.echoed} line(s) echoed from it; its live follow resumes where it was cut` });
       this.logs.resume(pod, TEST_CONTAINER);
     }
