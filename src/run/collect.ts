@@ -29,8 +29,13 @@ export interface Collected {
   error?: KubeError;
 }
 
-/** The log copy first: its echo (see LogCopySink) starts with the transfer, not after the artifacts. */
-export const COLLECT_COMMAND = ["/bin/sh", "-c", `cd ${OUT_DIR} && tar -cf - ${LOG_COPY} ${ARTIFACTS_SUBDIR} 2>/dev/null; touch ${OUT_DIR}/${COLLECTED_MARKER}`];
+/**
+ * The log copy first: its echo (see LogCopySink) starts with the transfer, not after the
+ * artifacts. The marker (the collector exits once it is there) is left only when tar was not cut
+ * off (exit 2: a write error, as when the exec stream breaks; ≥ 128: killed): the collector then
+ * keeps the pod's output for another copy until its grace runs out.
+ */
+export const COLLECT_COMMAND = ["/bin/sh", "-c", `cd ${OUT_DIR} || exit 1; [ -e ${LOG_COPY} ] && set -- ${LOG_COPY}; [ -d ${ARTIFACTS_SUBDIR} ] && set -- "$@" ${ARTIFACTS_SUBDIR}; [ $# -eq 0 ] || tar -cf - "$@" 2>/dev/null; [ $? -le 1 ] && touch ${OUT_DIR}/${COLLECTED_MARKER}`];
 
 /** Takes the log copy's bytes as they stream in (besides their being unpacked to disk). */
 export interface LogCopySink {

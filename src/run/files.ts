@@ -50,6 +50,8 @@ export interface ReportFiles {
   writeJson(relPath: string, data: unknown): Promise<void>;
   /** A fresh folder inside the suite's report folder for a pod's collected output. */
   scratchDir(suite: string): string;
+  /** Removes such a folder without taking anything from it (a copy that broke off and was taken again). */
+  discardScratch(scratch: string): void;
   /**
    * Takes a collected folder in: artifacts/ becomes <suite>/artifacts/, and the pod's own log copy
    * replaces the streamed <suite>/<container>.log (which it may exceed: lines the kubelet rotated
@@ -121,6 +123,13 @@ export function reportFiles(dir: string, show: (abs: string) => string, onFailur
     scratchDir(suite) {
       mkdirSync(join(dir, suite), { recursive: true });
       return mkdtempSync(join(dir, suite, ".collect-"));
+    },
+    discardScratch(scratch) {
+      try {
+        rmSync(scratch, { recursive: true, force: true });
+      } catch (err) {
+        fail(scratch, err);
+      }
     },
     async adoptCollected(suite, container, scratch, pod, copyLines) {
       const p = path(suite, container);

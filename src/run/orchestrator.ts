@@ -77,6 +77,8 @@ export interface PipelinePlan {
   deadlineSlackMs?: number;
   /** Left to echo above which a live follow is cut for the pod's copy (default LIVE_CUT_BYTES). */
   liveCutBytes?: number;
+  /** Waits before taking a broken log copy again (default COPY_RETRY_MS). */
+  copyRetryMs?: readonly number[];
 }
 
 /** Runs the pipeline; returns the result model. Throws only if the report directory cannot be written (nothing was created). */
@@ -139,6 +141,7 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
         keep: plan.keep,
         ...(plan.deadlineSlackMs !== undefined ? { deadlineSlackMs: plan.deadlineSlackMs } : {}),
         ...(plan.liveCutBytes !== undefined ? { liveCutBytes: plan.liveCutBytes } : {}),
+        ...(plan.copyRetryMs ? { copyRetryMs: plan.copyRetryMs } : {}),
         // A retry reruns the failed ids in one plain Job, also for a sharded suite.
         attemptObjects: (resolved, attempt, rerunIds, collectVia) => renderSuite(rerunIds?.length ? { ...resolved, shards: 1 } : resolved, { runId: plan.runId, attempt, rerunIds, ...(collectVia ? { collectVia } : {}) }),
       },
@@ -183,7 +186,7 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
   async function collect(key: string, pod: string, suite: ResolvedSuite, onLogCopy?: CollectOptions["onLogCopy"]): Promise<Fetched> {
     const scratch = deps.files.scratchDir(key);
     const c = await collectOutput(deps.port, { namespace: ns, pod, dest: scratch, ...(plan.artifactsLimitBytes !== undefined ? { limitBytes: plan.artifactsLimitBytes } : {}), ...(onLogCopy ? { onLogCopy } : {}) });
-    return { take: () => adopt(key, suite, scratch, c, pod) };
+    return { take: () => adopt(key, suite, scratch, c, pod), discard: () => deps.files.discardScratch(scratch) };
   }
 
   async function collectFromLog(key: string, suite: ResolvedSuite, archive: Buffer): Promise<CollectOutcome> {

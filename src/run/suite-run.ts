@@ -49,9 +49,10 @@ export interface SuiteRunDeps {
   collectFromLog(key: string, suite: ResolvedSuite, archive: Buffer): Promise<CollectOutcome>;
 }
 
-/** A pod's output, copied out: a way to take it into the report. */
+/** A pod's output, copied out: a way to take it into the report, or to drop it (a copy taken again). */
 export interface Fetched {
   take(): Promise<CollectOutcome>;
+  discard(): void;
 }
 
 export interface CollectOutcome {
@@ -87,6 +88,8 @@ export interface SuiteRunOptions {
   collectVia?: "exec" | "log";
   /** Left to echo above which a live follow is cut for the pod's copy (default LIVE_CUT_BYTES). */
   liveCutBytes?: number;
+  /** Waits before taking a broken log copy again (default COPY_RETRY_MS). */
+  copyRetryMs?: readonly number[];
 }
 
 /** What a finished suite hands the orchestrator: the result, and the objects worth saving. */
@@ -109,6 +112,12 @@ const ECHO_FINGERPRINT = 3;
  * to its end, kubelet stamps kept.
  */
 export const LIVE_CUT_BYTES = 4 * 1024 * 1024;
+/**
+ * A log copy that broke off after its follow was cut is taken again after these waits (the
+ * collector keeps the output until its 25 s grace runs out when no copy was complete); then the
+ * follow resumes from where it was cut, which cannot bring back what the kubelet rotated away.
+ */
+export const COPY_RETRY_MS = [500, 1000, 2000, 4000] as const;
 
 export class SuiteRun {
   readonly suite: ResolvedSuite;
@@ -124,13 +133,15 @@ export class SuiteRun {
   private tests: TestCase[] | undefined;
   /** Collections started, by pod: each as soon as that pod's tests ended. */
   private readonly fetched = new Map<string, { key: string; shard?: number; adopt: Promise<Fetched> }>();
-  /** Pods whose test-runner follow was cut for their own copy of the log: its echo, and whether all of the copy came. */
+  /** Pods whose test-runner follow was cut for their own copy of the log: the latest copy's echo, and whether all of that copy came. */
   private readonly echoes = new Map<string, { echo: CopyEcho; complete?: boolean }>();
-  /** The last test-runner lines echoed live, by pod: where the copy takes over after a cut. */
+  /** The last test-runner lines echoed (live or from a copy), by pod: where a copy takes over. */
   private readonly lastEchoed = new Map<string, string[]>();
   /** Bytes (about: UTF-16 units) and lines of test-runner output echoed live, by pod. */
   private readonly echoedBytes = new Map<string, number>();
   private readonly liveLines = new Map<string, number>();
+  /** Lines echoed from the pod's copies (more than one when a copy broke off), by pod. */
+  private readonly copyLines = new Map<string, number>();
   /** Lines a resumed follow brings that the copy's echo already had, by pod: saved, not echoed again. */
   private readonly skips = new Map<string, number>();
   private readonly wheres = new Map<string, { suite: string; attempt?: number; shard?: number; pod: string; container: string }>();
@@ -310,9 +321,10 @@ export class SuiteRun {
       if (c.dropped.length) notes.push(`artifacts of ${where} over the ${humanBytes(c.limitBytes)} limit: kept ${c.files} file(s) (${humanBytes(c.bytes)}), dropped ${c.dropped.length}: ${c.dropped.slice(0, 10).join(", ")}${c.dropped.length > 10 ? ", …" : ""}`);
       const echo = this.echoes.get(podName)?.echo;
       const live = this.liveLines.get(podName) ?? 0;
+      const fromCopy = this.copyLines.get(podName) ?? 0;
       if (c.copyLines !== undefined && echo?.found) {
-        const lost = c.copyLines - live - echo.echoed;
-        const text = `live echo of ${where} was cut for the pod's own copy of its log, echoed as it came: ${live} of ${c.copyLines} lines echoed live, the last ${echo.echoed} from the copy${lost > 0 ? `, ${lost} not echoed (the kubelet rotated them away before they were read)` : ""}; the saved test-runner log is that copy, complete`;
+        const lost = c.copyLines - live - fromCopy;
+        const text = `live echo of ${where} was cut for the pod's own copy of its log, echoed as it came: ${live} of ${c.copyLines} lines echoed live, the last ${fromCopy} from the copy${lost > 0 ? `, ${lost} not echoed (the kubelet rotated them away before they were read)` : ""}; the saved test-runner log is that copy, complete`;
         notes.push(text);
         this.deps.emit({ type: "suite.note", suite: this.suite.name, level: lost > 0 ? "warning" : "info", text });
       } else if (c.copyLines !== undefined && c.copyLines > c.streamedLines) {
@@ -351,15 +363,22 @@ export class SuiteRun {
    */
   private copyArrives(pod: string, shard: number | undefined, size: number): LogCopySink | undefined {
     if (this.interrupted) return undefined;
-    if (size - (this.echoedBytes.get(pod) ?? 0) <= (this.opts.liveCutBytes ?? LIVE_CUT_BYTES)) return undefined;
-    if (!this.logs.cut(pod, TEST_CONTAINER)) return undefined;
-    const tail = this.lastEchoed.get(pod) ?? [];
+    // A copy taken again after one broke off: its follow is cut already.
+    if (!this.echoes.has(pod)) {
+      const behind = size - (this.echoedBytes.get(pod) ?? 0);
+      if (behind <= (this.opts.liveCutBytes ?? LIVE_CUT_BYTES)) return undefined;
+      if (!this.logs.cut(pod, TEST_CONTAINER)) return undefined;
+      this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "verbose", text: `live follow of pod/${pod} cut about ${humanBytes(behind)} behind: the rest of its output is echoed from the pod's own copy as it comes` });
+    }
+    const tail = [...(this.lastEchoed.get(pod) ?? [])];
     const where = this.logWhere(pod, TEST_CONTAINER, shard);
     const echo = new CopyEcho({
       tail,
-      skipLines: (this.liveLines.get(pod) ?? 0) - tail.length,
+      skipLines: (this.liveLines.get(pod) ?? 0) + (this.copyLines.get(pod) ?? 0) - tail.length,
       onLine: (line) => {
+        this.copyLines.set(pod, (this.copyLines.get(pod) ?? 0) + 1);
         this.pushTail(TEST_CONTAINER, line);
+        this.fingerprint(pod, line);
         this.deps.emit({ type: "log", ...where, line, fromCopy: true });
       },
     });
@@ -370,7 +389,7 @@ export class SuiteRun {
       write: (chunk) => {
         if (!this.interrupted) echo.write(chunk);
       },
-      // A copy cut short: its partial last line is not echoed; the resumed follow brings it whole.
+      // A copy cut short: its partial last line is not echoed; the next copy or the resumed follow brings it whole.
       end: (complete) => {
         entry.complete = complete;
         if (complete && !this.interrupted) echo.end();
@@ -379,20 +398,38 @@ export class SuiteRun {
   }
 
   /**
-   * A copy that broke off after its pod's follow was cut: the follow resumes where it was cut
-   * (its first lines, as many as the copy echoed, are saved but not echoed again).
+   * A copy that broke off after its pod's follow was cut is taken again, continuing the echo
+   * after the last line echoed; when no copy comes whole, the follow resumes where it was cut
+   * (its first lines, as many as the copies echoed, are saved but not echoed again).
    */
   private async resumeBrokenCopies(): Promise<void> {
     for (const [pod, f] of this.fetched) {
-      const e = this.echoes.get(pod);
-      if (!e) continue;
+      if (!this.echoes.has(pod)) continue;
       await f.adopt.catch(() => undefined);
-      if (e.complete) continue;
-      this.skips.set(pod, e.echo.echoed);
-      this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "warning", text: `the copy of pod/${pod}'s log broke off after ${e.echo.echoed} line(s) echoed from it; its live follow resumes where it was cut` });
+      const waits = this.opts.copyRetryMs ?? COPY_RETRY_MS;
+      for (const ms of waits) {
+        const e = this.echoes.get(pod);
+        if (e?.complete || this.interrupted) break;
+        this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "verbose", text: `the copy of pod/${pod}'s log broke off (${this.copyLines.get(pod) ?? 0} line(s) echoed from copies so far); copying it again in ${ms} ms` });
+        await new Promise<void>((r) => this.deps.setTimer(r, ms));
+        void f.adopt.then((x) => x.discard(), () => undefined);
+        f.adopt = this.deps.collect(f.key, pod, this.suite, (size) => this.copyArrives(pod, f.shard, size));
+        await f.adopt.catch(() => undefined);
+      }
+      if (this.echoes.get(pod)?.complete || this.interrupted) continue;
+      this.skips.set(pod, this.copyLines.get(pod) ?? 0);
+      this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "warning", text: `no copy of pod/${pod}'s log came whole in ${waits.length + 1} tries (${this.copyLines.get(pod) ?? 0} line(s) echoed from them); its live follow resumes where it was cut (lines the kubelet rotated away since are in no saved log)` });
       this.logs.resume(pod, TEST_CONTAINER);
     }
     await this.logs.settled();
+  }
+
+  /** Keeps the last lines echoed for a pod: a later copy is found after them. */
+  private fingerprint(pod: string, text: string): void {
+    const tail = this.lastEchoed.get(pod) ?? [];
+    tail.push(text);
+    if (tail.length > ECHO_FINGERPRINT) tail.shift();
+    this.lastEchoed.set(pod, tail);
   }
 
   private pushTail(container: string, text: string): void {
@@ -416,10 +453,7 @@ export class SuiteRun {
     if (container === TEST_CONTAINER) {
       this.echoedBytes.set(pod, (this.echoedBytes.get(pod) ?? 0) + text.length + 1);
       this.liveLines.set(pod, (this.liveLines.get(pod) ?? 0) + 1);
-      const tail = this.lastEchoed.get(pod) ?? [];
-      tail.push(text);
-      if (tail.length > ECHO_FINGERPRINT) tail.shift();
-      this.lastEchoed.set(pod, tail);
+      this.fingerprint(pod, text);
     }
     this.deps.emit({ type: "log", ...this.logWhere(pod, container), ...(kubeletTs ? { kubeletTs } : {}), line: text });
   }

@@ -6,6 +6,7 @@
 // component is always started again, even when an assertion fails.
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { execFileSync } from "node:child_process";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -174,6 +175,61 @@ describe("the control plane fails under a run", () => {
       expect(l.streamed).toEqual(oneToN(160));
       expect(l.saved).toEqual(oneToN(160));
     }
+  });
+
+  it("the API server is killed while the pod's log copy is echoed: the copy breaks off and is taken again once the server is back; every line once, in order, the saved log whole", async () => {
+    const ns = freshNamespace("copy-broken");
+    const events = join(work, `${ns}-burst.jsonl`);
+    const run = startCli(["-v", "-n", ns, "-c", CONFIG, "run", "burst-lines", "-q", "-o", "json", "--events", events, "--report-dir", join(work, `${ns}-burst`)]);
+    const guard = setTimeout(() => run.child.kill("SIGKILL"), 240_000);
+    try {
+      // Said when the copy's tar header arrives; its ~60 MB take over a second to stream in.
+      await waitForOutput(run.stderrSoFar, /live follow of pod\/\S+ cut about [\d.]+ MiB behind/, 120_000);
+      await disruption(
+        "kube-apiserver SIGKILL while a log copy streams (faults-control-plane.test.ts)",
+        async () => {
+          const pid = Number(execFileSync("bash", ["-c", `source "${ROOT}/test/cluster/lib/common.sh"; pid_of kube-apiserver`], { encoding: "utf8" }).trim());
+          process.kill(pid, "SIGKILL");
+          // Its port free (all its threads gone) before it is started again: else start-apiserver
+          // sees it running, or cannot bind.
+          const listening = () =>
+            new Promise<boolean>((res) => {
+              const c = connect({ host: "127.0.0.1", port: 6443 });
+              c.once("connect", () => (c.destroy(), res(true)));
+              c.once("error", () => res(false));
+            });
+          for (let i = 0; i < 100 && (await listening()); i++) await new Promise((res) => setTimeout(res, 50));
+        },
+        () => void cluster("start-apiserver"),
+      );
+    } catch (err) {
+      run.child.kill("SIGINT");
+      throw err;
+    } finally {
+      clearTimeout(guard);
+    }
+    const r = await run.done;
+    clearTimeout(guard);
+    const result = JSON.parse(r.stdout) as RunResult;
+    const BURST = /^numbered line (\d+) of 500000 x{100}$/;
+    const nums = (ls: string[]) => ls.flatMap((l) => (BURST.exec(l) ? [Number(BURST.exec(l)?.[1])] : []));
+    const logEvents = readFileSync(events, "utf8")
+      .split("\n")
+      .filter((l) => l.includes('"type":"log"') && l.includes('"container":"test-runner"'))
+      .map((l) => JSON.parse(l) as { line: string; fromCopy?: boolean });
+    const streamed = nums(logEvents.map((e) => e.line));
+    const saved = nums(savedLog(result, "burst-lines").split("\n"));
+    const broke = /the copy of pod\/\S+'s log broke off \((\d+) line\(s\) echoed from copies so far\); copying it again/.exec(r.stderr);
+    console.log(`[control-plane] SIGKILL under the copy: exit ${r.code}; ${broke?.[0] ?? "the copy did not break"}; ${logEvents.filter((e) => e.fromCopy).length} lines echoed from the copy; streamed ${streamed.length} lines, saved ${saved.length}`);
+    expect(r.code, r.stderr.slice(-3000)).toBe(0);
+    expect(result.suites[0]).toMatchObject({ verdict: "passed", testExitCode: 0 });
+    expect(broke, r.stderr.slice(-3000)).not.toBeNull();
+    // Every line once, in order, in the events and in the saved log (a copy that came whole).
+    expect(r.stderr).toMatch(/was cut for the pod's own copy of its log, echoed as it came: \d+ of \d+ lines echoed live, the last \d+ from the copy; the saved test-runner log is that copy, complete/);
+    expect(streamed.length).toBe(500_000);
+    expect(streamed.every((n, i) => n === i + 1)).toBe(true);
+    expect(saved.length).toBe(500_000);
+    expect(saved.every((n, i) => n === i + 1)).toBe(true);
   });
 
   it("the API server is down when run starts: exit 3 within 10 s, naming the server unreachable; nothing created", async () => {

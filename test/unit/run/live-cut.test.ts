@@ -51,7 +51,7 @@ describe("a live follow behind the pod's own copy", () => {
    * open when the container ends; the collector's copy holds `all`. `between` runs after the
    * container ended (to answer the follow's reads when it is not cut).
    */
-  async function cutRun(all: string[], live: string, o: { liveCutBytes?: number; between?: (c: FakeCluster) => Promise<void>; answer?: (archive: Buffer, stdout: NodeJS.WritableStream, events: () => readonly RunEvent[]) => Promise<{ exitCode: number | undefined; error?: { message: string } }> } = {}) {
+  async function cutRun(all: string[], live: string, o: { liveCutBytes?: number; copyRetryMs?: number[]; between?: (c: FakeCluster) => Promise<void>; answer?: (archive: Buffer, stdout: NodeJS.WritableStream, events: () => readonly RunEvent[]) => Promise<{ exitCode: number | undefined; error?: { message: string } }> } = {}) {
     const config = parseConfig(CONFIG, "incluster.yaml");
     const suite = resolveSuite(config, "smoke");
     const labels = { ...renderSuite(suite, { runId: "abc123" }).job.spec.template.metadata.labels };
@@ -62,7 +62,7 @@ describe("a live follow behind the pod's own copy", () => {
       stdout.write(archive);
       return { exitCode: 0 };
     };
-    const t = startPipeline(cluster, [suite], o.liveCutBytes !== undefined ? { liveCutBytes: o.liveCutBytes } : {});
+    const t = startPipeline(cluster, [suite], { ...(o.liveCutBytes !== undefined ? { liveCutBytes: o.liveCutBytes } : {}), copyRetryMs: o.copyRetryMs ?? [1, 1] });
     t.files.copies["smoke/test-runner"] = all;
     await jobCreated(cluster);
     cluster.put("pods", pod("p1", labels, status([{ name: "test-runner", state: { running: { startedAt: "2026-11-24T00:00:02Z" } } }])));
@@ -135,7 +135,7 @@ describe("a live follow behind the pod's own copy", () => {
     expect(logs.map((e) => e.line)).toEqual(all);
   });
 
-  it("a copy that breaks off after the cut: the follow resumes where it was cut; every line once, the saved log complete", async () => {
+  it("a copy that breaks off after the cut, and again on every retry: the follow resumes where it was cut; every line once, the saved log complete", async () => {
     const all = Array.from({ length: 2000 }, (_, i) => `line ${i + 1}`);
     const { r, t, logs } = await cutRun(all, stampedNs(["line 1", "line 2"]), {
       liveCutBytes: 0,
@@ -162,7 +162,30 @@ describe("a live follow behind the pod's own copy", () => {
     expect(fromCopy).toBeGreaterThan(500);
     expect(fromCopy).toBeLessThan(1998);
     expect(t.lines["smoke/test-runner"]).toEqual(all);
-    expect(t.events.some((e) => e.type === "suite.note" && /broke off after \d+ line\(s\) echoed from it; its live follow resumes where it was cut/.test(e.text))).toBe(true);
+    expect(t.events.some((e) => e.type === "suite.note" && /no copy of pod\/p1's log came whole in 3 tries \(\d+ line\(s\) echoed from them\); its live follow resumes where it was cut/.test(e.text))).toBe(true);
     expect(r.suites[0]?.verdict).toBe("passed");
+  });
+
+  it("a copy that breaks off is taken again: the echo goes on after the last line echoed; every line once, in order", async () => {
+    const all = Array.from({ length: 2000 }, (_, i) => `line ${i + 1}`);
+    let execs = 0;
+    const { r, t, logs } = await cutRun(all, stampedNs(["line 1", "line 2"]), {
+      liveCutBytes: 0,
+      answer: async (archive, stdout) => {
+        // The first copy breaks off about half-way; the second comes whole.
+        if (++execs === 1) {
+          stdout.write(archive.subarray(0, 512 + 8 * 1024 + 100));
+          return { exitCode: undefined, error: { message: "stream reset" } };
+        }
+        stdout.write(archive);
+        return { exitCode: 0 };
+      },
+    });
+    expect(execs).toBe(2);
+    expect(logs.map((e) => e.line)).toEqual(all);
+    expect(logs.filter((e) => e.fromCopy).length).toBe(1998);
+    expect(t.lines["smoke/test-runner"]).toEqual(all);
+    expect(r.suites[0]?.notes.join("\n")).toContain("2 of 2000 lines echoed live, the last 1998 from the copy; the saved test-runner log is that copy, complete");
+    expect(r.suites[0]?.artifacts?.problem).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 // A hand-written fake of our own narrow ClusterPort (STYLE.md: chainsaw's fake client), for
 // orderings that are hard to produce on a real cluster: watch 410, events before their pod,
 // a pod deleted under us, a log stream cut mid-line. Tests drive it step by step.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Job, KubeEvent, KubeObject, Pod } from "../../../src/k8s-types.js";
@@ -250,6 +250,7 @@ export function memoryFiles(failing: Set<string> = new Set()): ReportFiles & { l
     writeJson: async (p, d) => void json.set(p, d),
     failures: () => failures,
     scratchDir: () => mkdtempSync(join(tmpdir(), "incluster-scratch-")),
+    discardScratch: (scratch) => rmSync(scratch, { recursive: true, force: true }),
     // A pod's own copy (copies["<suite>/<container>"]) replaces the streamed lines, as on disk.
     // Only one that came whole (copyLines: counted as it streamed in).
     adoptCollected: async (s, c, _scratch, _pod, copyLines) => {
