@@ -234,7 +234,7 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
     interrupted = true;
     note("info", `interrupted: ${plan.keep ? "keeping the run's Jobs (--keep)" : "deleting the run's Jobs and Pods"}`);
     for (const r of live()) if (!r.done) r.interrupt();
-    if (!plan.keep) cleanup = Promise.allSettled([...inflight]).then(() => deleteRun(deps, ns, [...created.values()], pods, plan.podsGoneMs ?? 30_000));
+    if (!plan.keep) cleanup = Promise.allSettled([...inflight]).then(() => deleteRun(deps, ns, [...created.values()], pods, selector, plan.podsGoneMs ?? 30_000));
   };
   if (deps.signal.aborted) onAbort();
   else deps.signal.addEventListener("abort", onAbort, { once: true });
@@ -264,7 +264,7 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
 }
 
 /** Deletes the run's Jobs, their Pods and overlays, and waits (on the pod watch) until the Pods are gone. */
-async function deleteRun(deps: ClusterDeps, ns: string, objects: { job: string; overlay?: string }[], pods: KindWatch<"pods">, podsGoneMs: number): Promise<void> {
+async function deleteRun(deps: ClusterDeps, ns: string, objects: { job: string; overlay?: string }[], pods: KindWatch<"pods">, selector: { labelSelector: string }, podsGoneMs: number): Promise<void> {
   const { port } = deps;
   const note = (text: string) => deps.emit({ type: "run.note", level: "info", text });
   // Orphan, then delete the pods ourselves with a short grace: the garbage collector would
@@ -286,11 +286,21 @@ async function deleteRun(deps: ClusterDeps, ns: string, objects: { job: string; 
     });
     if (gone) note(`deleted configmap/${overlay}`);
   }
-  const podNames = [...pods.objects.values()].map((p) => p.metadata?.name ?? "").filter(Boolean);
-  for (const name of podNames) {
+  // The run's pods: those the watch has, and those it has not delivered yet (a Job interrupted
+  // just after its create: the Job controller's pod, now orphaned, would otherwise run on).
+  const deleted = new Set<string>();
+  const deletePod = async (name: string) => {
+    if (!name || deleted.has(name)) return;
+    deleted.add(name);
     const gone = await port.delete("pods", ns, name, { gracePeriodSeconds: 5 }).catch(() => false);
     if (gone) note(`deleted pod/${name}`);
-  }
+  };
+  const listed = await port.list("pods", ns, selector).then(
+    (l) => l.items,
+    () => [],
+  );
+  for (const p of [...pods.objects.values(), ...listed]) await deletePod(p.metadata?.name ?? "");
+  // Deleted all; waited for are those the watch shows (one it has not shown yet is not waited for).
   if (pods.objects.size === 0) return;
   await new Promise<void>((resolve) => {
     const t = deps.setTimer(() => {
@@ -298,7 +308,9 @@ async function deleteRun(deps: ClusterDeps, ns: string, objects: { job: string; 
       note(`pods still terminating after ${podsGoneMs / 1000}s: ${[...pods.objects.values()].map((p) => p.metadata?.name).join(", ")}`);
       resolve();
     }, podsGoneMs);
-    const unsubscribe = pods.subscribe(() => {
+    const unsubscribe = pods.subscribe((_type, p) => {
+      // A pod the watch brings only now is deleted too.
+      if (!p.metadata?.deletionTimestamp) void deletePod(p.metadata?.name ?? "");
       if (pods.objects.size === 0) {
         t.cancel();
         unsubscribe();

@@ -158,6 +158,17 @@ describe("runSuites with a fake cluster", () => {
     expect(t.cluster.store.pods.size).toBe(0);
   });
 
+  it("on interrupt also deletes a pod of the run the watch has not brought yet (the Job controller's, just after the create)", async () => {
+    const t = setup();
+    await jobCreated(t.cluster);
+    // In the cluster, not yet in the pod watch.
+    t.cluster.store.pods.set("uid-late", { ...pod("p-late", t.labels(), running()), metadata: { name: "p-late", uid: "uid-late", labels: t.labels() } });
+    t.controller.abort();
+    const r = await t.promise;
+    expect(r.exitCode).toBe(130);
+    expect(t.cluster.calls).toEqual(expect.arrayContaining(["delete jobs/test-smoke-e2e-abc123", "delete pods/p-late"]));
+  });
+
   it("creates nothing when a permission is missing, and names every missing one", async () => {
     const t = setup();
     t.cluster.denied.add("create jobs").add("get pods");
