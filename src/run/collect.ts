@@ -17,11 +17,7 @@ export interface Collected {
   bytes: number;
   /** Paths (under artifacts/) dropped because the limit was reached. */
   dropped: string[];
-  /** The log copy was among what came back. */
-  logCopy: boolean;
-  /** Its size in bytes (0 without it). */
-  logBytes: number;
-  /** All of it came (its size's worth of bytes): a copy cut short never replaces the streamed log. */
+  /** The pod's log copy came, all of it (its size's worth of bytes): a copy cut short never replaces the streamed log. */
   logComplete: boolean;
   /** Its lines, counted as it streamed in. */
   logLines: number;
@@ -86,7 +82,7 @@ function logCopyReader(result: Collected, onLogCopy: CollectOptions["onLogCopy"]
 
 export async function collectOutput(port: ClusterPort, o: CollectOptions): Promise<Collected> {
   const limit = o.limitBytes ?? ARTIFACTS_LIMIT_BYTES;
-  const result: Collected = { files: 0, bytes: 0, dropped: [], logCopy: false, logBytes: 0, logComplete: false, logLines: 0 };
+  const result: Collected = { files: 0, bytes: 0, dropped: [], logComplete: false, logLines: 0 };
   const stream = new PassThrough();
   const extract = untar({
     cwd: o.dest,
@@ -95,10 +91,7 @@ export async function collectOutput(port: ClusterPort, o: CollectOptions): Promi
     // Never more than the limit on disk; directories and the log copy always pass.
     filter: (path, entry) => {
       const p = path.replace(/^\.\//, "");
-      if (p === LOG_COPY) {
-        result.logBytes = "size" in entry ? (entry.size ?? 0) : 0;
-        return (result.logCopy = true);
-      }
+      if (p === LOG_COPY) return true;
       if (!p.startsWith(`${ARTIFACTS_SUBDIR}/`) || !("type" in entry) || entry.type === "Directory") return p.startsWith(ARTIFACTS_SUBDIR);
       if (result.bytes + entry.size > limit) {
         result.dropped.push(p.slice(ARTIFACTS_SUBDIR.length + 1));
@@ -144,7 +137,7 @@ export async function collectOutput(port: ClusterPort, o: CollectOptions): Promi
 
 /** Unpacks a gzipped tar (the collector's log fallback) into dest; counts the artifacts. */
 export async function unpackArchive(archive: Buffer, dest: string): Promise<Collected> {
-  const result: Collected = { files: 0, bytes: 0, dropped: [], logCopy: false, logBytes: 0, logComplete: false, logLines: 0 };
+  const result: Collected = { files: 0, bytes: 0, dropped: [], logComplete: false, logLines: 0 };
   const extract = untar({
     cwd: dest,
     preserveOwner: false,
