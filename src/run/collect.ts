@@ -33,6 +33,9 @@ export interface Collected {
  */
 export const COLLECT_COMMAND = ["/bin/sh", "-c", `cd ${OUT_DIR} || exit 1; [ -e ${LOG_COPY} ] && set -- ${LOG_COPY}; [ -d ${ARTIFACTS_SUBDIR} ] && set -- "$@" ${ARTIFACTS_SUBDIR}; [ $# -eq 0 ] || tar -cf - "$@" 2>/dev/null; [ $? -le 1 ] && touch ${OUT_DIR}/${COLLECTED_MARKER}`];
 
+/** A tar entry's path as the collector's tar wrote it, without a leading "./". */
+const entryPath = (path: string) => path.replace(/^\.\//, "");
+
 /** Takes the log copy's bytes as they stream in (besides their being unpacked to disk). */
 export interface LogCopySink {
   write(chunk: Buffer): void;
@@ -57,7 +60,7 @@ export interface CollectOptions {
 function logCopyReader(result: Collected, onLogCopy: CollectOptions["onLogCopy"]): { parser: Parser; finish(): void } {
   let finish = () => undefined as void;
   const parser = new Parser({
-    filter: (path) => path.replace(/^\.\//, "") === LOG_COPY,
+    filter: (path) => entryPath(path) === LOG_COPY,
     onReadEntry: (entry: ReadEntry) => {
       const size = entry.size ?? 0;
       const sink = onLogCopy?.(size);
@@ -90,7 +93,7 @@ export async function collectOutput(port: ClusterPort, o: CollectOptions): Promi
     preserveOwner: false,
     // Never more than the limit on disk; directories and the log copy always pass.
     filter: (path, entry) => {
-      const p = path.replace(/^\.\//, "");
+      const p = entryPath(path);
       if (p === LOG_COPY) return true;
       if (!p.startsWith(`${ARTIFACTS_SUBDIR}/`) || !("type" in entry) || entry.type === "Directory") return p.startsWith(ARTIFACTS_SUBDIR);
       if (result.bytes + entry.size > limit) {
@@ -146,7 +149,7 @@ export async function unpackArchive(archive: Buffer, dest: string): Promise<Coll
         result.files++;
         result.bytes += entry.size;
       }
-      return path.replace(/^\.\//, "").startsWith(ARTIFACTS_SUBDIR);
+      return entryPath(path).startsWith(ARTIFACTS_SUBDIR);
     },
   });
   await new Promise<void>((resolve) => {

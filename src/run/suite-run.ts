@@ -103,6 +103,21 @@ export interface SuiteOutcome {
   events: KubeEvent[];
 }
 
+/** By pod: what of its test-runner output was echoed, and how its copy takes over after a cut. */
+interface PodEcho {
+  /** Echoed live: bytes (about: UTF-16 units) and lines. */
+  liveBytes: number;
+  liveLines: number;
+  /** Echoed from the pod's copies (more than one when a copy broke off). */
+  copyLines: number;
+  /** The last lines echoed, live or from a copy: where a copy takes over. */
+  last: string[];
+  /** Once the follow is cut: the latest copy's echo, and whether all of that copy came. */
+  copy?: { echo: CopyEcho; complete?: boolean };
+  /** Lines a resumed follow brings that the copies echoed already: saved, not echoed again. */
+  skip: number;
+}
+
 const TAIL_LINES = 20;
 /** How many of the last lines echoed live locate them in the pod's copy after a cut follow. */
 const ECHO_FINGERPRINT = 3;
@@ -133,17 +148,8 @@ export class SuiteRun {
   private tests: TestCase[] | undefined;
   /** Collections started, by pod: each as soon as that pod's tests ended. */
   private readonly fetched = new Map<string, { key: string; shard?: number; adopt: Promise<Fetched> }>();
-  /** Pods whose test-runner follow was cut for their own copy of the log: the latest copy's echo, and whether all of that copy came. */
-  private readonly echoes = new Map<string, { echo: CopyEcho; complete?: boolean }>();
-  /** The last test-runner lines echoed (live or from a copy), by pod: where a copy takes over. */
-  private readonly lastEchoed = new Map<string, string[]>();
-  /** Bytes (about: UTF-16 units) and lines of test-runner output echoed live, by pod. */
-  private readonly echoedBytes = new Map<string, number>();
-  private readonly liveLines = new Map<string, number>();
-  /** Lines echoed from the pod's copies (more than one when a copy broke off), by pod. */
-  private readonly copyLines = new Map<string, number>();
-  /** Lines a resumed follow brings that the copy's echo already had, by pod: saved, not echoed again. */
-  private readonly skips = new Map<string, number>();
+  /** What of each pod's test-runner output was echoed, live and from its copies (see PodEcho). */
+  private readonly echoed = new Map<string, PodEcho>();
   private readonly wheres = new Map<string, { suite: string; attempt?: number; shard?: number; pod: string; container: string }>();
   /** The report folder of this attempt: <suite> or <suite>/attempt-<n>. */
   readonly key: string;
@@ -319,10 +325,8 @@ export class SuiteRun {
         notes.push(`artifacts: could not copy them out of ${where}: ${c.error}${c.files ? ` (${c.files} file(s) came back)` : ""}`);
       } else if (!c.files && why) notes.push(`no artifacts: ${why} before writing any`);
       if (c.dropped.length) notes.push(`artifacts of ${where} over the ${humanBytes(c.limitBytes)} limit: kept ${c.files} file(s) (${humanBytes(c.bytes)}), dropped ${c.dropped.length}: ${c.dropped.slice(0, 10).join(", ")}${c.dropped.length > 10 ? ", …" : ""}`);
-      const echo = this.echoes.get(podName)?.echo;
-      const live = this.liveLines.get(podName) ?? 0;
-      const fromCopy = this.copyLines.get(podName) ?? 0;
-      if (c.copyLines !== undefined && echo?.found) {
+      const { liveLines: live, copyLines: fromCopy, copy } = this.echoOf(podName);
+      if (c.copyLines !== undefined && copy?.echo.found) {
         const lost = c.copyLines - live - fromCopy;
         const text = `live echo of ${where} was cut for the pod's own copy of its log, echoed as it came: ${live} of ${c.copyLines} lines echoed live, the last ${fromCopy} from the copy${lost > 0 ? `, ${lost} not echoed (the kubelet rotated them away before they were read)` : ""}; the saved test-runner log is that copy, complete`;
         notes.push(text);
@@ -364,26 +368,27 @@ export class SuiteRun {
   private copyArrives(pod: string, shard: number | undefined, size: number): LogCopySink | undefined {
     if (this.interrupted) return undefined;
     // A copy taken again after one broke off: its follow is cut already.
-    if (!this.echoes.has(pod)) {
-      const behind = size - (this.echoedBytes.get(pod) ?? 0);
+    const e = this.echoOf(pod);
+    if (!e.copy) {
+      const behind = size - e.liveBytes;
       if (behind <= (this.opts.liveCutBytes ?? LIVE_CUT_BYTES)) return undefined;
       if (!this.logs.cut(pod, TEST_CONTAINER)) return undefined;
       this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "verbose", text: `live follow of pod/${pod} cut about ${humanBytes(behind)} behind: the rest of its output is echoed from the pod's own copy as it comes` });
     }
-    const tail = [...(this.lastEchoed.get(pod) ?? [])];
+    const tail = [...e.last];
     const where = this.logWhere(pod, TEST_CONTAINER, shard);
     const echo = new CopyEcho({
       tail,
-      skipLines: (this.liveLines.get(pod) ?? 0) + (this.copyLines.get(pod) ?? 0) - tail.length,
+      skipLines: e.liveLines + e.copyLines - tail.length,
       onLine: (line) => {
-        this.copyLines.set(pod, (this.copyLines.get(pod) ?? 0) + 1);
+        e.copyLines++;
         this.pushTail(TEST_CONTAINER, line);
-        this.fingerprint(pod, line);
+        fingerprint(e, line);
         this.deps.emit({ type: "log", ...where, line, fromCopy: true });
       },
     });
     const entry: { echo: CopyEcho; complete?: boolean } = { echo };
-    this.echoes.set(pod, entry);
+    e.copy = entry;
     // An interrupted suite's outcome does not wait for its copies: nothing is echoed after it.
     return {
       write: (chunk) => {
@@ -404,32 +409,30 @@ export class SuiteRun {
    */
   private async resumeBrokenCopies(): Promise<void> {
     for (const [pod, f] of this.fetched) {
-      if (!this.echoes.has(pod)) continue;
+      const e = this.echoOf(pod);
+      if (!e.copy) continue;
       await f.adopt.catch(() => undefined);
       const waits = this.opts.copyRetryMs ?? COPY_RETRY_MS;
       for (const ms of waits) {
-        const e = this.echoes.get(pod);
-        if (e?.complete || this.interrupted) break;
-        this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "verbose", text: `the copy of pod/${pod}'s log broke off (${this.copyLines.get(pod) ?? 0} line(s) echoed from copies so far); copying it again in ${ms} ms` });
+        if (e.copy.complete || this.interrupted) break;
+        this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "verbose", text: `the copy of pod/${pod}'s log broke off (${e.copyLines} line(s) echoed from copies so far); copying it again in ${ms} ms` });
         await new Promise<void>((r) => this.deps.setTimer(r, ms));
         void f.adopt.then((x) => x.discard(), () => undefined);
         f.adopt = this.deps.collect(f.key, pod, this.suite, (size) => this.copyArrives(pod, f.shard, size));
         await f.adopt.catch(() => undefined);
       }
-      if (this.echoes.get(pod)?.complete || this.interrupted) continue;
-      this.skips.set(pod, this.copyLines.get(pod) ?? 0);
-      this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "warning", text: `no copy of pod/${pod}'s log came whole in ${waits.length + 1} tries (${this.copyLines.get(pod) ?? 0} line(s) echoed from them); its live follow resumes where it was cut (lines the kubelet rotated away since are in no saved log)` });
+      if (e.copy.complete || this.interrupted) continue;
+      e.skip = e.copyLines;
+      this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "warning", text: `no copy of pod/${pod}'s log came whole in ${waits.length + 1} tries (${e.copyLines} line(s) echoed from them); its live follow resumes where it was cut (lines the kubelet rotated away since are in no saved log)` });
       this.logs.resume(pod, TEST_CONTAINER);
     }
     await this.logs.settled();
   }
 
-  /** Keeps the last lines echoed for a pod: a later copy is found after them. */
-  private fingerprint(pod: string, text: string): void {
-    const tail = this.lastEchoed.get(pod) ?? [];
-    tail.push(text);
-    if (tail.length > ECHO_FINGERPRINT) tail.shift();
-    this.lastEchoed.set(pod, tail);
+  private echoOf(pod: string): PodEcho {
+    let e = this.echoed.get(pod);
+    if (!e) this.echoed.set(pod, (e = { liveBytes: 0, liveLines: 0, copyLines: 0, last: [], skip: 0 }));
+    return e;
   }
 
   private pushTail(container: string, text: string): void {
@@ -441,19 +444,19 @@ export class SuiteRun {
 
   private line(container: string, text: string, pod: string, kubeletTs: string): void {
     if (container === COLLECTOR_CONTAINER) return void this.collectorLines.push(text);
-    const skip = container === TEST_CONTAINER ? this.skips.get(pod) : undefined;
-    if (skip) {
-      this.skips.set(pod, skip - 1);
+    const e = container === TEST_CONTAINER ? this.echoOf(pod) : undefined;
+    if (e?.skip) {
+      e.skip--;
       return this.deps.saveLine(this.fetched.get(pod)?.key ?? this.key, container, text, pod);
     }
     this.pushTail(container, text);
     // The clone script prints the commit it checked out: the report names it.
     const m = container === CLONE_CONTAINER ? /^Checked out ([0-9a-f]{7,40})\b/.exec(text) : undefined;
     if (m) this.commit = m[1];
-    if (container === TEST_CONTAINER) {
-      this.echoedBytes.set(pod, (this.echoedBytes.get(pod) ?? 0) + text.length + 1);
-      this.liveLines.set(pod, (this.liveLines.get(pod) ?? 0) + 1);
-      this.fingerprint(pod, text);
+    if (e) {
+      e.liveBytes += text.length + 1;
+      e.liveLines++;
+      fingerprint(e, text);
     }
     this.deps.emit({ type: "log", ...this.logWhere(pod, container), ...(kubeletTs ? { kubeletTs } : {}), line: text });
   }
@@ -502,4 +505,10 @@ export class SuiteRun {
     const names = new Set([this.jobName, ...this.state.pods.keys()]);
     this.resolveOutcome({ result, attempt: this.attempt, ...(this.tests ? { tests: this.tests } : {}), job: this.state.job ?? null, pods, events: recentEvents(this.state.events, names, 100) });
   }
+}
+
+/** Keeps a pod's last lines echoed: a later copy is found after them. */
+function fingerprint(e: PodEcho, text: string): void {
+  e.last.push(text);
+  if (e.last.length > ECHO_FINGERPRINT) e.last.shift();
 }
