@@ -405,7 +405,8 @@ export class SuiteRun {
   /**
    * A copy that broke off after its pod's follow was cut is taken again, continuing the echo
    * after the last line echoed; when no copy comes whole, the follow resumes where it was cut
-   * (its first lines, as many as the copies echoed, are saved but not echoed again).
+   * (its first lines, as many as the copies echoed, are saved but not echoed again). Called by
+   * finish() only for a verdict other than interrupted.
    */
   private async resumeBrokenCopies(): Promise<void> {
     for (const [pod, f] of this.fetched) {
@@ -414,14 +415,14 @@ export class SuiteRun {
       await f.adopt.catch(() => undefined);
       const waits = this.opts.copyRetryMs ?? COPY_RETRY_MS;
       for (const ms of waits) {
-        if (e.copy.complete || this.interrupted) break;
+        if (e.copy.complete) break;
         this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "verbose", text: `the copy of pod/${pod}'s log broke off (${e.copyLines} line(s) echoed from copies so far); copying it again in ${ms} ms` });
         await new Promise<void>((r) => this.deps.setTimer(r, ms));
         void f.adopt.then((x) => x.discard(), () => undefined);
         f.adopt = this.deps.collect(f.key, pod, this.suite, (size) => this.copyArrives(pod, f.shard, size));
         await f.adopt.catch(() => undefined);
       }
-      if (e.copy.complete || this.interrupted) continue;
+      if (e.copy.complete) continue;
       e.skip = e.copyLines;
       this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "warning", text: `no copy of pod/${pod}'s log came whole in ${waits.length + 1} tries (${e.copyLines} line(s) echoed from them); its live follow resumes where it was cut (lines the kubelet rotated away since are in no saved log)` });
       this.logs.resume(pod, TEST_CONTAINER);
