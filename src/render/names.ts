@@ -39,6 +39,16 @@ export const LOG_FALLBACK = { begin: "incluster-artifacts-begin", end: "incluste
 export const CLONE_MARKERS = { ok: ".clone-ok", failed: ".clone-failed" } as const;
 /** Written by the collect command; the collector exits once it exists (or its grace runs out). */
 export const COLLECTED_MARKER = ".collected";
+/** Present while a collect command's tar runs: the collector's idle grace does not count then. */
+export const COPYING_MARKER = ".copying";
+/**
+ * After the tests end (the kubelet's SIGTERM), the collector keeps the output for a copy until
+ * the marker is there, or no copy has run for idleS seconds, or maxS seconds have passed. A copy
+ * that breaks (the API server restarting) is taken again within idleS (run/suite-run.ts); the
+ * pod's terminationGracePeriodSeconds is podGraceS, beyond maxS, so the kubelet never kills the
+ * collector mid-copy.
+ */
+export const COLLECTOR_GRACE = { idleS: 45, maxS: 110, podGraceS: 120 } as const;
 
 /** source: local: the per-run overlay ConfigMap is named after its Job plus this suffix. */
 export const OVERLAY_SUFFIX = "-src";

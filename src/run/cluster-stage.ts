@@ -38,6 +38,7 @@ export interface ClusterPlan {
   liveCutBytes?: number;
   /** Waits before taking a broken log copy again (default COPY_RETRY_MS). */
   copyRetryMs?: readonly number[];
+  copyRetryBudgetMs?: number;
   /** How long deleting the run's pods may take after an interrupt before we stop waiting. */
   podsGoneMs?: number;
   /** The objects of a retry: a fresh Job (named -<attempt>) rerunning these test ids, or the whole suite. */
@@ -90,7 +91,7 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
   const ns = plan.namespace;
   const note = (level: "info" | "verbose" | "warning", text: string) => deps.emit({ type: "run.note", level, text });
   const suiteDeps = { port, now: deps.now, setTimer: deps.setTimer, emit: deps.emit, logPath: deps.logPath, saveLine: deps.saveLine, collect: deps.collect, collectFromLog: deps.collectFromLog, deleteJob: async (job: string) => void (await port.delete("jobs", ns, job)) };
-  const runOpts = { failFastMs: plan.failFastMs, deadlineSlackMs: plan.deadlineSlackMs ?? 60_000, keep: plan.keep, ...(plan.liveCutBytes !== undefined ? { liveCutBytes: plan.liveCutBytes } : {}), ...(plan.copyRetryMs ? { copyRetryMs: plan.copyRetryMs } : {}) };
+  const runOpts = { failFastMs: plan.failFastMs, deadlineSlackMs: plan.deadlineSlackMs ?? 60_000, keep: plan.keep, ...(plan.liveCutBytes !== undefined ? { liveCutBytes: plan.liveCutBytes } : {}), ...(plan.copyRetryMs ? { copyRetryMs: plan.copyRetryMs } : {}), ...(plan.copyRetryBudgetMs !== undefined ? { copyRetryBudgetMs: plan.copyRetryBudgetMs } : {}) };
   // Every attempt of every suite, by Job name: the watches route each object to its attempt.
   const byJob = new Map<string, SuiteRun>();
   const latest = new Map<string, SuiteRun>();
