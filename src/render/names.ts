@@ -39,6 +39,8 @@ export const LOG_FALLBACK = { begin: "incluster-artifacts-begin", end: "incluste
 export const CLONE_MARKERS = { ok: ".clone-ok", failed: ".clone-failed" } as const;
 /** Written by the collect command; the collector exits once it exists (or its grace runs out). */
 export const COLLECTED_MARKER = ".collected";
+/** Written by the test runner (in OUT_DIR) once the tests have ended: their exit code. The collector waits for a copy only then. */
+export const TESTS_ENDED_MARKER = "exit";
 /** Present while a collect command's tar runs: the collector's idle grace does not count then. */
 export const COPYING_MARKER = ".copying";
 /**
