@@ -57,6 +57,14 @@ async function buildTo(outfile) {
   });
 }
 
+function firstDifferentLine(a, b) {
+  const x = a.toString("utf8").split("\n");
+  const y = b.toString("utf8").split("\n");
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  return i + 1;
+}
+
 if (process.argv.includes("--check")) {
   const dir = mkdtempSync(join(tmpdir(), "incluster-action-"));
   try {
@@ -68,8 +76,10 @@ if (process.argv.includes("--check")) {
     } catch {
       committed = undefined;
     }
-    if (!committed || !committed.equals(readFileSync(fresh))) {
-      console.error(`${OUT} is not what src/ builds (${committed ? "stale" : "missing"}): run \`npm run build:action\` and commit ${OUT}`);
+    const built = readFileSync(fresh);
+    if (!committed || !committed.equals(built)) {
+      const why = committed ? `stale: first difference at line ${firstDifferentLine(committed, built)}` : "missing";
+      console.error(`${OUT} is not what src/ builds (${why}): run \`npm run build:action\` and commit ${OUT}`);
       process.exitCode = 1;
     } else console.error(`${OUT} is what src/ builds`);
   } finally {
