@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Prints the bin directory of a Node.js build of the given major (22, 24, 26, or an exact version),
 # fetching it first if it is not cached: `scripts/node.sh 24` → ~/.cache/incluster/node/24.x.y/bin.
+# `scripts/node.sh supported` prints the bin directory of the `node` on PATH when package.json's
+# engines.node (">=X.Y") allows it, else that of Node 24 (npm test, npm run demo use it).
 #
 # Why: the machine's own Node (Debian's, or whatever is installed) may be older than the package
 # supports (engines.node in package.json), and no Node download site is reachable here, only the
@@ -11,9 +13,21 @@
 # runs npm, npx and every script under Node 24.
 set -euo pipefail
 
-want="${1:?usage: scripts/node.sh <major or version>}"
+want="${1:?usage: scripts/node.sh <major or version> | supported}"
 cache="${INCLUSTER_CACHE:-$HOME/.cache/incluster}/node"
 log() { printf '[node.sh] %s\n' "$*" >&2; }
+
+if [[ "$want" == supported ]]; then
+  here="$(cd "$(dirname "$0")/.." && pwd)"
+  floor="$(sed -n 's/.*"node": *">=\([0-9.]*\)".*/\1/p' "$here/package.json")"
+  have="$(node -p process.versions.node 2>/dev/null || echo 0)"
+  if [[ -n "$floor" && "$(printf '%s\n%s\n' "$floor" "$have" | sort -V | head -n1)" == "$floor" ]]; then
+    dirname "$(command -v node)"
+    exit 0
+  fi
+  log "node $have on PATH is older than engines.node >=$floor: using Node 24"
+  want=24
+fi
 
 # A major alone is resolved by the registry (newest of that line); an exact version is taken as is.
 # The lookup is skipped when a build of that major is cached and INCLUSTER_NODE_REFRESH is unset,
