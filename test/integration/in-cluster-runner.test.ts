@@ -3,9 +3,9 @@
 // the Role its ServiceAccount needs in incluster-demo and the binding; an admin applies exactly
 // that, and the same pod image then runs a demo suite in incluster-demo as that ServiceAccount.
 //
-// The runner image is image/Dockerfile (docs/runner-image.md) built from the packed tarball of the
-// working tree, with podman, and pushed to the local registry; no other registry is reachable, so
-// its NODE_IMAGE, the official Node 24 image elsewhere, is a stand-in built here: the project's
+// The runner image is images/runner/Dockerfile (docs/runner-image.md) built from the packed
+// tarball of the working tree, with podman, and pushed to the local registry; no other registry is
+// reachable, so its NODE_IMAGE, the official Node 24 image elsewhere, is a stand-in built here: the project's
 // python base (Debian bookworm, like this machine) with Node 24 from the npm registry
 // (scripts/node.sh) and this machine's npm. The runner's namespace enforces no Pod Security
 // level, though the pod itself passes "restricted".
@@ -51,7 +51,7 @@ function nodeBaseImage(work: string): string {
   return ref;
 }
 
-/** Builds image/Dockerfile from the packed tarball and pushes it; returns its reference and the tarball's files. */
+/** Builds images/runner/Dockerfile from the packed tarball and pushes it; returns its reference and the tarball's files. */
 async function runnerImage(): Promise<{ ref: string; files: PackInfo["files"] }> {
   const work = mkdtempSync(join(tmpdir(), "incluster-runner-image-"));
   try {
@@ -60,7 +60,7 @@ async function runnerImage(): Promise<{ ref: string; files: PackInfo["files"] }>
     const ctx = join(work, "context");
     mkdirSync(ctx);
     cpSync(packed.tarball, join(ctx, packed.info.filename));
-    const dockerfile = join(ROOT, "image/Dockerfile");
+    const dockerfile = join(ROOT, "images/runner/Dockerfile");
     const ref = `127.0.0.1:5000/incluster-it/runner:${sha(readFileSync(packed.tarball), readFileSync(dockerfile), base)}`;
     podman(`podman build --quiet --tls-verify=false --build-arg NODE_IMAGE=${base} -f "${dockerfile}" -t ${ref} "${ctx}" >/dev/null && podman push --quiet --tls-verify=false ${ref}`);
     return { ref, files: packed.info.files };
