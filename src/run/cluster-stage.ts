@@ -275,12 +275,14 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
 async function deleteRun(deps: ClusterDeps, ns: string, objects: { job: string; overlay?: string }[], pods: KindWatch<"pods">, selector: { labelSelector: string }): Promise<void> {
   const { port } = deps;
   const note = (text: string) => deps.emit({ type: "run.note", level: "info", text });
-  // Orphan, then delete the pods ourselves with a short grace: the garbage collector would
-  // delete them with the pod's full terminationGracePeriodSeconds, and deleting pods first
-  // would let the Job controller replace them.
+  // The Job first (deleting pods first would let the Job controller replace them), in the
+  // background: with Orphan, a Job deleted just after its create kept the orphan finalizer for
+  // ~35 s while the garbage collector caught up. Then the pods ourselves with a short grace: the
+  // collector's would give them the pod's full terminationGracePeriodSeconds (a later delete
+  // with a shorter grace wins).
   const jobs = objects.map(async ({ job }) => {
     if (!job) return;
-    const gone = await port.delete("jobs", ns, job, { propagation: "Orphan" }).catch((e: unknown) => {
+    const gone = await port.delete("jobs", ns, job, { propagation: "Background" }).catch((e: unknown) => {
       note(`could not delete job/${job}: ${toKubeError(e).message}`);
       return false;
     });
