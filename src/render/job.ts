@@ -15,6 +15,11 @@ export const ARTIFACTS_ENV = "INCLUSTER_ARTIFACTS";
 /** On a retry: which attempt this is (2, 3, …); absent on the first. */
 export const ATTEMPT_ENV = "INCLUSTER_ATTEMPT";
 export { SHARD_COUNT_ENV, SHARD_INDEX_ENV } from "./runner-script.js";
+/**
+ * The oldest Kubernetes the Job runs on: its collector is a native sidecar (an init container
+ * with restartPolicy: Always), on by default from 1.29. `run` and `doctor` check the server's version.
+ */
+export const MIN_KUBERNETES = { major: 1, minor: 29 } as const;
 
 /** Every container: what Pod Security "restricted" requires, and nothing it forbids. */
 export function containerSecurity(): SecurityContext {
