@@ -2,6 +2,7 @@
 import { testCounts } from "../results/merge.js";
 import type { MergedTest, TestCounts } from "../results/model.js";
 import type { RunResult, SuiteResult } from "./model.js";
+import { tallyText } from "./tally.js";
 import { oneLine } from "./text.js";
 
 export interface Style {
@@ -103,9 +104,6 @@ function verdictText(style: Style, v: { verdict: SuiteResult["verdict"]; class?:
 }
 
 export function runSummary(style: Style, r: RunResult): string {
-  const count = (v: SuiteResult["verdict"]) => r.suites.filter((s) => s.verdict === v).length;
-  const parts = [`${count("passed")} passed`, `${count("failed")} failed`];
-  for (const [v, w] of [["couldNotRun", "could not run"], ["timedOut", "timed out"], ["interrupted", "interrupted"]] as const) if (count(v)) parts.push(`${count(v)} ${w}`);
   const tests = r.suites.some((s) => s.tests) ? `; tests: ${countsText(testCounts(r.suites.flatMap((s) => s.tests ?? [])))}` : "";
-  return [...r.suites.map((s) => suiteSummary(style, s)), `run ${r.runId}: ${parts.join(", ")}${tests} — exit code ${r.exitCode}; report in ${r.reportDir}`].join("\n");
+  return [...r.suites.map((s) => suiteSummary(style, s)), `run ${r.runId}: ${tallyText(r)}${tests} — exit code ${r.exitCode}; report in ${r.reportDir}`].join("\n");
 }
