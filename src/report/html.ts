@@ -92,7 +92,7 @@ function facts(s: SuiteResult): string {
   add("message", s.message && `<pre class="inline">${clean(s.message)}</pre>`);
   add("hint", s.hint && clean(s.hint));
   add("duration", esc(duration(s.durationSeconds * 1000)));
-  add("job", `<code>job/${esc(s.job)}</code>`);
+  add("job", s.job ? `<code>job/${esc(s.job)}</code>` : undefined);
   add("pods", s.pods.map((p) => `<code>pod/${esc(p)}</code>`).join(" "));
   add("image", `<code>${esc(s.image)}</code>`);
   add("commit", s.commit && `<code>${esc(s.commit)}</code>`);

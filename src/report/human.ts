@@ -33,7 +33,9 @@ const verdictWord: Record<SuiteResult["verdict"], { word: string; color: keyof t
 /** The verdict block for one suite: reason and message verbatim, our hint, recent events. */
 export function suiteSummary(style: Style, s: SuiteResult): string {
   const v = verdictWord[s.verdict];
-  const lines = [`${paint(style, v.color, paint(style, "bold", v.word))} ${s.suite} (${s.durationSeconds.toFixed(1)}s, job/${s.job}${s.testExitCode !== undefined ? `, exit code ${s.testExitCode}` : ""})`];
+  // No Job reference when none was created (the run stopped at the preflight, source or build).
+  const about = [`${s.durationSeconds.toFixed(1)}s`, ...(s.job ? [`job/${s.job}`] : []), ...(s.testExitCode !== undefined ? [`exit code ${s.testExitCode}`] : [])];
+  const lines = [`${paint(style, v.color, paint(style, "bold", v.word))} ${s.suite} (${about.join(", ")})`];
   if (s.class && s.verdict !== "passed") lines.push(`  class:   ${s.class}`);
   if (s.reason) lines.push(`  reason:  ${s.reason}`);
   if (s.message) lines.push(`  message: ${s.message.split("\n").join("\n           ")}`);
