@@ -15,11 +15,6 @@ export const ARTIFACTS_ENV = "INCLUSTER_ARTIFACTS";
 /** On a retry: which attempt this is (2, 3, …); absent on the first. */
 export const ATTEMPT_ENV = "INCLUSTER_ATTEMPT";
 export { SHARD_COUNT_ENV, SHARD_INDEX_ENV } from "./runner-script.js";
-/**
- * The oldest Kubernetes the Job runs on: its collector is a native sidecar (an init container
- * with restartPolicy: Always), on by default from 1.29. `run` and `doctor` check the server's version.
- */
-export const MIN_KUBERNETES = { major: 1, minor: 29 } as const;
 
 /** Every container: what Pod Security "restricted" requires, and nothing it forbids. */
 export function containerSecurity(): SecurityContext {
@@ -73,7 +68,8 @@ function podSpec(suite: ResolvedSuite, overlay: string, a: AttemptOptions): PodS
       fsGroup: RUN_AS,
       seccompProfile: { type: "RuntimeDefault" },
     },
-    // The collector starts first and outlives the tests (a native sidecar). The clone runs beside
+    // The collector starts first and outlives the tests (a native sidecar: MIN_KUBERNETES in
+    // names.ts, checked by the preflight). The clone runs beside
     // the tests, which wait for its marker: as an init container it would cost a kubelet sync.
     initContainers: [collectorContainer(suite, a)],
     containers: [...(cloned ? [cloneContainer(suite)] : []), testContainer(suite, a)],

@@ -1,5 +1,5 @@
-// Whether the API server is new enough for the Job we render (render/job.ts MIN_KUBERNETES). Pure.
-import { MIN_KUBERNETES } from "../render/job.js";
+// Whether the API server is new enough for the Job we render (render/names.ts MIN_KUBERNETES). Pure.
+import { MIN_KUBERNETES, MIN_KUBERNETES_TEXT } from "../render/names.js";
 
 /** "v1.29.3", "v1.28.15-eks-f69f56f", "v1.30.0+k3s1" → major and minor; undefined when unreadable. */
 export function parseServerVersion(gitVersion: string): { major: number; minor: number } | undefined {
@@ -9,7 +9,7 @@ export function parseServerVersion(gitVersion: string): { major: number; minor: 
 
 export type VersionVerdict = { state: "supported" } | { state: "tooOld"; needed: string } | { state: "unknown" };
 
-export const MIN_KUBERNETES_TEXT = `${MIN_KUBERNETES.major}.${MIN_KUBERNETES.minor}`;
+export { MIN_KUBERNETES_TEXT };
 
 /** The decision on a server's gitVersion: supported, too old, or unreadable (then the run goes on). */
 export function serverVersionVerdict(gitVersion: string): VersionVerdict {

@@ -7,6 +7,8 @@ import { parseConfig } from "../../../src/config/parse.js";
 import { GUIDE_CONFIG_PATH } from "../support/fixtures.js";
 import { GOLDEN_DIR, expectGolden } from "../support/golden.js";
 import { runCli } from "../support/run-cli.js";
+import { buildProgram } from "../../../src/cli/main.js";
+import type { CliContext } from "../../../src/cli/context.js";
 
 function guideRepo(): string {
   const dir = mkdtempSync(join(tmpdir(), "incluster-repo-"));
@@ -117,5 +119,18 @@ describe("help", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("\nExamples:\n  # ");
     expectGolden(`help/${command}.txt`, r.stdout);
+  });
+
+  it("no description line is broken mid-paragraph: commander would wrap a line past 79 columns where it stands", () => {
+    const { program } = buildProgram(() => ({}) as CliContext);
+    const broken: string[] = [];
+    for (const cmd of program.commands) {
+      const lines = cmd.description().split("\n");
+      // A long line is fine alone (commander wraps it as one paragraph); followed by more of its paragraph, it leaves a stray break.
+      lines.forEach((l, i) => {
+        if (l.length > 79 && (lines[i + 1] ?? "") !== "") broken.push(`${cmd.name()}: ${l}`);
+      });
+    }
+    expect(broken).toEqual([]);
   });
 });
