@@ -64,8 +64,9 @@ try {
     const good = shape.startsWith("good");
     const status = runs[0]?.status;
     log(`${mb} MB, ${suites} suites, ${shape}: exit ${status}, median ${(wall / 1000).toFixed(1)} s wall, ${(cpu / 1000).toFixed(1)} s CPU; ${runs[0]?.last}`);
-    const met = wall <= 5000 && status === (good ? 0 : 2);
-    rows.push(row(`validate, ${mb} MB: ${suites} ${shape} (s wall; exit ${status})`, `${(cpu / 1000).toFixed(1)} s CPU`, `${(wall / 1000).toFixed(1)} s`, (wall / 1000).toFixed(1), good ? "exit 0" : "≤ 5 s, exit 2", met));
+    // The good config is the yardstick (most of its time is the YAML parse); the goal is the bad ones'.
+    const met = good ? status === 0 : wall <= 5000 && status === 2;
+    rows.push(row(`validate, ${mb} MB: ${suites} ${shape} (s wall; exit ${status})`, `${(cpu / 1000).toFixed(1)} s CPU`, `${(wall / 1000).toFixed(1)} s`, (wall / 1000).toFixed(1), good ? "exit 0 (yardstick)" : "≤ 5 s, exit 2", met));
   }
   emit(rows);
 } finally {
