@@ -11,7 +11,8 @@ export function registerLogs(program: Command, ctx: CliContext): void {
     .description(
       [
         "With a run id whose report directory exists (.incluster/runs/<id>), prints the",
-        "saved logs. Otherwise finds the newest incluster Job for the suite (or run id)",
+        "saved logs; a saved run with none (it created no Job) is an error, exit 3,",
+        "saying why. Otherwise finds the newest incluster Job for the suite (or run id)",
         "in the namespace and prints its clone and test logs as its containers start,",
         "following them until the run ends (also when started while the pod is still",
         "pending or cloning).",
