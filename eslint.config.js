@@ -11,7 +11,7 @@ const HEAVY_PACKAGES = [{
 const KUBE_ONLY = [{ group: ["@kubernetes/client-node", "**/vendor/kube.js"], allowTypeImports: true, message: "Only src/kube/ may use the Kubernetes client." }];
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", ".cluster/**", ".incluster/**", "examples/**/node_modules/**"] },
+  { ignores: ["dist/**", "action/index.mjs", "node_modules/**", ".cluster/**", ".incluster/**", "examples/**/node_modules/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,8 +1,9 @@
 // Bundles the library and the CLI into dist/ (docs/architecture.md, "Start-up"; figures in
 // docs/performance.md).
 //
-// - The library (`import … from "incluster"`, dist/index.js) and the GitHub Action (dist/action.js)
-//   are ESM with shared chunks: the Kubernetes client costs ~0.75 s to import unbundled, ~0.2 s bundled.
+// - The library (`import … from "incluster"`, dist/index.js) is ESM with chunks: the Kubernetes
+//   client costs ~0.75 s to import unbundled, ~0.2 s bundled. (The GitHub Action is one committed
+//   file of its own, action/index.mjs: scripts/build-action.mjs.)
 // - The CLI is one CommonJS file, dist/cli.cjs, that bin/incluster.js compiles from V8's code cache
 //   (dist/cli.cjs.cache, written here by a training run). Node 20 has no compile cache for ESM;
 //   compiling yaml, zod, commander and our own code was a third of `validate`'s start-up. Each
@@ -33,7 +34,7 @@ const common = { bundle: true, platform: "node", target: "node20", sourcemap: tr
 
 await build({
   ...common,
-  entryPoints: { index: "src/index.ts", action: "src/ci/action-main.ts" },
+  entryPoints: { index: "src/index.ts" },
   outdir: "dist",
   splitting: true,
   format: "esm",

@@ -1,7 +1,7 @@
 // ResolvedSuite -> the Job: the guide's manifest, restricted by default (docs/render-differences.md).
 import type { ResolvedSuite } from "../config/resolve.js";
 import { CLONE_SCRIPT, OVERLAY_DIR, cloneScript } from "./clone-script.js";
-import { ARTIFACTS_DIR, ARTIFACTS_SUBDIR, CLONE_CONTAINER, COMPLETION_INDEX_ANNOTATION, LOG_FALLBACK, COLLECTED_MARKER, COLLECTOR_CONTAINER, OUT_DIR, OUT_VOLUME, TEST_CONTAINER, baseName, jobName, overlayName, suiteLabels } from "./names.js";
+import { ARTIFACTS_DIR, ARTIFACTS_SUBDIR, CLONE_CONTAINER, COMPLETION_INDEX_ANNOTATION, LOG_FALLBACK, COLLECTED_MARKER, COLLECTOR_CONTAINER, COLLECTOR_GRACE, COPYING_MARKER, OUT_DIR, TESTS_ENDED_MARKER, OUT_VOLUME, TEST_CONTAINER, baseName, jobName, overlayName, suiteLabels } from "./names.js";
 import type { Container, EnvVar, JobObject, PodSpec, SecurityContext } from "./objects.js";
 import { RUNNER_ARG0, SHARD_COUNT_ENV, SHARD_INDEX_ENV, runnerScript } from "./runner-script.js";
 
@@ -60,6 +60,8 @@ function podSpec(suite: ResolvedSuite, overlay: string, a: AttemptOptions): PodS
     serviceAccountName: baseName(suite.name),
     ...(suite.kubernetesAccess ? {} : { automountServiceAccountToken: false }),
     restartPolicy: "Never",
+    // The collector may keep the output this long for a copy taken again (COLLECTOR_GRACE).
+    ...(a.collectVia === "exec" ? { terminationGracePeriodSeconds: COLLECTOR_GRACE.podGraceS } : {}),
     securityContext: {
       runAsNonRoot: true,
       runAsUser: RUN_AS,
@@ -125,13 +127,16 @@ function cloneContainer(suite: ResolvedSuite): Container {
 }
 
 /**
- * Waits, doing nothing, until the tests have ended; then, on the kubelet's SIGTERM, until
- * incluster has copied the output (it writes the marker) or 25 s have passed (the pod's grace is
- * 30 s). It runs the test image, already on the node, so it costs no pull.
+ * Waits, doing nothing, until the tests have ended; then, on the kubelet's SIGTERM (when the
+ * tests did end: not for a pod deleted under them, as on Ctrl-C, where no copy will come), until
+ * incluster has copied the output (it writes the marker), or no copy has run for
+ * COLLECTOR_GRACE.idleS (a copy under way, COPYING_MARKER, restarts the count), or maxS have
+ * passed (the pod's grace, podGraceS, is longer). It runs the test image, already on the node,
+ * so it costs no pull.
  */
 export const COLLECTOR_SCRIPT = [
   `dump() { cd ${OUT_DIR} || return; find ${ARTIFACTS_SUBDIR} -type f -size -${LOG_FALLBACK.fileLimitKiB + 1}k > .small; find ${ARTIFACTS_SUBDIR} -type f ! -size -${LOG_FALLBACK.fileLimitKiB + 1}k > .big; echo ${LOG_FALLBACK.begin}; tar -czf - -T .small | base64; echo ${LOG_FALLBACK.end}; while read -r f; do echo "${LOG_FALLBACK.tooBig} $f"; done < .big; }`,
-  `on_term() { mode="\${${LOG_FALLBACK.env}:-exec}"; if [ "$mode" = log ]; then dump; exit 0; fi; if [ "$mode" = none ]; then exit 0; fi; i=0; while [ ! -e ${OUT_DIR}/${COLLECTED_MARKER} ] && [ $i -lt 250 ]; do sleep 0.1; i=$((i+1)); done; exit 0; }`,
+  `on_term() { mode="\${${LOG_FALLBACK.env}:-exec}"; if [ "$mode" = log ]; then dump; exit 0; fi; if [ "$mode" = none ] || [ ! -e ${OUT_DIR}/${TESTS_ENDED_MARKER} ]; then exit 0; fi; i=0; n=0; while [ ! -e ${OUT_DIR}/${COLLECTED_MARKER} ] && [ $i -lt ${COLLECTOR_GRACE.idleS * 10} ] && [ $n -lt ${COLLECTOR_GRACE.maxS * 10} ]; do [ -e ${OUT_DIR}/${COPYING_MARKER} ] && i=0; sleep 0.1; i=$((i+1)); n=$((n+1)); done; exit 0; }`,
   "trap on_term TERM",
   "while :; do sleep 3600 & wait $!; done",
 ].join("\n");

@@ -39,6 +39,18 @@ export const LOG_FALLBACK = { begin: "incluster-artifacts-begin", end: "incluste
 export const CLONE_MARKERS = { ok: ".clone-ok", failed: ".clone-failed" } as const;
 /** Written by the collect command; the collector exits once it exists (or its grace runs out). */
 export const COLLECTED_MARKER = ".collected";
+/** Written by the test runner (in OUT_DIR) once the tests have ended: their exit code. The collector waits for a copy only then. */
+export const TESTS_ENDED_MARKER = "exit";
+/** Present while a collect command's tar runs: the collector's idle grace does not count then. */
+export const COPYING_MARKER = ".copying";
+/**
+ * After the tests end (the kubelet's SIGTERM), the collector keeps the output for a copy until
+ * the marker is there, or no copy has run for idleS seconds, or maxS seconds have passed. A copy
+ * that breaks (the API server restarting) is taken again within idleS (run/suite-run.ts); the
+ * pod's terminationGracePeriodSeconds is podGraceS, beyond maxS, so the kubelet never kills the
+ * collector mid-copy.
+ */
+export const COLLECTOR_GRACE = { idleS: 45, maxS: 110, podGraceS: 120 } as const;
 
 /** source: local: the per-run overlay ConfigMap is named after its Job plus this suffix. */
 export const OVERLAY_SUFFIX = "-src";
@@ -77,7 +89,8 @@ export function suiteLabels(suite: string, runId?: string): Record<string, strin
 
 /**
  * The oldest Kubernetes the Job runs on: its collector is a native sidecar (an init container
- * with restartPolicy: Always, job.ts), on by default from 1.29. `run` and `doctor` check the server's version.
+ * with restartPolicy: Always, job.ts), and a sharded suite's Indexed Job uses backoffLimitPerIndex:
+ * both on by default from 1.29. `run` and `doctor` check the server's version.
  */
 export const MIN_KUBERNETES = { major: 1, minor: 29 } as const;
 export const MIN_KUBERNETES_TEXT = `${MIN_KUBERNETES.major}.${MIN_KUBERNETES.minor}`;

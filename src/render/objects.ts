@@ -56,6 +56,7 @@ export interface PodSpec {
   serviceAccountName?: string;
   automountServiceAccountToken?: boolean;
   restartPolicy?: "Never" | "OnFailure" | "Always";
+  terminationGracePeriodSeconds?: number;
   hostNetwork?: boolean;
   hostPID?: boolean;
   hostIPC?: boolean;

@@ -5,7 +5,7 @@
 // (source, install, test) goes to the termination message: a typed channel the verdict reads,
 // never the log text.
 import { PYTEST_JUNIT, type ResolvedSuite } from "../config/resolve.js";
-import { ARTIFACTS_DIR, CLONE_MARKERS, LOG_COPY, OUT_DIR } from "./names.js";
+import { ARTIFACTS_DIR, CLONE_MARKERS, LOG_COPY, OUT_DIR, TESTS_ENDED_MARKER } from "./names.js";
 import { looksSecret, shq } from "./shell.js";
 
 /** $0 for `sh -c`: a command suite's argv follows it as "$@". */
@@ -59,8 +59,8 @@ export function runnerScript(suite: ResolvedSuite, rerunIds?: readonly string[])
     ...main.map((l) => `  ${l}`),
     "}",
     "# The output goes to the pod's log and, whole, to the copy incluster collects.",
-    `{ (main "$@"); echo $? > "$out/exit"; } 2>&1 | tee -a "$out/${LOG_COPY}"`,
-    'code=$(cat "$out/exit" 2>/dev/null || echo 1)',
+    `{ (main "$@"); echo $? > "$out/${TESTS_ENDED_MARKER}"; } 2>&1 | tee -a "$out/${LOG_COPY}"`,
+    `code=$(cat "$out/${TESTS_ENDED_MARKER}" 2>/dev/null || echo 1)`,
     'printf \'{"stage":"%s","exitCode":%s}\' "$(cat "$out/stage")" "$code" > /dev/termination-log 2>/dev/null || true',
     'exit "$code"',
   ].join("\n") + "\n";

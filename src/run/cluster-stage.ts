@@ -1,4 +1,4 @@
-// The cluster stage of a run: preflight → shared watches → server-side apply of ServiceAccount,
+// The cluster stage of a run (after the orchestrator's preflight): shared watches → server-side apply of ServiceAccount,
 // Role and RoleBinding → create each Job (and overlay) → suites followed to their verdicts →
 // on interrupt, every object the run created is deleted (unless keep). Decisions are in
 // diagnose/ and suite-state.ts; the orchestrator (orchestrator.ts) sequences the stages.
@@ -20,6 +20,11 @@ import { SuiteRun } from "./suite-run.js";
 import type { SuiteOutcome, SuiteRunDeps } from "./suite-run.js";
 import type { SetTimer } from "./timers.js";
 
+
+/** An interrupted run's pods are deleted with this grace: their tests are stopped, not waited for. */
+export const INTERRUPT_POD_GRACE_S = 1;
+/** After the deletes, how long the pod watch is heeded for a pod the Job controller made as its Job went. */
+const LATE_POD_MS = 500;
 export interface PlannedSuite {
   resolved: ResolvedSuite;
   objects: SuiteObjects;
@@ -39,8 +44,7 @@ export interface ClusterPlan {
   copyRetryMs?: readonly number[];
   /** The run's preflight (orchestrator, before the source and build stages); it passed. */
   preflight: PreflightReport;
-  /** How long deleting the run's pods may take after an interrupt before we stop waiting. */
-  podsGoneMs?: number;
+  copyRetryBudgetMs?: number;
   /** The objects of a retry: a fresh Job (named -<attempt>) rerunning these test ids, or the whole suite. */
   attemptObjects(resolved: ResolvedSuite, attempt: number, rerunIds: string[] | undefined, collectVia?: "exec" | "log"): SuiteObjects;
 }
@@ -82,7 +86,7 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
   const ns = plan.namespace;
   const note = (level: "info" | "verbose" | "warning", text: string) => deps.emit({ type: "run.note", level, text });
   const suiteDeps = { port, now: deps.now, setTimer: deps.setTimer, emit: deps.emit, logPath: deps.logPath, saveLine: deps.saveLine, collect: deps.collect, collectFromLog: deps.collectFromLog, deleteJob: async (job: string) => void (await port.delete("jobs", ns, job)) };
-  const runOpts = { failFastMs: plan.failFastMs, deadlineSlackMs: plan.deadlineSlackMs ?? 60_000, keep: plan.keep, ...(plan.liveCutBytes !== undefined ? { liveCutBytes: plan.liveCutBytes } : {}), ...(plan.copyRetryMs ? { copyRetryMs: plan.copyRetryMs } : {}) };
+  const runOpts = { failFastMs: plan.failFastMs, deadlineSlackMs: plan.deadlineSlackMs ?? 60_000, keep: plan.keep, ...(plan.liveCutBytes !== undefined ? { liveCutBytes: plan.liveCutBytes } : {}), ...(plan.copyRetryMs ? { copyRetryMs: plan.copyRetryMs } : {}), ...(plan.copyRetryBudgetMs !== undefined ? { copyRetryBudgetMs: plan.copyRetryBudgetMs } : {}) };
   // Every attempt of every suite, by Job name: the watches route each object to its attempt.
   const byJob = new Map<string, SuiteRun>();
   const latest = new Map<string, SuiteRun>();
@@ -219,7 +223,7 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
     interrupted = true;
     note("info", `interrupted: ${plan.keep ? "keeping the run's Jobs (--keep)" : "deleting the run's Jobs and Pods"}`);
     for (const r of live()) if (!r.done) r.interrupt();
-    if (!plan.keep) cleanup = Promise.allSettled([...inflight]).then(() => deleteRun(deps, ns, [...created.values()], pods, selector, plan.podsGoneMs ?? 30_000));
+    if (!plan.keep) cleanup = Promise.allSettled([...inflight]).then(() => deleteRun(deps, ns, [...created.values()], pods, selector));
   };
   if (deps.signal.aborted) onAbort();
   else deps.signal.addEventListener("abort", onAbort, { once: true });
@@ -248,59 +252,57 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
   }
 }
 
-/** Deletes the run's Jobs, their Pods and overlays, and waits (on the pod watch) until the Pods are gone. */
-async function deleteRun(deps: ClusterDeps, ns: string, objects: { job: string; overlay?: string }[], pods: KindWatch<"pods">, selector: { labelSelector: string }, podsGoneMs: number): Promise<void> {
+/**
+ * Deletes the run's Jobs, their Pods and overlays, all at once, and returns once the deletes are
+ * accepted: Ctrl-C leaves within a second or two. The Pods go with a 1 s grace (their collector
+ * does not wait for a copy when the tests did not end), so nothing is left a few seconds later.
+ */
+async function deleteRun(deps: ClusterDeps, ns: string, objects: { job: string; overlay?: string }[], pods: KindWatch<"pods">, selector: { labelSelector: string }): Promise<void> {
   const { port } = deps;
   const note = (text: string) => deps.emit({ type: "run.note", level: "info", text });
   // Orphan, then delete the pods ourselves with a short grace: the garbage collector would
-  // delete them with the pod's full terminationGracePeriodSeconds (30 s by default), and
-  // deleting pods first would let the Job controller replace them.
-  for (const { job } of objects) {
-    if (!job) continue;
+  // delete them with the pod's full terminationGracePeriodSeconds, and deleting pods first
+  // would let the Job controller replace them.
+  const jobs = objects.map(async ({ job }) => {
+    if (!job) return;
     const gone = await port.delete("jobs", ns, job, { propagation: "Orphan" }).catch((e: unknown) => {
       note(`could not delete job/${job}: ${toKubeError(e).message}`);
       return false;
     });
     if (gone) note(`deleted job/${job}`);
-  }
-  for (const { overlay } of objects) {
-    if (!overlay) continue;
+  });
+  const overlays = objects.map(async ({ overlay }) => {
+    if (!overlay) return;
     const gone = await port.delete("configmaps", ns, overlay).catch((e: unknown) => {
       note(`could not delete configmap/${overlay}: ${toKubeError(e).message} (incluster clean removes it)`);
       return false;
     });
     if (gone) note(`deleted configmap/${overlay}`);
-  }
+  });
+  await Promise.all(jobs);
   // The run's pods: those the watch has, and those it has not delivered yet (a Job interrupted
   // just after its create: the Job controller's pod, now orphaned, would otherwise run on).
   const deleted = new Set<string>();
   const deletePod = async (name: string) => {
     if (!name || deleted.has(name)) return;
     deleted.add(name);
-    const gone = await port.delete("pods", ns, name, { gracePeriodSeconds: 5 }).catch(() => false);
+    const gone = await port.delete("pods", ns, name, { gracePeriodSeconds: INTERRUPT_POD_GRACE_S }).catch(() => false);
     if (gone) note(`deleted pod/${name}`);
   };
   const listed = await port.list("pods", ns, selector).then(
     (l) => l.items,
     () => [],
   );
-  for (const p of [...pods.objects.values(), ...listed]) await deletePod(p.metadata?.name ?? "");
-  // Deleted all; waited for are those the watch shows (one it has not shown yet is not waited for).
-  if (pods.objects.size === 0) return;
+  await Promise.all([...overlays, ...[...pods.objects.values(), ...listed].map((p) => deletePod(p.metadata?.name ?? ""))]);
+  // A pod the Job controller was creating as its Job went is in neither: the watch brings it
+  // within moments, and it is deleted too.
   await new Promise<void>((resolve) => {
-    const t = deps.setTimer(() => {
-      unsubscribe();
-      note(`pods still terminating after ${podsGoneMs / 1000}s: ${[...pods.objects.values()].map((p) => p.metadata?.name).join(", ")}`);
-      resolve();
-    }, podsGoneMs);
     const unsubscribe = pods.subscribe((_type, p) => {
-      // A pod the watch brings only now is deleted too.
       if (!p.metadata?.deletionTimestamp) void deletePod(p.metadata?.name ?? "");
-      if (pods.objects.size === 0) {
-        t.cancel();
-        unsubscribe();
-        resolve();
-      }
     });
+    deps.setTimer(() => {
+      unsubscribe();
+      resolve();
+    }, LATE_POD_MS);
   });
 }

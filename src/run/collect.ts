@@ -6,7 +6,7 @@ import { PassThrough } from "node:stream";
 import { Parser, x as untar } from "../vendor/tar.js";
 import type { ReadEntry } from "../vendor/tar.js";
 import type { ClusterPort, KubeError } from "../kube/port.js";
-import { ARTIFACTS_SUBDIR, COLLECTED_MARKER, COLLECTOR_CONTAINER, LOG_COPY, OUT_DIR } from "../render/names.js";
+import { ARTIFACTS_SUBDIR, COLLECTED_MARKER, COLLECTOR_CONTAINER, COPYING_MARKER, LOG_COPY, OUT_DIR } from "../render/names.js";
 
 /** Artifacts beyond this many bytes (in archive order) are dropped and named; the log copy always comes. */
 export const ARTIFACTS_LIMIT_BYTES = 100 * 1024 * 1024;
@@ -27,11 +27,16 @@ export interface Collected {
 
 /**
  * The log copy first: its echo (see LogCopySink) starts with the transfer, not after the
- * artifacts. The marker (the collector exits once it is there) is left only when tar was not cut
- * off (exit 2: a write error, as when the exec stream breaks; ≥ 128: killed): the collector then
- * keeps the pod's output for another copy until its grace runs out.
+ * artifacts. COPYING_MARKER is there while tar runs, so the collector's idle grace does not run
+ * out under a long copy. The marker (the collector exits once it is there) is left only when tar
+ * was not cut off (exit 2: a write error, as when the exec stream breaks; ≥ 128: killed): the
+ * collector then keeps the pod's output for another copy (COLLECTOR_GRACE).
  */
-export const COLLECT_COMMAND = ["/bin/sh", "-c", `cd ${OUT_DIR} || exit 1; [ -e ${LOG_COPY} ] && set -- ${LOG_COPY}; [ -d ${ARTIFACTS_SUBDIR} ] && set -- "$@" ${ARTIFACTS_SUBDIR}; [ $# -eq 0 ] || tar -cf - "$@" 2>/dev/null; [ $? -le 1 ] && touch ${OUT_DIR}/${COLLECTED_MARKER}`];
+export const COLLECT_COMMAND = [
+  "/bin/sh",
+  "-c",
+  `cd ${OUT_DIR} || exit 1; : > ${COPYING_MARKER}; [ -e ${LOG_COPY} ] && set -- ${LOG_COPY}; [ -d ${ARTIFACTS_SUBDIR} ] && set -- "$@" ${ARTIFACTS_SUBDIR}; rc=0; [ $# -eq 0 ] || tar -cf - "$@" 2>/dev/null || rc=$?; rm -f ${COPYING_MARKER}; [ $rc -le 1 ] && touch ${OUT_DIR}/${COLLECTED_MARKER}`,
+];
 
 /** A tar entry's path as the collector's tar wrote it, without a leading "./". */
 const entryPath = (path: string) => path.replace(/^\.\//, "");

@@ -3,6 +3,7 @@
 import type { Pod } from "../k8s-types.js";
 import type { ClusterPort } from "../kube/port.js";
 import { LogFollower } from "./log-follower.js";
+import type { CatchUp, CatchUpCause } from "./log-follower.js";
 import type { LineCursor } from "./log-lines.js";
 import type { SetTimer } from "./timers.js";
 
@@ -16,6 +17,8 @@ export interface ContainerLogsOptions {
    * the clone runs beside the test container, which waits for it, so their lines do not interleave.
    */
   after?: Readonly<Record<string, string>>;
+  /** See FollowerOptions.catchUp; a hand-over counts as a cut (resume() takes it back). */
+  catchUp?(pod: string, container: string, cause: CatchUpCause): CatchUp;
 }
 
 function statuses(pod: Pod) {
@@ -80,6 +83,11 @@ export class ContainerLogs {
       ...(this.opts.onResume ? { onResume: this.opts.onResume } : {}),
       setTimer: this.opts.setTimer,
       ...(from ? { from } : {}),
+      catchUp: (cause) => {
+        const how = this.opts.catchUp?.(pod, container, cause) ?? "read";
+        if (how === "handOver") this.cuts.add(`${pod}/${container}`);
+        return how;
+      },
     });
     this.followers.set(`${pod}/${container}`, f);
     return f;

@@ -24,7 +24,19 @@ export interface FollowerOptions {
   setTimer: SetTimer;
   /** Where an earlier follower of the same container stopped: only lines after it are new. */
   from?: LineCursor;
+  /**
+   * The container has ended and the follow is still open after TERMINATED_GRACE_MS ("grace"), or
+   * broke ("broke"): a read from the last timestamp would take over, which cannot bring back lines
+   * the kubelet rotated into another file meanwhile (it reads only the current one). The owner
+   * may keep following instead ("wait": a follow reads a rotated file to its end), or hand over
+   * to the pod's own copy of the log ("handOver": the follower stops, without a partial line).
+   * Default: "read".
+   */
+  catchUp?(cause: CatchUpCause): CatchUp;
 }
+
+export type CatchUpCause = "grace" | "broke";
+export type CatchUp = "read" | "wait" | "handOver";
 
 /** A follow that ended cleanly while the watch still shows the container running is reopened after this. */
 export const IDLE_RESUME_MS = 2000;
@@ -83,6 +95,10 @@ export class LogFollower {
       this.retry = this.opts.setTimer(() => {
         this.retry = undefined;
         if (!this.live) return;
+        const how = this.opts.catchUp?.("grace") ?? "read";
+        if (how === "wait") return;
+        if (how === "handOver") return this.stop(false);
+        this.opts.onResume?.(`log of ${this.target.container}: follow still open ${TERMINATED_GRACE_MS} ms after the container ended; final read from ${resumeSince(this.cursor) ?? "start"}`);
         this.handle?.stop();
         this.live = false;
         this.pending = "";
@@ -161,6 +177,10 @@ export class LogFollower {
       // The catch-up read after termination is complete.
       this.flushPending();
       return this.stop();
+    }
+    if (err && this.terminated && wasFollow && this.opts.catchUp?.("broke") === "handOver") {
+      this.opts.onResume?.(`log of ${this.target.container}: stream broke (${err.message}) after the container ended; the pod's own copy takes over`);
+      return this.stop(false);
     }
     if (err) this.failures++;
     this.resumes++;

@@ -83,6 +83,8 @@ export interface PipelinePlan {
   copyRetryMs?: readonly number[];
   /** How long the API server has to answer the preflight (default PREFLIGHT_ANSWER_MS). */
   preflightAnswerMs?: number;
+  /** How long after the last copy that reached the collector retries go on (tests). */
+  copyRetryBudgetMs?: number;
 }
 
 /** Runs the pipeline; returns the result model. Throws only if the report directory cannot be written (nothing was created). */
@@ -162,6 +164,7 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
         ...(plan.deadlineSlackMs !== undefined ? { deadlineSlackMs: plan.deadlineSlackMs } : {}),
         ...(plan.liveCutBytes !== undefined ? { liveCutBytes: plan.liveCutBytes } : {}),
         ...(plan.copyRetryMs ? { copyRetryMs: plan.copyRetryMs } : {}),
+        ...(plan.copyRetryBudgetMs !== undefined ? { copyRetryBudgetMs: plan.copyRetryBudgetMs } : {}),
         // A retry reruns the failed ids in one plain Job, also for a sharded suite.
         attemptObjects: (resolved, attempt, rerunIds, collectVia) => renderSuite(rerunIds?.length ? { ...resolved, shards: 1 } : resolved, { runId: plan.runId, attempt, rerunIds, ...(collectVia ? { collectVia } : {}) }),
       },

@@ -9,13 +9,14 @@ import type { Job, KubeEvent, Pod } from "../k8s-types.js";
 import type { ClusterPort } from "../kube/port.js";
 import { CLONE_CONTAINER, TEST_CONTAINER } from "../render/names.js";
 import type { ArtifactsSummary, SuiteResult } from "../report/model.js";
-import { ARTIFACTS_SUBDIR, COLLECTOR_CONTAINER, LOG_FALLBACK } from "../render/names.js";
+import { ARTIFACTS_SUBDIR, COLLECTOR_CONTAINER, COLLECTOR_GRACE, LOG_FALLBACK } from "../render/names.js";
 import { decidingPod } from "../diagnose/outcome.js";
 import { humanBytes } from "../source/overlay-plan.js";
 import { shardIndexOf, shardVerdicts, testsEnded } from "../diagnose/shards.js";
 import { mergeShards } from "../results/merge.js";
 import type { ChangeType } from "./kind-watch.js";
 import { ContainerLogs } from "./container-logs.js";
+import type { CatchUp, CatchUpCause } from "./log-follower.js";
 import { CopyEcho } from "./copy-echo.js";
 import type { LogCopySink } from "./collect.js";
 import { suiteResult } from "./suite-result.js";
@@ -88,8 +89,10 @@ export interface SuiteRunOptions {
   collectVia?: "exec" | "log";
   /** Left to echo above which a live follow is cut for the pod's copy (default LIVE_CUT_BYTES). */
   liveCutBytes?: number;
-  /** Waits before taking a broken log copy again (default COPY_RETRY_MS). */
+  /** Waits before taking a broken log copy again (default COPY_RETRY_MS, the last one repeated). */
   copyRetryMs?: readonly number[];
+  /** How long after the last copy that reached the collector retries go on (default: its idle grace less a margin). */
+  copyRetryBudgetMs?: number;
 }
 
 /** What a finished suite hands the orchestrator: the result, and the objects worth saving. */
@@ -116,6 +119,12 @@ interface PodEcho {
   copy?: { echo: CopyEcho; complete?: boolean };
   /** Lines a resumed follow brings that the copies echoed already: saved, not echoed again. */
   skip: number;
+  /** The first copy's header came with the follow close enough behind to be read to its end. */
+  declined?: boolean;
+  /** The follow broke after the container ended and the copy, not a read from a timestamp, takes over. */
+  handedOver?: boolean;
+  /** When a copy last reached the collector (its header came): the collector's idle grace restarts then. */
+  reachedAt?: number;
 }
 
 const TAIL_LINES = 20;
@@ -128,11 +137,16 @@ const ECHO_FINGERPRINT = 3;
  */
 export const LIVE_CUT_BYTES = 4 * 1024 * 1024;
 /**
- * A log copy that broke off after its follow was cut is taken again after these waits (the
- * collector keeps the output until its 25 s grace runs out when no copy was complete); then the
- * follow resumes from where it was cut, which cannot bring back what the kubelet rotated away.
+ * A log copy that broke off after its follow was cut is taken again after these waits, the last
+ * one repeated, for as long as the collector still keeps the output: it waits
+ * COLLECTOR_GRACE.idleS after the last copy that reached it (render/names.ts), so retries stop
+ * COPY_RETRY_MARGIN_MS short of that. Then the follow resumes from where it was cut, which cannot
+ * bring back what the kubelet rotated away.
  */
 export const COPY_RETRY_MS = [500, 1000, 2000, 4000] as const;
+export const COPY_RETRY_MARGIN_MS = 5000;
+/** Never more tries than this, whatever the clock says. */
+const COPY_MAX_TRIES = 30;
 
 export class SuiteRun {
   readonly suite: ResolvedSuite;
@@ -173,6 +187,7 @@ export class SuiteRun {
       onResume: (why) => deps.emit({ type: "suite.note", suite: suite.name, level: "verbose", text: why }),
       setTimer: deps.setTimer,
       after: { [TEST_CONTAINER]: CLONE_CONTAINER },
+      catchUp: (pod, container, cause) => this.catchUp(pod, container, cause),
     });
   }
 
@@ -361,6 +376,21 @@ export class SuiteRun {
   }
 
   /**
+   * A test container's follow is still open after the container ended, or broke then. While the
+   * pod's own copy is coming, a read from the last timestamp (which misses what the kubelet
+   * rotated into another file) never takes over: the follow goes on (it reads a rotated file to
+   * its end) until the copy's header decides, and a broken follow hands over to the copy.
+   */
+  private catchUp(pod: string, container: string, cause: CatchUpCause): CatchUp {
+    if (container !== TEST_CONTAINER || this.viaLog || this.interrupted || !this.fetched.has(pod)) return "read";
+    const e = this.echoOf(pod);
+    if (cause === "grace") return "wait";
+    if (e.declined) return "read";
+    e.handedOver = true;
+    return "handOver";
+  }
+
+  /**
    * The pod's own copy of its log starts to come: when the live follow is more than liveCutBytes
    * behind, it is cut, and the copy's lines after the last ones echoed live are echoed as the copy
    * streams in (log events with fromCopy; the copy itself becomes the saved log).
@@ -369,10 +399,16 @@ export class SuiteRun {
     if (this.interrupted) return undefined;
     // A copy taken again after one broke off: its follow is cut already.
     const e = this.echoOf(pod);
-    if (!e.copy) {
+    e.reachedAt = this.deps.now();
+    if (!e.copy && e.handedOver) {
+      this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "verbose", text: `live follow of pod/${pod} broke after its container ended: the rest of its output is echoed from the pod's own copy as it comes` });
+    } else if (!e.copy) {
+      if (e.declined) return undefined;
       const behind = size - e.liveBytes;
-      if (behind <= (this.opts.liveCutBytes ?? LIVE_CUT_BYTES)) return undefined;
-      if (!this.logs.cut(pod, TEST_CONTAINER)) return undefined;
+      if (behind <= (this.opts.liveCutBytes ?? LIVE_CUT_BYTES) || !this.logs.cut(pod, TEST_CONTAINER)) {
+        e.declined = true;
+        return undefined;
+      }
       this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "verbose", text: `live follow of pod/${pod} cut about ${humanBytes(behind)} behind: the rest of its output is echoed from the pod's own copy as it comes` });
     }
     const tail = [...e.last];
@@ -397,6 +433,7 @@ export class SuiteRun {
       // A copy cut short: its partial last line is not echoed; the next copy or the resumed follow brings it whole.
       end: (complete) => {
         entry.complete = complete;
+        e.reachedAt = this.deps.now();
         if (complete && !this.interrupted) echo.end();
       },
     };
@@ -411,20 +448,25 @@ export class SuiteRun {
   private async resumeBrokenCopies(): Promise<void> {
     for (const [pod, f] of this.fetched) {
       const e = this.echoOf(pod);
-      if (!e.copy) continue;
+      if (!e.copy && !e.handedOver) continue;
       await f.adopt.catch(() => undefined);
       const waits = this.opts.copyRetryMs ?? COPY_RETRY_MS;
-      for (const ms of waits) {
-        if (e.copy.complete) break;
-        this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "verbose", text: `the copy of pod/${pod}'s log broke off (${e.copyLines} line(s) echoed from copies so far); copying it again in ${ms} ms` });
+      const budget = this.opts.copyRetryBudgetMs ?? COLLECTOR_GRACE.idleS * 1000 - COPY_RETRY_MARGIN_MS;
+      // The collector's idle grace restarts whenever a copy reaches it; before any did, it runs from the first try.
+      const since = e.reachedAt ?? this.deps.now();
+      let tries = 1;
+      for (; tries < COPY_MAX_TRIES && !e.copy?.complete; tries++) {
+        const ms = waits[Math.min(tries - 1, waits.length - 1)] ?? 0;
+        if (this.deps.now() + ms - (e.reachedAt ?? since) > budget) break;
+        this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "verbose", text: `the copy of pod/${pod}'s log ${e.copy ? "broke off" : "did not come"} (${e.copyLines} line(s) echoed from copies so far); copying it again in ${ms} ms` });
         await new Promise<void>((r) => this.deps.setTimer(r, ms));
         void f.adopt.then((x) => x.discard(), () => undefined);
         f.adopt = this.deps.collect(f.key, pod, this.suite, (size) => this.copyArrives(pod, f.shard, size));
         await f.adopt.catch(() => undefined);
       }
-      if (e.copy.complete) continue;
+      if (e.copy?.complete) continue;
       e.skip = e.copyLines;
-      this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "warning", text: `no copy of pod/${pod}'s log came whole in ${waits.length + 1} tries (${e.copyLines} line(s) echoed from them); its live follow resumes where it was cut (lines the kubelet rotated away since are in no saved log)` });
+      this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "warning", text: `no copy of pod/${pod}'s log came whole in ${tries} tries (${e.copyLines} line(s) echoed from them); its live follow resumes where it was cut (lines the kubelet rotated away since are in no saved log)` });
       this.logs.resume(pod, TEST_CONTAINER);
     }
     await this.logs.settled();

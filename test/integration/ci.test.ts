@@ -1,8 +1,8 @@
-// Issue 10 on the project's cluster: the GitHub Action's entry under a simulated runner, `incluster
+// Issue 10 on the project's cluster: the GitHub Action run as GitHub runs it (issue 19), `incluster
 // run` with the runner's files, the GitLab template's script lines with GitLab's variables, and
 // notifications to real HTTP receivers on 127.0.0.1 (200, 500, never answering).
-import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
@@ -11,6 +11,7 @@ import { XMLParser } from "fast-xml-parser";
 import { startReceiver } from "../support/http-receiver.js";
 import type { Receiver } from "../support/http-receiver.js";
 import { ADMIN_KUBECONFIG, DEMO, ROOT, requireCluster, startCli } from "./support/cli.js";
+import { nodeBinary } from "./support/node-build.js";
 
 beforeAll(() => requireCluster());
 const work = mkdtempSync(join(tmpdir(), "incluster-ci-"));
@@ -21,9 +22,9 @@ function cleanEnv(extra: Record<string, string>): Record<string, string> {
   return { ...env, NO_COLOR: "1", ...extra };
 }
 
-function spawnNode(args: string[], env: Record<string, string>, cwd = ROOT): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+function spawnNode(args: string[], env: Record<string, string>, cwd = ROOT, node = process.execPath): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const started = Date.now();
-  const child = spawn(process.execPath, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(node, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -31,55 +32,111 @@ function spawnNode(args: string[], env: Record<string, string>, cwd = ROOT): Pro
   return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr, ms: Date.now() - started })));
 }
 
-describe("the GitHub Action's entry under a simulated runner", () => {
-  it("runs the library, writes the step summary, annotates the failed test and sets the outputs; the kubeconfig secret is never echoed", async () => {
-    const dir = join(work, "gha");
+/**
+ * What GitHub does for `uses: incluster/incluster@<ref>`: it downloads the repository at that ref
+ * to _actions/<owner>/<repo>/<ref> (no `npm install`, no build), reads action.yml, and runs
+ * `node <runs.main>` with the runtime `runs.using` names, in the workspace, with an INPUT_<NAME>
+ * variable for each `with:` value and each default of action.yml, and the runner's GITHUB_* files.
+ */
+describe("the GitHub Action as GitHub runs it: a clean clone of HEAD, Node 24", () => {
+  const actionDir = join(work, "_actions/incluster/incluster/HEAD");
+  const workspace = join(work, "workspace");
+  let action: { inputs: Record<string, { default?: string }>; runs: { using: string; main: string } };
+  let node = "";
+
+  beforeAll(() => {
+    execFileSync("git", ["clone", "--quiet", "--no-hardlinks", ROOT, actionDir]);
+    action = parse(readFileSync(join(actionDir, "action.yml"), "utf8")) as typeof action;
+    const major = /^node(\d+)$/.exec(action.runs.using)?.[1];
+    if (!major) throw new Error(`action.yml runs.using is ${action.runs.using}, not a Node runtime`);
+    node = nodeBinary(Number(major));
+    // The user's repository as actions/checkout leaves it: the demo's config at its root.
+    mkdirSync(workspace, { recursive: true });
+    copyFileSync(DEMO, join(workspace, "incluster.yaml"));
+  });
+
+  /** The step's environment: the runner's variables, action.yml's defaults, then `with:`. */
+  function stepEnv(dir: string, withInputs: Record<string, string>): Record<string, string> {
     mkdirSync(join(dir, "runner-temp"), { recursive: true });
-    const kubeconfig = readFileSync(ADMIN_KUBECONFIG, "utf8");
-    const env = cleanEnv({
+    mkdirSync(join(dir, "home"), { recursive: true });
+    const files = Object.fromEntries(["GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_ENV", "GITHUB_PATH", "GITHUB_STATE"].map((k) => [k, join(dir, k.toLowerCase())]));
+    for (const f of Object.values(files)) writeFileSync(f, ""); // the runner creates them empty
+    const inputs: Record<string, string> = {};
+    for (const [name, spec] of Object.entries(action.inputs)) if (spec.default !== undefined) inputs[name] = spec.default;
+    Object.assign(inputs, withInputs);
+    return cleanEnv({
+      CI: "true",
       GITHUB_ACTIONS: "true",
-      GITHUB_WORKSPACE: ROOT,
-      GITHUB_STEP_SUMMARY: join(dir, "summary.md"),
-      GITHUB_OUTPUT: join(dir, "output"),
+      HOME: join(dir, "home"), // no ~/.kube/config: the cluster comes from the kubeconfig input only
+      GITHUB_WORKSPACE: workspace,
       GITHUB_SERVER_URL: "https://github.com",
+      GITHUB_API_URL: "https://api.github.com",
       GITHUB_REPOSITORY: "acme/shop",
       GITHUB_RUN_ID: "4242",
+      GITHUB_RUN_NUMBER: "7",
+      GITHUB_RUN_ATTEMPT: "1",
+      GITHUB_JOB: "e2e",
+      GITHUB_WORKFLOW: "e2e",
+      GITHUB_EVENT_NAME: "push",
+      GITHUB_REF: "refs/heads/main",
+      GITHUB_SHA: "0123456789abcdef0123456789abcdef01234567",
+      GITHUB_ACTION: "incluster",
+      GITHUB_ACTION_REPOSITORY: "incluster/incluster",
+      GITHUB_ACTION_REF: "HEAD",
+      RUNNER_OS: "Linux",
+      RUNNER_ARCH: "X64",
       RUNNER_TEMP: join(dir, "runner-temp"),
-      INPUT_SUITES: "services fails-on-purpose",
-      INPUT_ALL: "false",
-      INPUT_CONFIG: DEMO,
-      INPUT_KUBECONFIG: kubeconfig,
-      "INPUT_FAIL-FAST": "30s",
-      "INPUT_REPORT-DIR": join(dir, "report"),
+      ...files,
+      ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, "_").toUpperCase()}`, v])),
     });
-    const r = await spawnNode([join(ROOT, "dist/action.js")], env);
-    console.log(`--- exit ${r.code}\n--- GITHUB_STEP_SUMMARY\n${readFileSync(env.GITHUB_STEP_SUMMARY!, "utf8")}--- annotations (stdout)\n${r.stdout}--- GITHUB_OUTPUT\n${readFileSync(env.GITHUB_OUTPUT!, "utf8")}`);
-    expect(r.code, r.stderr.slice(-3000)).toBe(1);
+  }
+
+  const runMain = (env: Record<string, string>) => spawnNode([join(actionDir, action.runs.main)], env, workspace, node);
+
+  it("the clone holds the committed entry and no node_modules, no build", () => {
+    expect(execFileSync("git", ["-C", actionDir, "ls-files", "--error-unmatch", action.runs.main], { encoding: "utf8" }).trim()).toBe(action.runs.main);
+    expect(existsSync(join(actionDir, "node_modules"))).toBe(false);
+    expect(existsSync(join(actionDir, "dist"))).toBe(false);
+    expect(execFileSync(node, ["--version"], { encoding: "utf8" })).toMatch(/^v24\./);
+  });
+
+  it("runs the library, writes the step summary, annotates the failed test and sets the outputs; the kubeconfig secret is never echoed", async () => {
+    const dir = join(work, "gha");
+    const kubeconfig = readFileSync(ADMIN_KUBECONFIG, "utf8");
+    const env = stepEnv(dir, {
+      suites: "services fails-on-purpose",
+      kubeconfig, // `kubeconfig: ${{ secrets.KUBECONFIG }}`
+      "fail-fast": "30s",
+      "report-dir": "incluster-report",
+    });
+    const r = await runMain(env);
     const summary = readFileSync(env.GITHUB_STEP_SUMMARY!, "utf8");
+    const outputs = readFileSync(env.GITHUB_OUTPUT!, "utf8");
+    console.log(`--- ${node} ${join(actionDir, action.runs.main)}: exit ${r.code} in ${(r.ms / 1000).toFixed(1)} s\n--- GITHUB_STEP_SUMMARY\n${summary}--- annotations (stdout)\n${r.stdout}--- GITHUB_OUTPUT\n${outputs}`);
+    expect(r.code, r.stderr.slice(-3000)).toBe(1);
     expect(summary).toMatch(/^### incluster run `[a-z0-9]{6}`: 1 passed, 1 failed — exit code 1$/m);
     expect(summary).toMatch(/^\| services \| ✅ passed \| \d+\.\ds \| — \| (\d+) passed, 0 failed \(\1 tests\) \|$/m);
     expect(summary).toMatch(/^\| fails-on-purpose \| ❌ failed \| \d+\.\ds \| testsFailed \| 0 passed, 1 failed \(1 test\) \|$/m);
     expect(summary).toMatch(/^- \*\*fails-on-purpose\*\* `tests\/e2e\/test_fails_on_purpose\.py::test_fails_on_purpose` \(tests\/e2e\/test\\_fails\\_on\\_purpose\.py:\d+\): AssertionError: this test fails on purpose/m);
-    expect(summary).toContain("[GitHub Actions run](https://github.com/acme/shop/actions/runs/4242)");
+    expect(summary).toContain("[GitHub Actions run](https://github.com/acme/shop/actions/runs/4242/attempts/1)");
     expect(r.stdout).toMatch(/^::error file=tests\/e2e\/test_fails_on_purpose\.py,line=\d+,title=fails-on-purpose%3A tests\/e2e\/test_fails_on_purpose\.py%3A%3Atest_fails_on_purpose::AssertionError: this test fails on purpose/m);
-    const outputs = readFileSync(env.GITHUB_OUTPUT!, "utf8");
-    expect(outputs).toMatch(new RegExp(`^exit-code=1\\nrun-id=[a-z0-9]{6}\\npassed=1\\nfailed=1\\nreport-dir=${join(dir, "report").replace(/[/.]/g, "\\$&")}\\n$`));
-    expect(existsSync(join(dir, "report", "result.json"))).toBe(true);
+    // report-dir is relative to the workspace, for actions/upload-artifact's `path:`.
+    expect(outputs).toMatch(/^exit-code=1\nrun-id=[a-z0-9]{6}\npassed=1\nfailed=1\nreport-dir=incluster-report\n$/);
+    expect(existsSync(join(workspace, "incluster-report", "result.json"))).toBe(true);
     // The kubeconfig came as contents: written to a 0600 file under RUNNER_TEMP, removed, never printed.
-    expect(readdirSync(join(dir, "runner-temp"))).toEqual([]);
+    expect(readdirSync(env.RUNNER_TEMP!)).toEqual([]);
     const secret = /client-key-data: (\S+)/.exec(kubeconfig)?.[1] ?? /token: (\S+)/.exec(kubeconfig)?.[1] ?? "";
     expect(secret.length).toBeGreaterThan(20);
     expect(r.stdout + r.stderr).not.toContain(secret.slice(0, 40));
   });
 
   it("a bad input: exit 2, the input named, exit-code=2 in the outputs, nothing sent", async () => {
-    const dir = join(work, "gha-bad");
-    mkdirSync(dir, { recursive: true });
-    const r = await spawnNode([join(ROOT, "dist/action.js")], cleanEnv({ GITHUB_ACTIONS: "true", GITHUB_OUTPUT: join(dir, "output"), INPUT_CONFIG: DEMO, INPUT_RETRIES: "many", INPUT_SUITES: "services" }));
+    const env = stepEnv(join(work, "gha-bad"), { retries: "many", suites: "services" });
+    const r = await runMain(env);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('with.retries: expected a whole number from 0 to 10, got "many"');
     expect(r.stdout).toMatch(/^::error title=incluster::error: with.retries/m);
-    expect(readFileSync(join(dir, "output"), "utf8")).toBe("exit-code=2\n");
+    expect(readFileSync(env.GITHUB_OUTPUT!, "utf8")).toBe("exit-code=2\n");
   });
 });
 

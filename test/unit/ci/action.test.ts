@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv } from "ajv";
@@ -27,11 +28,13 @@ describe("action.yml", () => {
     expect(validate({ ...action, input: {} })).toBe(false);
   });
 
-  it("declares exactly the inputs the entry reads and the outputs it writes; runs the bundled entry on node20", () => {
+  it("declares exactly the inputs the entry reads and the outputs it writes; runs the committed bundle on node24", () => {
     expect(Object.keys(action.inputs)).toEqual([...INPUT_NAMES]);
     expect(Object.keys(action.outputs)).toEqual([...OUTPUT_NAMES]);
-    expect(action.runs).toEqual({ using: "node20", main: "dist/action.js" });
-    expect(read("scripts/bundle.mjs")).toContain('action: "src/ci/action-main.ts"');
+    expect(action.runs).toEqual({ using: "node24", main: "action/index.mjs" });
+    expect(read("scripts/build-action.mjs")).toContain('entryPoints: ["src/ci/action-main.ts"]');
+    // GitHub clones the ref and runs this file as it is: it must be in git, not ignored like dist/.
+    expect(execFileSync("git", ["ls-files", "--error-unmatch", action.runs.main], { cwd: REPO_ROOT, encoding: "utf8" }).trim()).toBe(action.runs.main);
   });
 });
 
