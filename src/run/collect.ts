@@ -28,15 +28,21 @@ export interface Collected {
 /**
  * The log copy first: its echo (see LogCopySink) starts with the transfer, not after the
  * artifacts. COPYING_MARKER is there while tar runs, so the collector's idle grace does not run
- * out under a long copy. The marker (the collector exits once it is there) is left only when tar
- * was not cut off (exit 2: a write error, as when the exec stream breaks; ≥ 128: killed): the
- * collector then keeps the pod's output for another copy (COLLECTOR_GRACE).
+ * out under a long copy. tar's exit 1 (a file changed as it was read) is a copy too.
  */
 export const COLLECT_COMMAND = [
   "/bin/sh",
   "-c",
-  `cd ${OUT_DIR} || exit 1; : > ${COPYING_MARKER}; [ -e ${LOG_COPY} ] && set -- ${LOG_COPY}; [ -d ${ARTIFACTS_SUBDIR} ] && set -- "$@" ${ARTIFACTS_SUBDIR}; rc=0; [ $# -eq 0 ] || tar -cf - "$@" 2>/dev/null || rc=$?; rm -f ${COPYING_MARKER}; [ $rc -le 1 ] && touch ${OUT_DIR}/${COLLECTED_MARKER}`,
+  `cd ${OUT_DIR} || exit 1; : > ${COPYING_MARKER}; [ -e ${LOG_COPY} ] && set -- ${LOG_COPY}; [ -d ${ARTIFACTS_SUBDIR} ] && set -- "$@" ${ARTIFACTS_SUBDIR}; rc=0; [ $# -eq 0 ] || tar -cf - "$@" 2>/dev/null || rc=$?; rm -f ${COPYING_MARKER}; [ $rc -le 1 ]`,
 ];
+/**
+ * Run once a copy has come whole on our side: the collector exits once the marker is there.
+ * tar's own exit cannot say so: it ends once its last bytes are in the pipe, while megabytes
+ * may still be on their way through the kubelet and the API server (issue 25: a collector
+ * that left on tar's word cut the copy still streaming, and every retry met "container not
+ * found"). A copy that broke leaves no marker, and the collector keeps the output for another.
+ */
+export const MARK_COLLECTED_COMMAND = ["/bin/sh", "-c", `touch ${OUT_DIR}/${COLLECTED_MARKER}`];
 
 /** A tar entry's path as the collector's tar wrote it, without a leading "./". */
 const entryPath = (path: string) => path.replace(/^\.\//, "");
@@ -62,11 +68,13 @@ export interface CollectOptions {
  * unpacking owns its entries' data), counting its lines and feeding the sink, if one is wanted.
  * `finish()`, once the stream is over, ends a copy the stream broke off inside.
  */
-function logCopyReader(result: Collected, onLogCopy: CollectOptions["onLogCopy"]): { parser: Parser; finish(): void } {
+function logCopyReader(result: Collected, onLogCopy: CollectOptions["onLogCopy"]): { parser: Parser; finish(): void; readonly started: boolean } {
   let finish = () => undefined as void;
+  let started = false;
   const parser = new Parser({
     filter: (path) => entryPath(path) === LOG_COPY,
     onReadEntry: (entry: ReadEntry) => {
+      started = true;
       const size = entry.size ?? 0;
       const sink = onLogCopy?.(size);
       let got = 0;
@@ -85,7 +93,13 @@ function logCopyReader(result: Collected, onLogCopy: CollectOptions["onLogCopy"]
       entry.on("end", () => finish());
     },
   });
-  return { parser, finish: () => finish() };
+  return {
+    parser,
+    finish: () => finish(),
+    get started() {
+      return started;
+    },
+  };
 }
 
 export async function collectOutput(port: ClusterPort, o: CollectOptions): Promise<Collected> {
@@ -133,14 +147,20 @@ export async function collectOutput(port: ClusterPort, o: CollectOptions): Promi
   });
   stream.pipe(extract);
   stream.pipe(log.parser);
-  const stderr = new PassThrough();
-  stderr.resume();
-  const r = await port.exec({ namespace: o.namespace, pod: o.pod, container: COLLECTOR_CONTAINER, command: COLLECT_COMMAND }, stream, stderr);
+  const r = await port.exec({ namespace: o.namespace, pod: o.pod, container: COLLECTOR_CONTAINER, command: COLLECT_COMMAND }, stream, devNull());
   stream.end();
   await Promise.all([unpacked, read]);
   log.finish();
   if (r.error) result.error = r.error;
+  // All of it came: now, not when tar ended, the collector may go. If this fails, the
+  // collector goes after its idle grace (COLLECTOR_GRACE); the copy is ours either way.
+  else if (r.exitCode === 0 && (result.logComplete || !log.started)) await port.exec({ namespace: o.namespace, pod: o.pod, container: COLLECTOR_CONTAINER, command: MARK_COLLECTED_COMMAND }, devNull(), devNull());
   return result;
+}
+
+/** Somewhere for an exec's output nobody reads. */
+function devNull(): PassThrough {
+  return new PassThrough().resume();
 }
 
 /** Unpacks a gzipped tar (the collector's log fallback) into dest; counts the artifacts. */

@@ -11,6 +11,7 @@ import type { Pod } from "../../../src/k8s-types.js";
 import type { RunEvent } from "../../../src/events/types.js";
 import { renderSuite } from "../../../src/render/suite.js";
 import { TERMINATED_GRACE_MS } from "../../../src/run/log-follower.js";
+import { MARK_COLLECTED_COMMAND } from "../../../src/run/collect.js";
 import { FakeCluster, pod, settle } from "../support/fake-cluster.js";
 import { startPipeline } from "../support/pipeline.js";
 import { jobCreated, serveLog } from "../support/pod-states.js";
@@ -58,7 +59,13 @@ describe("a live follow behind the pod's own copy", () => {
     const labels = { ...renderSuite(suite, { runId: "abc123" }).job.spec.template.metadata.labels };
     const cluster = new FakeCluster();
     const archive = await tarOf(all);
-    cluster.execAnswer = async (_req, stdout) => {
+    let marks = 0;
+    cluster.execAnswer = async (req, stdout) => {
+      // The collector is told it may go only once a copy came whole here (collect.ts).
+      if (req.command === MARK_COLLECTED_COMMAND) {
+        marks++;
+        return { exitCode: 0 };
+      }
       if (o.answer) return o.answer(archive, stdout, () => t.events);
       stdout.write(archive);
       return { exitCode: 0 };
@@ -73,7 +80,7 @@ describe("a live follow behind the pod's own copy", () => {
     await o.between?.(cluster);
     const r = await t.promise;
     const logs = t.events.flatMap((e) => (e.type === "log" && e.container === "test-runner" ? [e] : []));
-    return { r, t, logs };
+    return { r, t, logs, marks: () => marks };
   }
   const stamped = (lines: string[]) => lines.map((l, i) => `2026-11-24T00:00:02.${i + 1}Z ${l}\n`).join("");
   /** The same for any number of lines (nanosecond fractions keep their order). */
@@ -138,7 +145,7 @@ describe("a live follow behind the pod's own copy", () => {
 
   it("a copy that breaks off after the cut, and again on every retry: the follow resumes where it was cut; every line once, the saved log complete", async () => {
     const all = Array.from({ length: 2000 }, (_, i) => `line ${i + 1}`);
-    const { r, t, logs } = await cutRun(all, stampedNs(["line 1", "line 2"]), {
+    const { r, t, logs, marks } = await cutRun(all, stampedNs(["line 1", "line 2"]), {
       liveCutBytes: 0,
       // About half of the log copy, then the exec stream breaks.
       answer: async (archive, stdout) => {
@@ -163,6 +170,8 @@ describe("a live follow behind the pod's own copy", () => {
     expect(fromCopy).toBeGreaterThan(500);
     expect(fromCopy).toBeLessThan(1998);
     expect(t.lines["smoke/test-runner"]).toEqual(all);
+    // No copy came whole: the collector is never told to go (it goes after its idle grace).
+    expect(marks()).toBe(0);
     expect(t.events.some((e) => e.type === "suite.note" && /no copy of pod\/p1's log came whole in \d+ tries \(\d+ line\(s\) echoed from them\); its live follow resumes where it was cut/.test(e.text))).toBe(true);
     expect(r.suites[0]?.verdict).toBe("passed");
   });
@@ -170,7 +179,7 @@ describe("a live follow behind the pod's own copy", () => {
   it("a copy that breaks off is taken again: the echo goes on after the last line echoed; every line once, in order", async () => {
     const all = Array.from({ length: 2000 }, (_, i) => `line ${i + 1}`);
     let execs = 0;
-    const { r, t, logs } = await cutRun(all, stampedNs(["line 1", "line 2"]), {
+    const { r, t, logs, marks } = await cutRun(all, stampedNs(["line 1", "line 2"]), {
       liveCutBytes: 0,
       answer: async (archive, stdout) => {
         // The first copy breaks off about half-way; the second comes whole.
@@ -183,6 +192,8 @@ describe("a live follow behind the pod's own copy", () => {
       },
     });
     expect(execs).toBe(2);
+    // Only the copy that came whole lets the collector go.
+    expect(marks()).toBe(1);
     expect(logs.map((e) => e.line)).toEqual(all);
     expect(logs.filter((e) => e.fromCopy).length).toBe(1998);
     expect(t.lines["smoke/test-runner"]).toEqual(all);
