@@ -14,6 +14,7 @@ const benches = [
   ["scale", ["--suites", quick ? "200" : "1000", "--runs", quick ? "1" : "2"]],
   ["logs-volume", ["--lines", quick ? "100000" : "1000000", "--runs", quick ? "1" : "3"]],
   ["rebuild-skip", ["--runs", quick ? "3" : "5"]],
+  ["bad-config", ["--runs", quick ? "1" : "3"]],
 ];
 const only = arg("--only", "")?.split(",").filter(Boolean) ?? [];
 const rows = [];

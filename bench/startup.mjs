@@ -12,7 +12,7 @@ const bigRounds = Number(arg("--big-runs", "5"));
 const dir = mkdtempSync(join(tmpdir(), "incluster-bench-startup-"));
 const small = join(root, "bench/trivial.yaml");
 const big = join(dir, "big.yaml");
-let y = "apiVersion: incluster.dev/v1alpha1\nkind: Config\nnamespace: bench\nsource: { image: {} }\ndefaults: { image: registry.example.com/t:1 }\nsuites:\n";
+let y = "apiVersion: incluster.dev/v1alpha1\nkind: Config\nnamespace: bench\nsource: { image: {} }\ndefaults: { image: registry.internal/t:1 }\nsuites:\n";
 for (let i = 0; i < 20000; i++) y += `  s${i}:\n    test: tests/t${i}.py\n`;
 writeFileSync(big, y);
 

@@ -19,6 +19,7 @@ import { resolveSources } from "../source/resolve-sources.js";
 import { otlpLogsUrl } from "../otlp/url.js";
 import { notifyRun } from "../notify/index.js";
 import { configDirOf } from "./config.js";
+import { placeholderError } from "../config/placeholders.js";
 import { readJunit } from "./read-junit.js";
 import { writeRunHtmlReport } from "./html-report.js";
 import { connectCluster } from "./connect.js";
@@ -74,6 +75,9 @@ export async function run(config: Config, options: RunOptions = {}): Promise<Run
   const initialCheck = names.map((n) => resolveSuite(cfg, n));
   // The kubeconfig: loading it contacts nothing; a missing one is a usage error.
   const port: ClusterPort = o.port ?? (await connectCluster({ kubeconfig: o.kubeconfig, context: o.context }));
+  // init's placeholders (registry.example.com) would fail only at the push or the pull; still nothing contacted.
+  const placeholders = placeholderError(cfg, "the config");
+  if (placeholders) throw placeholders;
   // kubectl's habit: with no namespace named anywhere, the context's namespace.
   if (!overrides.namespace && !cfg.namespace) cfg = { ...cfg, namespace: port.context().namespace ?? DEFAULT_NAMESPACE };
   const suites = initialCheck.length ? names.map((n) => resolveSuite(cfg, n)) : [];

@@ -4,6 +4,7 @@ import { countsText, LISTED_TESTS_MAX } from "../report/human.js";
 import { failures, suiteTally } from "../report/failures.js";
 import type { Failure } from "../report/failures.js";
 import type { RunResult, SuiteResult } from "../report/model.js";
+import { tallyText } from "../report/tally.js";
 import { oneLine } from "../report/text.js";
 import { testCounts } from "../results/merge.js";
 
@@ -44,8 +45,7 @@ export function outputFileText(outputs: Readonly<Record<string, string>>): strin
 
 /** The step summary: the run's tally, one table row per suite, each failure with its message. */
 export function stepSummary(r: RunResult, link?: { url: string; label: string }): string {
-  const t = suiteTally(r);
-  const lines = [`### incluster run \`${r.runId}\`: ${t.passed} passed, ${t.failed} failed — exit code ${r.exitCode}`, ""];
+  const lines = [`### incluster run \`${r.runId}\`: ${tallyText(r)} — exit code ${r.exitCode}`, ""];
   lines.push("| suite | verdict | duration | class | tests |", "|---|---|---|---|---|");
   for (const s of r.suites) {
     const tests = s.tests ? countsText(testCounts(s.tests)) : "—";

@@ -11,7 +11,10 @@ import type { Config } from "../config/schema.js";
 import { dnsSuspects } from "../diagnose/dns.js";
 import { CouldNotRunError } from "../errors.js";
 import type { ClusterPort } from "../kube/port.js";
+import { uncheckedCheck } from "../run/preflight.js";
 import type { PreflightCheck } from "../run/preflight.js";
+import { paint } from "../report/human.js";
+import type { Style } from "../report/human.js";
 import { resolveSources } from "../source/resolve-sources.js";
 import { buildPlatform } from "./build-flags.js";
 
@@ -53,7 +56,7 @@ export async function pullChecks(config: Config, suites: readonly ResolvedSuite[
       const p = await tagPresence(ref, config.image?.insecure ?? isLoopback(host), 5000);
       const name = `${what} ${ref} can be pulled`;
       if (p.state === "present") return { name, ok: true, detail: "the registry has it" };
-      if (p.state === "unknown") return { name, ok: true, detail: `could not check (${p.why})` };
+      if (p.state === "unknown") return uncheckedCheck(name, p.why);
       return { name, ok: false, detail: `the registry has no ${ref}`, fix: `push it, or set ${what === "clone image" ? "source.git.image / source.local.image" : "image.base"} to an image that exists`, class: "config" };
     }),
   );
@@ -65,7 +68,7 @@ export async function serviceChecks(port: ClusterPort, namespace: string, suites
   try {
     services = await port.listServices(namespace);
   } catch (err) {
-    return [{ name: "Services named in env", ok: true, detail: `could not check: ${(err as { message?: string }).message ?? String(err)}` }];
+    return [uncheckedCheck("Services named in env", (err as { message?: string }).message ?? String(err))];
   }
   const checks: PreflightCheck[] = [];
   for (const s of suites) {
@@ -74,4 +77,20 @@ export async function serviceChecks(port: ClusterPort, namespace: string, suites
     }
   }
   return checks.length ? checks : [{ name: "Services named in env", ok: true, detail: `every env host in ${namespace} is an existing Service (${services.length} Services)` }];
+}
+
+/** One check as doctor prints it: ok, FAIL with its fix, or ? when it could not be made (never ok). */
+export function checkLine(style: Style, c: PreflightCheck): string {
+  if (c.unchecked) return `${paint(style, "yellow", "?   ")} ${c.name}: ${c.detail}`;
+  if (c.ok) return `${paint(style, "green", "ok  ")} ${c.name}: ${c.detail}`;
+  return `${paint(style, "red", "FAIL")} ${c.name}: ${c.detail}${c.fix ? `\n       fix: ${c.fix}` : ""}`;
+}
+
+/** doctor's last line: how many checks failed and how many could not be made. */
+export function checksSummary(checks: readonly PreflightCheck[]): string {
+  const failed = checks.filter((c) => !c.ok).length;
+  const unchecked = checks.filter((c) => c.unchecked).length;
+  const notChecked = unchecked ? `, ${unchecked} could not be checked` : "";
+  if (failed) return `${failed} of ${checks.length} checks failed${notChecked}`;
+  return unchecked ? `${checks.length - unchecked} of ${checks.length} checks passed${notChecked}` : `all ${checks.length} checks passed`;
 }

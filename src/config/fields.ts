@@ -172,8 +172,12 @@ export const envValue = z.union(
 function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
+  const w = word.toLowerCase();
   for (const c of candidates) {
-    const d = distance(word.toLowerCase(), c.toLowerCase());
+    // The distance is at least the difference in length: a long unknown key costs nothing
+    // (thousands of 40-character keys took 8 s of the quadratic distance before this).
+    if (Math.abs(w.length - c.length) >= bestDistance) continue;
+    const d = distance(w, c.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [c, d];
   }
   return best;

@@ -1,6 +1,6 @@
 // The config stage's only I/O: find incluster.yaml (walk up from cwd, or -c / INCLUSTER_CONFIG),
 // read it, parse it, apply flag and environment overrides.
-import { closeSync, existsSync, fstatSync, openSync, readSync, statSync, constants } from "node:fs";
+import { closeSync, existsSync, fstatSync, lstatSync, openSync, readSync, readlinkSync, statSync, constants } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import { decodeConfig } from "./decode.js";
@@ -27,13 +27,26 @@ export interface LoadedConfig {
   path: string;
 }
 
-/** incluster.yaml in dir or the nearest parent, like git finds .git. */
+/**
+ * incluster.yaml in dir or the nearest parent, like git finds .git. A broken symbolic link there
+ * is the user's config gone missing, not a reason to look further up: it is named.
+ */
 export function findConfigFile(dir: string): string | undefined {
   for (let d = resolve(dir); ; d = dirname(d)) {
     const candidate = join(d, CONFIG_FILE);
-    if (existsSync(candidate)) return candidate;
+    const entry = lstatSync(candidate, { throwIfNoEntry: false });
+    if (entry?.isSymbolicLink() && !existsSync(candidate)) throw brokenLink(candidate, "found from the current directory upwards");
+    if (entry) return candidate;
     if (dirname(d) === d) return undefined;
   }
+}
+
+/** A symbolic link whose target is missing (or loops), with where it points. */
+function brokenLink(path: string, from: string): UsageError {
+  const target = readlinkSync(path);
+  return new UsageError(`config file ${path} (${from}) is a broken symbolic link to ${target}`, [
+    `${path}: points to ${resolve(dirname(path), target)}, which does not exist; restore it, or replace the link with the file (or pass -c/--config <file>)`,
+  ]);
 }
 
 /** Where the config comes from, by precedence: -c, INCLUSTER_CONFIG, walking up from cwd. */
@@ -42,6 +55,7 @@ export function locateConfig(o: Pick<LoadOptions, "cwd" | "env" | "configFlag">)
   const explicit = o.configFlag ? { path: o.configFlag, from: "-c/--config" } : o.env.INCLUSTER_CONFIG ? { path: o.env.INCLUSTER_CONFIG, from: "INCLUSTER_CONFIG" } : undefined;
   if (explicit) {
     const path = resolve(o.cwd, explicit.path);
+    if (!existsSync(path) && lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) throw brokenLink(path, `from ${explicit.from}`);
     if (!existsSync(path)) throw new UsageError(`config file ${path} (from ${explicit.from}) does not exist`, [`${explicit.from}: point it at an existing incluster.yaml, or run "incluster init" to write one`]);
     if (statSync(path).isDirectory()) throw new UsageError(`config file ${path} (from ${explicit.from}) is a directory`, [`${explicit.from}: point it at the file, e.g. ${join(explicit.path, CONFIG_FILE)}`]);
     return path;

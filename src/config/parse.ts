@@ -4,7 +4,7 @@ import { LineCounter, isScalar, parseDocument, visit, type Document } from "yaml
 import { UsageError } from "../errors.js";
 import { kindOf } from "./echo.js";
 import { formatProblem, yamlTermsError, zodProblems, type Problem } from "./problems.js";
-import { API_VERSION, configSchema, type Config } from "./schema.js";
+import { API_VERSION, configSchema, suitesSchema, type Config } from "./schema.js";
 import { inspectDocument } from "./yaml-document.js";
 
 /** Problems printed at once; the rest are counted (20,000 bad suites need no 20,000 lines). */
@@ -64,14 +64,54 @@ export function checkParsed(data: unknown, file: string, where: (p: Problem) => 
     // Not echoed: -c pointed at a credentials file would print its token.
     throw new UsageError(`${file} is not an incluster config`, [`(top level): expected a mapping starting with apiVersion: ${API_VERSION}, got ${kindOf(data)}; is -c/--config pointing at the right file?`]);
   }
-  // jitless: zod would otherwise generate a parser per object schema with new Function on first use,
-  // which one parse per process never pays back (20,000 suites validate no slower: bench/startup.mjs).
-  const result = configSchema.safeParse(data, { reportInput: true, error: yamlTermsError, jitless: true });
-  if (!result.success) {
-    const all = zodProblems(result.error);
-    throw problemsError(file, all.map((p, i) => formatProblem(p) + (i < MAX_PROBLEMS ? where(p) : "")));
+  let problems: Problem[];
+  try {
+    const result = configSchema.safeParse(data, PARSE_OPTIONS);
+    if (result.success) return result.data;
+    problems = zodProblems(result.error);
+  } catch (err) {
+    // zod gathers a document's issues in one array, spread into its parent's: past ~100,000
+    // issues (thousands of bad suites) that overflows the stack. They are then gathered suite by suite.
+    if (!(err instanceof RangeError)) throw err;
+    problems = problemsBySuite(data as Record<string, unknown>);
   }
-  return result.data;
+  // Only the problems printed are worded with their line; the rest are counted.
+  const shown = problems.slice(0, MAX_PROBLEMS).map((p) => formatProblem(p) + where(p));
+  const more = problems.length - shown.length;
+  throw new UsageError(`${file} has ${problems.length} problem${problems.length === 1 ? "" : "s"}`, more > 0 ? [...shown, moreLine(more)] : shown);
+}
+
+// jitless: zod would otherwise generate a parser per object schema with new Function on first use,
+// which one parse per process never pays back (20,000 suites validate no slower: bench/startup.mjs).
+const PARSE_OPTIONS = { reportInput: true, error: yamlTermsError, jitless: true } as const;
+
+/** The problems of everything but the suites, then of each suite on its own (each list stays small). */
+function problemsBySuite(data: Record<string, unknown>): Problem[] {
+  const problems: Problem[] = [];
+  const add = (found: readonly Problem[]) => {
+    for (const p of found) problems.push(p);
+  };
+  const suites = data.suites !== null && typeof data.suites === "object" && !Array.isArray(data.suites) ? Object.entries(data.suites) : [];
+  // Without its suites: the one problem that makes (no suite) is not one here.
+  add(problemsOf(configSchema, { ...data, suites: {} }, []).filter((p) => !(p.path.length === 1 && p.path[0] === "suites")));
+  for (const [name, suite] of suites) add(problemsOf(suitesSchema, { [name]: suite }, ["suites"]));
+  return problems;
+}
+
+function problemsOf(schema: typeof configSchema | typeof suitesSchema, value: unknown, prefix: readonly PropertyKey[]): Problem[] {
+  try {
+    const r = schema.safeParse(value, PARSE_OPTIONS);
+    return r.success ? [] : zodProblems(r.error).map((p) => ({ ...p, path: [...prefix, ...p.path] }));
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    // One suite (or the rest of the file) with more problems than zod can list, e.g. 100,000 bad env entries.
+    const first = Object.keys(value as object)[0];
+    return [{ path: prefix.length ? [...prefix, first ?? ""] : [], message: "more problems than can be listed (is this a generated file?); fix its shape first" }];
+  }
+}
+
+function moreLine(n: number): string {
+  return `… and ${n} more; fix these first`;
 }
 
 function problemsError(file: string, problems: string[]): UsageError {
@@ -80,7 +120,7 @@ function problemsError(file: string, problems: string[]): UsageError {
 
 function cap(problems: string[]): string[] {
   if (problems.length <= MAX_PROBLEMS) return problems;
-  return [...problems.slice(0, MAX_PROBLEMS), `… and ${problems.length - MAX_PROBLEMS} more; fix these first`];
+  return [...problems.slice(0, MAX_PROBLEMS), moreLine(problems.length - MAX_PROBLEMS)];
 }
 
 /** Where the quoted scalar that runs to `offset` starts: an unclosed quote is reported where it opens. */

@@ -205,6 +205,14 @@ const suiteName = describe(
   `Suite name: lowercase letters, digits and '-', at most ${SUITE_NAME_MAX} characters.`,
 );
 
+/** The suites by name (exported: parse.ts checks them one at a time when there are too many problems for one list). */
+export const suitesSchema = describe(
+  z
+    .record(suiteName, suiteSchema, { error: (iss) => `expected a mapping of suite name to suite, got ${shown(iss.input)}` })
+    .check(z.refine((s) => Object.keys(s).length > 0, { error: "expected at least one suite, e.g. smoke: { test: tests/e2e }" })),
+  "Test suites by name.",
+);
+
 export const configSchema = meta(
   strict({
     apiVersion: z.literal(API_VERSION, { error: (iss) => `expected "${API_VERSION}", got ${shown(iss.input)}; set apiVersion: ${API_VERSION}` }),
@@ -223,12 +231,7 @@ export const configSchema = meta(
     image: z.optional(imageSchema),
     source: sourceSchema,
     defaults: z.optional(defaults),
-    suites: describe(
-      z
-        .record(suiteName, suiteSchema, { error: (iss) => `expected a mapping of suite name to suite, got ${shown(iss.input)}` })
-        .check(z.refine((s) => Object.keys(s).length > 0, { error: "expected at least one suite, e.g. smoke: { test: tests/e2e }" })),
-      "Test suites by name.",
-    ),
+    suites: suitesSchema,
     notify: z.optional(notifySchema),
   }).check(
     z.superRefine((c, ctx) => {

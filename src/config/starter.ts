@@ -26,11 +26,20 @@ export function httpsUrl(remote: string): string {
   return remote;
 }
 
-/** A valid, unique suite name for a test folder: tests/e2e/orchestrator -> orchestrator. */
-export function suiteNameFor(dir: string, taken: ReadonlySet<string>): string {
+/** A name without the "-e2e" that test-<suite>-e2e adds: "e2e" and "api-e2e" would stutter (test-e2e-e2e). */
+function withoutE2e(name: string): string {
+  return suggestSuiteName(name).replace(/(^|-)e2e$/, "");
+}
+
+/**
+ * A valid, unique suite name for a test folder: tests/e2e/orchestrator -> orchestrator. A folder
+ * named e2e takes the repository's name (shop: test-shop-e2e), else "smoke".
+ */
+export function suiteNameFor(dir: string, taken: ReadonlySet<string>, repoName = ""): string {
   const last = dir.split("/").filter(Boolean).pop() ?? "";
   // Room for a "-N" suffix when two folders share a name.
-  const base = suggestSuiteName(last).slice(0, SUITE_NAME_MAX - 3).replace(/-+$/, "") || "e2e";
+  const fit = (n: string) => n.slice(0, SUITE_NAME_MAX - 3).replace(/-+$/, "");
+  const base = fit(withoutE2e(last)) || fit(withoutE2e(repoName)) || "smoke";
   let name = base;
   for (let i = 2; taken.has(name); i++) name = `${base}-${i}`;
   return name;
@@ -46,7 +55,7 @@ export function starterConfig(f: RepoFacts): string {
   const install = f.pipInstallable ? 'pip install --user -q -e ".[dev]"' : f.requirementsTxt ? "pip install --user -q -r requirements.txt" : undefined;
   const taken = new Set<string>();
   const suites = (f.testDirs.length ? f.testDirs : ["tests/e2e"]).map((dir) => {
-    const name = suiteNameFor(dir, taken);
+    const name = suiteNameFor(dir, taken, f.repoName);
     taken.add(name);
     return `  ${name}:\n    test: ${q(dir)}\n`;
   });

@@ -47,6 +47,8 @@ export function hintFor(cls: FailureClass, c: HintContext): string {
       return `your credentials lack permissions in namespace ${c.namespace}: ask for a Role granting them; \`incluster doctor\` lists every missing one.`;
     case "unreachable":
       return "the API server cannot be reached: check the context (--context, --kubeconfig), the VPN, and `kubectl cluster-info`.";
+    case "unsupportedCluster":
+      return "the cluster's Kubernetes is older than the test Job needs (its collector is a native sidecar); nothing was created: use a newer cluster or upgrade this one.";
     case "namespaceMissing":
       return `namespace ${c.namespace} does not exist: create it (\`kubectl create namespace ${c.namespace}\`) or set \`namespace\` in incluster.yaml / -n.`;
     case "podDeleted":

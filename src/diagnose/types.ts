@@ -17,6 +17,7 @@ export type FailureClass =
   | "startError"
   | "forbidden"
   | "unreachable"
+  | "unsupportedCluster"
   | "namespaceMissing"
   | "podDeleted"
   | "jobFailed"

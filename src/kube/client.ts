@@ -131,6 +131,8 @@ export function createClusterPort(opts: ClusterOptions & { setTimer?: SetTimer }
 
   return {
     apiStats: () => ({ ...transport.stats }),
+    ready: async () => void (await (creds ??= kubeconfigCredentials(kc))),
+    dropConnection: (why) => transport.drop(why),
     onConnectivity: (listener) => transport.onConnectivity(listener),
 
     context() {

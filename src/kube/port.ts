@@ -127,6 +127,13 @@ export interface ClusterPort {
   onConnectivity?(listener: (c: Connectivity) => void): () => void;
   /** Requests and connections so far; absent on ports that do not count. */
   apiStats?(): ApiStats;
+  /**
+   * Resolves when the kubeconfig's credentials are loaded (an exec plugin may take seconds, or
+   * prompt); contacts no API server. Deadlines on the server's answers start after it.
+   */
+  ready?(): Promise<void>;
+  /** The server did not answer in time: every request waiting on it fails now as unreachable. */
+  dropConnection?(why: string): void;
   serverVersion(): Promise<string>;
   /** os/arch of every node (kubernetes.io/os, kubernetes.io/arch labels); [] when nodes may not be listed. */
   nodePlatforms(): Promise<string[]>;

@@ -69,6 +69,9 @@ export class Transport {
   private session: http2.ClientHttp2Session | undefined;
   private agent: http.Agent | undefined;
   private active = 0;
+  /** Bumped by drop(): a request begun before it fails with its error. */
+  private generation = 0;
+  private dropped: { generation: number; error: Error } | undefined;
   private inFlight = 0;
   private readonly queue: (() => void)[] = [];
   private readonly url: URL;
@@ -115,10 +118,12 @@ export class Transport {
 
   /** A whole request: capped in number, retried on 429/503 after Retry-After. */
   async unary(method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<UnaryResponse> {
+    const generation = this.generation;
     await this.acquire();
     try {
       const attempts = this.opts.maxAttempts ?? MAX_ATTEMPTS;
       for (let attempt = 1; ; attempt++) {
+        if (this.dropped && this.dropped.generation > generation) throw this.dropped.error;
         const r = await this.open(method, path, headers, body);
         const chunks: Buffer[] = [];
         for await (const c of r.body) chunks.push(typeof c === "string" ? Buffer.from(c) : (c as Buffer));
@@ -136,6 +141,21 @@ export class Transport {
   async stream(path: string, headers: Record<string, string> = {}): Promise<Opened> {
     this.stats.streams++;
     return this.open("GET", path, headers);
+  }
+
+  /**
+   * The server did not answer in time (the caller's deadline): the connection is dropped, so every
+   * exchange waiting on it fails now as unreachable (ETIMEDOUT) instead of holding the process
+   * open; the next request opens a new connection.
+   */
+  drop(why: string): void {
+    const err = Object.assign(new Error(why), { code: "ETIMEDOUT" });
+    // Requests queued behind the in-flight cap fail too, rather than open a new connection.
+    this.dropped = { generation: ++this.generation, error: err };
+    this.session?.destroy(err);
+    this.session = undefined;
+    this.agent?.destroy();
+    this.agent = undefined;
   }
 
   close(): void {

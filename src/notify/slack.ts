@@ -1,6 +1,7 @@
 // The Slack incoming-webhook message for a finished run: its tally, each suite's verdict, the
 // failed tests, and a link to the CI run when the environment names one. Pure.
-import { failures, suiteTally } from "../report/failures.js";
+import { failures } from "../report/failures.js";
+import { tallyText } from "../report/tally.js";
 import type { RunResult, SuiteResult } from "../report/model.js";
 import { oneLine } from "../report/text.js";
 
@@ -32,8 +33,7 @@ function section(text: string): SlackMessage["blocks"][number] {
 }
 
 export function slackMessage(r: RunResult, link?: { url: string; label: string }): SlackMessage {
-  const t = suiteTally(r);
-  const headline = `incluster run ${r.runId}: ${t.passed} passed, ${t.failed} failed — exit code ${r.exitCode}`;
+  const headline = `incluster run ${r.runId}: ${tallyText(r)} — exit code ${r.exitCode}`;
   const blocks = [section(`*${esc(headline)}*${link ? `\n<${link.url}|${esc(link.label)}>` : ""}`)];
   blocks.push(section(r.suites.map((s) => `*${esc(s.suite)}* ${VERDICT[s.verdict]}${s.class && s.verdict !== "passed" ? ` (${s.class})` : ""}, ${s.durationSeconds.toFixed(1)}s`).join("\n")));
   const all = failures(r);

@@ -70,7 +70,8 @@ function podSpec(suite: ResolvedSuite, overlay: string, a: AttemptOptions): PodS
       fsGroup: RUN_AS,
       seccompProfile: { type: "RuntimeDefault" },
     },
-    // The collector starts first and outlives the tests (a native sidecar). The clone runs beside
+    // The collector starts first and outlives the tests (a native sidecar: MIN_KUBERNETES in
+    // names.ts, checked by the preflight). The clone runs beside
     // the tests, which wait for its marker: as an init container it would cost a kubelet sync.
     initContainers: [collectorContainer(suite, a)],
     containers: [...(cloned ? [cloneContainer(suite)] : []), testContainer(suite, a)],

@@ -86,3 +86,11 @@ export function suiteLabels(suite: string, runId?: string): Record<string, strin
     ...(runId ? { [RUN_ID_LABEL]: runId } : {}),
   };
 }
+
+/**
+ * The oldest Kubernetes the Job runs on: its collector is a native sidecar (an init container
+ * with restartPolicy: Always, job.ts), and a sharded suite's Indexed Job uses backoffLimitPerIndex:
+ * both on by default from 1.29. `run` and `doctor` check the server's version.
+ */
+export const MIN_KUBERNETES = { major: 1, minor: 29 } as const;
+export const MIN_KUBERNETES_TEXT = `${MIN_KUBERNETES.major}.${MIN_KUBERNETES.minor}`;

@@ -3,6 +3,7 @@
 // the run's timeline drawn to scale, then per suite its verdict, its tests with the failures
 // expanded, the quoted logs and the pod's events. Landmarks and headings for screen readers;
 // every colour pair meets WCAG AA contrast.
+import { tallyText } from "./tally.js";
 import type { FailureClass, Verdict } from "../diagnose/types.js";
 import { testCounts } from "../results/merge.js";
 import type { MergedTest } from "../results/model.js";
@@ -91,7 +92,7 @@ function facts(s: SuiteResult): string {
   add("message", s.message && `<pre class="inline">${clean(s.message)}</pre>`);
   add("hint", s.hint && clean(s.hint));
   add("duration", esc(duration(s.durationSeconds * 1000)));
-  add("job", `<code>job/${esc(s.job)}</code>`);
+  add("job", s.job ? `<code>job/${esc(s.job)}</code>` : undefined);
   add("pods", s.pods.map((p) => `<code>pod/${esc(p)}</code>`).join(" "));
   add("image", `<code>${esc(s.image)}</code>`);
   add("commit", s.commit && `<code>${esc(s.commit)}</code>`);
@@ -222,10 +223,8 @@ footer{color:var(--muted);font-size:.8rem;padding:24px 16px}
 /** The whole page for one run. */
 export function toHtml(input: HtmlReportInput): string {
   const r = input.result;
-  const count = (v: Verdict) => r.suites.filter((s) => s.verdict === v).length;
-  const verdicts = (Object.keys(VERDICT) as Verdict[]).filter((v) => count(v) > 0 || v === "passed" || v === "failed").map((v) => `${count(v)} ${VERDICT[v].toLowerCase()}`);
   const tests = r.suites.some((s) => s.tests) ? `; tests: ${countsText(testCounts(r.suites.flatMap((s) => s.tests ?? [])))}` : "";
-  const title = `incluster run ${r.runId}: ${verdicts.join(", ")}`;
+  const title = `incluster run ${r.runId}: ${tallyText(r)}`;
   const nav = r.suites.map((s) => `<li><a href="#${anchor(s.suite)}">${esc(s.suite)}</a> ${badge(s.verdict)}</li>`).join("");
   const warnings = (r.warnings ?? []).map((w) => `<li>${clean(w)}</li>`).join("");
   return `<!doctype html>
@@ -243,7 +242,7 @@ ${CSS}
 <a class="skip" href="#main">Skip to the report</a>
 <header>
 <h1>incluster run <code>${esc(r.runId)}</code> ${badge(r.exitCode === 0 ? "passed" : r.suites.find((s) => s.verdict !== "passed")?.verdict ?? "failed")}</h1>
-<p class="summary">${esc(verdicts.join(", "))}${esc(tests)} — exit code ${esc(r.exitCode)}</p>
+<p class="summary">${esc(tallyText(r))}${esc(tests)} — exit code ${esc(r.exitCode)}</p>
 <p class="summary">namespace <code>${esc(r.namespace)}</code>, context <code>${esc(r.context)}</code>; started ${esc(r.startedAt)}, took ${esc(duration(Date.parse(r.finishedAt) - Date.parse(r.startedAt)))}; report directory <code>${esc(r.reportDir)}</code></p>
 ${warnings ? `<ul class="warnings" aria-label="Warnings">${warnings}</ul>` : ""}
 </header>

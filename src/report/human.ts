@@ -2,6 +2,7 @@
 import { testCounts } from "../results/merge.js";
 import type { MergedTest, TestCounts } from "../results/model.js";
 import type { RunResult, SuiteResult } from "./model.js";
+import { tallyText } from "./tally.js";
 import { oneLine } from "./text.js";
 
 export interface Style {
@@ -32,7 +33,9 @@ const verdictWord: Record<SuiteResult["verdict"], { word: string; color: keyof t
 /** The verdict block for one suite: reason and message verbatim, our hint, recent events. */
 export function suiteSummary(style: Style, s: SuiteResult): string {
   const v = verdictWord[s.verdict];
-  const lines = [`${paint(style, v.color, paint(style, "bold", v.word))} ${s.suite} (${s.durationSeconds.toFixed(1)}s, job/${s.job}${s.testExitCode !== undefined ? `, exit code ${s.testExitCode}` : ""})`];
+  // No Job reference when none was created (the run stopped at the preflight, source or build).
+  const about = [`${s.durationSeconds.toFixed(1)}s`, ...(s.job ? [`job/${s.job}`] : []), ...(s.testExitCode !== undefined ? [`exit code ${s.testExitCode}`] : [])];
+  const lines = [`${paint(style, v.color, paint(style, "bold", v.word))} ${s.suite} (${about.join(", ")})`];
   if (s.class && s.verdict !== "passed") lines.push(`  class:   ${s.class}`);
   if (s.reason) lines.push(`  reason:  ${s.reason}`);
   if (s.message) lines.push(`  message: ${s.message.split("\n").join("\n           ")}`);
@@ -103,9 +106,6 @@ function verdictText(style: Style, v: { verdict: SuiteResult["verdict"]; class?:
 }
 
 export function runSummary(style: Style, r: RunResult): string {
-  const count = (v: SuiteResult["verdict"]) => r.suites.filter((s) => s.verdict === v).length;
-  const parts = [`${count("passed")} passed`, `${count("failed")} failed`];
-  for (const [v, w] of [["couldNotRun", "could not run"], ["timedOut", "timed out"], ["interrupted", "interrupted"]] as const) if (count(v)) parts.push(`${count(v)} ${w}`);
   const tests = r.suites.some((s) => s.tests) ? `; tests: ${countsText(testCounts(r.suites.flatMap((s) => s.tests ?? [])))}` : "";
-  return [...r.suites.map((s) => suiteSummary(style, s)), `run ${r.runId}: ${parts.join(", ")}${tests} — exit code ${r.exitCode}; report in ${r.reportDir}`].join("\n");
+  return [...r.suites.map((s) => suiteSummary(style, s)), `run ${r.runId}: ${tallyText(r)}${tests} — exit code ${r.exitCode}; report in ${r.reportDir}`].join("\n");
 }

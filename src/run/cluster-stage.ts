@@ -1,9 +1,9 @@
-// The cluster stage of a run: preflight → shared watches → server-side apply of ServiceAccount,
+// The cluster stage of a run (after the orchestrator's preflight): shared watches → server-side apply of ServiceAccount,
 // Role and RoleBinding → create each Job (and overlay) → suites followed to their verdicts →
 // on interrupt, every object the run created is deleted (unless keep). Decisions are in
 // diagnose/ and suite-state.ts; the orchestrator (orchestrator.ts) sequences the stages.
 import type { ResolvedSuite } from "../config/resolve.js";
-import type { Diagnosis, FailureClass } from "../diagnose/types.js";
+import type { FailureClass } from "../diagnose/types.js";
 import type { EventBody } from "../events/types.js";
 import type { Job, KubeEvent, KubeObject, Pod } from "../k8s-types.js";
 import { toKubeError } from "../kube/errors.js";
@@ -15,7 +15,6 @@ import { ApplyOnce } from "./apply-once.js";
 import { connectivityStep } from "./connectivity.js";
 import type { ReachState } from "./connectivity.js";
 import { KindWatch } from "./kind-watch.js";
-import { preflight } from "./preflight.js";
 import type { PreflightReport } from "./preflight.js";
 import { SuiteRun } from "./suite-run.js";
 import type { SuiteOutcome, SuiteRunDeps } from "./suite-run.js";
@@ -43,6 +42,8 @@ export interface ClusterPlan {
   liveCutBytes?: number;
   /** Waits before taking a broken log copy again (default COPY_RETRY_MS). */
   copyRetryMs?: readonly number[];
+  /** The run's preflight (orchestrator, before the source and build stages); it passed. */
+  preflight: PreflightReport;
   copyRetryBudgetMs?: number;
   /** The objects of a retry: a fresh Job (named -<attempt>) rerunning these test ids, or the whole suite. */
   attemptObjects(resolved: ResolvedSuite, attempt: number, rerunIds: string[] | undefined, collectVia?: "exec" | "log"): SuiteObjects;
@@ -67,15 +68,6 @@ export function classOfError(err: unknown): { class: FailureClass; reason: strin
   if (e.status === 403) return { class: "forbidden", reason: e.reason ?? "Forbidden", message: e.message };
   if (e.status === 404 && e.details?.kind === "namespaces") return { class: "namespaceMissing", reason: "NotFound", message: e.message };
   return { class: "jobFailed", reason: e.reason ?? `HTTP ${e.status ?? "?"}`, message: e.message };
-}
-
-/** Turns a failed preflight into the run's verdict, naming every failed check. */
-function preflightDiagnosis(report: PreflightReport): Diagnosis {
-  const failed = report.checks.filter((c) => !c.ok && !c.optional);
-  const cls = failed.find((c) => c.class === "unreachable")?.class ?? failed.find((c) => c.class === "namespaceMissing")?.class ?? failed.find((c) => c.class === "forbidden")?.class ?? failed[0]?.class ?? "forbidden";
-  const message = failed.map((c) => `${c.name}: ${c.detail}`).join("\n");
-  const fixes = failed.map((c) => c.fix).filter(Boolean);
-  return { verdict: "couldNotRun", class: cls === "config" ? "jobFailed" : cls, reason: "PreflightFailed", message, ...(fixes.length ? { hint: fixes.join("; ") } : {}) };
 }
 
 const NOT_CREATED = { verdict: "interrupted", class: "interrupted", reason: "Interrupted", message: "interrupted before the Job was created" } as const;
@@ -109,21 +101,14 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
   const runOf = (o: KubeObject) => byJob.get(o.metadata?.labels?.[JOB_NAME_LABEL] ?? "") ?? latest.get(o.metadata?.labels?.[SUITE_LABEL] ?? "");
   const live = () => [...byJob.values()];
 
-  // 1. Preflight: nothing is created unless every check passes.
-  const report = await preflight(port, ns, plan.suites.map((s) => s.resolved));
-  for (const c of report.checks) if (!c.ok) note(c.optional ? "warning" : "info", `preflight: ${c.name}: ${c.detail}${c.fix ? ` — fix: ${c.fix}` : ""}`);
+  // 1. The preflight passed (the orchestrator checked it before the source and build stages).
   // Without pods/exec, the collectors send small artifacts through their logs instead.
-  if (report.denied.some((d) => d.resource === "pods" && d.subresource === "exec")) {
+  if (plan.preflight.denied.some((d) => d.resource === "pods" && d.subresource === "exec")) {
     collectVia = "log";
     plan = { ...plan, suites: plan.suites.map((s) => ({ resolved: s.resolved, objects: plan.attemptObjects(s.resolved, 1, undefined, "log") })) };
   }
   const runs = plan.suites.map((s) => newRun(s, 1));
   const outcomes = () => Promise.all(runs.map(async (r) => [await r.outcome]));
-  if (!report.ok) {
-    const d = preflightDiagnosis(report);
-    for (const r of runs) r.notCreated(d);
-    return outcomes();
-  }
 
   // 2. One watch per kind for the whole run, opened before any Job exists so nothing is missed.
   const selector = { labelSelector: `${RUN_ID_LABEL}=${plan.runId}` };

@@ -1,4 +1,4 @@
-// The one orchestrator of a run: source → build → render → cluster → report. Every stage reports
+// The one orchestrator of a run: preflight → source → build → render → cluster → report. Every stage reports
 // through one RunEvent stream (the terminal view, --events, the saved logs are its consumers) and
 // the run ends with the RunResult that `-o json` prints. Stages are passed in as deps where they
 // touch the machine (git, the image engine), so tests can drive the pipeline without them.
@@ -21,6 +21,8 @@ import type { JunitRunner } from "../results/junit.js";
 import type { ParsedTests } from "../results/model.js";
 import { join } from "node:path";
 import { withDnsHint } from "./dns-hint.js";
+import { preflight, preflightDiagnosis } from "./preflight.js";
+import { hintFor } from "../diagnose/hints.js";
 import { isResolutionFailure } from "../diagnose/dns.js";
 import { ARTIFACTS_LIMIT_BYTES, collectOutput, unpackArchive } from "./collect.js";
 import type { Collected, CollectOptions } from "./collect.js";
@@ -79,6 +81,8 @@ export interface PipelinePlan {
   liveCutBytes?: number;
   /** Waits before taking a broken log copy again (default COPY_RETRY_MS). */
   copyRetryMs?: readonly number[];
+  /** How long the API server has to answer the preflight (default PREFLIGHT_ANSWER_MS). */
+  preflightAnswerMs?: number;
   /** How long after the last copy that reached the collector retries go on (tests). */
   copyRetryBudgetMs?: number;
 }
@@ -109,7 +113,24 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
     deps.files.prepare({ apiVersion: RESULT_API_VERSION, kind: "RunStart", runId: plan.runId, context, namespace: ns, suites: names, startedAt: new Date(startedAt).toISOString() });
     emit({ type: "run.started", namespace: ns, context, suites: names });
 
-    // 1. Source, 2. build: before any cluster contact; a failure is every suite's verdict.
+    // A verdict for every suite when the run stops before any Job exists.
+    const notRun = (d: { class: FailureClass; reason: string; message: string; hint?: string | undefined }) => {
+      const doc = notRunResult({ runId: plan.runId, context, namespace: ns, suites: plan.suites.map((s) => ({ name: s.name, image: s.image })), ...d, ...(d.hint ? { hint: d.hint } : {}), at: new Date(deps.now()) });
+      for (const s of doc.suites) emit({ type: "suite.verdict", suite: s.suite, result: s });
+      return finish({ ...doc, reportDir: plan.reportDir });
+    };
+
+    // 1. Preflight, before the source and the build: one round of requests (the API server
+    // answers in time, its Kubernetes is new enough, the namespace, access, referenced objects).
+    const report = await preflight(deps.port, ns, plan.suites, { setTimer: deps.timers.set, ...(plan.preflightAnswerMs !== undefined ? { answerMs: plan.preflightAnswerMs } : {}) });
+    for (const c of report.checks) if (!c.ok) emit({ type: "run.note", level: c.optional ? "warning" : "info", text: `preflight: ${c.name}: ${c.detail}${c.fix ? ` — fix: ${c.fix}` : ""}` });
+    if (!report.ok) {
+      const d = preflightDiagnosis(report);
+      const cls = d.class ?? "forbidden";
+      return await notRun({ class: cls, reason: d.reason ?? "PreflightFailed", message: d.message ?? "", hint: hintFor(cls, { namespace: ns }) });
+    }
+
+    // 2. Source, 3. build: a failure is every suite's verdict.
     let suites: ResolvedSuite[];
     let stage: FailureClass = "sourceFailed";
     try {
@@ -125,12 +146,10 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
       }
     } catch (err) {
       if (!(err instanceof CouldNotRunError)) throw err;
-      const doc = notRunResult({ runId: plan.runId, context, namespace: ns, suites: plan.suites.map((s) => ({ name: s.name, image: s.image })), class: stage, reason: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}), at: new Date(deps.now()) });
-      for (const s of doc.suites) emit({ type: "suite.verdict", suite: s.suite, result: s });
-      return await finish({ ...doc, reportDir: plan.reportDir });
+      return await notRun({ class: stage, reason: err.code, message: err.message, hint: err.hint });
     }
 
-    // 3. Render (pure), 4. the cluster.
+    // 4. Render (pure), 5. the cluster.
     const planned = suites.map((resolved) => ({ resolved, objects: renderSuite(resolved, { runId: plan.runId }) }));
     const outcomes = await runInCluster(
       { port: deps.port, now: deps.now, setTimer: deps.timers.set, emit: (b) => emit(b), signal: deps.signal, logPath: deps.files.logPath, saveLine: (key, container, line, pod) => deps.files.appendLog(key, container, line, pod), collect, collectFromLog },
@@ -141,6 +160,7 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
         concurrency: plan.concurrency,
         failFastMs: plan.failFastMs,
         keep: plan.keep,
+        preflight: report,
         ...(plan.deadlineSlackMs !== undefined ? { deadlineSlackMs: plan.deadlineSlackMs } : {}),
         ...(plan.liveCutBytes !== undefined ? { liveCutBytes: plan.liveCutBytes } : {}),
         ...(plan.copyRetryMs ? { copyRetryMs: plan.copyRetryMs } : {}),
@@ -150,7 +170,7 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
       },
     );
 
-    // 5. Report: what `kubectl describe` would show, kept beside the logs (the Job's TTL or a
+    // 6. Report: what `kubectl describe` would show, kept beside the logs (the Job's TTL or a
     // delete will take it away), then the result.
     const results: SuiteResult[] = [];
     for (const [i, attempts] of outcomes.entries()) {

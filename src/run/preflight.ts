@@ -1,19 +1,40 @@
-// Everything checked before anything is created: the API answers, the namespace exists, the
-// user may do every verb the run uses (SelfSubjectAccessReview), each suite has an image.
-// Pure: `requiredAccess` and `preflightProblems`; the I/O is in `preflight`.
+// Everything checked before anything is built or created, in one round of requests: the API
+// answers (within PREFLIGHT_ANSWER_MS), its Kubernetes is new enough for the Job, the namespace
+// exists, the user may do every verb the run uses (SelfSubjectAccessReview), the referenced
+// Secrets and ConfigMaps exist, each suite has an image.
+// Pure: `requiredAccess`, `accessChecks`, `imageChecks`, `versionChecks`, `preflightDiagnosis`;
+// the I/O is in `preflight`.
 import type { ResolvedSuite } from "../config/resolve.js";
+import type { Diagnosis } from "../diagnose/types.js";
 import type { AccessCheck, AccessResult, ClusterPort, ContextInfo } from "../kube/port.js";
 import { toKubeError } from "../kube/errors.js";
+import { MIN_KUBERNETES_TEXT, serverVersionVerdict } from "./server-version.js";
+import type { SetTimer } from "./timers.js";
 
 export interface PreflightCheck {
   name: string;
+  /** Nothing here stops the run (a check that could not be made is ok, and `unchecked`). */
   ok: boolean;
   detail: string;
   fix?: string;
-  class?: "unreachable" | "namespaceMissing" | "forbidden" | "config" | "containerConfig";
+  class?: "unreachable" | "unsupportedCluster" | "namespaceMissing" | "forbidden" | "config" | "containerConfig";
   /** A failed optional check is a warning: the run goes on without what it enables. */
   optional?: boolean;
+  /** The check could not be made (no permission to look, no answer): `detail` says why. Never shown as ok. */
+  unchecked?: true;
 }
+
+/** A check that could not be made: it does not stop the run, and doctor shows it as `?`, never as ok. */
+export function uncheckedCheck(name: string, why: string): PreflightCheck {
+  return { name, ok: true, unchecked: true, detail: `could not check (${why})` };
+}
+
+/**
+ * How long the API server has to answer once the credentials are loaded: an unreachable or
+ * silent server is "could not run" at once (exit 3), before any source or build. A healthy
+ * server answers /version in milliseconds, tens over a VPN; the rest of the round has no deadline.
+ */
+export const PREFLIGHT_ANSWER_MS = 1200;
 
 export interface PreflightReport {
   context: ContextInfo;
@@ -116,47 +137,123 @@ export async function referenceChecks(port: ClusterPort, namespace: string, suit
           : { name, ok, detail: `not found in namespace ${namespace}`, fix: `create ${singular} ${r.name} in ${namespace} (kubectl -n ${namespace} create ${r.kind === "secrets" ? "secret generic" : "configmap"} ${r.name} ...), or fix ${r.by[0] ?? "the reference"}`, class: "containerConfig" };
       } catch (err) {
         const e = toKubeError(err);
-        if (e.status === 403) return { name, ok: true, detail: `could not check: your credentials may not get ${r.kind} in ${namespace} (the kubelet will)` };
+        if (e.status === 403) return uncheckedCheck(name, `your credentials may not get ${r.kind} in ${namespace}; the kubelet will`);
         return { name, ok: false, detail: e.message, class: e.unreachable ? "unreachable" : "containerConfig" };
       }
     }),
   );
 }
 
-export async function preflight(port: ClusterPort, namespace: string, suites: readonly ResolvedSuite[]): Promise<PreflightReport> {
+/** The server's version against MIN_KUBERNETES: the Job's native sidecar needs it. Pure. */
+export function versionChecks(gitVersion: string): PreflightCheck[] {
+  const name = `Kubernetes ${MIN_KUBERNETES_TEXT} or newer`;
+  const v = serverVersionVerdict(gitVersion);
+  if (v.state === "unknown") return [uncheckedCheck(name, `the server calls its version ${JSON.stringify(gitVersion)}`)];
+  if (v.state === "supported") return [{ name, ok: true, detail: gitVersion }];
+  return [
+    {
+      name,
+      ok: false,
+      detail: `the server runs Kubernetes ${gitVersion}; the test Job needs ${v.needed} or newer, because its collector is a native sidecar (an init container with restartPolicy: Always)`,
+      fix: `use a cluster on Kubernetes ${v.needed} or newer (--context, --kubeconfig), or upgrade this one`,
+      class: "unsupportedCluster",
+    },
+  ];
+}
+
+/** Turns a failed preflight into every suite's verdict, naming every failed check. Pure. */
+export function preflightDiagnosis(report: PreflightReport): Diagnosis {
+  const failed = report.checks.filter((c) => !c.ok && !c.optional);
+  const order = ["unreachable", "unsupportedCluster", "namespaceMissing", "forbidden"] as const;
+  const cls = order.find((k) => failed.some((c) => c.class === k)) ?? failed[0]?.class ?? "forbidden";
+  const message = failed.map((c) => `${c.name}: ${c.detail}`).join("\n");
+  const fixes = failed.map((c) => c.fix).filter(Boolean);
+  return { verdict: "couldNotRun", class: cls === "config" ? "jobFailed" : cls, reason: "PreflightFailed", message, ...(fixes.length ? { hint: fixes.join("; ") } : {}) };
+}
+
+export interface PreflightOptions {
+  setTimer: SetTimer;
+  /** How long the server may take to answer (default PREFLIGHT_ANSWER_MS). */
+  answerMs?: number;
+}
+
+/** A promise's outcome, or "late" when `ms` pass first (the timer is cleared either way). */
+function withDeadline<T>(p: Promise<T>, ms: number, setTimer: SetTimer): Promise<{ value: T } | { error: unknown } | "late"> {
+  return new Promise((resolve) => {
+    const t = setTimer(() => resolve("late"), ms);
+    p.then(
+      (value) => (t.cancel(), resolve({ value })),
+      (error: unknown) => (t.cancel(), resolve({ error })),
+    );
+  });
+}
+
+export async function preflight(port: ClusterPort, namespace: string, suites: readonly ResolvedSuite[], opts: PreflightOptions): Promise<PreflightReport> {
   const context = port.context();
-  const checks: PreflightCheck[] = [];
-  const denied: AccessCheck[] = [];
-  checks.push({ name: "kubeconfig context", ok: Boolean(context.server), detail: `${context.context} → ${context.server || "(no server)"}`, ...(context.server ? {} : { fix: "set --context or --kubeconfig", class: "unreachable" as const }) });
-  let serverVersion: string | undefined;
+  const contextCheck: PreflightCheck = { name: "kubeconfig context", ok: Boolean(context.server), detail: `${context.context} → ${context.server || "(no server)"}`, ...(context.server ? {} : { fix: "set --context or --kubeconfig", class: "unreachable" as const }) };
+  const failedReport = (check: PreflightCheck): PreflightReport => ({ context, checks: [contextCheck, check, ...imageChecks(suites)], denied: [], ok: false });
+  if (!context.server) return { context, checks: [contextCheck, ...imageChecks(suites)], denied: [], ok: false };
+  const apiFix = "check --context/--kubeconfig, the VPN, and `kubectl cluster-info`";
+  const apiDown = (detail: string): PreflightReport => {
+    const report = failedReport({ name: "API server", ok: false, detail, fix: apiFix, class: "unreachable" });
+    // What the round would have checked: said as not checked, never as passed.
+    const why = "the API server did not answer";
+    report.checks.splice(2, 0, uncheckedCheck(`Kubernetes ${MIN_KUBERNETES_TEXT} or newer`, why), uncheckedCheck(`namespace ${namespace} exists`, why), uncheckedCheck("access review", why));
+    return report;
+  };
   try {
-    serverVersion = await port.serverVersion();
-    checks.push({ name: "API server", ok: true, detail: `reachable, Kubernetes ${serverVersion}` });
+    await port.ready?.();
   } catch (err) {
-    const e = toKubeError(err);
-    const detail = e.unreachable ? `${context.server} unreachable (${e.message})` : `${context.server} did not answer: ${e.message}`;
-    checks.push({ name: "API server", ok: false, detail, fix: "check --context/--kubeconfig, the VPN, and `kubectl cluster-info`", class: "unreachable" });
-    return { context, checks: [...checks, ...imageChecks(suites)], denied, ok: false };
+    return apiDown(`the kubeconfig's credentials for ${context.server} could not be loaded: ${toKubeError(err).message}`);
   }
-  try {
-    const exists = await port.namespaceExists(namespace);
-    checks.push({ name: `namespace ${namespace} exists`, ok: exists, detail: exists ? "yes" : "not found", ...(exists ? {} : { fix: `kubectl create namespace ${namespace}, or set namespace / -n`, class: "namespaceMissing" as const }) });
-  } catch (err) {
-    checks.push({ name: `namespace ${namespace} exists`, ok: false, detail: toKubeError(err).message, class: "unreachable" });
+  // One round: every request goes at once; the version's answer, or its absence, decides first.
+  const version = port.serverVersion();
+  const rest = restChecks(port, namespace, suites);
+  const ms = opts.answerMs ?? PREFLIGHT_ANSWER_MS;
+  const answer = await withDeadline(version, ms, opts.setTimer);
+  if (answer === "late") {
+    // The requests still waiting would hold the process open: they fail now, as unreachable.
+    port.dropConnection?.(`no answer from ${context.server} within ${ms} ms`);
+    return apiDown(`${context.server} did not answer within ${ms / 1000} s`);
   }
-  try {
-    const required = requiredAccess(namespace, suites);
-    const results = await port.accessReview([...required, ...optionalAccess(namespace)]);
-    denied.push(...results.filter((r) => !r.allowed).map(({ allowed: _a, reason: _r, ...check }) => check));
-    checks.push(...accessChecks(results.slice(0, required.length), namespace));
-    for (const r of results.slice(required.length)) {
-      const why = OPTIONAL_ACCESS.find((a) => a.verb === r.verb && a.resource === r.resource && a.subresource === r.subresource)?.without ?? "";
-      checks.push({ name: `may ${describeAccess(r)}`, ok: r.allowed, optional: true, detail: r.allowed ? "allowed" : `forbidden: ${why}`, ...(r.allowed ? {} : { fix: `grant "${r.verb}" on ${r.resource}/${r.subresource} in namespace ${namespace}` }) });
+  if ("error" in answer) {
+    const e = toKubeError(answer.error);
+    return apiDown(e.unreachable ? `${context.server} unreachable (${e.message})` : `${context.server} did not answer: ${e.message}`);
+  }
+  const checks = [contextCheck, { name: "API server", ok: true, detail: `reachable, Kubernetes ${answer.value}` }, ...versionChecks(answer.value)];
+  const { checks: more, denied } = await rest;
+  checks.push(...more, ...imageChecks(suites));
+  return { context, serverVersion: answer.value, checks, denied, ok: checks.every((c) => c.ok || c.optional) };
+}
+
+/** The namespace, the access review and the referenced objects, at once; never throws (a failure is a check). */
+async function restChecks(port: ClusterPort, namespace: string, suites: readonly ResolvedSuite[]): Promise<{ checks: PreflightCheck[]; denied: AccessCheck[] }> {
+  const namespaceCheck = async (): Promise<PreflightCheck[]> => {
+    const name = `namespace ${namespace} exists`;
+    try {
+      const exists = await port.namespaceExists(namespace);
+      return [{ name, ok: exists, detail: exists ? "yes" : "not found", ...(exists ? {} : { fix: `kubectl create namespace ${namespace}, or set namespace / -n`, class: "namespaceMissing" as const }) }];
+    } catch (err) {
+      return [{ name, ok: false, detail: toKubeError(err).message, class: "unreachable" }];
     }
-  } catch (err) {
-    checks.push({ name: "access review", ok: false, detail: toKubeError(err).message, fix: "the API refused SelfSubjectAccessReview", class: "forbidden" });
-  }
-  if (referencedObjects(suites).length) checks.push(...(await referenceChecks(port, namespace, suites)));
-  checks.push(...imageChecks(suites));
-  return { context, ...(serverVersion ? { serverVersion } : {}), checks, denied, ok: checks.every((c) => c.ok || c.optional) };
+  };
+  const denied: AccessCheck[] = [];
+  const access = async (): Promise<PreflightCheck[]> => {
+    try {
+      const required = requiredAccess(namespace, suites);
+      const results = await port.accessReview([...required, ...optionalAccess(namespace)]);
+      denied.push(...results.filter((r) => !r.allowed).map(({ allowed: _a, reason: _r, ...check }) => check));
+      const out = accessChecks(results.slice(0, required.length), namespace);
+      for (const r of results.slice(required.length)) {
+        const why = OPTIONAL_ACCESS.find((a) => a.verb === r.verb && a.resource === r.resource && a.subresource === r.subresource)?.without ?? "";
+        out.push({ name: `may ${describeAccess(r)}`, ok: r.allowed, optional: true, detail: r.allowed ? "allowed" : `forbidden: ${why}`, ...(r.allowed ? {} : { fix: `grant "${r.verb}" on ${r.resource}/${r.subresource} in namespace ${namespace}` }) });
+      }
+      return out;
+    } catch (err) {
+      return [{ name: "access review", ok: false, detail: toKubeError(err).message, fix: "the API refused SelfSubjectAccessReview", class: "forbidden" }];
+    }
+  };
+  const refs = async (): Promise<PreflightCheck[]> => (referencedObjects(suites).length ? referenceChecks(port, namespace, suites) : []);
+  const parts = await Promise.all([namespaceCheck(), access(), refs()]);
+  return { checks: parts.flat(), denied };
 }

@@ -29,8 +29,8 @@ function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {
 const CONFIG = `apiVersion: incluster.dev/v1alpha1
 kind: Config
 namespace: demo
-image: { registry: registry.example.com/team, base: python:3.13-slim }
-source: { git: { url: "https://example.com/r.git", ref: main } }
+image: { registry: registry.internal/team, base: python:3.13-slim }
+source: { git: { url: "https://git.internal/team/r.git", ref: main } }
 suites:
   smoke:
     test: tests/e2e/test_smoke.py

@@ -106,7 +106,7 @@ describe("real faults, classified with a hint", () => {
   it("a Secret that does not exist, referenced by env: containerConfig, found by preflight before any Job", async () => {
     const r = await runJson(["-c", FAULTS, "run", "missing-secret"]);
     expect(r.code).toBe(3);
-    expect(r.result.suites[0]).toMatchObject({ class: "containerConfig", reason: "PreflightFailed", job: expect.stringMatching(/^test-missing-secret-e2e-/) });
+    expect(r.result.suites[0]).toMatchObject({ class: "containerConfig", reason: "PreflightFailed", job: "" });
     const jobs = await admin().list("jobs", NAMESPACE, { labelSelector: `incluster.dev/run-id=${r.result.runId}` });
     expect(jobs.items).toHaveLength(0);
     expect(r.result.suites[0]!.message).toContain("no-such-secret");
@@ -134,7 +134,10 @@ describe("least privilege", () => {
       kubectl("apply", "-f", "-");
       kubectl("create", "rolebinding", "incluster-runner", "--role", "incluster-runner", "--serviceaccount", `${NAMESPACE}:incluster-limited`);
       const ok = await cli(["--kubeconfig", LIMITED_KUBECONFIG, "-c", DEMO, "doctor"]);
-      expect(ok.stdout).toMatch(/all \d+ checks passed/);
+      // Nothing fails; listing Services is not in the Role (a run does not need it), so that check is `?`, never ok.
+      expect(ok.code, ok.stdout).toBe(0);
+      expect(ok.stdout).toMatch(/^\d+ of \d+ checks passed, 1 could not be checked$/m);
+      expect(ok.stdout).toMatch(/^\? +Services named in env: could not check \(services is forbidden/m);
       const run = await cli(["--kubeconfig", LIMITED_KUBECONFIG, "-c", DEMO, "run", "services", "-q"]);
       expect(run.code, run.stderr.slice(-1500)).toBe(0);
     } finally {

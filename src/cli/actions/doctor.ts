@@ -1,14 +1,14 @@
 // incluster doctor's action (loaded when the command runs; commands/doctor.ts declares it).
 import { resolveSuite, listSuites } from "../../config/resolve.js";
 import { ExitCode } from "../../exit-codes.js";
-import { paint } from "../../report/human.js";
 import { stringify } from "yaml";
 import { accessRole } from "../../render/access-role.js";
 import { inClusterServiceAccount, serviceAccountBinding } from "../../ci/in-cluster.js";
-import { preflight } from "../../run/preflight.js";
+import { preflight, uncheckedCheck } from "../../run/preflight.js";
+import { realSetTimer } from "../../run/timers.js";
 import { dirname } from "node:path";
 import { buildChecks } from "../build-step.js";
-import { pullChecks, serviceChecks, sourceCheck, withRunTags } from "../doctor-checks.js";
+import { checkLine, checksSummary, pullChecks, serviceChecks, sourceCheck, withRunTags } from "../doctor-checks.js";
 import { connect } from "../connect.js";
 import type { CliContext } from "../context.js";
 import { loadForCommand } from "../load-config.js";
@@ -24,17 +24,16 @@ export async function doctorAction(ctx: CliContext): Promise<void> {
   // The content tags run would use, not :latest.
   const suites = withRunTags(config, listSuites(config).map((n) => resolveSuite(config, n)), configDir);
   const namespace = config.namespace;
-  const report = await preflight(port, namespace, suites);
+  const report = await preflight(port, namespace, suites, { setTimer: realSetTimer });
   // Suites incluster builds also need an engine here and a registry that answers.
   report.checks.push(...(await buildChecks(ctx, config, suites)));
   // What run would find only later: the source, the images it pulls, the Services env names.
-  report.checks.push(await sourceCheck(suites, configDir), ...(await pullChecks(config, suites)), ...(await serviceChecks(port, namespace, suites)));
+  // A server that did not answer the preflight is not asked again (it would not answer either).
+  const services = report.serverVersion !== undefined ? await serviceChecks(port, namespace, suites) : [uncheckedCheck("Services named in env", "the API server did not answer")];
+  report.checks.push(await sourceCheck(suites, configDir), ...(await pullChecks(config, suites)), ...services);
   const style = outputStyle(ctx.stderr, ctx.env);
-  const lines = report.checks.map((c) =>
-    c.ok ? `${paint(style, "green", "ok  ")} ${c.name}: ${c.detail}` : `${paint(style, "red", "FAIL")} ${c.name}: ${c.detail}${c.fix ? `\n       fix: ${c.fix}` : ""}`,
-  );
   const failed = report.checks.filter((c) => !c.ok).length;
-  ctx.stdout.write(`${lines.join("\n")}\n${failed ? `${failed} of ${report.checks.length} checks failed` : `all ${report.checks.length} checks passed`}\n`);
+  ctx.stdout.write(`${report.checks.map((c) => checkLine(style, c)).join("\n")}\n${checksSummary(report.checks)}\n`);
   const sa = inClusterServiceAccount(ctx.globals().kubeconfig, ctx.env);
   if (report.denied.length && sa) {
     // In a runner pod: the Role and its binding to this pod's ServiceAccount, ready to apply.

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Config } from "../../config/schema.js";
+import { placeholderProblems } from "../../config/placeholders.js";
 import { resolveSuite, type ResolvedSuite } from "../../config/resolve.js";
 import { toJson, toYaml } from "../../render/format.js";
 import { renderSuite } from "../../render/suite.js";
@@ -12,6 +13,8 @@ import type { CliContext } from "../context.js";
 export async function renderAction(ctx: CliContext, suite: string, opts: { output: "yaml" | "json"; platform?: string }): Promise<void> {
   checkPlatformFlag(opts.platform);
   const { config, path } = loadForCommand(ctx);
+  // A preview may show placeholders; validate and run refuse them.
+  for (const p of placeholderProblems(config)) ctx.stderr.write(`warning: ${p} (validate and run refuse it)\n`);
   const objects = renderSuite(await builtImage(ctx, config, resolveSuite(config, suite), dirname(path), opts.platform));
   ctx.stdout.write(opts.output === "json" ? toJson(objects) : toYaml(objects));
 }

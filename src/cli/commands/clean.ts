@@ -15,10 +15,11 @@ export function registerClean(program: Command, ctx: CliContext): void {
     .summary("delete finished incluster Jobs (and their Pods) in the namespace")
     .description(
       [
-        "Deletes Jobs labelled app.kubernetes.io/managed-by=incluster that have finished, their Pods",
-        "and overlay ConfigMaps. Objects of other tools or people are never selected.",
-        "A running Job may belong to a CLI still following it, so it is kept unless its run is named",
-        "(--run, e.g. a run whose CLI was killed) or --all is given.",
+        "Deletes Jobs labelled app.kubernetes.io/managed-by=incluster that have",
+        "finished, their Pods and overlay ConfigMaps. Objects of other tools or people",
+        "are never selected. A running Job may belong to a CLI still following it, so it",
+        "is kept unless its run is named (--run, e.g. a run whose CLI was killed) or",
+        "--all is given.",
         "",
         "Examples:",
         "  incluster clean --dry-run",

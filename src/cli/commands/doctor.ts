@@ -1,4 +1,5 @@
 // `incluster doctor`: every preflight check at once, each failure with its fix.
+import { MIN_KUBERNETES_TEXT } from "../../render/names.js";
 import type { Command } from "commander";
 import type { CliContext } from "../context.js";
 
@@ -9,14 +10,15 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
     .description(
       [
         [
-          "Checks the kubeconfig context, that the API server answers, that the namespace exists,",
+          `Checks the kubeconfig context, that the API server answers and runs Kubernetes ${MIN_KUBERNETES_TEXT} or newer, that the namespace exists,`,
           "every permission a run uses (SelfSubjectAccessReview) and that each suite has an image;",
           "for suites incluster builds, that an image engine is on PATH and the registry answers;",
           "the source as run resolves it (git repository, remote reachable, ref or base commit pushed);",
           "that the clone and base images exist in their registries; that the Secrets and ConfigMaps",
           "env references exist; that every env host naming a Service of the namespace is one.",
           "Images are shown with the content tags run would use.",
-          "Creates nothing. Exit 0 when all pass, 3 otherwise.",
+          "A check it could not make (no permission to look, no answer) is shown as ?, never as ok.",
+          "Creates nothing. Exit 0 when none fails, 3 otherwise.",
         ].join(" "),
         "",
         "Examples:",

@@ -10,10 +10,12 @@ export function registerLogs(program: Command, ctx: CliContext): void {
     .summary("show a run's logs: saved ones by run id, or a suite's newest Job from the cluster")
     .description(
       [
-        "With a run id whose report directory exists (.incluster/runs/<id>), prints the saved logs.",
-        "Otherwise finds the newest incluster Job for the suite (or run id) in the namespace and",
-        "prints its clone and test logs as its containers start, following them until the run ends",
-        "(also when started while the pod is still pending or cloning).",
+        "With a run id whose report directory exists (.incluster/runs/<id>), prints the",
+        "saved logs; a saved run with none (it created no Job) is an error, exit 3,",
+        "saying why. Otherwise finds the newest incluster Job for the suite (or run id)",
+        "in the namespace and prints its clone and test logs as its containers start,",
+        "following them until the run ends (also when started while the pod is still",
+        "pending or cloning).",
         "",
         "Examples:",
         "  incluster logs k3x9q2",

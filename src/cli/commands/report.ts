@@ -13,9 +13,10 @@ export function registerReport(program: Command, ctx: CliContext): void {
     .summary("rebuild a saved run's report.html and print its path")
     .description(
       [
-        `Every run writes ${REPORT_HTML} into its report directory: the timeline of each suite's phases,`,
-        "the tests with the failures expanded, log excerpts and the pods' events, in one self-contained",
-        "page (no network, no JavaScript needed). This rebuilds it from the run's saved result.json.",
+        `Every run writes ${REPORT_HTML} into its report directory: the timeline of each`,
+        "suite's phases, the tests with the failures expanded, log excerpts and the pods'",
+        "events, in one self-contained page (no network, no JavaScript needed). This",
+        "rebuilds it from the run's saved result.json.",
         "",
         "Examples:",
         "  # the newest run under .incluster/runs",

@@ -35,9 +35,11 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .summary("run suites as Jobs in the cluster and report their verdicts")
     .description(
       [
-        "Runs each suite as a Job with a unique name, follows it to the end (watching, never polling),",
-        "streams the clone and test logs live, and exits with the verdict:",
-        "0 passed, 1 tests failed, 3 could not run, 4 timed out, 130 interrupted.",
+        // Lines under 80 columns: commander wraps longer ones where they stand (a stray break).
+        "Runs each suite as a Job with a unique name, follows it to the end (watching,",
+        "never polling), streams the clone and test logs live, and exits with the",
+        "verdict: 0 passed, 1 tests failed, 2 usage or config error, 3 could not run,",
+        "4 timed out, 130 interrupted.",
         "",
         "Examples:",
         "  # run one suite",

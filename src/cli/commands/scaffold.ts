@@ -8,7 +8,7 @@ export function registerScaffold(program: Command, ctx: CliContext): void {
     .command("scaffold")
     .summary("write the guide's Dockerfile, run_test.py and Job manifest for a suite")
     .description(
-      "Write jobs/test-<suite>-e2e/{Dockerfile,run_test.py} and deploy/k8s/99-test-<suite>-e2e.yaml, usable with podman/docker and kubectl alone.\n" +
+      "Write jobs/test-<suite>-e2e/{Dockerfile,run_test.py} and deploy/k8s/99-test-<suite>-e2e.yaml, usable with podman/docker and kubectl alone. " +
         "A file that exists and differs is left alone unless --force; if any was left alone the exit code is 2.",
     )
     .argument("<suite>", "suite name from incluster.yaml")

@@ -9,9 +9,10 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .summary("list incluster runs in the namespace, each with run's verdict and failure class")
     .description(
       [
-        "Lists Jobs labelled app.kubernetes.io/managed-by=incluster: run id, suite, state, age.",
-        "A finished Job shows the verdict and class `run` gave it (failed (testsFailed),",
-        "timed out (deadlineExceeded), could not run (cloneFailed), passed); others show their phase.",
+        "Lists Jobs labelled app.kubernetes.io/managed-by=incluster: run id, suite,",
+        "state, age. A finished Job shows the verdict and class `run` gave it (failed",
+        "(testsFailed), timed out (deadlineExceeded), could not run (cloneFailed),",
+        "passed); others show their phase.",
         "",
         "Examples:",
         "  incluster status",

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { annotations, outputFileText, stepOutputs, stepSummary } from "../../../src/ci/github.js";
 import { ciRunLink } from "../../../src/ci/links.js";
+import { runSummary } from "../../../src/report/human.js";
+import { notRunResult } from "../../../src/report/not-run.js";
 import type { RunResult } from "../../../src/report/model.js";
 import { expectGolden } from "../support/golden.js";
 import { sampleResult } from "../report/sample-result.js";
@@ -29,6 +31,13 @@ describe("GitHub Actions output of a run with failed, flaky, skipped, sharded an
     const md = stepSummary(r);
     expect(md).toContain("| a\\|b |");
     expect(md).toContain("&lt;script&gt;x&lt;/script&gt; \\| y");
+  });
+
+  it("a run that could not run: the step summary's tally is the terminal's (issue 19)", () => {
+    const r = notRunResult({ runId: "r1", context: "c", namespace: "ns", suites: [{ name: "e2e", image: "i" }], class: "unreachable", reason: "PreflightFailed", message: "API server: x unreachable", at: new Date(0) });
+    const terminal = runSummary({ color: false }, r).split("\n").at(-1) ?? "";
+    expect(terminal).toContain("run r1: 0 passed, 0 failed, 1 could not run — exit code 3");
+    expect(stepSummary(r).split("\n")[0]).toBe("### incluster run `r1`: 0 passed, 0 failed, 1 could not run — exit code 3");
   });
 
   it("the CI link: GitHub's run page, else GitLab's job, else none", () => {

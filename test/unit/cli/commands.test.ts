@@ -7,6 +7,8 @@ import { parseConfig } from "../../../src/config/parse.js";
 import { GUIDE_CONFIG_PATH } from "../support/fixtures.js";
 import { GOLDEN_DIR, expectGolden } from "../support/golden.js";
 import { runCli } from "../support/run-cli.js";
+import { buildProgram } from "../../../src/cli/main.js";
+import type { CliContext } from "../../../src/cli/context.js";
 
 function guideRepo(): string {
   const dir = mkdtempSync(join(tmpdir(), "incluster-repo-"));
@@ -92,7 +94,24 @@ describe("init", () => {
     expect(config.source.git).toEqual({ url: "https://github.com/acme/shop.git", ref: "feature-x" });
     expect(config.suites).toEqual({ orders: { test: "tests/e2e/orders" }, payments: { test: "tests/e2e/payments" } });
     expect(config.defaults?.install).toBe('pip install --user -q -e ".[dev]"');
-    expect((await runCli(["validate"], { cwd: dir })).code).toBe(0);
+    // Valid, but validate refuses init's placeholder registry until it is replaced (issue 19).
+    const before = await runCli(["validate"], { cwd: dir });
+    expect(before.code).toBe(2);
+    expect(before.stderr).toContain(`error: ${join(dir, "incluster.yaml")} still has 1 placeholder to replace\n  image.registry: "registry.example.com/`);
+    expect(before.stderr).toContain("set the registry your cluster pulls from");
+    writeFileSync(join(dir, "incluster.yaml"), readFileSync(join(dir, "incluster.yaml"), "utf8").replace("registry.example.com", "ghcr.io"));
+    expect(await runCli(["validate"], { cwd: dir })).toMatchObject({ code: 0, stderr: "" });
+  });
+
+  it("names a suite in tests/e2e after the repository, not test-e2e-e2e (issue 19)", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "incluster-init-")), "shop");
+    mkdirSync(join(dir, "tests", "e2e"), { recursive: true });
+    writeFileSync(join(dir, "tests", "e2e", "test_flow.py"), "def test_ok():\n    pass\n");
+    execFileSync("git", ["init", "-q"], { cwd: dir });
+    const r = await runCli(["init"], { cwd: dir });
+    expect(r.stdout).toContain("(1 suite: shop)");
+    const config = parseConfig(readFileSync(join(dir, "incluster.yaml"), "utf8"), "incluster.yaml");
+    expect(config.suites).toEqual({ shop: { test: "tests/e2e" } });
   });
 
   it("never overwrites", async () => {
@@ -104,10 +123,18 @@ describe("init", () => {
     expect(readFileSync(join(dir, "incluster.yaml"), "utf8")).toBe("mine\n");
   });
 
-  it("writes a valid placeholder config outside a git repository", async () => {
+  it("writes a valid placeholder config outside a git repository, which validate refuses until both placeholders are replaced", async () => {
     const dir = mkdtempSync(join(tmpdir(), "incluster-nogit-"));
     expect((await runCli(["init"], { cwd: dir })).code).toBe(0);
-    expect((await runCli(["validate"], { cwd: dir })).code).toBe(0);
+    const r = await runCli(["validate"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^ {2}image\.registry: .* is a placeholder/m);
+    expect(r.stderr).toMatch(/^ {2}source\.git\.url: "https:\/\/example\.com\/your-org\/.*" is a placeholder/m);
+    // run refuses it the same way, before any contact (the API server here would refuse it too).
+    writeFileSync(join(dir, "kubeconfig"), 'apiVersion: v1\nkind: Config\nclusters: [{ name: c, cluster: { server: "https://127.0.0.1:1" } }]\nusers: [{ name: u, user: { token: t } }]\ncontexts: [{ name: x, context: { cluster: c, user: u } }]\ncurrent-context: x\n');
+    const run = await runCli(["--kubeconfig", join(dir, "kubeconfig"), "run"], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("error: the config still has 2 placeholders to replace");
   });
 });
 
@@ -117,5 +144,18 @@ describe("help", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("\nExamples:\n  # ");
     expectGolden(`help/${command}.txt`, r.stdout);
+  });
+
+  it("no description line is broken mid-paragraph: commander would wrap a line past 80 columns where it stands", () => {
+    const { program } = buildProgram(() => ({}) as CliContext);
+    const broken: string[] = [];
+    for (const cmd of program.commands) {
+      const lines = cmd.description().split("\n");
+      // A long line is fine alone (commander wraps it as one paragraph); followed by more of its paragraph, it leaves a stray break.
+      lines.forEach((l, i) => {
+        if (l.length > 80 && (lines[i + 1] ?? "") !== "") broken.push(`${cmd.name()}: ${l}`);
+      });
+    }
+    expect(broken).toEqual([]);
   });
 });

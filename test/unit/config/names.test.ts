@@ -31,8 +31,17 @@ describe("suite names", () => {
 describe("init's suite names", () => {
   it("derives valid, unique names from folders", () => {
     expect(suiteNameFor("tests/e2e/Orders_API", new Set())).toBe("orders-api");
-    expect(suiteNameFor("e2e", new Set(["e2e"]))).toBe("e2e-2");
-    expect(suiteNameFor("tests/__", new Set())).toBe("e2e");
+    expect(suiteNameFor("tests/__", new Set())).toBe("smoke");
     expect(suiteNameFor(`tests/${"x".repeat(80)}`, new Set())).toHaveLength(44);
+  });
+
+  it("never stutters as test-e2e-e2e: an e2e folder takes the repository's name, else smoke (issue 19)", () => {
+    expect(suiteNameFor("tests/e2e", new Set(), "shop")).toBe("shop");
+    expect(suiteNameFor("e2e", new Set(), "Shop_Web")).toBe("shop-web");
+    expect(suiteNameFor("tests/api-e2e", new Set(), "shop")).toBe("api");
+    expect(suiteNameFor("tests/e2e", new Set(), "shop-e2e")).toBe("shop");
+    expect(suiteNameFor("tests/e2e", new Set(), "")).toBe("smoke");
+    expect(suiteNameFor("tests/e2e", new Set(), "e2e")).toBe("smoke");
+    expect(suiteNameFor("e2e", new Set(["shop"]), "shop")).toBe("shop-2");
   });
 });

@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../../src/config/load.js";
+import { checkParsed } from "../../../src/config/parse.js";
 import { UsageError } from "../../../src/errors.js";
 
 const HEAD = `apiVersion: incluster.dev/v1alpha1
@@ -73,6 +74,26 @@ describe("config loading at scale", { timeout: 60_000 }, () => {
     expect(r.error?.problems).toHaveLength(51);
     expect(r.error?.problems.at(-1)).toBe("… and 19950 more; fix these first");
     expect(r.ms).toBeLessThan(HANG_MS);
+  });
+
+  it("130,000 bad suites, more problems than zod lists at once: exit 2 with 50 printed and the rest counted, not a stack overflow", () => {
+    // Issue 19: past ~100,000 issues zod's one list overflowed the stack (exit 3, "Maximum call
+    // stack size exceeded"); the problems are then gathered suite by suite. Data, not YAML: the
+    // YAML parse of 130,000 suites would take most of this test's time.
+    const suites: Record<string, unknown> = {};
+    for (let i = 0; i < 130_000; i++) suites[`s${i}`] = { test: "t", timeout: "soon" };
+    let error: unknown;
+    try {
+      checkParsed({ apiVersion: "incluster.dev/v1alpha1", kind: "Config", source: { image: {} }, defaults: { image: "ghcr.io/acme/tests:1" }, suites }, "big.yaml");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UsageError);
+    const u = error as UsageError;
+    expect(u.message).toBe("big.yaml has 130000 problems");
+    expect(u.problems[0]).toBe('suites.s0.timeout: expected a duration like 30m or 1h, got "soon"');
+    expect(u.problems).toHaveLength(51);
+    expect(u.problems.at(-1)).toBe("… and 129950 more; fix these first");
   });
 
   it("twice the suites take about twice the time, not four times", () => {

@@ -1,3 +1,4 @@
+import { notRunResult } from "../../../src/report/not-run.js";
 import { describe, expect, it } from "vitest";
 import { XMLParser } from "fast-xml-parser";
 import { toJunit } from "../../../src/report/junit.js";
@@ -12,6 +13,12 @@ describe("formats of a run with failed, flaky, skipped, sharded and JUnit-less s
   it("-o junit (golden)", () => expectGolden("report/junit.xml", toJunit(sampleResult)));
   it("-o json (golden)", () => expectGolden("report/result.json", toJson(sampleResult)));
   it("the terminal summary (golden)", () => expectGolden("report/summary.txt", runSummary({ color: false }, sampleResult)));
+  it("a run stopped before any Job: no job reference (golden)", () => {
+    const r = notRunResult({ runId: "k3v9q0", context: "kind-dev", namespace: "ns", suites: [{ name: "e2e", image: "registry.local/test-e2e-e2e:latest" }], class: "unreachable", reason: "PreflightFailed", message: "API server: https://127.0.0.1:1 unreachable (connect ECONNREFUSED 127.0.0.1:1)", hint: "the API server cannot be reached", at: new Date("2026-12-07T00:00:00Z") });
+    const text = runSummary({ color: false }, { ...r, reportDir: ".incluster/runs/k3v9q0" });
+    expect(text).not.toContain("job/");
+    expectGolden("report/summary-not-run.txt", text);
+  });
 
   it("JUnit times are wall durations: the root is the run's, not the sum of parallel suites", () => {
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(toJunit(sampleResult)) as { testsuites: { time: string; testsuite: { name: string; time: string }[] } };

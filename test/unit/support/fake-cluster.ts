@@ -74,8 +74,18 @@ export class FakeCluster implements ClusterPort {
     this.connectivityListeners.add(listener);
     return () => this.connectivityListeners.delete(listener);
   }
+  /** What /version answers: a gitVersion, a failure, or never (a silent server). */
+  version: string | KubeError | "silent" = "v1.34.4";
+  /** Why the preflight dropped the connection, each time it did. */
+  readonly dropped: string[] = [];
   async serverVersion() {
-    return "v1.34.4";
+    const v = this.version;
+    if (v === "silent") return new Promise<string>(() => undefined);
+    if (typeof v !== "string") throw v;
+    return v;
+  }
+  dropConnection(why: string) {
+    this.dropped.push(why);
   }
   async nodePlatforms() {
     return ["linux/amd64"];
