@@ -115,7 +115,7 @@ export async function referenceChecks(port: ClusterPort, namespace: string, suit
   return Promise.all(
     referencedObjects(suites).map(async (r): Promise<PreflightCheck> => {
       const singular = r.kind === "secrets" ? "secret" : r.kind === "configmaps" ? "configmap" : "serviceaccount";
-      const create = r.kind === "secrets" ? "secret generic" : singular;
+      const create = r.kind !== "secrets" ? singular : r.by.some((b) => b.endsWith(".imagePullSecrets")) ? "secret docker-registry" : "secret generic";
       const name = `${singular}/${r.name} exists (${r.by.join(", ")})`;
       try {
         const ok = await port.exists(r.kind, namespace, r.name);

@@ -129,6 +129,21 @@ describe("named pod fields on a real run", () => {
   }, 180_000);
 });
 
+describe("doctor checks the ServiceAccount and the referenced objects", () => {
+  it("ok for the existing ones, FAIL naming a missing ServiceAccount and pull Secret", async () => {
+    const file = join(work, "doctor.yaml");
+    writeFileSync(file, config(`${SUITE}  missing:\n    command: ["true"]\n    serviceAccount: { name: no-such-identity }\n    imagePullSecrets: [no-such-pull-secret]\n`));
+    const r = await cli(["-c", file, "doctor"]);
+    const lines = r.stdout.split("\n").filter((l) => /serviceaccount\/|secret\/|configmap\//.test(l));
+    console.log(`[pod-fields] doctor: exit ${r.code}\n${lines.join("\n")}`);
+    expect(lines).toContainEqual(expect.stringMatching(/^ok +serviceaccount\/tests-identity exists \(suites\.identity\.serviceAccount\.name\): yes/));
+    expect(lines).toContainEqual(expect.stringMatching(/^FAIL serviceaccount\/no-such-identity exists \(suites\.missing\.serviceAccount\.name\): not found/));
+    expect(lines).toContainEqual(expect.stringMatching(/^FAIL secret\/no-such-pull-secret exists \(suites\.missing\.imagePullSecrets\): not found/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ok +configmap\/test-settings exists \(suites\.identity\.envFrom\[0\]\): yes/));
+    expect(r.code).toBe(3);
+  }, 60_000);
+});
+
 describe("validate refuses a bad value of each field", () => {
   const cases: [string, string, string][] = [
     ["imagePullSecrets", "    imagePullSecrets: [Registry_Creds]", "suites.bad.imagePullSecrets[0]: expected the name of a Secret"],
