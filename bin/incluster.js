@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Entry point for `incluster` and `kubectl-incluster` (CommonJS: bin/package.json). Runs
-// dist/cli.cjs (npm run build), compiled from V8's code cache when V8 accepts it: Node 20 has no
-// compile cache of its own for ESM, and compiling the CLI was a third of `validate`'s start-up
-// (scripts/bundle.mjs, docs/performance.md). The cache built with the package is used when this
-// Node's V8 and flags match the build's; otherwise a cache of this machine's own is kept in the
-// user's cache directory (like Python's __pycache__). INCLUSTER_CODE_CACHE=0 turns both off.
+// dist/cli.cjs (npm run build), compiled from V8's code cache when V8 accepts it: compiling the
+// CLI was a third of `validate`'s start-up (scripts/bundle.mjs, docs/performance.md). Node's own
+// module.enableCompileCache() (22+) was measured against this and is slower for validate and
+// render: it caches the code as compiled, where this cache is made at the exit of a run and so
+// holds the functions a command runs. The cache built with the package is used when this Node's
+// V8 and flags match the build's; otherwise a cache of this machine's own is kept in the user's
+// cache directory (like Python's __pycache__). INCLUSTER_CODE_CACHE=0 turns both off.
 "use strict";
 const { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
 const { createRequire } = require("node:module");

@@ -1,24 +1,28 @@
 // Bundles the library and the CLI into dist/ (docs/architecture.md, "Start-up"; figures in
-// docs/performance.md).
+// docs/performance.md). Everything the package runs is in dist/: the published package has no
+// dependencies (package.json lists the bundled packages as devDependencies).
 //
 // - The library (`import … from "incluster"`, dist/index.js) is ESM with chunks: the Kubernetes
 //   client costs ~0.75 s to import unbundled, ~0.2 s bundled. (The GitHub Action is one committed
 //   file of its own, action/index.mjs: scripts/build-action.mjs.)
 // - The CLI is one CommonJS file, dist/cli.cjs, that bin/incluster.js compiles from V8's code cache
-//   (dist/cli.cjs.cache, written here by a training run). Node 20 has no compile cache for ESM;
-//   compiling yaml, zod, commander and our own code was a third of `validate`'s start-up. Each
-//   command's action is still reached by import(), which esbuild turns into a lazy module
-//   initialiser inside the file, so a command only runs the code it needs.
-// - The heavy packages (Kubernetes client, OpenTelemetry, tar, the XML libraries) stay out of
-//   dist/cli.cjs: every import of them goes through a file in src/vendor/, which the CLI's bundle
-//   leaves as require("./vendor/<name>.cjs"), bundled on its own below. dist/cli.cjs stays ~0.6 MB,
-//   and the client is read only by the commands that talk to a cluster.
+//   (dist/cli.cjs.cache, written here by a training run): compiling yaml, zod, commander and our
+//   own code was a third of `validate`'s start-up. Each command's action is still reached by
+//   import(), which esbuild turns into a lazy module initialiser inside the file, so a command
+//   only runs the code it needs.
+// - The heavy packages (Kubernetes client, OpenTelemetry, tar, the XML libraries) are in neither:
+//   every import of them goes through a file in src/vendor/, bundled on its own as
+//   dist/vendor/<name>.cjs, which both bundles leave external: the CLI requires it, the library's
+//   chunks import it (Node gives ESM the CommonJS file's named exports). One copy of the
+//   Kubernetes client serves both, and it is read only when a cluster is contacted; dist/cli.cjs
+//   stays ~0.6 MB.
 // The library's files are not minified (measured no faster to start; stack traces stay readable).
 // dist/cli.cjs drops whitespace and comments (names stay, for stack traces) and is pure ASCII, so
 // bin/incluster.js reads it as latin1 into a one-byte string: 1.0 MB of UTF-8 with one non-ASCII
 // comment character read as a two-byte string was 2.6 ms of every start, 0.7 MB of ASCII 1.2 ms.
-// Declarations: tsconfig.build.json (npm run build). --clean empties dist/ first, so a packed
-// tarball holds no chunk of an older build (prepack).
+// No source maps: the package does not ship them, and no shipped file may name one it lacks.
+// Declarations: tsconfig.build.json, then scripts/types.mjs (npm run build). --clean empties dist/
+// first, so a packed tarball holds no chunk of an older build (prepack).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -30,20 +34,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
 if (process.argv.includes("--clean")) rmSync("dist", { recursive: true, force: true });
 
-const common = { bundle: true, platform: "node", target: "node20", sourcemap: true, logLevel: "warning" };
-
-await build({
-  ...common,
-  entryPoints: { index: "src/index.ts" },
-  outdir: "dist",
-  splitting: true,
-  format: "esm",
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-});
+const common = { bundle: true, platform: "node", target: "node22", sourcemap: false, logLevel: "warning" };
 
 const vendorFiles = readdirSync("src/vendor").filter((f) => f.endsWith(".ts")).map((f) => basename(f, ".ts"));
 
-/** Imports of src/vendor/<name>.js become require("./vendor/<name>.cjs"), resolved next to dist/cli.cjs. */
+/**
+ * Imports of src/vendor/<name>.js stay external as "./vendor/<name>.cjs", resolved next to the
+ * importing file (dist/cli.cjs, dist/index.js and its chunks are all in dist/).
+ */
 const vendorExternal = {
   name: "vendor-external",
   setup(b) {
@@ -54,6 +52,16 @@ const vendorExternal = {
     });
   },
 };
+
+await build({
+  ...common,
+  entryPoints: { index: "src/index.ts" },
+  outdir: "dist",
+  splitting: true,
+  format: "esm",
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  plugins: [vendorExternal],
+});
 
 /**
  * commander requires node:child_process at load time, for executable subcommands incluster does

@@ -33,7 +33,7 @@ export function transportConfiguration(server: string, transport: Transport): Co
       const r = await transport.unary(req.getHttpMethod(), url.pathname + url.search, headers, typeof body === "string" || Buffer.isBuffer(body) ? body : undefined);
       const flat: Record<string, string> = {};
       for (const [k, v] of Object.entries(r.headers)) if (v !== undefined && !k.startsWith(":")) flat[k] = Array.isArray(v) ? v.join(", ") : String(v);
-      return new ResponseContext(r.status, flat, { text: async () => r.body.toString("utf8"), binary: async () => r.body });
+      return new ResponseContext(r.status, flat, { text: async () => r.body.toString("utf8"), binary: async () => r.body, stream: () => new Blob([new Uint8Array(r.body)]).stream() });
     },
   });
   // Credentials are the transport's: nothing to apply per request here.

@@ -82,7 +82,11 @@ describe("run --watch on a local working tree", () => {
     await waitForOutput(stdout, /^round 1: /m, 60_000);
     expect(stdout()).toMatch(/^round 1: CANCELLED .* — a file changed$/m);
     expect(await leftovers(`incluster.dev/run-id=${runId}`)).toEqual([]);
-    expect(JSON.stringify((await admin().list("pods", NAMESPACE, { labelSelector: `incluster.dev/run-id=${runId}` })).items.map((p) => p.metadata?.name))).toBe("[]");
+    // Its pod is deleted with a 1 s grace, not waited for: terminating now, gone within 10 s.
+    const podsOf = async () => (await admin().list("pods", NAMESPACE, { labelSelector: `incluster.dev/run-id=${runId}` })).items;
+    expect((await podsOf()).every((p) => p.metadata?.deletionTimestamp)).toBe(true);
+    for (let i = 0; i < 40 && (await podsOf()).length > 0; i++) await new Promise((res) => setTimeout(res, 250));
+    expect((await podsOf()).map((p) => p.metadata?.name)).toEqual([]);
     await waitForOutput(stdout, /^round 2: /m, 180_000);
     expect(stdout()).toMatch(/^round 2: PASSED .* — exit 0$/m);
   }, 420_000);

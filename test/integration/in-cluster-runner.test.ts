@@ -3,45 +3,70 @@
 // the Role its ServiceAccount needs in incluster-demo and the binding; an admin applies exactly
 // that, and the same pod image then runs a demo suite in incluster-demo as that ServiceAccount.
 //
-// The runner image: the project's python base (Debian bookworm, like this machine) plus this
-// machine's node binary and the bundled dist/ (node scripts/bundle.mjs), built with podman and
-// pushed to the local registry; no other registry is reachable. The runner's namespace enforces
-// no Pod Security level, though the pod itself passes "restricted".
+// The runner image is images/runner/Dockerfile (docs/runner-image.md) built from the packed
+// tarball of the working tree, with podman, and pushed to the local registry; no other registry is
+// reachable, so its NODE_IMAGE, the official Node 24 image elsewhere, is a stand-in built here: the project's
+// python base (Debian bookworm, like this machine) with Node 24 from the npm registry
+// (scripts/node.sh) and this machine's npm. The runner's namespace enforces no Pod Security
+// level, though the pod itself passes "restricted".
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunResult } from "../../src/report/model.js";
 import { ADMIN_KUBECONFIG, DEMO, KUBECTL, NAMESPACE, ROOT, requireCluster } from "./support/cli.js";
+import { packWorkingTree, type PackInfo } from "./support/pack.js";
 
 const RUNNER_NS = "incluster-ci";
 const SA = "runner";
 const kubectl = (args: string[], input?: string) => execFileSync(KUBECTL, ["--kubeconfig", ADMIN_KUBECONFIG, ...args], { encoding: "utf8", ...(input !== undefined ? { input } : {}), stdio: ["pipe", "pipe", "pipe"] });
 
-/** Builds (once per content) and pushes the runner image; returns its reference. */
-function runnerImage(): string {
-  const ctx = mkdtempSync(join(tmpdir(), "incluster-runner-image-"));
-  const app = join(ctx, "incluster");
-  mkdirSync(join(app, "dist"), { recursive: true });
-  cpSync(join(ROOT, "bin"), join(app, "bin"), { recursive: true });
-  copyFileSync(join(ROOT, "package.json"), join(app, "package.json"));
-  // What the package ships of dist/ (package.json "files"): the library's .js, the CLI's bundle,
-  // its code cache and the vendor files it requires.
-  mkdirSync(join(app, "dist", "vendor"));
-  const shipped = (f: string) => /^(vendor\/)?[^/]+\.(js|cjs)$|^cli\.cjs\.cache$/.test(f);
-  for (const f of [...readdirSync(join(ROOT, "dist")), ...readdirSync(join(ROOT, "dist", "vendor")).map((v) => `vendor/${v}`)]) if (shipped(f)) copyFileSync(join(ROOT, "dist", f), join(app, "dist", f));
-  copyFileSync(process.execPath, join(ctx, "node"));
-  writeFileSync(join(ctx, "Dockerfile"), ["FROM 127.0.0.1:5000/incluster/python:3.11-pytest", "COPY node /usr/local/bin/node", "COPY incluster /opt/incluster", "USER 1000:1000", ""].join("\n"));
-  const hash = createHash("sha256");
-  for (const f of readdirSync(join(app, "dist"), { recursive: true, encoding: "utf8" }).sort()) if (shipped(f)) hash.update(f).update(readFileSync(join(app, "dist", f)));
-  hash.update(readFileSync(join(ctx, "Dockerfile"))).update(process.version);
-  const ref = `127.0.0.1:5000/incluster-it/runner:${hash.digest("hex").slice(0, 16)}`;
-  const podman = (cmd: string) => execFileSync("bash", ["-c", `. "${ROOT}/test/cluster/images/podman-env.sh" && ${cmd}`], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  podman(`podman build --quiet --tls-verify=false -t ${ref} "${ctx}" >/dev/null && podman push --quiet --tls-verify=false ${ref}`);
+const podman = (cmd: string) => execFileSync("bash", ["-c", `. "${ROOT}/test/cluster/images/podman-env.sh" && ${cmd}`], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+const sha = (...parts: (string | Buffer)[]) => parts.reduce((h, p) => h.update(p), createHash("sha256")).digest("hex").slice(0, 16);
+
+/** The stand-in for docker.io/library/node:24-bookworm-slim (built once per content, kept local): node and npm, root by default. */
+function nodeBaseImage(work: string): string {
+  const nodeBin = execFileSync("bash", [join(ROOT, "scripts/node.sh"), "24"], { encoding: "utf8" }).trim();
+  const npmDir = dirname(dirname(realpathSync(execFileSync("bash", ["-c", "command -v npm"], { encoding: "utf8" }).trim())));
+  const ctx = join(work, "node-base");
+  mkdirSync(ctx, { recursive: true });
+  cpSync(join(nodeBin, "node"), join(ctx, "node"));
+  cpSync(npmDir, join(ctx, "npm"), { recursive: true });
+  const dockerfile = [
+    "FROM 127.0.0.1:5000/incluster/python:3.11-pytest",
+    "USER 0:0",
+    "COPY node /usr/local/bin/node",
+    "COPY npm /usr/local/lib/node_modules/npm",
+    "RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx && node --version && npm --version",
+    "",
+  ].join("\n");
+  writeFileSync(join(ctx, "Dockerfile"), dockerfile);
+  const version = execFileSync(join(nodeBin, "node"), ["--version"], { encoding: "utf8" }).trim();
+  const npmVersion = (JSON.parse(readFileSync(join(npmDir, "package.json"), "utf8")) as { version: string }).version;
+  const ref = `localhost/incluster-it/node:${sha(dockerfile, version, npmVersion)}`;
+  podman(`podman image exists ${ref} || podman build --quiet -t ${ref} "${ctx}" >/dev/null`);
   return ref;
+}
+
+/** Builds images/runner/Dockerfile from the packed tarball and pushes it; returns its reference and the tarball's files. */
+async function runnerImage(): Promise<{ ref: string; files: PackInfo["files"] }> {
+  const work = mkdtempSync(join(tmpdir(), "incluster-runner-image-"));
+  try {
+    const packed = await packWorkingTree(work);
+    const base = nodeBaseImage(work);
+    const ctx = join(work, "context");
+    mkdirSync(ctx);
+    cpSync(packed.tarball, join(ctx, packed.info.filename));
+    const dockerfile = join(ROOT, "images/runner/Dockerfile");
+    const ref = `127.0.0.1:5000/incluster-it/runner:${sha(readFileSync(packed.tarball), readFileSync(dockerfile), base)}`;
+    podman(`podman build --quiet --tls-verify=false --build-arg NODE_IMAGE=${base} -f "${dockerfile}" -t ${ref} "${ctx}" >/dev/null && podman push --quiet --tls-verify=false ${ref}`);
+    return { ref, files: packed.info.files };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 function runnerPod(name: string, image: string, script: string): object {
@@ -71,12 +96,13 @@ function runnerPod(name: string, image: string, script: string): object {
 
 beforeAll(() => requireCluster());
 
-const INCLUSTER = "node /opt/incluster/bin/incluster.js -c /config/incluster.yaml";
+const INCLUSTER = "incluster -c /config/incluster.yaml";
 
 describe("incluster in a pod, as the pod's ServiceAccount (no kubeconfig)", () => {
   let image = "";
-  beforeAll(() => {
-    image = runnerImage();
+  let shipped: PackInfo["files"] = [];
+  beforeAll(async () => {
+    ({ ref: image, files: shipped } = await runnerImage());
     kubectl(["delete", "namespace", RUNNER_NS, "--ignore-not-found", "--wait=true"]);
     kubectl(["create", "namespace", RUNNER_NS]);
     kubectl(["-n", RUNNER_NS, "create", "serviceaccount", SA]);
@@ -89,6 +115,17 @@ describe("incluster in a pod, as the pod's ServiceAccount (no kubeconfig)", () =
   afterAll(() => {
     kubectl(["delete", "namespace", RUNNER_NS, "--ignore-not-found", "--wait=false"]);
     kubectl(["-n", NAMESPACE, "delete", "rolebinding,role", "incluster-runner", "--ignore-not-found"]);
+  });
+
+  it("the image runs as uid 1000 and holds, besides its Node image, only what the package ships", () => {
+    const user = podman(`podman image inspect --format '{{.Config.User}}' ${image}`).trim();
+    expect(user).toBe("1000:1000");
+    const listing = (cmd: string) => podman(`podman run --rm --network none --entrypoint sh ${image} -c '${cmd}'`).trim().split("\n").sort();
+    expect(listing("id -u; id -g")).toEqual(["1000", "1000"]);
+    expect(listing("ls /usr/local/lib/node_modules")).toEqual(["incluster", "npm"]);
+    const files = listing("cd /usr/local/lib/node_modules/incluster && find . -type f | cut -c3-");
+    expect(files).toEqual(shipped.map((f) => f.path).sort());
+    console.log(`runner image ${image}: user ${user}, ${files.length} files of the package (as packed), ${podman(`podman image inspect --format '{{.Size}}' ${image}`).trim()} bytes with its Node base`);
   });
 
   it("doctor prints the Role and RoleBinding for its ServiceAccount; once applied, run passes a suite in incluster-demo", async () => {

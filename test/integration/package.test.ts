@@ -1,12 +1,16 @@
 // The package as a user gets it: packed from the working tree without dist/ (as a clean clone or a
-// git install has it, so prepack must build), installed from the tarball into an empty folder,
-// then used as a CLI, as a library from JavaScript and TypeScript, and for one real run.
+// git install has it, so prepack must build), installed from the tarball into an empty folder
+// with --engine-strict, then used as a CLI, as a library from JavaScript (import and require) and
+// TypeScript, and for one real run. Run under each supported Node (22, 24, 26: .ci/run puts
+// scripts/node.sh's build first on PATH), it checks the package on that Node: npm, npx and tsc
+// run under the Node that runs vitest.
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_KUBECONFIG, DEMO, ROOT, requireCluster } from "./support/cli.js";
+import { packWorkingTree, type PackInfo } from "./support/pack.js";
 
 interface Done {
   code: number | null;
@@ -20,14 +24,6 @@ function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {
       res({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr }),
     );
   });
-}
-
-interface PackInfo {
-  filename: string;
-  size: number;
-  unpackedSize: number;
-  entryCount: number;
-  files: { path: string; size: number }[];
 }
 
 const CONFIG = `apiVersion: incluster.dev/v1alpha1
@@ -105,6 +101,26 @@ function readmeExample(): string {
   return code;
 }
 
+// The same from CommonJS: require() of the ES module (Node >= 22.12), through the exports' default condition.
+const LIB_CJS = `const { loadConfig, render, run, ExitCode } = require("incluster");
+const config = loadConfig({ path: "incluster.yaml" });
+const objects = render(config, "smoke", { runId: "abc123" });
+console.log(JSON.stringify({ namespace: config.namespace, objects: objects.map((o) => o.kind + "/" + o.metadata.name), run: typeof run, usage: ExitCode.usage }));
+`;
+
+/** Bytes of the files under node_modules (what du --apparent-size counts), and the packages in it. */
+function footprint(dir: string): { bytes: number; packages: string[] } {
+  let bytes = 0;
+  const packages: string[] = [];
+  for (const f of readdirSync(dir, { recursive: true, encoding: "utf8" })) {
+    const st = statSync(join(dir, f), { throwIfNoEntry: false });
+    if (st?.isFile()) bytes += st.size;
+    // A package is node_modules/<name>/package.json or node_modules/@scope/<name>/package.json, at any depth.
+    if (/(^|\/node_modules\/)(@[^/]+\/)?[^/@]+\/package\.json$/.test(f)) packages.push(dirname(f));
+  }
+  return { bytes, packages };
+}
+
 // Runs the library's run() and prints what a script would branch on; must exit by itself.
 const RUN_MJS = `import { loadConfig, run } from "incluster";
 const [configPath, kubeconfig] = process.argv.slice(2);
@@ -119,25 +135,14 @@ console.log(JSON.stringify({ exitCode: result.exitCode, verdict: result.suites[0
 const tmp = mkdtempSync(join(tmpdir(), "incluster-package-"));
 const app = join(tmp, "app");
 let pack: PackInfo;
+let packLog: string;
+let install: Done;
+let installed: { bytes: number; packages: string[] };
 
 beforeAll(async () => {
-  // The working tree as git sees it (tracked and new files, no ignored ones: no dist/), with the
-  // repository's node_modules for the build tools that prepack runs.
-  const repo = join(tmp, "repo");
-  const list = await sh("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], ROOT);
-  for (const f of list.stdout.split("\0").filter(Boolean)) {
-    mkdirSync(dirname(join(repo, f)), { recursive: true });
-    try {
-      cpSync(join(ROOT, f), join(repo, f));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e; // deleted but not yet committed
-    }
-  }
-  symlinkSync(join(ROOT, "node_modules"), join(repo, "node_modules"));
-
-  const packed = await sh("npm", ["pack", "--json", "--pack-destination", tmp], repo);
-  expect(packed.code, packed.stderr).toBe(0);
-  pack = (JSON.parse(packed.stdout) as PackInfo[])[0]!;
+  const packed = await packWorkingTree(tmp);
+  pack = packed.info;
+  packLog = packed.log;
   const byFolder = new Map<string, number>();
   for (const f of pack.files) {
     const top = /^(dist\/types|[^/]+)\//.exec(f.path)?.[1] ?? ".";
@@ -147,15 +152,24 @@ beforeAll(async () => {
 
   mkdirSync(app);
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
+  // The package alone first, as a user installs it, and measured; then @types/node for the .ts checks.
+  install = await sh("npm", ["install", "--engine-strict", "--no-audit", "--no-fund", join(tmp, pack.filename)], app);
+  expect(install.code, install.stderr).toBe(0);
+  installed = footprint(join(app, "node_modules"));
+  console.log(`installed on Node ${process.versions.node}: ${(installed.bytes / 1e6).toFixed(1)} MB in node_modules, ${installed.packages.length} package(s): ${installed.packages.join(", ")}`);
   const typesNode = (JSON.parse(readFileSync(join(ROOT, "node_modules/@types/node/package.json"), "utf8")) as { version: string }).version;
-  const installed = await sh("npm", ["install", "--no-audit", "--no-fund", join(tmp, pack.filename), `@types/node@${typesNode}`], app);
-  expect(installed.code, installed.stderr).toBe(0);
+  const types = await sh("npm", ["install", "--no-audit", "--no-fund", `@types/node@${typesNode}`], app);
+  expect(types.code, types.stderr).toBe(0);
   writeFileSync(join(app, "incluster.yaml"), CONFIG);
 });
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe("the packed tarball", () => {
+  it("is built once by npm pack (prepack; no prepare script building it again)", () => {
+    expect(packLog.match(/^> \S+ (prepack|prepare|build)$/gm)?.map((l) => l.split(" ")[2])).toEqual(["prepack"]);
+  });
+
   it("holds bin, the built dist (JS and .d.ts) and schema, and no tests, fixtures or sources", () => {
     const paths = pack.files.map((f) => f.path);
     for (const p of ["bin/incluster.js", "bin/package.json", "dist/cli.cjs", "dist/cli.cjs.cache", "dist/vendor/kube.cjs", "dist/index.js", "dist/types/index.d.ts", "schema/incluster.schema.json", "package.json"]) {
@@ -165,12 +179,34 @@ describe("the packed tarball", () => {
     expect(paths.filter((p) => p.startsWith("dist/types/") && !p.endsWith(".d.ts"))).toEqual([]);
   });
 
-  it("ships declarations that point nowhere outside themselves (no src/, no test types)", () => {
+  it("names no source map (none ships), and has no dependencies: dist/ holds everything it runs", () => {
+    const dist = join(app, "node_modules/incluster");
+    const mapped = pack.files.filter((f) => /\.(c?js|d\.ts)$/.test(f.path) && /sourceMappingURL=/.test(readFileSync(join(dist, f.path), "utf8")));
+    expect(mapped.map((f) => f.path)).toEqual([]);
+    const manifest = JSON.parse(readFileSync(join(dist, "package.json"), "utf8")) as { dependencies?: object; engines: { node: string } };
+    expect(manifest.dependencies ?? {}).toEqual({});
+    expect(manifest.engines.node).toMatch(/^>=22\./);
+  });
+
+  it("ships declarations that point nowhere outside themselves (no src/, no test types, no other package but node:)", () => {
     const types = join(app, "node_modules/incluster/dist/types");
     for (const f of pack.files.filter((x) => x.path.startsWith("dist/types/"))) {
       const text = readFileSync(join(types, f.path.slice("dist/types/".length)), "utf8");
       expect(text, f.path).not.toMatch(/from "(\.\.\/)+(src|test)\/|vitest|package\.json/);
+      expect(text.match(/(from |import\()"[^".][^"]*"/g)?.filter((m) => !m.includes('"node:')) ?? [], f.path).toEqual([]);
     }
+  });
+});
+
+describe("the install", () => {
+  it("passes --engine-strict with no warning, and is small: the package alone, one copy of the Kubernetes client, at most 30 MB", () => {
+    expect(install.stderr).not.toMatch(/EBADENGINE|npm warn/i);
+    expect(installed.packages).toEqual(["incluster"]);
+    expect(installed.bytes).toBeLessThanOrEqual(30e6);
+    // The client's generated API classes, wherever they are: once, in dist/vendor/kube.cjs.
+    const dir = join(app, "node_modules");
+    const copies = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => /\.(c?js|mjs)$/.test(f) && /(class|var) CoreV1ApiRequestFactory\b/.test(readFileSync(join(dir, f), "utf8")));
+    expect(copies).toEqual(["incluster/dist/vendor/kube.cjs"]);
   });
 });
 
@@ -192,6 +228,16 @@ describe("the installed package", () => {
     expect(out.objects).toContain("ServiceAccount/test-smoke-e2e");
   });
 
+  it("requires as a library from CommonJS: the same exports", async () => {
+    writeFileSync(join(app, "lib.cjs"), LIB_CJS);
+    const r = await sh(process.execPath, ["lib.cjs"], app);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(""); // no ExperimentalWarning either
+    const out = JSON.parse(r.stdout) as { namespace: string; objects: string[]; run: string; usage: number };
+    expect(out).toMatchObject({ namespace: "demo", run: "function", usage: 2 });
+    expect(out.objects).toContain("Job/test-smoke-e2e-abc123");
+  });
+
   it("loads the Kubernetes client only when it talks to a cluster: not on import of the library", async () => {
     // A module hook that names every file of the installed dist/ as Node loads it.
     writeFileSync(join(app, "trace-hooks.mjs"), `export async function load(url, ctx, next) { if (url.includes("/incluster/dist/")) process._rawDebug("LOADED " + url); return next(url, ctx); }`);
@@ -200,7 +246,7 @@ describe("the installed package", () => {
     expect(r.code, r.stderr).toBe(0);
     const loaded = r.stderr.split("\n").filter((l) => l.startsWith("LOADED "));
     expect(loaded.length).toBeGreaterThan(1);
-    expect(loaded.filter((l) => /\/client-[A-Z0-9]+\.js$/.test(l))).toEqual([]);
+    expect(loaded.filter((l) => /\/client-[A-Z0-9]+\.js$|\/vendor\/kube\.cjs$/.test(l))).toEqual([]);
   });
 
   it("starts the CLI from the shipped code cache, and requires a vendor file only for the commands that need it", async () => {

@@ -155,7 +155,15 @@ describe("runs that must not interfere or leave anything behind", () => {
     expect(r.stderr).toMatch(/deleted job\/test-sleepy-e2e-/);
     const sel = { labelSelector: `incluster.dev/run-id=${runId}` };
     expect((await admin().list("jobs", NAMESPACE, sel)).items).toHaveLength(0);
-    expect((await admin().list("pods", NAMESPACE, sel)).items).toHaveLength(0);
+    // The CLI leaves once the deletes are accepted: its pod is terminating (1 s grace), gone within 10 s.
+    const pods = (await admin().list("pods", NAMESPACE, sel)).items;
+    expect(pods.every((p) => p.metadata?.deletionTimestamp)).toBe(true);
+    let left = pods.length;
+    for (let i = 0; i < 40 && left > 0; i++) {
+      await new Promise((res) => setTimeout(res, 250));
+      left = (await admin().list("pods", NAMESPACE, sel)).items.length;
+    }
+    expect(left).toBe(0);
   });
 
   it("two concurrent runs of the same suite each get their own Job, verdict and logs", async () => {

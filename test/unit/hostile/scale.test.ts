@@ -52,8 +52,9 @@ function timed(text: string): { ms: number; wallMs: number; error?: UsageError }
 /** Far above the measured ~0.45 s CPU: a hang or a quadratic pass, not a benchmark. */
 const HANG_MS = 10_000;
 
-describe.sequential("config loading at scale", { timeout: 60_000 }, () => {
-  // One at a time: other test files would compete for the two cores.
+describe("config loading at scale", { timeout: 60_000 }, () => {
+  // One at a time (vitest runs a file's tests in order unless told otherwise): other test files
+  // would compete for the two cores.
   it("20,000 suites validate (no hang)", () => {
     timed(config(2000)); // warm up the code paths
     const r = timed(config(20_000));
