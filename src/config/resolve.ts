@@ -5,6 +5,7 @@ import { clip } from "./echo.js";
 import { nearest } from "./suggest.js";
 import { JOB_PREFIX, JOB_SUFFIX } from "./names.js";
 import { mergeScheduling, type Scheduling } from "./scheduling.js";
+import { mergePod, type EnvFromEntry, type PodSettings, type UserVolume } from "./pod-fields.js";
 import { DEFAULT_BASE_IMAGE, DEFAULT_CLONE_IMAGE, type Config } from "./schema.js";
 
 export const DEFAULT_TIMEOUT_SECONDS = 30 * 60;
@@ -86,6 +87,15 @@ export interface ResolvedSuite {
   shards?: number;
   /** nodeSelector, tolerations, affinity for the pod: suite else defaults, each part as a whole. */
   scheduling?: Scheduling;
+  /** Secrets the kubelet pulls the images with (suite else defaults). */
+  imagePullSecrets?: string[];
+  /** An existing ServiceAccount the pod runs as: no ServiceAccount, Role or RoleBinding is rendered. */
+  serviceAccount?: string;
+  /** labels, annotations, priorityClassName, runtimeClassName: suite else defaults, each part as a whole. */
+  pod?: PodSettings;
+  envFrom?: EnvFromEntry[];
+  /** Secrets and ConfigMaps mounted read-only into the test container. */
+  volumes?: UserVolume[];
 }
 
 /** Suite names in file order. */
@@ -111,6 +121,11 @@ export function resolveSuite(config: Config, name: string): ResolvedSuite {
   const install = suite.install ?? d.install;
   const timeout = suite.timeout ?? d.timeout;
   const scheduling = mergeScheduling(d.scheduling, suite.scheduling);
+  const pod = mergePod(d.pod, suite.pod);
+  const imagePullSecrets = suite.imagePullSecrets ?? d.imagePullSecrets;
+  const serviceAccount = (suite.serviceAccount ?? d.serviceAccount)?.name;
+  const envFrom = suite.envFrom ?? d.envFrom;
+  const volumes = suite.volumes ?? d.volumes;
   return {
     name,
     namespace: config.namespace ?? DEFAULT_NAMESPACE,
@@ -130,6 +145,11 @@ export function resolveSuite(config: Config, name: string): ResolvedSuite {
     ...((suite.retries ?? d.retries) ? { retries: suite.retries ?? d.retries } : {}),
     ...(suite.shards && suite.shards > 1 ? { shards: suite.shards } : {}),
     ...(scheduling ? { scheduling } : {}),
+    ...(imagePullSecrets?.length ? { imagePullSecrets: [...imagePullSecrets] } : {}),
+    ...(serviceAccount ? { serviceAccount } : {}),
+    ...(pod ? { pod } : {}),
+    ...(envFrom?.length ? { envFrom: [...envFrom] } : {}),
+    ...(volumes?.length ? { volumes: [...volumes] } : {}),
   };
 }
 

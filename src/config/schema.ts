@@ -7,6 +7,7 @@ import { resourcesSchema } from "./resources.js";
 import { DNS_LABEL_PATTERN, SUITE_NAME_MAX, namespaceProblem } from "./names.js";
 import { schedulingSchema } from "./scheduling.js";
 import { notifySchema } from "./notify.js";
+import { envFromSchema, imagePullSecretsSchema, podSchema, serviceAccountSchema, volumesSchema } from "./pod-fields.js";
 
 export const API_VERSION = "incluster.dev/v1alpha1";
 export const KIND = "Config";
@@ -62,6 +63,11 @@ const suiteShape = {
   install: z.optional(install),
   kubernetesAccess: z.optional(kubernetesAccess),
   scheduling: z.optional(schedulingSchema),
+  imagePullSecrets: z.optional(imagePullSecretsSchema),
+  serviceAccount: z.optional(serviceAccountSchema),
+  pod: z.optional(podSchema),
+  envFrom: z.optional(envFromSchema),
+  volumes: z.optional(volumesSchema),
   junit: describe(
     z.optional(text("a path like reports/junit.xml")),
     "Where the suite's runner writes JUnit XML, relative to the artifacts directory ($INCLUSTER_ARTIFACTS). pytest suites write artifacts/junit.xml on their own. Recipes: docs/junit.md.",
@@ -113,8 +119,13 @@ const defaults = describe(
     kubernetesAccess: z.optional(kubernetesAccess),
     scheduling: z.optional(schedulingSchema),
     retries: z.optional(retries),
+    imagePullSecrets: z.optional(imagePullSecretsSchema),
+    serviceAccount: z.optional(serviceAccountSchema),
+    pod: z.optional(podSchema),
+    envFrom: z.optional(envFromSchema),
+    volumes: z.optional(volumesSchema),
   }),
-  "Values every suite inherits unless it sets its own; env is merged, the suite's entries win.",
+  "Values every suite inherits unless it sets its own; env is merged, the suite's entries win; every other field is taken whole from the suite if it sets it.",
 );
 
 const credentials = describe(

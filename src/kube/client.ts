@@ -264,6 +264,7 @@ export function createClusterPort(opts: ClusterOptions & { setTimer?: SetTimer }
       try {
         // Metadata would do, but a get is what RBAC grants; the value stays in this function.
         if (kind === "secrets") await core.readNamespacedSecret({ name, namespace });
+        else if (kind === "serviceaccounts") await core.readNamespacedServiceAccount({ name, namespace });
         else await core.readNamespacedConfigMap({ name, namespace });
         return true;
       } catch (err) {

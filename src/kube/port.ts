@@ -159,10 +159,10 @@ export interface ClusterPort {
   /** Names of the namespace's Services: the DNS diagnosis and doctor match env hosts against them. */
   listServices(namespace: string): Promise<string[]>;
   /**
-   * Whether a Secret or ConfigMap exists (a get; its data is never read into our output).
+   * Whether a Secret, ConfigMap or ServiceAccount exists (a get; its data is never read into our output).
    * Throws KubeError (403 when the user may not get it: the caller says it could not check).
    */
-  exists(kind: "secrets" | "configmaps", namespace: string, name: string): Promise<boolean>;
+  exists(kind: "secrets" | "configmaps" | "serviceaccounts", namespace: string, name: string): Promise<boolean>;
   list<K extends WatchedKind>(kind: K, namespace: string, selector: Selector): Promise<ListResult<KindMap[K]>>;
   watch<K extends WatchedKind>(kind: K, namespace: string, selector: Selector, resourceVersion: string, handlers: WatchHandlers<KindMap[K]>): WatchHandle;
   logs(req: LogRequest, handlers: LogHandlers): WatchHandle;

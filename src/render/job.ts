@@ -2,7 +2,8 @@
 import type { ResolvedSuite } from "../config/resolve.js";
 import { CLONE_SCRIPT, OVERLAY_DIR, cloneScript } from "./clone-script.js";
 import { ARTIFACTS_DIR, ARTIFACTS_SUBDIR, CLONE_CONTAINER, COMPLETION_INDEX_ANNOTATION, LOG_FALLBACK, COLLECTED_MARKER, COLLECTOR_CONTAINER, COLLECTOR_GRACE, COPYING_MARKER, OUT_DIR, TESTS_ENDED_MARKER, OUT_VOLUME, TEST_CONTAINER, baseName, jobName, overlayName, suiteLabels } from "./names.js";
-import type { Container, EnvVar, JobObject, PodSpec, SecurityContext } from "./objects.js";
+import type { Container, EnvVar, JobObject, PodSpec, SecurityContext, Volume } from "./objects.js";
+import { userVolumeName, type EnvFromEntry } from "../config/pod-fields.js";
 import { RUNNER_ARG0, SHARD_COUNT_ENV, SHARD_INDEX_ENV, runnerScript } from "./runner-script.js";
 
 export { CLONE_CONTAINER, TEST_CONTAINER, overlayName } from "./names.js";
@@ -47,7 +48,8 @@ export function renderJob(suite: ResolvedSuite, runId?: string, a: AttemptOption
       // own, a failed index not retried and not stopping the others.
       ...(shards > 1 ? { completionMode: "Indexed" as const, completions: shards, parallelism: shards, backoffLimitPerIndex: 0 } : { backoffLimit: 0 }),
       podFailurePolicy: { rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget" }] }] },
-      template: { metadata: { labels: { ...labels } }, spec: podSpec(suite, overlayName(suite.name, runId), { ...a, collectVia: a.collectVia ?? (runId ? "exec" : "none") }) },
+      // The user's pod labels first: incluster's own win (validation already refuses a clash).
+      template: { metadata: { labels: { ...suite.pod?.labels, ...labels }, ...(suite.pod?.annotations ? { annotations: { ...suite.pod.annotations } } : {}) }, spec: podSpec(suite, overlayName(suite.name, runId), { ...a, collectVia: a.collectVia ?? (runId ? "exec" : "none") }) },
     },
   };
 }
@@ -57,8 +59,11 @@ function podSpec(suite: ResolvedSuite, overlay: string, a: AttemptOptions): PodS
   const cloned = suite.source.kind !== "image";
   const local = suite.source.kind === "local";
   return {
-    serviceAccountName: baseName(suite.name),
+    serviceAccountName: suite.serviceAccount ?? baseName(suite.name),
     ...(suite.kubernetesAccess ? {} : { automountServiceAccountToken: false }),
+    ...(suite.imagePullSecrets ? { imagePullSecrets: suite.imagePullSecrets.map((name) => ({ name })) } : {}),
+    ...(suite.pod?.priorityClassName ? { priorityClassName: suite.pod.priorityClassName } : {}),
+    ...(suite.pod?.runtimeClassName ? { runtimeClassName: suite.pod.runtimeClassName } : {}),
     restartPolicy: "Never",
     // The collector may keep the output this long for a copy taken again (COLLECTOR_GRACE).
     ...(a.collectVia === "exec" ? { terminationGracePeriodSeconds: COLLECTOR_GRACE.podGraceS } : {}),
@@ -78,6 +83,7 @@ function podSpec(suite: ResolvedSuite, overlay: string, a: AttemptOptions): PodS
     volumes: [
       { name: OUT_VOLUME, emptyDir: {} },
       ...(cloned ? [{ name: WORKSPACE_VOLUME, emptyDir: {} }, ...(local ? [{ name: OVERLAY_VOLUME, configMap: { name: overlay } }] : [])] : []),
+      ...userVolumes(suite),
     ],
     // Passed through as configured (config/scheduling.ts): nodeSelector, tolerations, affinity.
     ...suite.scheduling,
@@ -165,10 +171,28 @@ function testContainer(suite: ResolvedSuite, a: AttemptOptions = {}): Container 
     ...(suite.runner.kind === "command" ? { args: suite.runner.argv } : {}),
     workingDir: WORKSPACE,
     env: [...testEnv(suite.env, suite.envRefs), { name: ARTIFACTS_ENV, value: ARTIFACTS_DIR }, ...(a.attempt && a.attempt > 1 ? [{ name: ATTEMPT_ENV, value: String(a.attempt) }] : []), ...shardEnv(suite)],
+    ...(suite.envFrom ? { envFrom: suite.envFrom.map(envFromSource) } : {}),
     ...(hasResources ? { resources: suite.resources } : {}),
-    volumeMounts: [{ name: OUT_VOLUME, mountPath: OUT_DIR }, ...(suite.source.kind !== "image" ? [{ name: WORKSPACE_VOLUME, mountPath: WORKSPACE }] : [])],
+    volumeMounts: [
+      { name: OUT_VOLUME, mountPath: OUT_DIR },
+      ...(suite.source.kind !== "image" ? [{ name: WORKSPACE_VOLUME, mountPath: WORKSPACE }] : []),
+      ...(suite.volumes ?? []).map((v, i) => ({ name: userVolumeName(v, i), mountPath: v.mountPath, readOnly: true })),
+    ],
     securityContext: { ...containerSecurity(), readOnlyRootFilesystem: false },
   };
+}
+
+/** volumes: each Secret or ConfigMap as a volume named after its position (userVolumeName). */
+function userVolumes(suite: ResolvedSuite): Volume[] {
+  return (suite.volumes ?? []).map((v, i) => {
+    const items = v.items ? { items: v.items.map((it) => ({ key: it.key, path: it.path })) } : {};
+    return v.secret !== undefined ? { name: userVolumeName(v, i), secret: { secretName: v.secret, ...items } } : { name: userVolumeName(v, i), configMap: { name: v.configMap, ...items } };
+  });
+}
+
+function envFromSource(e: EnvFromEntry): NonNullable<Container["envFrom"]>[number] {
+  const prefix = e.prefix ? { prefix: e.prefix } : {};
+  return e.secretRef ? { secretRef: { name: e.secretRef.name }, ...prefix } : { configMapRef: { name: e.configMapRef?.name ?? "" }, ...prefix };
 }
 
 /** Sharded suites: the index (the Job controller's annotation) and the count. */

@@ -9,6 +9,12 @@ export const RUN_ID_LABEL = "incluster.dev/run-id";
 export const COMPLETION_INDEX_ANNOTATION = "batch.kubernetes.io/job-completion-index";
 /** Set by the Job controller on every pod of a Job (Kubernetes ≥ 1.27). */
 export const JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
+/**
+ * Keys a suite's pod.labels and pod.annotations may not set: incluster's own labels (its
+ * selectors find pods by them) and the Job controller's (legacy unprefixed ones included).
+ */
+export const RESERVED_LABEL_KEYS: readonly string[] = ["app", "component", MANAGED_BY, SUITE_LABEL, RUN_ID_LABEL, JOB_NAME_LABEL, "job-name", "controller-uid"];
+export const RESERVED_PREFIXES: readonly string[] = ["incluster.dev/", "batch.kubernetes.io/"];
 
 /**
  * The containers of every suite's pod: the clone and the tests. They start together (an init

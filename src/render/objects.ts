@@ -43,6 +43,7 @@ export interface Container {
   args?: string[];
   workingDir?: string;
   env?: EnvVar[];
+  envFrom?: ({ secretRef: { name: string }; prefix?: string } | { configMapRef: { name: string }; prefix?: string })[];
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
   ports?: { containerPort: number; hostPort?: number }[];
@@ -55,6 +56,9 @@ export type Volume = { name: string } & Record<string, unknown>;
 export interface PodSpec {
   serviceAccountName?: string;
   automountServiceAccountToken?: boolean;
+  imagePullSecrets?: { name: string }[];
+  priorityClassName?: string;
+  runtimeClassName?: string;
   restartPolicy?: "Never" | "OnFailure" | "Always";
   terminationGracePeriodSeconds?: number;
   hostNetwork?: boolean;
@@ -83,7 +87,7 @@ export interface JobObject {
     parallelism?: number;
     backoffLimitPerIndex?: number;
     podFailurePolicy: { rules: { action: "Ignore" | "FailJob" | "Count"; onPodConditions: { type: string }[] }[] };
-    template: { metadata: { labels: Record<string, string> }; spec: PodSpec };
+    template: { metadata: { labels: Record<string, string>; annotations?: Record<string, string> }; spec: PodSpec };
   };
 }
 
@@ -117,9 +121,12 @@ export interface ConfigMapObject {
   binaryData: Record<string, string>;
 }
 
-/** Everything one suite needs. Role and RoleBinding are absent when kubernetesAccess is false. */
+/**
+ * Everything one suite needs. Role and RoleBinding are absent when kubernetesAccess is false; all
+ * three when the suite runs as an existing ServiceAccount (serviceAccount.name).
+ */
 export interface SuiteObjects {
-  serviceAccount: ServiceAccountObject;
+  serviceAccount?: ServiceAccountObject;
   role?: RoleObject;
   roleBinding?: RoleBindingObject;
   /** source: local: the run's overlay, created before the Job and then owned by it. */

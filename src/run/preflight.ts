@@ -53,12 +53,13 @@ export function requiredAccess(namespace: string, suites: readonly ResolvedSuite
     ...["get", "list", "watch", "delete"].map((v) => c(v, "", "pods")),
     c("get", "", "pods", "log"),
     ...["list", "watch"].map((v) => c(v, "", "events")),
-    // Server-side apply is a patch that may create.
-    ...["create", "patch"].map((v) => c(v, "", "serviceaccounts")),
   ];
+  // Server-side apply is a patch that may create. A suite with an existing ServiceAccount needs none of it.
+  const own = suites.filter((s) => !s.serviceAccount);
+  if (own.length || suites.length === 0) for (const v of ["create", "patch"]) checks.push(c(v, "", "serviceaccounts"));
   // source: local: the per-run overlay ConfigMap is created, handed to the Job, and deleted if the Job is not created.
   if (suites.some((s) => s.source.kind === "local")) for (const v of ["create", "patch", "delete"]) checks.push(c(v, "", "configmaps"));
-  if (suites.some((s) => s.kubernetesAccess)) {
+  if (own.some((s) => s.kubernetesAccess)) {
     for (const r of ["roles", "rolebindings"]) for (const v of ["create", "patch"]) checks.push(c(v, "rbac.authorization.k8s.io", r));
   }
   return checks;
@@ -101,10 +102,12 @@ export function imageChecks(suites: readonly ResolvedSuite[]): PreflightCheck[] 
   });
 }
 
-/** Every Secret and ConfigMap the suites' pods reference (env values, git credentials), once each. Pure. */
-export function referencedObjects(suites: readonly ResolvedSuite[]): { kind: "secrets" | "configmaps"; name: string; by: string[] }[] {
-  const found = new Map<string, { kind: "secrets" | "configmaps"; name: string; by: string[] }>();
-  const add = (kind: "secrets" | "configmaps", name: string, by: string) => {
+type Referenced = "secrets" | "configmaps" | "serviceaccounts";
+
+/** Every Secret, ConfigMap and ServiceAccount the suites' pods reference (env, envFrom, volumes, pull Secrets, git credentials), once each. Pure. */
+export function referencedObjects(suites: readonly ResolvedSuite[]): { kind: Referenced; name: string; by: string[] }[] {
+  const found = new Map<string, { kind: Referenced; name: string; by: string[] }>();
+  const add = (kind: Referenced, name: string, by: string) => {
     const key = `${kind}/${name}`;
     const entry = found.get(key) ?? { kind, name, by: [] };
     if (!entry.by.includes(by)) entry.by.push(by);
@@ -115,6 +118,10 @@ export function referencedObjects(suites: readonly ResolvedSuite[]): { kind: "se
       if ("secretKeyRef" in ref) add("secrets", ref.secretKeyRef.name, `suites.${s.name}.env.${env}`);
       else add("configmaps", ref.configMapKeyRef.name, `suites.${s.name}.env.${env}`);
     }
+    s.envFrom?.forEach((e, i) => (e.secretRef ? add("secrets", e.secretRef.name, `suites.${s.name}.envFrom[${i}]`) : e.configMapRef && add("configmaps", e.configMapRef.name, `suites.${s.name}.envFrom[${i}]`)));
+    s.volumes?.forEach((v, i) => (v.secret !== undefined ? add("secrets", v.secret, `suites.${s.name}.volumes[${i}]`) : v.configMap !== undefined && add("configmaps", v.configMap, `suites.${s.name}.volumes[${i}]`)));
+    for (const p of s.imagePullSecrets ?? []) add("secrets", p, `suites.${s.name}.imagePullSecrets`);
+    if (s.serviceAccount) add("serviceaccounts", s.serviceAccount, `suites.${s.name}.serviceAccount.name`);
     if (s.source.kind !== "image" && s.source.credentialsSecret) add("secrets", s.source.credentialsSecret, `source.${s.source.kind}.credentials.secretRef`);
   }
   return [...found.values()];
@@ -128,16 +135,17 @@ export function referencedObjects(suites: readonly ResolvedSuite[]): { kind: "se
 export async function referenceChecks(port: ClusterPort, namespace: string, suites: readonly ResolvedSuite[]): Promise<PreflightCheck[]> {
   return Promise.all(
     referencedObjects(suites).map(async (r): Promise<PreflightCheck> => {
-      const singular = r.kind === "secrets" ? "secret" : "configmap";
+      const singular = r.kind === "secrets" ? "secret" : r.kind === "configmaps" ? "configmap" : "serviceaccount";
+      const create = r.kind !== "secrets" ? singular : r.by.some((b) => b.endsWith(".imagePullSecrets")) ? "secret docker-registry" : "secret generic";
       const name = `${singular}/${r.name} exists (${r.by.join(", ")})`;
       try {
         const ok = await port.exists(r.kind, namespace, r.name);
         return ok
           ? { name, ok, detail: "yes" }
-          : { name, ok, detail: `not found in namespace ${namespace}`, fix: `create ${singular} ${r.name} in ${namespace} (kubectl -n ${namespace} create ${r.kind === "secrets" ? "secret generic" : "configmap"} ${r.name} ...), or fix ${r.by[0] ?? "the reference"}`, class: "containerConfig" };
+          : { name, ok, detail: `not found in namespace ${namespace}`, fix: `create ${singular} ${r.name} in ${namespace} (kubectl -n ${namespace} create ${create} ${r.name} ...), or fix ${r.by[0] ?? "the reference"}`, class: "containerConfig" };
       } catch (err) {
         const e = toKubeError(err);
-        if (e.status === 403) return uncheckedCheck(name, `your credentials may not get ${r.kind} in ${namespace}; the kubelet will`);
+        if (e.status === 403) return uncheckedCheck(name, `your credentials may not get ${r.kind} in ${namespace}; the ${r.kind === "serviceaccounts" ? "Job controller" : "kubelet"} will`);
         return { name, ok: false, detail: e.message, class: e.unreachable ? "unreachable" : "containerConfig" };
       }
     }),

@@ -30,11 +30,11 @@ describe("renderSuite", () => {
   it("names the Job with the run id and shares the RBAC objects across runs", () => {
     const o = renderSuite(guide(), { runId: "abc123" });
     expect(o.job.metadata.name).toBe("test-vllm-agent-tools-e2e-abc123");
-    expect(o.serviceAccount.metadata.name).toBe("test-vllm-agent-tools-e2e");
+    expect(o.serviceAccount?.metadata.name).toBe("test-vllm-agent-tools-e2e");
     expect(o.roleBinding?.roleRef.name).toBe("test-vllm-agent-tools-e2e");
     expect(o.job.metadata.labels).toMatchObject({ "incluster.dev/run-id": "abc123", "app.kubernetes.io/managed-by": "incluster", "incluster.dev/suite": "vllm-agent-tools" });
     expect(o.job.spec.template.metadata.labels["incluster.dev/run-id"]).toBe("abc123");
-    expect(o.serviceAccount.metadata.labels["incluster.dev/run-id"]).toBeUndefined();
+    expect(o.serviceAccount?.metadata.labels["incluster.dev/run-id"]).toBeUndefined();
   });
 
   it("sets the deadline, no retries, and ignores disruptions", () => {

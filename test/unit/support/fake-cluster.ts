@@ -119,7 +119,7 @@ export class FakeCluster implements ClusterPort {
   async listServices(ns: string): Promise<string[]> {
     return this.services.get(ns) ?? [];
   }
-  async exists(kind: "secrets" | "configmaps", ns: string, name: string): Promise<boolean> {
+  async exists(kind: "secrets" | "configmaps" | "serviceaccounts", ns: string, name: string): Promise<boolean> {
     const key = `${kind}/${ns}/${name}`;
     if (this.forbiddenGets.has(key)) throw { status: 403, reason: "Forbidden", message: `${kind} "${name}" is forbidden` } satisfies KubeError;
     return !this.absent.has(key);
