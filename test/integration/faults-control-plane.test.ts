@@ -221,13 +221,17 @@ describe("the control plane fails under a run", () => {
     const saved = nums(savedLog(result, "burst-lines").split("\n"));
     const broke = /the copy of pod\/\S+'s log broke off \((\d+) line\(s\) echoed from copies so far\); copying it again/.exec(r.stderr);
     console.log(`[control-plane] SIGKILL under the copy: exit ${r.code}; ${broke?.[0] ?? "the copy did not break"}; ${logEvents.filter((e) => e.fromCopy).length} lines echoed from the copy; streamed ${streamed.length} lines, saved ${saved.length}`);
+    // Where the events depart from 1..500000, with each line's origin, so a failure says what happened.
+    const firstOff = streamed.findIndex((n, i) => n !== i + 1);
+    const around = firstOff === -1 ? "" : logEvents.filter((e) => BURST.test(e.line)).slice(Math.max(0, firstOff - 3), firstOff + 3).map((e) => `${BURST.exec(e.line)?.[1]}${e.fromCopy ? "(copy)" : "(live)"}`).join(" ");
+    const why = `${firstOff === -1 ? "in order" : `first departure at event ${firstOff}: ${around}`}; verbose notes:\n${r.stderr.split("\n").filter((l) => /follow|copy|echo|resum|final read/.test(l)).join("\n").slice(-3000)}`;
     expect(r.code, r.stderr.slice(-3000)).toBe(0);
     expect(result.suites[0]).toMatchObject({ verdict: "passed", testExitCode: 0 });
     expect(broke, r.stderr.slice(-3000)).not.toBeNull();
     // Every line once, in order, in the events and in the saved log (a copy that came whole).
-    expect(r.stderr).toMatch(/was cut for the pod's own copy of its log, echoed as it came: \d+ of \d+ lines echoed live, the last \d+ from the copy; the saved test-runner log is that copy, complete/);
-    expect(streamed.length).toBe(500_000);
-    expect(streamed.every((n, i) => n === i + 1)).toBe(true);
+    expect(r.stderr, why).toMatch(/was cut for the pod's own copy of its log, echoed as it came: \d+ of \d+ lines echoed live, the last \d+ from the copy; the saved test-runner log is that copy, complete/);
+    expect(streamed.length, why).toBe(500_000);
+    expect(streamed.every((n, i) => n === i + 1), why).toBe(true);
     expect(saved.length).toBe(500_000);
     expect(saved.every((n, i) => n === i + 1)).toBe(true);
   });
