@@ -10,7 +10,6 @@
 "use strict";
 const { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
 const { createRequire } = require("node:module");
-const { homedir } = require("node:os");
 const { dirname, join } = require("node:path");
 const { Script, constants } = require("node:vm");
 
@@ -71,7 +70,9 @@ function readOwn(path) {
 
 /** One file per V8 version, V8 flags and CLI build, in the user's own cache directory. */
 function ownCachePath() {
-  const base = process.env.XDG_CACHE_HOME || (homedir() && join(homedir(), ".cache"));
+  // HOME first, as os.homedir() does on POSIX: loading node:os only for this was ~0.3 ms a start.
+  const home = process.env.HOME || require("node:os").homedir();
+  const base = process.env.XDG_CACHE_HOME || (home && join(home, ".cache"));
   if (!base) return undefined;
   const key = [process.versions.v8, process.execArgv.join(" "), process.env.NODE_OPTIONS ?? "", source.length, file].join("\0");
   let h = 0x811c9dc5; // FNV-1a: a file name, not a security boundary (V8 checks the cache itself)

@@ -1,6 +1,7 @@
 // What commands get from the CLI edge: streams, environment, global flags, the exit code
 // setter and interrupt hooks. Passed in, so commands never touch process.* directly.
 import { relative } from "node:path";
+import { lazyStdio } from "./stdio.js";
 
 export interface GlobalOptions {
   config?: string;
@@ -26,8 +27,8 @@ export function processContext(globals: () => GlobalOptions): CliContext {
   return {
     cwd: process.cwd(),
     env: process.env,
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: lazyStdio(1, () => process.stdout),
+    stderr: lazyStdio(2, () => process.stderr),
     globals,
     setExitCode: (code) => {
       process.exitCode = code;
