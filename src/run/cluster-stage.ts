@@ -260,14 +260,15 @@ export async function runInCluster(deps: ClusterDeps, plan: ClusterPlan): Promis
 async function deleteRun(deps: ClusterDeps, ns: string, objects: { job: string; overlay?: string }[], pods: KindWatch<"pods">, selector: { labelSelector: string }): Promise<void> {
   const { port } = deps;
   const note = (text: string) => deps.emit({ type: "run.note", level: "info", text });
-  // The Job first (deleting pods first would let the Job controller replace them), in the
-  // background: with Orphan, a Job deleted just after its create kept the orphan finalizer for
-  // ~35 s while the garbage collector caught up. Then the pods ourselves with a short grace: the
-  // collector's would give them the pod's full terminationGracePeriodSeconds (a later delete
-  // with a shorter grace wins).
+  // The Job first (deleting pods first would let the Job controller replace them), orphaning
+  // its pods, which we delete with a short grace. Not Background: the garbage collector's delete
+  // of the pods, with their full terminationGracePeriodSeconds (120 s), reached the kubelet before
+  // ours, and a kill under way keeps its grace (seen: StopContainer with timeout 120 while our
+  // 1 s delete was on the pod). A Job deleted just after its create may keep the orphan finalizer
+  // a while as the garbage collector catches up (once ~35 s, seen on the cli branch).
   const jobs = objects.map(async ({ job }) => {
     if (!job) return;
-    const gone = await port.delete("jobs", ns, job, { propagation: "Background" }).catch((e: unknown) => {
+    const gone = await port.delete("jobs", ns, job, { propagation: "Orphan" }).catch((e: unknown) => {
       note(`could not delete job/${job}: ${toKubeError(e).message}`);
       return false;
     });
