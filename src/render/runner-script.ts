@@ -29,6 +29,15 @@ export const SHARD_PY = [
   "sys.exit(subprocess.call([sys.executable, \"-m\", \"pytest\", *mine, *opts]) if mine else 0)",
 ].join("\n");
 
+/**
+ * The first line the runner prints: a follow whose first line is another one started after the
+ * kubelet had rotated the beginning of the log away (run/suite-run.ts). Suite names are DNS
+ * labels: nothing in it needs quoting.
+ */
+export function runnerBanner(suite: string): string {
+  return `== incluster: suite ${suite} ==`;
+}
+
 /** The stages the runner reports in its termination message: {"stage": …, "exitCode": …}. */
 export const RUNNER_STAGES = ["source", "install", "test"] as const;
 export type RunnerStage = (typeof RUNNER_STAGES)[number];
@@ -36,7 +45,7 @@ export type RunnerStage = (typeof RUNNER_STAGES)[number];
 export function runnerScript(suite: ResolvedSuite, rerunIds?: readonly string[]): string {
   const main = [
     "set -eu",
-    `echo "== incluster: suite ${suite.name} =="`,
+    `echo "${runnerBanner(suite.name)}"`,
     ...workspaceCheck(suite),
     "cd /workspace",
     "# uid 1000 may have no home in this image; pip --user and git need a writable one.",

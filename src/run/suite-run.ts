@@ -8,6 +8,7 @@ import type { EventBody } from "../events/types.js";
 import type { Job, KubeEvent, Pod } from "../k8s-types.js";
 import type { ClusterPort } from "../kube/port.js";
 import { CLONE_CONTAINER, TEST_CONTAINER } from "../render/names.js";
+import { runnerBanner } from "../render/runner-script.js";
 import type { ArtifactsSummary, SuiteResult } from "../report/model.js";
 import { ARTIFACTS_SUBDIR, COLLECTOR_CONTAINER, COLLECTOR_GRACE, LOG_FALLBACK } from "../render/names.js";
 import { decidingPod } from "../diagnose/outcome.js";
@@ -121,8 +122,12 @@ interface PodEcho {
   skip: number;
   /** The first copy's header came with the follow close enough behind to be read to its end. */
   declined?: boolean;
-  /** The follow broke after the container ended and the copy, not a read from a timestamp, takes over. */
+  /** The follow broke after the container ended, or started headless: the copy, not a read from a timestamp, takes over. */
   handedOver?: boolean;
+  /** The follow's first line was not the runner's banner: the kubelet had rotated the first lines away before it started. */
+  headless?: boolean;
+  /** No copy came whole: the follow was resumed and its lines are echoed again. */
+  resumed?: boolean;
   /** When a copy last reached the collector (its header came): the collector's idle grace restarts then. */
   reachedAt?: number;
 }
@@ -136,6 +141,8 @@ const ECHO_FINGERPRINT = 3;
  * to its end, kubelet stamps kept.
  */
 export const LIVE_CUT_BYTES = 4 * 1024 * 1024;
+/** A followed first line that is not the banner, stamped this long after the container started: the beginning was rotated away. */
+const HEADLESS_AFTER_MS = 2000;
 /**
  * A log copy that broke off after its follow was cut is taken again after these waits, the last
  * one repeated, for as long as the collector still keeps the output: it waits
@@ -400,7 +407,9 @@ export class SuiteRun {
     // A copy taken again after one broke off: its follow is cut already.
     const e = this.echoOf(pod);
     e.reachedAt = this.deps.now();
-    if (!e.copy && e.handedOver) {
+    if (!e.copy && e.headless) {
+      this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "verbose", text: `live follow of pod/${pod} cut about ${humanBytes(size)} behind: it had started after the kubelet rotated the log's first lines away; all of its output is echoed from the pod's own copy as it comes` });
+    } else if (!e.copy && e.handedOver) {
       this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "verbose", text: `live follow of pod/${pod} broke after its container ended: the rest of its output is echoed from the pod's own copy as it comes` });
     } else if (!e.copy) {
       if (e.declined) return undefined;
@@ -466,6 +475,7 @@ export class SuiteRun {
       }
       if (e.copy?.complete) continue;
       e.skip = e.copyLines;
+      e.resumed = true;
       this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "warning", text: `no copy of pod/${pod}'s log came whole in ${tries} tries (${e.copyLines} line(s) echoed from them); its live follow resumes where it was cut (lines the kubelet rotated away since are in no saved log)` });
       this.logs.resume(pod, TEST_CONTAINER);
     }
@@ -488,6 +498,9 @@ export class SuiteRun {
   private line(container: string, text: string, pod: string, kubeletTs: string): void {
     if (container === COLLECTOR_CONTAINER) return void this.collectorLines.push(text);
     const e = container === TEST_CONTAINER ? this.echoOf(pod) : undefined;
+    // Cut for the pod's copy: a line the follow still delivers is the copy's to echo.
+    if (e && (e.copy || e.handedOver) && !e.resumed) return;
+    if (e && e.liveLines === 0 && !e.skip && text !== runnerBanner(this.suite.name) && this.startedLate(pod, kubeletTs) && this.headless(pod)) return;
     if (e?.skip) {
       e.skip--;
       return this.deps.saveLine(this.fetched.get(pod)?.key ?? this.key, container, text, pod);
@@ -502,6 +515,28 @@ export class SuiteRun {
       fingerprint(e, text);
     }
     this.deps.emit({ type: "log", ...this.logWhere(pod, container), ...(kubeletTs ? { kubeletTs } : {}), line: text });
+  }
+
+  /**
+   * A test container's follow whose first line is not the runner's banner started after the
+   * kubelet had rotated the log's beginning into another file, which a follow never reads: its
+   * lines would be echoed after a gap no copy can fill in order. It is cut, and the pod's own
+   * copy echoes all of the output once the tests end (taken as for any cut follow).
+   */
+  /** The first followed line was written well after the test container started (its startedAt has 1 s precision). */
+  private startedLate(pod: string, kubeletTs: string): boolean {
+    const started = this.state.pods.get(pod)?.status?.containerStatuses?.find((c) => c.name === TEST_CONTAINER)?.state?.running?.startedAt;
+    const at = Date.parse(kubeletTs);
+    return started !== undefined && Number.isFinite(at) && at - new Date(started).getTime() > HEADLESS_AFTER_MS;
+  }
+
+  private headless(pod: string): boolean {
+    if (this.viaLog || this.interrupted || !this.logs.cut(pod, TEST_CONTAINER)) return false;
+    const e = this.echoOf(pod);
+    e.headless = true;
+    e.handedOver = true;
+    this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "info", text: `the kubelet rotated the first lines of pod/${pod}'s test-runner log away before they could be followed: its output is echoed from the pod's own copy once the tests end` });
+    return true;
   }
 
   private async finish(verdict: Verdict, deleteJob: boolean): Promise<void> {

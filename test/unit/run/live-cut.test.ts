@@ -278,4 +278,14 @@ describe("a live follow behind the pod's own copy", () => {
     expect(logs.map((e) => e.line)).toEqual(all);
     expect(r.suites[0]?.verdict).toBe("passed");
   });
+  it("a follow that starts after the kubelet rotated the log's first lines away (its first line is not the runner's banner) is cut: the copy echoes everything, in order", async () => {
+    const all = ["== incluster: suite smoke ==", ...Array.from({ length: 30 }, (_, i) => `line ${i + 1}`)];
+    // The follow begins at line 21, written 7 s after the container started.
+    const late = all.slice(21).map((l, i) => `2026-11-24T00:00:09.${String(i + 1).padStart(3, "0")}Z ${l}\n`).join("");
+    const { r, t, logs } = await cutRun(all, late);
+    expect(t.events.some((e) => e.type === "suite.note" && /rotated the first lines of pod\/p1's test-runner log away/.test(e.text))).toBe(true);
+    expect(logs.map((e) => e.line)).toEqual(all);
+    expect(logs.every((e) => e.fromCopy)).toBe(true);
+    expect(r.suites[0]?.verdict).toBe("passed");
+  });
 });
