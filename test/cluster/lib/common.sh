@@ -140,7 +140,9 @@ wait_for() {
   local what="$1" timeout="$2" proc="$3"; shift 3
   local deadline=$((SECONDS + timeout))
   while ! "$@" >/dev/null 2>&1; do
-    if [[ -n "$proc" ]] && ! pid_of "$proc" >/dev/null; then
+    # Checked twice: just after its start, a process's pid file may name the shell that is about
+    # to exec it (its cmdline not yet the binary's): once, `up` said a running etcd had died.
+    if [[ -n "$proc" ]] && ! pid_of "$proc" >/dev/null && ! { sleep 0.5; pid_of "$proc" >/dev/null; }; then
       log "$proc is not running; last log lines:"; tail -25 "$LOGS/$proc.log" >&2 || true
       die "$what: $proc died"
     fi
