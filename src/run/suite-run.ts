@@ -141,8 +141,8 @@ const ECHO_FINGERPRINT = 3;
  * to its end, kubelet stamps kept.
  */
 export const LIVE_CUT_BYTES = 4 * 1024 * 1024;
-/** A followed first line that is not the banner, stamped this long after the container started: the beginning was rotated away. */
-const HEADLESS_AFTER_MS = 2000;
+/** A followed first line that is not the banner, stamped this long after the container started (its startedAt is whole seconds): the beginning was rotated away. */
+const HEADLESS_AFTER_MS = 1000;
 /**
  * A log copy that broke off after its follow was cut is taken again after these waits, the last
  * one repeated, for as long as the collector still keeps the output: it waits

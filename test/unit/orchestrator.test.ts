@@ -132,13 +132,13 @@ describe("runSuites with a fake cluster", () => {
     const t = setup();
     const j = await jobCreated(t.cluster);
     t.cluster.put("pods", pod("p1", t.labels(), running()));
-    await serveLog(t.cluster, "test-runner", ["2026-11-24T00:00:03.100Z line1\n2026-11-24T00:00:03.200Z line2\n2026-11-24T00:00:03.3"], { message: "unexpected EOF" });
+    await serveLog(t.cluster, "test-runner", ["2026-11-24T00:00:02.100Z line1\n2026-11-24T00:00:02.200Z line2\n2026-11-24T00:00:02.3"], { message: "unexpected EOF" });
     const resumed = await serveLog(t.cluster, "test-runner", [
-      "2026-11-24T00:00:03.100Z line1\n2026-11-24T00:00:03.200Z line2\n2026-11-24T00:00:03.300Z line3\n2026-11-24T00:00:03.900Z line4\n",
+      "2026-11-24T00:00:02.100Z line1\n2026-11-24T00:00:02.200Z line2\n2026-11-24T00:00:02.300Z line3\n2026-11-24T00:00:02.900Z line4\n",
     ]);
-    expect(resumed.sinceTime).toBe("2026-11-24T00:00:03Z");
+    expect(resumed.sinceTime).toBe("2026-11-24T00:00:02Z");
     t.cluster.put("pods", pod("p1", t.labels(), finished(0)));
-    await serveLog(t.cluster, "test-runner", ["2026-11-24T00:00:03.900Z line4\n2026-11-24T00:00:03.950Z line5\n"]);
+    await serveLog(t.cluster, "test-runner", ["2026-11-24T00:00:02.900Z line4\n2026-11-24T00:00:02.950Z line5\n"]);
     complete(t.cluster, j, "Complete");
     const r = await t.promise;
     expect(r.suites[0]?.verdict).toBe("passed");
