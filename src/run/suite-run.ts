@@ -18,6 +18,8 @@ import { mergeShards } from "../results/merge.js";
 import type { ChangeType } from "./kind-watch.js";
 import { ContainerLogs } from "./container-logs.js";
 import type { CatchUp, CatchUpCause } from "./log-follower.js";
+import { COPY_MAX_TRIES, COPY_RETRY_MARGIN_MS, COPY_RETRY_MS, HEADLESS_AFTER_MS, LIVE_CUT_BYTES, catchUpWhileCopyComes, fingerprint, newPodEcho } from "./pod-echo.js";
+import type { PodEcho } from "./pod-echo.js";
 import { CopyEcho } from "./copy-echo.js";
 import type { LogCopySink } from "./collect.js";
 import { suiteResult } from "./suite-result.js";
@@ -107,53 +109,7 @@ export interface SuiteOutcome {
   events: KubeEvent[];
 }
 
-/** By pod: what of its test-runner output was echoed, and how its copy takes over after a cut. */
-interface PodEcho {
-  /** Echoed live: bytes (about: UTF-16 units) and lines. */
-  liveBytes: number;
-  liveLines: number;
-  /** Echoed from the pod's copies (more than one when a copy broke off). */
-  copyLines: number;
-  /** The last lines echoed, live or from a copy: where a copy takes over. */
-  last: string[];
-  /** Once the follow is cut: the latest copy's echo, and whether all of that copy came. */
-  copy?: { echo: CopyEcho; complete?: boolean };
-  /** Lines a resumed follow brings that the copies echoed already: saved, not echoed again. */
-  skip: number;
-  /** The first copy's header came with the follow close enough behind to be read to its end. */
-  declined?: boolean;
-  /** The follow broke after the container ended, or started headless: the copy, not a read from a timestamp, takes over. */
-  handedOver?: boolean;
-  /** The follow's first line was not the runner's banner: the kubelet had rotated the first lines away before it started. */
-  headless?: boolean;
-  /** No copy came whole: the follow was resumed and its lines are echoed again. */
-  resumed?: boolean;
-  /** When a copy last reached the collector (its header came): the collector's idle grace restarts then. */
-  reachedAt?: number;
-}
-
 const TAIL_LINES = 20;
-/** How many of the last lines echoed live locate them in the pod's copy after a cut follow. */
-const ECHO_FINGERPRINT = 3;
-/**
- * A live follow is cut for the pod's copy only with more than this left to echo when the copy
- * starts to come (about a second of following on the project's cluster); less, and it is read
- * to its end, kubelet stamps kept.
- */
-export const LIVE_CUT_BYTES = 4 * 1024 * 1024;
-/** A followed first line that is not the banner, stamped this long after the container started (its startedAt is whole seconds): the beginning was rotated away. */
-const HEADLESS_AFTER_MS = 1000;
-/**
- * A log copy that broke off after its follow was cut is taken again after these waits, the last
- * one repeated, for as long as the collector still keeps the output: it waits
- * COLLECTOR_GRACE.idleS after the last copy that reached it (render/names.ts), so retries stop
- * COPY_RETRY_MARGIN_MS short of that. Then the follow resumes from where it was cut, which cannot
- * bring back what the kubelet rotated away.
- */
-export const COPY_RETRY_MS = [500, 1000, 2000, 4000] as const;
-export const COPY_RETRY_MARGIN_MS = 5000;
-/** Never more tries than this, whatever the clock says. */
-const COPY_MAX_TRIES = 30;
 
 export class SuiteRun {
   readonly suite: ResolvedSuite;
@@ -390,12 +346,9 @@ export class SuiteRun {
    */
   private catchUp(pod: string, container: string, cause: CatchUpCause): CatchUp {
     if (container !== TEST_CONTAINER || this.viaLog || this.interrupted || !this.fetched.has(pod)) return "read";
-    const e = this.echoOf(pod);
-    if (cause === "grace") return "wait";
-    if (e.declined) return "read";
-    e.handedOver = true;
-    return "handOver";
+    return catchUpWhileCopyComes(this.echoOf(pod), cause);
   }
+
 
   /**
    * The pod's own copy of its log starts to come: when the live follow is more than liveCutBytes
@@ -484,7 +437,7 @@ export class SuiteRun {
 
   private echoOf(pod: string): PodEcho {
     let e = this.echoed.get(pod);
-    if (!e) this.echoed.set(pod, (e = { liveBytes: 0, liveLines: 0, copyLines: 0, last: [], skip: 0 }));
+    if (!e) this.echoed.set(pod, (e = newPodEcho()));
     return e;
   }
 
@@ -583,10 +536,4 @@ export class SuiteRun {
     const names = new Set([this.jobName, ...this.state.pods.keys()]);
     this.resolveOutcome({ result, attempt: this.attempt, ...(this.tests ? { tests: this.tests } : {}), job: this.state.job ?? null, pods, events: recentEvents(this.state.events, names, 100) });
   }
-}
-
-/** Keeps a pod's last lines echoed: a later copy is found after them. */
-function fingerprint(e: PodEcho, text: string): void {
-  e.last.push(text);
-  if (e.last.length > ECHO_FINGERPRINT) e.last.shift();
 }
