@@ -21,8 +21,16 @@ export interface PodEcho {
   declined?: boolean;
   /** The follow broke after the container ended, or started headless: the copy, not a read from a timestamp, takes over. */
   handedOver?: boolean;
-  /** The follow's first line was not the runner's banner: the kubelet had rotated the first lines away before it started. */
+  /** The follow's first lines did not hold the runner's banner: the kubelet had rotated the first lines away before it started. */
   headless?: boolean;
+  /**
+   * The follow's first lines, held until the banner among them shows the follow began at the
+   * log's start (they are then echoed) or HEAD_LINES without it show it did not (the copy echoes
+   * all). Undefined once decided.
+   */
+  head?: { lines: { text: string; ts: string }[]; startedAt: string | Date | undefined };
+  /** Whether the follow began at the log's start is decided. */
+  headDecided?: boolean;
   /** No copy came whole: the follow was resumed and its lines are echoed again. */
   resumed?: boolean;
   /** When a copy last reached the collector (its header came): the collector's idle grace restarts then. */
@@ -37,7 +45,18 @@ export const ECHO_FINGERPRINT = 3;
  * to its end, kubelet stamps kept.
  */
 export const LIVE_CUT_BYTES = 4 * 1024 * 1024;
-/** A followed first line that is not the banner, stamped this long after the container started (its startedAt is whole seconds): the beginning was rotated away. */
+/**
+ * A test container's follow whose first lines hold no runner banner began after the kubelet had
+ * rotated the log's start away. The banner is the runner's first line; a shell's warning may come
+ * before it, so this many lines are held before deciding. (A stamp rule alone, "first line 1 s or
+ * more after startedAt", missed a burst that rotated 142,050 lines away within its first second.)
+ */
+export const HEAD_LINES = 16;
+/**
+ * When the follow ended or the copy came before HEAD_LINES lines without a banner: its first
+ * line stamped this long after the container started (startedAt is whole seconds) means the
+ * beginning was rotated away.
+ */
 export const HEADLESS_AFTER_MS = 1000;
 /**
  * A log copy that broke off after its follow was cut is taken again after these waits, the last
@@ -72,4 +91,31 @@ export function catchUpWhileCopyComes(e: PodEcho, cause: CatchUpCause): CatchUp 
   if (e.declined) return "read";
   e.handedOver = true;
   return "handOver";
+}
+
+/** While a follow's head is undecided: hold the line, or echo the held ones (the banner came), or cut (HEAD_LINES without it). */
+export type HeadDecision = "hold" | "whole" | "headless";
+
+/**
+ * Holds a test container's followed line (kubelet stamp `ts`) while its head is undecided.
+ * `startedAt`: the container's, at the first line (its terminated status may lack it).
+ */
+export function holdHead(e: PodEcho, text: string, ts: string, banner: string, startedAt: string | Date | undefined): HeadDecision {
+  const head = (e.head ??= { lines: [], startedAt });
+  head.lines.push({ text, ts });
+  if (text === banner) return "whole";
+  return head.lines.length >= HEAD_LINES ? "headless" : "hold";
+}
+
+/**
+ * A head still undecided when the follow ends or the copy comes (fewer than HEAD_LINES lines, no
+ * banner: a runner that failed before printing it, or a follow that began in the last lines):
+ * its first line's stamp decides.
+ */
+export function lateHead(e: PodEcho): boolean {
+  const first = e.head?.lines[0];
+  const started = e.head?.startedAt;
+  if (!first || started === undefined) return false;
+  const at = Date.parse(first.ts);
+  return Number.isFinite(at) && at - new Date(started).getTime() > HEADLESS_AFTER_MS;
 }

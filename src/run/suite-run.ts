@@ -18,7 +18,7 @@ import { mergeShards } from "../results/merge.js";
 import type { ChangeType } from "./kind-watch.js";
 import { ContainerLogs } from "./container-logs.js";
 import type { CatchUp, CatchUpCause } from "./log-follower.js";
-import { COPY_MAX_TRIES, COPY_RETRY_MARGIN_MS, COPY_RETRY_MS, HEADLESS_AFTER_MS, LIVE_CUT_BYTES, catchUpWhileCopyComes, fingerprint, newPodEcho } from "./pod-echo.js";
+import { COPY_MAX_TRIES, COPY_RETRY_MARGIN_MS, COPY_RETRY_MS, LIVE_CUT_BYTES, catchUpWhileCopyComes, fingerprint, holdHead, lateHead, newPodEcho } from "./pod-echo.js";
 import type { PodEcho } from "./pod-echo.js";
 import { CopyEcho } from "./copy-echo.js";
 import type { LogCopySink } from "./collect.js";
@@ -345,8 +345,13 @@ export class SuiteRun {
    * its end) until the copy's header decides, and a broken follow hands over to the copy.
    */
   private catchUp(pod: string, container: string, cause: CatchUpCause): CatchUp {
-    if (container !== TEST_CONTAINER || this.viaLog || this.interrupted || !this.fetched.has(pod)) return "read";
-    return catchUpWhileCopyComes(this.echoOf(pod), cause);
+    if (container !== TEST_CONTAINER) return "read";
+    const e = this.echoOf(pod);
+    // The container ended with the follow's head undecided: a headless follow hands over now.
+    this.settleHead(pod, e, "mark");
+    if (e.headless && !e.copy) return "handOver";
+    if (this.viaLog || this.interrupted || !this.fetched.has(pod)) return "read";
+    return catchUpWhileCopyComes(e, cause);
   }
 
 
@@ -360,6 +365,7 @@ export class SuiteRun {
     // A copy taken again after one broke off: its follow is cut already.
     const e = this.echoOf(pod);
     e.reachedAt = this.deps.now();
+    this.settleHead(pod, e, "cutOrMark");
     if (!e.copy && e.headless) {
       this.deps.emit({ type: "suite.note", suite: this.suite.name, level: "verbose", text: `live follow of pod/${pod} cut about ${humanBytes(size)} behind: it had started after the kubelet rotated the log's first lines away; all of its output is echoed from the pod's own copy as it comes` });
     } else if (!e.copy && e.handedOver) {
@@ -453,7 +459,17 @@ export class SuiteRun {
     const e = container === TEST_CONTAINER ? this.echoOf(pod) : undefined;
     // Cut for the pod's copy: a line the follow still delivers is the copy's to echo.
     if (e && (e.copy || e.handedOver) && !e.resumed) return;
-    if (e && e.liveLines === 0 && !e.skip && text !== runnerBanner(this.suite.name) && this.startedLate(pod, kubeletTs) && this.headless(pod)) return;
+    if (e && !e.headDecided && e.liveLines === 0 && !e.skip) {
+      const status = this.state.pods.get(pod)?.status?.containerStatuses?.find((c) => c.name === TEST_CONTAINER)?.state;
+      const held = holdHead(e, text, kubeletTs, runnerBanner(this.suite.name), status?.running?.startedAt ?? status?.terminated?.startedAt);
+      if (held !== "hold") this.decideHead(pod, e, held === "headless" ? "cut" : "whole");
+      return;
+    }
+    this.echoLine(container, text, pod, kubeletTs, e);
+  }
+
+  /** A line echoed live (and the pod's record of it kept), or saved only when a resumed follow brings it again. */
+  private echoLine(container: string, text: string, pod: string, kubeletTs: string, e: PodEcho | undefined): void {
     if (e?.skip) {
       e.skip--;
       return this.deps.saveLine(this.fetched.get(pod)?.key ?? this.key, container, text, pod);
@@ -471,20 +487,32 @@ export class SuiteRun {
   }
 
   /**
-   * A test container's follow whose first line is not the runner's banner started after the
-   * kubelet had rotated the log's beginning into another file, which a follow never reads: its
-   * lines would be echoed after a gap no copy can fill in order. It is cut, and the pod's own
-   * copy echoes all of the output once the tests end (taken as for any cut follow).
+   * A test container's follow whose first lines hold no runner banner started after the kubelet
+   * had rotated the log's beginning into another file, which a follow never reads: its lines
+   * would be echoed after a gap no copy can fill in order. Its first lines are held (holdHead):
+   * the banner among them echoes them; without it the follow is cut, and the pod's own copy
+   * echoes all of the output once the tests end (taken as for any cut follow).
+   * `how`: "cut" while following (no cut, no hand-over: the held lines are echoed), "mark" when
+   * the follower hands over itself, "cutOrMark" when the copy is coming.
    */
-  /** The first followed line was written well after the test container started (its startedAt has 1 s precision). */
-  private startedLate(pod: string, kubeletTs: string): boolean {
-    const started = this.state.pods.get(pod)?.status?.containerStatuses?.find((c) => c.name === TEST_CONTAINER)?.state?.running?.startedAt;
-    const at = Date.parse(kubeletTs);
-    return started !== undefined && Number.isFinite(at) && at - new Date(started).getTime() > HEADLESS_AFTER_MS;
+  private decideHead(pod: string, e: PodEcho, how: "whole" | "cut" | "mark" | "cutOrMark"): void {
+    const held = e.head?.lines ?? [];
+    e.headDecided = true;
+    delete e.head;
+    if (how !== "whole" && this.headless(pod, how)) return;
+    for (const h of held) this.echoLine(TEST_CONTAINER, h.text, pod, h.ts, e);
   }
 
-  private headless(pod: string): boolean {
-    if (this.viaLog || this.interrupted || !this.logs.cut(pod, TEST_CONTAINER)) return false;
+  /** A head still undecided when the follow ends or the copy comes: its first line's stamp decides (lateHead). */
+  private settleHead(pod: string, e: PodEcho, how: "mark" | "cutOrMark" | "whole"): void {
+    if (!e.headDecided && e.head) this.decideHead(pod, e, lateHead(e) ? how : "whole");
+  }
+
+  private headless(pod: string, how: "cut" | "mark" | "cutOrMark"): boolean {
+    if (this.viaLog || this.interrupted) return false;
+    // "cut" while following needs the follow cut now; "cutOrMark" tries it; "mark" has none to cut.
+    const cut = how !== "mark" && this.logs.cut(pod, TEST_CONTAINER);
+    if (how === "cut" && !cut) return false;
     const e = this.echoOf(pod);
     e.headless = true;
     e.handedOver = true;
@@ -508,6 +536,8 @@ export class SuiteRun {
     await this.logs.settled();
     if (verdict.verdict !== "interrupted") await this.resumeBrokenCopies();
     drain.cancel();
+    // Heads still held (no copy came for them): decided now, before the verdict.
+    for (const [pod, e] of this.echoed) if (!e.headDecided && e.head) this.decideHead(pod, e, "whole");
 
     const artifacts = verdict.verdict === "interrupted" ? undefined : await this.collect(verdict, notes);
     const pods = [...this.state.pods.values()];

@@ -12,6 +12,7 @@ import type { RunEvent } from "../../../src/events/types.js";
 import { renderSuite } from "../../../src/render/suite.js";
 import { TERMINATED_GRACE_MS } from "../../../src/run/log-follower.js";
 import { MARK_COLLECTED_COMMAND } from "../../../src/run/collect.js";
+import { HEAD_LINES } from "../../../src/run/pod-echo.js";
 import { FakeCluster, pod, settle } from "../support/fake-cluster.js";
 import { startPipeline } from "../support/pipeline.js";
 import { jobCreated, serveLog } from "../support/pod-states.js";
@@ -286,6 +287,29 @@ describe("a live follow behind the pod's own copy", () => {
     expect(t.events.some((e) => e.type === "suite.note" && /rotated the first lines of pod\/p1's test-runner log away/.test(e.text))).toBe(true);
     expect(logs.map((e) => e.line)).toEqual(all);
     expect(logs.every((e) => e.fromCopy)).toBe(true);
+    expect(r.suites[0]?.verdict).toBe("passed");
+  });
+  it(`a follow whose first ${HEAD_LINES} lines hold no banner is cut even when stamped within the container's first second (a burst rotated away at once)`, async () => {
+    const all = ["== incluster: suite smoke ==", ...Array.from({ length: 40 }, (_, i) => `line ${i + 1}`)];
+    // The follow begins at line 10, in the same second as startedAt: the stamp alone cannot tell.
+    const { r, t, logs } = await cutRun(all, stampedNs(all.slice(10)));
+    expect(t.events.some((e) => e.type === "suite.note" && /rotated the first lines of pod\/p1's test-runner log away/.test(e.text))).toBe(true);
+    expect(logs.map((e) => e.line)).toEqual(all);
+    expect(logs.every((e) => e.fromCopy)).toBe(true);
+    expect(r.suites[0]?.verdict).toBe("passed");
+  });
+  it("a shell's warning before the banner is held, then echoed live with it, in order", async () => {
+    const all = ["sh: warning: setlocale: LC_ALL: cannot change locale", "== incluster: suite smoke ==", ...Array.from({ length: 20 }, (_, i) => `line ${i + 1}`)];
+    // The follow is read to its end (little left): every line comes live.
+    const { r, t, logs } = await cutRun(all, stampedNs(all), {
+      between: async (cluster) => {
+        await serveLog(cluster, "test-runner", []);
+        await serveLog(cluster, "test-runner", []);
+      },
+    });
+    expect(t.events.some((e) => e.type === "suite.note" && /rotated the first lines/.test(e.text))).toBe(false);
+    expect(logs.map((e) => e.line)).toEqual(all);
+    expect(logs.some((e) => e.fromCopy)).toBe(false);
     expect(r.suites[0]?.verdict).toBe("passed");
   });
 });
