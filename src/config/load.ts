@@ -2,6 +2,7 @@
 // read it, parse it, apply flag and environment overrides.
 import { closeSync, existsSync, fstatSync, lstatSync, openSync, readSync, readlinkSync, statSync, constants } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { humanBytes } from "../bytes.js";
 import { UsageError } from "../errors.js";
 import { decodeConfig } from "./decode.js";
 import { applyOverrides, resolveOverrides } from "./overrides.js";
@@ -76,8 +77,12 @@ export function loadConfig(o: LoadOptions): LoadedConfig {
   return { config: applyOverrides(config, overrides), path };
 }
 
-/** A config bigger than this is not a config (20,000 suites take about 1 MiB). */
-export const CONFIG_MAX_BYTES = 16 * 1024 * 1024;
+/**
+ * A config bigger than this is not a config: 20,000 suites take about 1 MiB. The cap also bounds
+ * the time to report every problem of a generated file: the YAML parse costs about 1 s per MiB
+ * of small nodes here, so a 10 MB file of bad suites took 11-26 s (bench/bad-config.mjs).
+ */
+export const CONFIG_MAX_BYTES = 2 * 1024 * 1024;
 
 /**
  * The file's text (UTF-8). Only a regular file is read: a FIFO would block forever and a
@@ -90,7 +95,11 @@ export function readConfigFile(path: string): string {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const size = fstatSync(fd).size;
-    if (size > CONFIG_MAX_BYTES) throw new UsageError(`config file ${path} is ${size} bytes`, [`${path}: at most ${CONFIG_MAX_BYTES} bytes are read; is it the right file?`]);
+    if (size > CONFIG_MAX_BYTES) {
+      throw new UsageError(`config file ${path} is ${humanBytes(size)} (${size} bytes)`, [
+        `${path}: incluster reads a config of at most ${humanBytes(CONFIG_MAX_BYTES)} (about 40,000 suites); is -c/--config (or INCLUSTER_CONFIG) pointing at the right file? Split a generated config into several, one per run`,
+      ]);
+    }
     const buf = Buffer.alloc(size);
     let read = 0;
     while (read < size) {

@@ -12,7 +12,7 @@ import { runnerBanner } from "../render/runner-script.js";
 import type { ArtifactsSummary, SuiteResult } from "../report/model.js";
 import { ARTIFACTS_SUBDIR, COLLECTOR_CONTAINER, COLLECTOR_GRACE, LOG_FALLBACK } from "../render/names.js";
 import { decidingPod } from "../diagnose/outcome.js";
-import { humanBytes } from "../source/overlay-plan.js";
+import { humanBytes } from "../bytes.js";
 import { shardIndexOf, shardVerdicts, testsEnded } from "../diagnose/shards.js";
 import { mergeShards } from "../results/merge.js";
 import type { ChangeType } from "./kind-watch.js";

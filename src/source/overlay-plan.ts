@@ -1,4 +1,5 @@
 // Which files the local overlay carries, from git's own answers, and whether it fits. Pure.
+import { humanBytes } from "../bytes.js";
 
 export interface OverlayPlan {
   /** Changed, added or untracked: written over the base commit's checkout. */
@@ -36,12 +37,6 @@ function isRunReport(path: string): boolean {
 
 /** 1 MiB is the API's limit for a ConfigMap; keep room for the deleted list and metadata. */
 export const OVERLAY_LIMIT_BYTES = 960 * 1024;
-
-export function humanBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${n} B`;
-}
 
 /** The "too big" message: the size, the limit, and the files that weigh most. */
 export function overlayTooBig(compressed: number, limit: number, sizes: readonly { path: string; size: number }[]): string {

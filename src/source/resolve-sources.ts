@@ -10,7 +10,8 @@ import { git, withIndexCopy } from "./git.js";
 import { pickCommit } from "./git-ref.js";
 import { redactUrl, urlHasCredentials } from "../config/git-fields.js";
 import { leftOutNote, splitCredentialFiles } from "./credential-files.js";
-import { OVERLAY_LIMIT_BYTES, humanBytes, overlayTooBig, planOverlay } from "./overlay-plan.js";
+import { humanBytes } from "../bytes.js";
+import { OVERLAY_LIMIT_BYTES, overlayTooBig, planOverlay } from "./overlay-plan.js";
 import { tar, type TarEntry } from "./tar.js";
 
 export interface SourceNotes {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../support/run-cli.js";
 import { CASES, MARKER, SECRET, type HostileCase } from "./corpus.js";
 
-/** Per command; the 10 MB inputs take the longest. */
+/** Per command; the 1.5 MB inputs take the longest. */
 const TIME_BOUND_MS = 5_000;
 /** Output of a case: every echoed value is clipped, so errors stay short. */
 const OUTPUT_MAX = 16 * 1024;
