@@ -26,7 +26,8 @@ export interface Condition {
 }
 
 export interface Job extends KubeObject {
-  spec?: { activeDeadlineSeconds?: number; backoffLimit?: number };
+  /** A sharded suite's Job is Indexed, one completion per shard (render/job.ts). */
+  spec?: { activeDeadlineSeconds?: number; backoffLimit?: number; completionMode?: "NonIndexed" | "Indexed"; completions?: number };
   status?: {
     active?: number;
     succeeded?: number;

@@ -1,12 +1,12 @@
-// What a Job of a past or running suite looks like now, in run's vocabulary: the same pure
-// verdict (jobOutcome + finalDiagnosis) and failure classes, for `status` and `logs`.
+// What a suite's Job and pods say, in run's vocabulary: the one verdict run, `status`, `logs` and
+// `clean` decide with (suiteVerdict: the Job's condition, a pod's final state, every shard's), and
+// where a Job that is not decided is (jobState). Pure.
 import type { Job, Pod } from "../k8s-types.js";
+import { CONTROLLER_UID_LABEL } from "../render/names.js";
 import { decidingPod, finalDiagnosis, jobOutcome, phaseOf, podProblem, podVerdict } from "./outcome.js";
 import type { Phase } from "./outcome.js";
-import type { FailureClass, Verdict } from "./types.js";
-
-/** Kubernetes' label on a Job's pods naming the Job's uid (a re-created Job has a new one). */
-export const CONTROLLER_UID_LABEL = "batch.kubernetes.io/controller-uid";
+import { shardedVerdict } from "./shards.js";
+import type { Diagnosis, FailureClass, Verdict } from "./types.js";
 
 export interface JobState {
   /** A verdict once the Job is decided; otherwise where it is (a phase), or "deleting". */
@@ -31,9 +31,26 @@ export function podsOf(job: Job, pods: readonly Pod[]): Pod[] {
   return pods.filter((p) => uid !== undefined && p.metadata?.labels?.[CONTROLLER_UID_LABEL] === uid);
 }
 
-/** As run decides (run/suite-state): the Job's condition, else the pod's final state, which comes first. */
+/** How many shards a suite's Job runs: its completions when Indexed (render/job.ts), else 1. */
+export function shardCount(job: Job | undefined): number {
+  return job?.spec?.completionMode === "Indexed" ? Math.max(1, job.spec.completions ?? 1) : 1;
+}
+
+/**
+ * The suite's verdict from its Job and pods, undefined while it runs: the Job's condition, else
+ * the pod's final state (which comes seconds first). A sharded suite's once every shard has its
+ * own from its pod (the worst wins), or the Job says passed; the Job's deadline decides at once.
+ */
+export function suiteVerdict(job: Job | undefined, pods: readonly Pod[], shards: number): Omit<Diagnosis, "hint"> | undefined {
+  const jobSays = jobOutcome(job, pods);
+  if (shards <= 1) return jobSays ?? podVerdict(pods);
+  if (jobSays?.class === "deadlineExceeded") return jobSays;
+  return shardedVerdict(pods, shards) ?? (jobSays?.verdict === "passed" ? jobSays : undefined);
+}
+
+/** As run decides (run/suite-state, then suite-result's finalDiagnosis), its shards read from the Job. */
 function decision(job: Job, pods: readonly Pod[]) {
-  const outcome = jobOutcome(job, pods) ?? podVerdict(pods);
+  const outcome = suiteVerdict(job, pods, shardCount(job));
   return outcome ? finalDiagnosis(outcome, pods) : undefined;
 }
 

@@ -9,11 +9,16 @@ export const RUN_ID_LABEL = "incluster.dev/run-id";
 export const COMPLETION_INDEX_ANNOTATION = "batch.kubernetes.io/job-completion-index";
 /** Set by the Job controller on every pod of a Job (Kubernetes ≥ 1.27). */
 export const JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
+/** Set by the Job controller on every pod of a Job: the Job's uid (a re-created Job has a new one). */
+export const CONTROLLER_UID_LABEL = "batch.kubernetes.io/controller-uid";
+/** The Job controller's unprefixed labels of the same, still set beside the prefixed ones. */
+export const LEGACY_JOB_NAME_LABEL = "job-name";
+export const LEGACY_JOB_LABELS: readonly string[] = [LEGACY_JOB_NAME_LABEL, "controller-uid"];
 /**
  * Keys a suite's pod.labels and pod.annotations may not set: incluster's own labels (its
  * selectors find pods by them) and the Job controller's (legacy unprefixed ones included).
  */
-export const RESERVED_LABEL_KEYS: readonly string[] = ["app", "component", MANAGED_BY, SUITE_LABEL, RUN_ID_LABEL, JOB_NAME_LABEL, "job-name", "controller-uid"];
+export const RESERVED_LABEL_KEYS: readonly string[] = ["app", "component", MANAGED_BY, SUITE_LABEL, RUN_ID_LABEL, JOB_NAME_LABEL, ...LEGACY_JOB_LABELS];
 export const RESERVED_PREFIXES: readonly string[] = ["incluster.dev/", "batch.kubernetes.io/"];
 
 /**

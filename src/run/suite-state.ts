@@ -3,10 +3,10 @@
 // out the effects (progress events, timers, deleting a hopeless Job, finishing). Nothing here
 // does I/O or reads a clock: `now` comes with each step.
 import type { ChangeType } from "./kind-watch.js";
-import { PHASES, decidingPod, eventProblem, evictedPods, jobOutcome, phaseOf, podProblem, podVerdict } from "../diagnose/outcome.js";
+import { PHASES, decidingPod, eventProblem, evictedPods, phaseOf, podProblem } from "../diagnose/outcome.js";
 import type { Phase, PodProblem } from "../diagnose/outcome.js";
 import type { Diagnosis } from "../diagnose/types.js";
-import { shardedVerdict } from "../diagnose/shards.js";
+import { suiteVerdict } from "../diagnose/job-state.js";
 import type { Job, KubeEvent, Pod } from "../k8s-types.js";
 
 export type Verdict = Omit<Diagnosis, "hint">;
@@ -133,11 +133,8 @@ function evaluate(state: SuiteState, c: StepContext, effects: Effect[]): Step {
   let s: Step = phase !== "finished" ? markPhase(state, phase, phaseDetail(phase, pod, c), effects, c.now) : { state, effects };
   s = noteEvictions(s, pods);
 
-  // A sharded suite: every index's own pod decides its shard; a Job's own failure (its deadline)
-  // still decides at once.
-  const shards = c.suite.shards ?? 1;
-  const jobSays = jobOutcome(s.state.job, pods);
-  const outcome = shards > 1 ? (jobSays?.class === "deadlineExceeded" ? jobSays : (shardedVerdict(pods, shards) ?? (jobSays?.verdict === "passed" ? jobSays : undefined))) : (jobSays ?? podVerdict(pods));
+  // The verdict status and logs give too (a sharded suite's once every shard has one).
+  const outcome = suiteVerdict(s.state.job, pods, c.suite.shards ?? 1);
   if (outcome) return finish(s.state, outcome, false, s.effects);
 
   // Events can be stale (a FailedScheduling from before the pod was placed): only trust one
