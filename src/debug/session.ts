@@ -2,10 +2,12 @@
 // in it (pods/exec through the port) or print the kubectl exec line and hold until the deadline or
 // Ctrl-C; the pod is deleted at the end either way. Used by `debug` and `run --debug-on-failure`.
 import { CLONE_CONTAINER, RUN_ID_LABEL, SUITE_LABEL, TEST_CONTAINER } from "../render/names.js";
+import { classifyPod, podProblem } from "../diagnose/outcome.js";
 import { CouldNotRunError } from "../errors.js";
 import type { Job, Pod } from "../k8s-types.js";
 import { toKubeError } from "../kube/errors.js";
 import type { ClusterPort } from "../kube/port.js";
+import { KindWatch } from "../run/kind-watch.js";
 import { TimerScope } from "../run/timers.js";
 import { debugPod, pickJob } from "./pod.js";
 
@@ -75,30 +77,42 @@ export async function debugSession(port: ClusterPort, req: DebugRequest, io: Deb
   }
 }
 
-/** Watches the pod until it is Running, failed, or the time is up: "Running" or why not. */
+/**
+ * Where the held-open pod is: "Running", why it never will be, or undefined while it starts. The
+ * same classification as run's (diagnose/outcome), by types and reasons: a container stuck on a
+ * problem run would fail fast on (its image, its config, its start), or the pod's end. A pod the
+ * scheduler cannot place yet is left to the start bound: the failed Job's own pod may still hold
+ * the room while its collector ends.
+ */
+export function startState(pod: Pod): string | undefined {
+  const phase = pod.status?.phase;
+  if (phase === "Running") return "Running";
+  if (phase === "Failed" || phase === "Succeeded") {
+    const why = classifyPod(pod)?.class ?? pod.status?.reason;
+    return `phase ${phase}${why ? ` (${why})` : ""}`;
+  }
+  const problem = podProblem(pod);
+  return problem?.container ? problem.reason : undefined;
+}
+
+/** Watches the pod (list, then watch resuming from its resourceVersion) until it is Running, failed, or the time is up. */
 function untilRunning(port: ClusterPort, ns: string, name: string, timers: TimerScope, ms: number): Promise<string> {
+  const pods = new KindWatch(port, "pods", ns, { fieldSelector: `metadata.name=${name}` }, { setTimer: timers.set });
   return new Promise((resolve) => {
     let done = false;
     const finish = (why: string) => {
       if (done) return;
       done = true;
       t.cancel();
-      handle.stop();
+      pods.stop();
       resolve(why);
     };
-    const judge = (pod: Pod) => {
-      const phase = pod.status?.phase;
-      if (phase === "Running") finish("Running");
-      else if (phase === "Failed" || phase === "Succeeded") finish(`phase ${phase}${pod.status?.reason ? ` (${pod.status.reason})` : ""}`);
-      const waiting = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].map((c) => c.state?.waiting?.reason).find((r) => r && /BackOff|Err|Invalid/.test(r));
-      if (waiting) finish(waiting);
-    };
     const t = timers.set(() => finish(`not Running after ${ms / 1000}s`), ms);
-    const handle = port.watch("pods", ns, { fieldSelector: `metadata.name=${name}` }, "", {
-      onEvent: (type, pod) => (type === "DELETED" ? finish("deleted") : type !== "BOOKMARK" && judge(pod)),
-      onClose: () => finish("the watch ended"),
+    pods.subscribe((type, pod) => {
+      if (pod.metadata?.name !== name) return;
+      const state = type === "DELETED" ? "deleted" : startState(pod);
+      if (state) finish(state);
     });
+    pods.start().catch((err: unknown) => finish(`could not watch it: ${toKubeError(err).message}`));
   });
 }
-
-
