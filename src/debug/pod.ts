@@ -2,15 +2,12 @@
 // template (same image, env, ServiceAccount, resources, clone of the same commit and overlay,
 // restricted security context) with the test command replaced by a hold bounded by a deadline.
 import type { KubeObject } from "../k8s-types.js";
-import { CLONE_CONTAINER, MANAGED_BY, RUN_ID_LABEL, SUITE_LABEL, TEST_CONTAINER } from "../render/names.js";
+import { CLONE_CONTAINER, DEBUG_LABEL, DEBUGGED_RUN_LABEL, LEGACY_JOB_LABELS, MANAGED_BY, RUN_ID_LABEL, SUITE_LABEL, TEST_CONTAINER } from "../render/names.js";
 
-export const DEBUG_LABEL = "incluster.dev/debug-of";
 export const DEBUG_SUFFIX = "-debug";
 export const DEFAULT_DEBUG_DEADLINE = "30m";
 /** argv[0] of the hold script, so `ps` says what the process is. */
 export const HOLD_ARG0 = "incluster-hold";
-
-const JOB_CONTROLLER_LABELS = ["controller-uid", "job-name"];
 
 type Plain = Record<string, unknown>;
 interface TemplateContainer extends Plain {
@@ -34,7 +31,7 @@ export function debugPod(job: JobLike, deadlineSeconds: number): KubeObject | un
   const { [RUN_ID_LABEL]: runId, ...all } = tpl.metadata?.labels ?? {};
   // Without the Job controller's labels: it would adopt the pod by its selector and, the Job being
   // finished, delete it.
-  const labels = Object.fromEntries(Object.entries(all).filter(([k]) => !JOB_CONTROLLER_LABELS.includes(k) && !k.startsWith("batch.kubernetes.io/")));
+  const labels = Object.fromEntries(Object.entries(all).filter(([k]) => !LEGACY_JOB_LABELS.includes(k) && !k.startsWith("batch.kubernetes.io/")));
   // The test process is replaced by a hold: the pod stays Running until the deadline, and the
   // kubelet enforces the deadline even if incluster is gone (activeDeadlineSeconds).
   const { args: _args, ...rest } = test;
@@ -46,7 +43,7 @@ export function debugPod(job: JobLike, deadlineSeconds: number): KubeObject | un
     metadata: {
       name: debugPodName(jobName),
       namespace: job.metadata?.namespace ?? "",
-      labels: { ...labels, [MANAGED_BY]: "incluster", [DEBUG_LABEL]: jobName, ...(runId ? { [`${RUN_ID_LABEL}-debugged`]: runId } : {}) },
+      labels: { ...labels, [MANAGED_BY]: "incluster", [DEBUG_LABEL]: jobName, ...(runId ? { [DEBUGGED_RUN_LABEL]: runId } : {}) },
     },
     spec: {
       ...spec,

@@ -14,6 +14,9 @@ export const CONTROLLER_UID_LABEL = "batch.kubernetes.io/controller-uid";
 /** The Job controller's unprefixed labels of the same, still set beside the prefixed ones. */
 export const LEGACY_JOB_NAME_LABEL = "job-name";
 export const LEGACY_JOB_LABELS: readonly string[] = [LEGACY_JOB_NAME_LABEL, "controller-uid"];
+/** On `incluster debug`'s held-open pod: the Job it copies, and the run that Job belonged to. */
+export const DEBUG_LABEL = "incluster.dev/debug-of";
+export const DEBUGGED_RUN_LABEL = `${RUN_ID_LABEL}-debugged`;
 /**
  * Keys a suite's pod.labels and pod.annotations may not set: incluster's own labels (its
  * selectors find pods by them) and the Job controller's (legacy unprefixed ones included).

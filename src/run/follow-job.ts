@@ -6,6 +6,7 @@ import { runEnded } from "../diagnose/job-state.js";
 import { CLONE_CONTAINER, TEST_CONTAINER } from "../diagnose/types.js";
 import type { Job, Pod } from "../k8s-types.js";
 import type { ClusterPort } from "../kube/port.js";
+import { LEGACY_JOB_NAME_LABEL } from "../render/names.js";
 import { ContainerLogs } from "./container-logs.js";
 import { KindWatch } from "./kind-watch.js";
 import { TimerScope } from "./timers.js";
@@ -35,7 +36,7 @@ export async function followJob(deps: FollowJobDeps, namespace: string, jobName:
   const scope = new TimerScope(deps.setTimer);
   const note = opts.onNote ? { onReconnect: opts.onNote } : {};
   const jobs = new KindWatch(deps.port, "jobs", namespace, { fieldSelector: `metadata.name=${jobName}` }, { setTimer: scope.set, ...note });
-  const pods = new KindWatch(deps.port, "pods", namespace, { labelSelector: `job-name=${jobName}` }, { setTimer: scope.set, ...note });
+  const pods = new KindWatch(deps.port, "pods", namespace, { labelSelector: `${LEGACY_JOB_NAME_LABEL}=${jobName}` }, { setTimer: scope.set, ...note });
   const logs = new ContainerLogs(deps.port, namespace, [CLONE_CONTAINER, TEST_CONTAINER], {
     onLine: (container, line, pod) => opts.onLine(container, line, pod),
     ...(opts.onNote ? { onResume: opts.onNote } : {}),
