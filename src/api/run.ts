@@ -10,6 +10,7 @@ import type { Config } from "../config/schema.js";
 import { UsageError } from "../errors.js";
 import type { EventSink } from "../events/types.js";
 import type { ClusterPort } from "../kube/port.js";
+import { RUNS_DIR } from "../render/names.js";
 import type { RunResult } from "../report/model.js";
 import { reportFiles } from "../run/files.js";
 import { orchestrate } from "../run/orchestrator.js";
@@ -84,7 +85,7 @@ export async function run(config: Config, options: RunOptions = {}): Promise<Run
   const namespace = suites[0]?.namespace ?? cfg.namespace ?? DEFAULT_NAMESPACE;
   const configDir = o.configDir ?? configDirOf(config) ?? cwd;
   const runId = newRunId();
-  const reportDir = o.reportDir ? resolve(cwd, o.reportDir) : join(cwd, ".incluster", "runs", runId);
+  const reportDir = o.reportDir ? resolve(cwd, o.reportDir) : join(cwd, RUNS_DIR, runId);
   // Paths below cwd are shown relative to it, others in full.
   const show = (abs: string) => {
     const rel = isAbsolute(abs) ? relative(cwd, abs) || "." : abs;

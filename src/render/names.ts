@@ -1,5 +1,6 @@
 // Object names and labels. The Job carries the run id; the ServiceAccount, Role and RoleBinding
-// do not, because they are shared by every run of a suite and server-side-applied.
+// do not, because they are shared by every run of a suite and server-side-applied. Also the
+// names of what a run leaves on the machine (its report directory).
 import { JOB_PREFIX, JOB_SUFFIX } from "../config/names.js";
 
 export const MANAGED_BY = "app.kubernetes.io/managed-by";
@@ -65,6 +66,13 @@ export const COPYING_MARKER = ".copying";
  * collector mid-copy.
  */
 export const COLLECTOR_GRACE = { idleS: 45, maxS: 110, podGraceS: 120 } as const;
+
+/** incluster's folder in the user's project: `init` keeps it out of git, `watch` never watches it. */
+export const INCLUSTER_DIR = ".incluster";
+/** Where a run's report directory is unless --report-dir says: <cwd>/.incluster/runs/<run-id>. */
+export const RUNS_DIR = `${INCLUSTER_DIR}/runs`;
+/** The run's result in its report directory, written at its end: `report` and `logs` read it. */
+export const RESULT_FILE = "result.json";
 
 /** source: local: the per-run overlay ConfigMap is named after its Job plus this suffix. */
 export const OVERLAY_SUFFIX = "-src";

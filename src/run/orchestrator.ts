@@ -10,6 +10,7 @@ import { EVENTS_VERSION } from "../events/types.js";
 import { worstExitCode } from "../exit-codes.js";
 import type { ExitCode as ExitCodeT } from "../exit-codes.js";
 import type { ClusterPort } from "../kube/port.js";
+import { RESULT_FILE } from "../render/names.js";
 import { renderSuite } from "../render/suite.js";
 import { RESULT_API_VERSION } from "../report/model.js";
 import type { RunResult, SuiteResult } from "../report/model.js";
@@ -236,7 +237,7 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
   }
 
   async function finish(result: RunResult): Promise<RunResult> {
-    await deps.files.writeJson("result.json", result);
+    await deps.files.writeJson(RESULT_FILE, result);
     await deps.files.close();
     // A write that failed is said once per file and noted on the result; the verdict stands.
     const failures = deps.files.failures();

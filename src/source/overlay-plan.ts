@@ -1,5 +1,6 @@
 // Which files the local overlay carries, from git's own answers, and whether it fits. Pure.
 import { humanBytes } from "../bytes.js";
+import { RUNS_DIR } from "../render/names.js";
 
 export interface OverlayPlan {
   /** Changed, added or untracked: written over the base commit's checkout. */
@@ -32,7 +33,7 @@ export function planOverlay(diffNameStatusZ: string, untrackedZ: string): Overla
  * untracked files in the working tree unless ignored; shipping them would grow every overlay.
  */
 function isRunReport(path: string): boolean {
-  return /(^|\/)\.incluster\/runs\//.test(path);
+  return path.startsWith(`${RUNS_DIR}/`) || path.includes(`/${RUNS_DIR}/`);
 }
 
 /** 1 MiB is the API's limit for a ConfigMap; keep room for the deleted list and metadata. */

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { CLONE_CONTAINER, TEST_CONTAINER } from "../../diagnose/types.js";
 import { CouldNotRunError, UsageError } from "../../errors.js";
 import type { RunResult } from "../../report/model.js";
-import { MANAGED_BY, RUN_ID_LABEL, SUITE_LABEL } from "../../render/names.js";
+import { MANAGED_BY, RESULT_FILE, RUN_ID_LABEL, SUITE_LABEL } from "../../render/names.js";
 import { jobState, podsOf, stateText } from "../../diagnose/job-state.js";
 import { RUN_ID_PATTERN } from "../../run/run-id.js";
 import { realSetTimer } from "../../run/timers.js";
@@ -33,7 +33,7 @@ function printSaved(ctx: CliContext, dir: string): number {
  * source or the build failed): an error, as `kubectl logs` of nothing is, saying what the run was.
  */
 function noLogs(ctx: CliContext, runId: string, dir: string): CouldNotRunError {
-  const resultPath = join(dir, "result.json");
+  const resultPath = join(dir, RESULT_FILE);
   let result: RunResult | undefined;
   try {
     result = JSON.parse(readFileSync(resultPath, "utf8")) as RunResult;

@@ -3,12 +3,10 @@ import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { writeHtmlReport } from "../../api/html-report.js";
 import { UsageError } from "../../errors.js";
+import { RESULT_FILE, RUNS_DIR } from "../../render/names.js";
 import type { RunResult } from "../../report/model.js";
 import { RUN_ID_PATTERN } from "../../run/run-id.js";
 import type { CliContext } from "../context.js";
-import { DEFAULT_RUNS } from "../commands/report.js";
-
-const RESULT_FILE = "result.json";
 
 /** The run's folder: <dir> itself when it holds a result.json, else <dir>/<run-id>, else the newest run in <dir>. */
 function runDir(root: string, runId: string | undefined): string {
@@ -16,7 +14,8 @@ function runDir(root: string, runId: string | undefined): string {
   if (runId !== undefined) {
     if (!RUN_ID_PATTERN.test(runId)) throw new UsageError(`report: expected a run id like k3x9q2 (six lowercase letters and digits), got ${JSON.stringify(runId)}`);
     const dir = join(root, runId);
-    if (!existsSync(join(dir, RESULT_FILE))) throw new UsageError(`report: no saved run ${runId} with a ${RESULT_FILE} in ${root}`, ["a run writes result.json when it ends; pass --report-dir <dir> where it saved its report"]);
+    const fix = `a run writes ${RESULT_FILE} when it ends; pass --report-dir <dir> where it saved its report`;
+    if (!existsSync(join(dir, RESULT_FILE))) throw new UsageError(`report: no saved run ${runId} with a ${RESULT_FILE} in ${root}`, [fix]);
     return dir;
   }
   const runs = existsSync(root) ? readdirSync(root).filter((d) => RUN_ID_PATTERN.test(d) && existsSync(join(root, d, RESULT_FILE))) : [];
@@ -26,7 +25,7 @@ function runDir(root: string, runId: string | undefined): string {
 }
 
 export function reportAction(ctx: CliContext, runId: string | undefined, flags: { reportDir?: string }): void {
-  const dir = runDir(resolve(ctx.cwd, flags.reportDir ?? DEFAULT_RUNS), runId);
+  const dir = runDir(resolve(ctx.cwd, flags.reportDir ?? RUNS_DIR), runId);
   let result: RunResult;
   try {
     result = JSON.parse(readFileSync(join(dir, RESULT_FILE), "utf8")) as RunResult;

@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { Option } from "commander";
 import { DEFAULT_FAIL_FAST } from "../../api/defaults.js";
 import { DEFAULT_DEBUG_DEADLINE } from "../../debug/pod.js";
+import { RESULT_FILE, RUNS_DIR } from "../../render/names.js";
 import type { CliContext } from "../context.js";
 
 export interface RunFlags {
@@ -67,7 +68,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option("--retries <n>", "rerun only the failed tests of a failed suite, up to n more times (overrides retries in the config)")
     .option("--fail-on-flaky", "a test that fails, then passes on a retry, fails its suite (exit 1)")
     .option("--keep", "on interrupt, keep the run's Jobs and Pods instead of deleting them")
-    .option("--report-dir <dir>", "where logs and result.json go (default .incluster/runs/<run-id>)")
+    .option("--report-dir <dir>", `where logs and ${RESULT_FILE} go (default ${RUNS_DIR}/<run-id>)`)
     .option("-q, --quiet", "do not echo test output (it is still saved)")
     .option("--no-build", "do not build or push images; run the content-hash tags as they are")
     .option("--engine <engine>", "image engine: podman, docker, buildah or nerdctl (default: image.engine, else the first on PATH)")

@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import { watch, type FSWatcher } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
+import { INCLUSTER_DIR } from "../../render/names.js";
 
 export interface TreeWatcher {
   close(): void;
@@ -13,7 +14,7 @@ export interface TreeWatcher {
 }
 
 /** Paths (relative to top, "/"-separated) never watched nor reported. */
-const ALWAYS_EXCLUDED = [".git", ".incluster"];
+const ALWAYS_EXCLUDED = [".git", INCLUSTER_DIR];
 
 /** git with its stdout, stdin fed; exit codes 0 and 1 are answers (check-ignore: 1 = none ignored). */
 function gitOut(top: string, args: readonly string[], input = ""): Promise<string> {

@@ -10,7 +10,7 @@ import { CouldNotRunError, UsageError } from "../../errors.js";
 import type { EventSink } from "../../events/types.js";
 import type { ClusterPort } from "../../kube/port.js";
 import type { SuiteResult } from "../../report/model.js";
-import { MANAGED_BY, RUN_ID_LABEL } from "../../render/names.js";
+import { INCLUSTER_DIR, MANAGED_BY, RUN_ID_LABEL } from "../../render/names.js";
 import { TimerScope } from "../../run/timers.js";
 import { git } from "../../source/git.js";
 import { connect } from "../connect.js";
@@ -54,7 +54,8 @@ export async function watchRuns(ctx: CliContext, req: WatchRequest): Promise<num
   const top = await workingTree(req.config, options.configDir);
   const port: ClusterPort = options.port ?? (await connect(ctx.globals()));
   const say = (t: string) => ctx.stderr.write(`incluster: ${t}\n`);
-  const exclude = [join(options.cwd, ".incluster"), ...(options.reportDir ? [resolve(options.cwd, options.reportDir)] : [])].map((p) => relativeToTop(top, p)).filter((p): p is string => p !== undefined);
+  const excluded = [join(options.cwd, INCLUSTER_DIR), ...(options.reportDir ? [resolve(options.cwd, options.reportDir)] : [])];
+  const exclude = excluded.map((p) => relativeToTop(top, p)).filter((p): p is string => p !== undefined);
   const timers = new TimerScope();
   const retiring = new Set<Promise<void>>();
   let previous: { runId: string; namespace: string } | undefined;
