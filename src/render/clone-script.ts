@@ -6,6 +6,15 @@
 // that starts with '-' from being read as an option.
 import { CLONE_MARKERS, OUT_DIR } from "./names.js";
 
+/** Once the checkout is there the clone prints this, then the commit's short hash: run reads it back (checkedOutCommit). */
+export const CHECKED_OUT = "Checked out";
+const CHECKED_OUT_LINE = new RegExp(`^${CHECKED_OUT} ([0-9a-f]{7,40})\\b`);
+
+/** The commit a line of the clone's log says it checked out, or undefined for any other line: the report names it. */
+export function checkedOutCommit(line: string): string | undefined {
+  return CHECKED_OUT_LINE.exec(line)?.[1];
+}
+
 // The clone runs beside the tests (not as an init container, which costs a kubelet sync): when
 // it ends it leaves a marker the runner waits for, success or its exit code.
 const PROLOGUE = `set -eu
@@ -30,7 +39,7 @@ else
     exit 1
   fi
 fi
-echo "Checked out $(git -C /workspace rev-parse --short HEAD)"
+echo "${CHECKED_OUT} $(git -C /workspace rev-parse --short HEAD)"
 `;
 
 export const CLONE_SCRIPT = PROLOGUE + BODY;

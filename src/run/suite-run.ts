@@ -7,6 +7,7 @@ import { recentEvents } from "../diagnose/outcome.js";
 import type { EventBody } from "../events/types.js";
 import type { Job, KubeEvent, Pod } from "../k8s-types.js";
 import type { ClusterPort } from "../kube/port.js";
+import { checkedOutCommit } from "../render/clone-script.js";
 import { CLONE_CONTAINER, TEST_CONTAINER } from "../render/names.js";
 import { runnerBanner } from "../render/runner-script.js";
 import type { ArtifactsSummary, SuiteResult } from "../report/model.js";
@@ -475,9 +476,8 @@ export class SuiteRun {
       return this.deps.saveLine(this.fetched.get(pod)?.key ?? this.key, container, text, pod);
     }
     this.pushTail(container, text);
-    // The clone script prints the commit it checked out: the report names it.
-    const m = container === CLONE_CONTAINER ? /^Checked out ([0-9a-f]{7,40})\b/.exec(text) : undefined;
-    if (m) this.commit = m[1];
+    const commit = container === CLONE_CONTAINER ? checkedOutCommit(text) : undefined;
+    if (commit) this.commit = commit;
     if (e) {
       e.liveBytes += text.length + 1;
       e.liveLines++;

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { resolveSuite, type ResolvedSuite } from "../../../src/config/resolve.js";
-import { CLONE_SCRIPT } from "../../../src/render/clone-script.js";
+import { CHECKED_OUT, CLONE_SCRIPT, checkedOutCommit } from "../../../src/render/clone-script.js";
 import { toJson, toYaml } from "../../../src/render/format.js";
 import { renderSuite } from "../../../src/render/suite.js";
 import { expectGolden } from "../support/golden.js";
@@ -93,6 +93,14 @@ describe("inline scripts", () => {
   ];
   it.each(scripts)("%s script is valid sh", (_name, script) => {
     execFileSync("sh", ["-n", "-c", script]);
+  });
+
+  it("the clone's checked-out line is the one run reads the commit from", () => {
+    const line = CLONE_SCRIPT.split("\n").find((l) => l.includes(CHECKED_OUT)) ?? "";
+    const printed = execFileSync("sh", ["-c", `git() { echo 19e147a; }; ${line}`], { encoding: "utf8" });
+    expect(printed).toBe("Checked out 19e147a\n");
+    expect(checkedOutCommit(printed.trim())).toBe("19e147a");
+    expect(checkedOutCommit("Cloning u at ref main")).toBeUndefined();
   });
 
   it("takes env from a Secret by reference: valueFrom in the spec, the value never printed", () => {
