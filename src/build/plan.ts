@@ -1,7 +1,7 @@
 // What one suite's build reads and what it is tagged: the Dockerfile (the suite's own or the
 // generated one), the context, the target platform, and the content-hash reference. Pure given
 // the two readers.
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import type { ResolvedSuite } from "../config/resolve.js";
 import { contentTag, type ContextFile } from "./content-hash.js";
 import { generatedDockerfile, generatedNeedsContext } from "./dockerfile.js";
@@ -64,8 +64,4 @@ export function planBuild(suite: ResolvedSuite, configDir: string, read: PlanRea
 /** The suite as the Job runs it once its image is built: the exact tag, cached on the node. */
 export function withBuiltImage(suite: ResolvedSuite, ref: string): ResolvedSuite {
   return { ...suite, image: ref, imagePullPolicy: "IfNotPresent" };
-}
-
-export function generatedDockerfilePath(tmpDir: string): string {
-  return join(tmpDir, "Dockerfile");
 }
