@@ -91,6 +91,29 @@ describe("followJob", () => {
     expect(cluster.openWatches("jobs").length + cluster.openWatches("pods").length).toBe(0);
   });
 
+  it("a sharded suite is followed until every shard has ended, as run decides it (diagnose/job-state suiteVerdict)", async () => {
+    const cluster = new FakeCluster();
+    cluster.emptyLogs = new Set(["clone-repo", "test-runner"]);
+    cluster.put("jobs", { ...job(JOB, {}, { active: 2 }), spec: { completionMode: "Indexed", completions: 2 } });
+    const shard = (index: number, status: Pod["status"]): Pod => {
+      const p = pod(`${JOB}-${index}`, labels, status);
+      return { ...p, metadata: { ...p.metadata, annotations: { "batch.kubernetes.io/job-completion-index": String(index) } } };
+    };
+    cluster.put("pods", shard(0, tested));
+    cluster.put("pods", shard(1, pending));
+    const f = start(cluster);
+    await new Promise((r) => setTimeout(r, 300));
+    // Shard 0 has ended; shard 1's pod has not started: its logs are still to come.
+    expect(f.ended()).toBeUndefined();
+    cluster.put("pods", shard(1, testing));
+    await settle(20);
+    expect(f.ended()).toBeUndefined();
+    cluster.put("pods", shard(1, tested));
+    await f.done;
+    expect(f.ended()?.end).toBe("finished");
+    expect(f.timers.live.size).toBe(0);
+  });
+
   it("ends when the Job is deleted, even with the pod still pending", async () => {
     const cluster = new FakeCluster();
     const j = job(JOB, {}, { active: 1 });
