@@ -2,7 +2,7 @@
 // import (performance.md), and render/validate/scaffold/init never pay it.
 import { UsageError } from "../errors.js";
 import type { ClusterPort } from "../kube/port.js";
-import { realSetTimer } from "../run/timers.js";
+import { realSetTimer } from "../timers.js";
 
 export interface ConnectOptions {
   kubeconfig?: string | undefined;

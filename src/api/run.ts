@@ -15,7 +15,7 @@ import type { RunResult } from "../report/model.js";
 import { reportFiles } from "../run/files.js";
 import { orchestrate } from "../run/orchestrator.js";
 import { newRunId } from "../run/run-id.js";
-import { TimerScope } from "../run/timers.js";
+import { TimerScope } from "../timers.js";
 import { resolveSources } from "../source/resolve-sources.js";
 import { otlpLogsUrl } from "../otlp/url.js";
 import { notifyRun } from "../notify/index.js";

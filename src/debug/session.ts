@@ -8,7 +8,7 @@ import type { Job, Pod } from "../k8s-types.js";
 import { toKubeError } from "../kube/errors.js";
 import type { ClusterPort } from "../kube/port.js";
 import { KindWatch } from "../run/kind-watch.js";
-import { TimerScope } from "../run/timers.js";
+import { TimerScope } from "../timers.js";
 import { debugPod, pickJob } from "./pod.js";
 
 export interface DebugRequest {

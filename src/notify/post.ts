@@ -2,7 +2,7 @@
 // finished run holds no socket open; the deadline is a timer of the caller's scope.
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-import type { SetTimer } from "../run/timers.js";
+import type { SetTimer } from "../timers.js";
 
 /** Each attempt's deadline, from connect to the end of the response. */
 export const NOTIFY_TIMEOUT_MS = 5_000;

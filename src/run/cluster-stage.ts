@@ -18,7 +18,7 @@ import { KindWatch } from "./kind-watch.js";
 import type { PreflightReport } from "./preflight.js";
 import { SuiteRun } from "./suite-run.js";
 import type { SuiteOutcome, SuiteRunDeps } from "./suite-run.js";
-import type { SetTimer } from "./timers.js";
+import type { SetTimer } from "../timers.js";
 
 
 /** An interrupted run's pods are deleted with this grace: their tests are stopped, not waited for. */

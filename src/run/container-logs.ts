@@ -5,7 +5,7 @@ import type { ClusterPort } from "../kube/port.js";
 import { LogFollower } from "./log-follower.js";
 import type { CatchUp, CatchUpCause } from "./log-follower.js";
 import type { LineCursor } from "./log-lines.js";
-import type { SetTimer } from "./timers.js";
+import type { SetTimer } from "../timers.js";
 
 export interface ContainerLogsOptions {
   /** Each line once, in order, with where it came from and the kubelet's timestamp ("" if none). */

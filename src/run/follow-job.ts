@@ -9,8 +9,8 @@ import type { ClusterPort } from "../kube/port.js";
 import { LEGACY_JOB_NAME_LABEL } from "../render/names.js";
 import { ContainerLogs } from "./container-logs.js";
 import { KindWatch } from "./kind-watch.js";
-import { TimerScope } from "./timers.js";
-import type { SetTimer } from "./timers.js";
+import { TimerScope } from "../timers.js";
+import type { SetTimer } from "../timers.js";
 
 export interface FollowJobDeps {
   port: ClusterPort;

@@ -4,7 +4,7 @@
 // suite of a run: suites subscribe, they do not open watches of their own.
 import type { KubeObject } from "../k8s-types.js";
 import type { ClusterPort, KindMap, KubeError, Selector, WatchedKind, WatchHandle } from "../kube/port.js";
-import type { SetTimer, Timer } from "./timers.js";
+import type { SetTimer, Timer } from "../timers.js";
 
 export type ChangeType = "ADDED" | "MODIFIED" | "DELETED";
 export type ChangeListener<T> = (type: ChangeType, obj: T) => void;

@@ -7,7 +7,7 @@
 import type { ClusterPort, KubeError, WatchHandle } from "../kube/port.js";
 import { acceptLine, resumeSince, splitLines, startCursor } from "./log-lines.js";
 import type { LineCursor } from "./log-lines.js";
-import type { SetTimer, Timer } from "./timers.js";
+import type { SetTimer, Timer } from "../timers.js";
 
 export interface LogTarget {
   namespace: string;

@@ -31,7 +31,7 @@ import type { Fetched } from "./suite-run.js";
 import type { CollectOutcome } from "./suite-run.js";
 import { TEST_CONTAINER } from "../render/names.js";
 import type { ReportFiles } from "./files.js";
-import type { TimerScope } from "./timers.js";
+import type { TimerScope } from "../timers.js";
 
 export interface ImageReady {
   suite: string;

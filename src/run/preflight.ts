@@ -9,7 +9,7 @@ import type { Diagnosis } from "../diagnose/types.js";
 import type { AccessCheck, AccessResult, ClusterPort, ContextInfo } from "../kube/port.js";
 import { toKubeError } from "../kube/errors.js";
 import { MIN_KUBERNETES_TEXT, serverVersionVerdict } from "./server-version.js";
-import type { SetTimer } from "./timers.js";
+import type { SetTimer } from "../timers.js";
 
 export interface PreflightCheck {
   name: string;

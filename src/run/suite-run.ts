@@ -26,7 +26,7 @@ import type { LogCopySink } from "./collect.js";
 import { suiteResult } from "./suite-result.js";
 import { initialState, step } from "./suite-state.js";
 import type { Effect, Observation, StepContext, SuiteState, Verdict } from "./suite-state.js";
-import type { SetTimer, Timer } from "./timers.js";
+import type { SetTimer, Timer } from "../timers.js";
 import type { TestCase } from "../results/model.js";
 import { attemptKey } from "./attempt-key.js";
 

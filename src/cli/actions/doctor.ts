@@ -5,7 +5,7 @@ import { stringify } from "yaml";
 import { accessRole } from "../../render/access-role.js";
 import { inClusterServiceAccount, serviceAccountBinding } from "../../ci/in-cluster.js";
 import { preflight, uncheckedCheck } from "../../run/preflight.js";
-import { realSetTimer } from "../../run/timers.js";
+import { realSetTimer } from "../../timers.js";
 import { dirname } from "node:path";
 import { buildChecks } from "../build-step.js";
 import { checkLine, checksSummary, pullChecks, serviceChecks, sourceCheck, withRunTags } from "../doctor-checks.js";

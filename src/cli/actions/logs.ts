@@ -7,7 +7,7 @@ import type { RunResult } from "../../report/model.js";
 import { MANAGED_BY, RESULT_FILE, RUN_ID_LABEL, SUITE_LABEL } from "../../render/names.js";
 import { jobState, podsOf, stateText } from "../../diagnose/job-state.js";
 import { RUN_ID_PATTERN } from "../../run/run-id.js";
-import { realSetTimer } from "../../run/timers.js";
+import { realSetTimer } from "../../timers.js";
 import { followJob } from "../../run/follow-job.js";
 import { connect } from "../connect.js";
 import type { CliContext } from "../context.js";

@@ -1,7 +1,7 @@
 // Watch mode's driver: feeds changes, the debounce timer and round ends to the pure stepWatch and
 // carries out its effects (the one timer through the injected SetTimer, rounds through run()'s
 // AbortSignal). I/O-free itself: the file watcher and the rounds are passed in.
-import type { SetTimer, Timer } from "../../run/timers.js";
+import type { SetTimer, Timer } from "../../timers.js";
 import { initialWatch, stepWatch, type WatchEffect, type WatchInput } from "./state.js";
 
 export const DEFAULT_DEBOUNCE_MS = 300;

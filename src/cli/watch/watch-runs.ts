@@ -11,7 +11,7 @@ import type { EventSink } from "../../events/types.js";
 import type { ClusterPort } from "../../kube/port.js";
 import type { SuiteResult } from "../../report/model.js";
 import { INCLUSTER_DIR, MANAGED_BY, RUN_ID_LABEL } from "../../render/names.js";
-import { TimerScope } from "../../run/timers.js";
+import { TimerScope } from "../../timers.js";
 import { git } from "../../source/git.js";
 import { connect } from "../connect.js";
 import type { CliContext } from "../context.js";

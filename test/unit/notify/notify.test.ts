@@ -7,7 +7,7 @@ import type { RunEvent } from "../../../src/events/types.js";
 import { notifyRun } from "../../../src/notify/index.js";
 import { slackMessage } from "../../../src/notify/slack.js";
 import type { RunResult } from "../../../src/report/model.js";
-import { TimerScope } from "../../../src/run/timers.js";
+import { TimerScope } from "../../../src/timers.js";
 import { startReceiver } from "../../support/http-receiver.js";
 import type { Receiver } from "../../support/http-receiver.js";
 import { parseConfig } from "../../../src/config/parse.js";

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { followJob } from "../../../src/run/follow-job.js";
 import type { FollowEnd } from "../../../src/run/follow-job.js";
 import type { Pod } from "../../../src/k8s-types.js";
-import type { SetTimer } from "../../../src/run/timers.js";
+import type { SetTimer } from "../../../src/timers.js";
 import { FakeCluster, job, pod, settle } from "../support/fake-cluster.js";
 
 const JOB = "test-smoke-e2e-abc123";

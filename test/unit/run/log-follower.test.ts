@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { LogHandlers, LogRequest, WatchHandle } from "../../../src/kube/port.js";
 import { IDLE_RESUME_MAX_MS, IDLE_RESUME_MS, LogFollower, TERMINATED_GRACE_MS } from "../../../src/run/log-follower.js";
-import type { SetTimer } from "../../../src/run/timers.js";
+import type { SetTimer } from "../../../src/timers.js";
 
 /** Timers that fire only when the test advances the clock. */
 class ManualTimers {

@@ -5,7 +5,7 @@ import { parseConfig } from "../../../src/config/parse.js";
 import { resolveSuite } from "../../../src/config/resolve.js";
 import { CouldNotRunError } from "../../../src/errors.js";
 import { orchestrate } from "../../../src/run/orchestrator.js";
-import { TimerScope } from "../../../src/run/timers.js";
+import { TimerScope } from "../../../src/timers.js";
 import { FakeCluster, memoryFiles } from "../support/fake-cluster.js";
 
 const CONFIG = `

@@ -4,7 +4,7 @@ import type { ResolvedSuite } from "../../../src/config/resolve.js";
 import type { RunEvent } from "../../../src/events/types.js";
 import { orchestrate } from "../../../src/run/orchestrator.js";
 import type { PipelinePlan } from "../../../src/run/orchestrator.js";
-import { TimerScope } from "../../../src/run/timers.js";
+import { TimerScope } from "../../../src/timers.js";
 import type { FakeCluster } from "./fake-cluster.js";
 import { memoryFiles } from "./fake-cluster.js";
 

@@ -5,7 +5,7 @@ import { watchLoop } from "../../../../src/cli/watch/loop.js";
 import { initialWatch, stepWatch, type WatchInput, type WatchState } from "../../../../src/cli/watch/state.js";
 import { dirsOf, isExcluded } from "../../../../src/cli/watch/tree.js";
 import { verdictLine } from "../../../../src/cli/watch/verdict.js";
-import type { SetTimer } from "../../../../src/run/timers.js";
+import type { SetTimer } from "../../../../src/timers.js";
 
 /** Timers that fire only when the test advances the clock. */
 class FakeClock {

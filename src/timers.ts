@@ -1,6 +1,7 @@
 // The one timer abstraction: a cancellable timeout, injected (tests pass a fake clock). A run
 // sets every timer through a TimerScope and disposes it at the end, so a finished run leaves no
-// handle open and the process exits on its own.
+// handle open and the process exits on its own. A leaf (it imports nothing), below kube/: the
+// client, the engine, notify/, debug/ and the CLI all set their timers through it.
 export interface Timer {
   cancel(): void;
 }
