@@ -4,7 +4,7 @@
 import { MAX_RETRIES } from "../config/schema.js";
 import { parseDuration } from "../config/duration.js";
 import { UsageError } from "../errors.js";
-import type { CiEnv } from "./links.js";
+import type { CiEnv } from "../ci-links.js";
 
 /** The inputs action.yml declares, in its order. */
 export const INPUT_NAMES = ["suites", "all", "config", "namespace", "kubeconfig", "timeout", "fail-fast", "retries", "report-dir", "working-directory"] as const;

@@ -14,7 +14,7 @@ import { terminalView } from "../report/terminal.js";
 import { readInputs } from "./action-inputs.js";
 import type { KubeconfigInput } from "./action-inputs.js";
 import { outputsToGithub, reportToGithub } from "./github-report.js";
-import type { CiEnv } from "./links.js";
+import type { CiEnv } from "../ci-links.js";
 
 export interface ActionIo {
   env: CiEnv;

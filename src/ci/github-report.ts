@@ -4,8 +4,8 @@
 import { appendFileSync } from "node:fs";
 import type { RunResult } from "../report/model.js";
 import { annotations, outputFileText, stepOutputs, stepSummary } from "./github.js";
-import type { CiEnv } from "./links.js";
-import { ciRunLink } from "./links.js";
+import type { CiEnv } from "../ci-links.js";
+import { ciRunLink } from "../ci-links.js";
 
 /** Writes what the environment asks for; returns warnings (a file that could not be written), never throws. */
 export function reportToGithub(result: RunResult, env: CiEnv, print: (line: string) => void): string[] {

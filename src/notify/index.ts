@@ -9,7 +9,7 @@ import type { EventSink, NoteLevel } from "../events/types.js";
 import type { RunResult } from "../report/model.js";
 import { TimerScope } from "../timers.js";
 import type { SetTimer } from "../timers.js";
-import type { CiEnv } from "../ci/links.js";
+import type { CiEnv } from "../ci-links.js";
 import { NOTIFY_RETRY_DELAY_MS, NOTIFY_TIMEOUT_MS, postWithRetry } from "./post.js";
 import { outcomeText, parseTargetUrl, payload, targetName, wanted } from "./targets.js";
 

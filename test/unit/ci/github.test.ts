@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { annotations, outputFileText, stepOutputs, stepSummary } from "../../../src/ci/github.js";
-import { ciRunLink } from "../../../src/ci/links.js";
+import { ciRunLink } from "../../../src/ci-links.js";
 import { runSummary } from "../../../src/report/human.js";
 import { notRunResult } from "../../../src/report/not-run.js";
 import type { RunResult } from "../../../src/report/model.js";

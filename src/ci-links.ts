@@ -1,4 +1,5 @@
-// The CI run a result belongs to, from the variables GitHub Actions and GitLab CI set. Pure.
+// The CI run a result belongs to, from the variables GitHub Actions and GitLab CI set. Pure, and a
+// leaf (it imports nothing): notify/ links its messages to the run, ci/ its step summary.
 export type CiEnv = Readonly<Record<string, string | undefined>>;
 
 /** GitHub's run page (GITHUB_SERVER_URL/GITHUB_REPOSITORY/actions/runs/GITHUB_RUN_ID), else GitLab's CI_JOB_URL. */
