@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { loadConfig } from "../api/config.js";
 import { run } from "../api/run.js";
-import { describeError } from "../cli/error-text.js";
+import { describeError } from "../error-text.js";
 import { CouldNotRunError, UsageError } from "../errors.js";
 import { notRunResult } from "../report/not-run.js";
 import { terminalView } from "../report/terminal.js";

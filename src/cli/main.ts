@@ -17,7 +17,7 @@ import { registerScaffold } from "./commands/scaffold.js";
 import { registerStatus } from "./commands/status.js";
 import { registerValidate } from "./commands/validate.js";
 import { processContext, type CliContext, type GlobalOptions } from "./context.js";
-import { describeError } from "./error-text.js";
+import { describeError } from "../error-text.js";
 
 /** Adding a command is one line here plus its file in commands/. */
 const COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [

@@ -5,7 +5,7 @@ import * as z from "zod/mini";
 import { en } from "zod/locales";
 import { CONFIG_KEY_PATTERN, DNS_SUBDOMAIN_MAX, DNS_SUBDOMAIN_PATTERN } from "./names.js";
 import { DURATION_MAX_SECONDS, DURATION_PATTERN, parseDuration } from "./duration.js";
-import { clip, kindOf } from "./echo.js";
+import { clip, kindOf } from "../echo.js";
 import { QUANTITY_MAX, QUANTITY_PATTERN, parseQuantity } from "./quantity.js";
 
 // The classic API installs English messages itself; zod/mini leaves them to us. They still word

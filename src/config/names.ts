@@ -1,7 +1,7 @@
 // Names that end up inside Kubernetes object names. A suite name becomes the Job name
 // `test-<suite>-e2e-<runid>`, which must be a DNS-1123 label (lowercase alphanumerics and '-',
 // starting and ending with an alphanumeric, at most 63 characters).
-import { clip } from "./echo.js";
+import { clip } from "../echo.js";
 
 export const JOB_PREFIX = "test-";
 export const JOB_SUFFIX = "-e2e";

@@ -2,7 +2,7 @@
 // zx's resolveDefaults). Pure, so `run --timeout` can reuse it with its own flag.
 import { UsageError } from "../errors.js";
 import { DURATION_MAX_SECONDS, parseDuration } from "./duration.js";
-import { clip } from "./echo.js";
+import { clip } from "../echo.js";
 import { namespaceProblem } from "./names.js";
 import type { Config } from "./schema.js";
 

@@ -2,7 +2,7 @@
 // the loader reads the file, this only parses, so tests feed it strings.
 import { LineCounter, isScalar, parseDocument, visit, type Document } from "yaml";
 import { UsageError } from "../errors.js";
-import { kindOf } from "./echo.js";
+import { kindOf } from "../echo.js";
 import { formatProblem, yamlTermsError, zodProblems, type Problem } from "./problems.js";
 import { API_VERSION, configSchema, suitesSchema, type Config } from "./schema.js";
 import { inspectDocument } from "./yaml-document.js";

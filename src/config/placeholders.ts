@@ -4,7 +4,7 @@
 // top-level domains) is one: no cluster pulls from or clones there. `validate` and `run` refuse
 // them (exit 2, nothing contacted); `render` warns. Pure.
 import { UsageError } from "../errors.js";
-import { clip } from "./echo.js";
+import { clip } from "../echo.js";
 import type { Config } from "./schema.js";
 
 const RESERVED = /(^|\.)(example\.(com|net|org)|[^.]+\.(example|invalid))$/i;

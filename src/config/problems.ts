@@ -1,7 +1,7 @@
 // Turns zod issues into one problem per issue, each with its path, so messages read
 // `suites.smoke.timeout: expected a duration like 30m or 1h, got "soon"` (changesets' style).
 import type { z } from "zod/mini";
-import { clip } from "./echo.js";
+import { clip } from "../echo.js";
 import { shown } from "./fields.js";
 import { suiteNameProblem } from "./names.js";
 

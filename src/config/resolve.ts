@@ -1,7 +1,7 @@
 // Config + suite name -> everything render and run need, with every default filled in. Pure.
 import { UsageError } from "../errors.js";
 import { parseDuration } from "./duration.js";
-import { clip } from "./echo.js";
+import { clip } from "../echo.js";
 import { nearest } from "./suggest.js";
 import { JOB_PREFIX, JOB_SUFFIX } from "./names.js";
 import { mergeScheduling, type Scheduling } from "./scheduling.js";

@@ -2,7 +2,7 @@
 // uniqueKeys check compares every pair, quadratic in the number of suites), keys that cannot be
 // names (__proto__, lists as keys) and aliases to anchors that do not exist. Pure.
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from "yaml";
-import { clip } from "./echo.js";
+import { clip } from "../echo.js";
 import type { Problem } from "./problems.js";
 
 /** A key a JavaScript object cannot hold as data: it would be dropped or change the object. */

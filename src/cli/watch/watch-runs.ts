@@ -15,7 +15,7 @@ import { TimerScope } from "../../timers.js";
 import { git } from "../../source/git.js";
 import { connect } from "../connect.js";
 import type { CliContext } from "../context.js";
-import { describeError } from "../error-text.js";
+import { describeError } from "../../error-text.js";
 import { DEFAULT_DEBOUNCE_MS, watchLoop } from "./loop.js";
 import { relativeToTop, watchTree } from "./tree.js";
 import { verdictLine } from "./verdict.js";

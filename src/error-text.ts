@@ -1,7 +1,8 @@
-// How the one error boundary (main.ts) words each kind of error, and which exit code it sets.
-import { CouldNotRunError, InterruptedError, UsageError } from "../errors.js";
-import { ExitCode } from "../exit-codes.js";
-import { clip } from "../config/echo.js";
+// How an error boundary words each kind of error, and which exit code it sets: the CLI's
+// (cli/main.ts) and the GitHub Action's (ci/action.ts). Beside errors.ts, a leaf like it.
+import { CouldNotRunError, InterruptedError, UsageError } from "./errors.js";
+import { ExitCode } from "./exit-codes.js";
+import { clip } from "./echo.js";
 
 /** Longer lines of a usage error are cut: messages are a few hundred characters; only echoed values run longer. */
 export const USAGE_LINE_MAX = 1000;

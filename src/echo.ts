@@ -1,5 +1,6 @@
 // How received values are echoed in messages: clipped, so a 10 MB value or a pasted credentials
-// file never comes back in full. Values that may be secrets are not echoed at all (kindOf).
+// file never comes back in full. Values that may be secrets are not echoed at all (kindOf). A leaf
+// (it imports nothing): config/ echoes what it received, error-text.ts clips a usage error's lines.
 
 /** Characters of a received value shown in a message. */
 export const ECHO_MAX = 60;
