@@ -10,7 +10,7 @@ import type { Pod } from "../k8s-types.js";
 import { EXCERPT_READ_BYTES, excerptOf, excerptTargets } from "../report/excerpts.js";
 import type { LogTail } from "../report/excerpts.js";
 import { toHtml } from "../report/html.js";
-import type { RunResult } from "../report/model.js";
+import type { RunResult } from "../results/run-result.js";
 import { timelineOf } from "../report/timeline.js";
 import type { SavedPods } from "../report/timeline.js";
 import { attemptKey, logKey } from "../run/attempt-key.js";

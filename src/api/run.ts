@@ -11,7 +11,7 @@ import { UsageError } from "../errors.js";
 import type { EventSink } from "../events/types.js";
 import type { ClusterPort } from "../kube/port.js";
 import { RUNS_DIR } from "../render/names.js";
-import type { RunResult } from "../report/model.js";
+import type { RunResult } from "../results/run-result.js";
 import { reportFiles } from "../run/files.js";
 import { orchestrate } from "../run/orchestrator.js";
 import { newRunId } from "../run/run-id.js";

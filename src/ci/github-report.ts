@@ -2,7 +2,7 @@
 // GITHUB_ACTIONS=true set (as the runner sets them for every step), the step summary is appended,
 // the outputs written and the annotations printed. Used by `incluster run` and the action alike.
 import { appendFileSync } from "node:fs";
-import type { RunResult } from "../report/model.js";
+import type { RunResult } from "../results/run-result.js";
 import { annotations, outputFileText, stepOutputs, stepSummary } from "./github.js";
 import type { CiEnv } from "../ci-links.js";
 import { ciRunLink } from "../ci-links.js";

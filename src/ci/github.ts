@@ -3,7 +3,7 @@
 import { countsText, LISTED_TESTS_MAX } from "../report/human.js";
 import { failures, suiteTally } from "../report/failures.js";
 import type { Failure } from "../report/failures.js";
-import type { RunResult, SuiteResult } from "../report/model.js";
+import type { RunResult, SuiteResult } from "../results/run-result.js";
 import { tallyText } from "../report/tally.js";
 import { oneLine } from "../report/text.js";
 import { testCounts } from "../results/merge.js";

@@ -2,7 +2,7 @@
 // -o json, and later the HTML report, notifications and CI summaries — is a consumer of it.
 // Versioned: a consumer checks `v`; fields are only ever added within a version.
 import type { Phase } from "../diagnose/outcome.js";
-import type { RunResult, SuiteResult } from "../report/model.js";
+import type { RunResult, SuiteResult } from "../results/run-result.js";
 
 export const EVENTS_VERSION = 1;
 

@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import type { NotifyTarget } from "../config/notify.js";
 import { EVENTS_VERSION } from "../events/types.js";
 import type { EventSink, NoteLevel } from "../events/types.js";
-import type { RunResult } from "../report/model.js";
+import type { RunResult } from "../results/run-result.js";
 import { TimerScope } from "../timers.js";
 import type { SetTimer } from "../timers.js";
 import type { CiEnv } from "../ci-links.js";

@@ -2,7 +2,7 @@
 // failed tests, and a link to the CI run when the environment names one. Pure.
 import { failures } from "../report/failures.js";
 import { tallyText } from "../report/tally.js";
-import type { RunResult, SuiteResult } from "../report/model.js";
+import type { RunResult, SuiteResult } from "../results/run-result.js";
 import { oneLine } from "../report/text.js";
 
 /** Slack's limit for a section's text is 3000 characters. */

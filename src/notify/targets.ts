@@ -3,7 +3,7 @@
 import { DEFAULT_NOTIFY_WHEN } from "../config/notify.js";
 import type { NotifyTarget } from "../config/notify.js";
 import { toJson } from "../report/json.js";
-import type { RunResult } from "../report/model.js";
+import type { RunResult } from "../results/run-result.js";
 import type { CiEnv } from "../ci-links.js";
 import { ciRunLink } from "../ci-links.js";
 import { slackMessage } from "./slack.js";

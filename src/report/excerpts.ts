@@ -2,7 +2,7 @@
 // and shard that did not pass, the end of its failing container's log, and for each failed test the
 // section pytest printed for it (`____ test_name ____` up to the next section).
 import { CLONE_CONTAINER, TEST_CONTAINER } from "../render/names.js";
-import type { RunResult, SuiteResult } from "./model.js";
+import type { RunResult, SuiteResult } from "../results/run-result.js";
 import { stripAnsi } from "./text.js";
 
 /** How many lines from the end of a failing container's log the report shows. */

@@ -1,7 +1,7 @@
 // What failed in a run, as data the CI summary, the annotations and the Slack message all list:
 // each failing test (with its file and line from the JUnit), or the suite itself when no test
 // says why it did not pass. Pure.
-import type { RunResult, SuiteResult } from "./model.js";
+import type { RunResult, SuiteResult } from "../results/run-result.js";
 import { stripAnsi } from "./text.js";
 
 export interface Failure {

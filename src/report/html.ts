@@ -9,7 +9,7 @@ import { testCounts } from "../results/merge.js";
 import type { MergedTest } from "../results/model.js";
 import type { LogExcerpt } from "./excerpts.js";
 import { countsText } from "./human.js";
-import type { EventSummary, RunResult, SuiteResult } from "./model.js";
+import type { EventSummary, RunResult, SuiteResult } from "../results/run-result.js";
 import type { BarPhase, Timeline, TimelineRow } from "./timeline.js";
 import { BAR_PHASES } from "./timeline.js";
 import { stripAnsi } from "./text.js";

@@ -1,7 +1,7 @@
 // Human output on stderr: one plain line per change (CI-friendly), colour only when allowed.
 import { testCounts } from "../results/merge.js";
 import type { MergedTest, TestCounts } from "../results/model.js";
-import type { RunResult, SuiteResult } from "./model.js";
+import type { RunResult, SuiteResult } from "../results/run-result.js";
 import { tallyText } from "./tally.js";
 import { oneLine } from "./text.js";
 

@@ -1,6 +1,6 @@
 import { testCounts } from "../results/merge.js";
 import type { MergedTest, TestCounts } from "../results/model.js";
-import type { RunResult, SuiteResult } from "./model.js";
+import type { RunResult, SuiteResult } from "../results/run-result.js";
 
 /** A test as `-o json` gives it: its result and one-line facts; the traceback stays in the JUnit and the artifacts. */
 export interface JsonTest {

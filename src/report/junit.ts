@@ -4,7 +4,7 @@
 import { create } from "../vendor/xml-builder.js";
 import type { XMLBuilder } from "xmlbuilder2/lib/interfaces.js";
 import type { MergedTest, Rerun } from "../results/model.js";
-import type { RunResult, SuiteResult } from "./model.js";
+import type { RunResult, SuiteResult } from "../results/run-result.js";
 import { xmlSafe } from "./text.js";
 
 interface Counts {

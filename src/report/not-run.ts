@@ -2,8 +2,8 @@
 // `-o json` / `-o junit` consumers still get one verdict per suite instead of empty stdout.
 import type { FailureClass } from "../diagnose/types.js";
 import { ExitCode } from "../exit-codes.js";
-import { RESULT_API_VERSION } from "./model.js";
-import type { RunResult } from "./model.js";
+import { RESULT_API_VERSION } from "../results/run-result.js";
+import type { RunResult } from "../results/run-result.js";
 
 export interface NotRunInput {
   runId: string;

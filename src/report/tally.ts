@@ -1,7 +1,7 @@
 // The run's one-line tally of suites by verdict, as the terminal, the GitHub step summary and the
 // Slack message all say it, so none can disagree ("0 passed, 0 failed, 1 could not run"). Pure.
 import type { Verdict } from "../diagnose/types.js";
-import type { RunResult } from "./model.js";
+import type { RunResult } from "../results/run-result.js";
 
 /** Each verdict in the order the tally says it; passed and failed always, the others when any suite has them. */
 const WORDS: readonly { verdict: Verdict; word: string; always: boolean }[] = [

@@ -3,7 +3,7 @@
 // flaky test fails the suite only with failOnFlaky.
 import { ExitCode } from "../exit-codes.js";
 import { mergeAttempts } from "../results/merge.js";
-import type { AttemptResult, SuiteResult } from "../report/model.js";
+import type { AttemptResult, SuiteResult } from "../results/run-result.js";
 import type { SuiteOutcome } from "./suite-run.js";
 
 export function combineAttempts(outcomes: readonly SuiteOutcome[], o: { failOnFlaky: boolean; rerunIds?: ReadonlyMap<number, readonly string[]> }): SuiteResult {

@@ -3,7 +3,7 @@
 import type { ResolvedSuite } from "../config/resolve.js";
 import { dnsHint, dnsSuspects } from "../diagnose/dns.js";
 import type { ClusterPort } from "../kube/port.js";
-import type { SuiteResult } from "../report/model.js";
+import type { SuiteResult } from "../results/run-result.js";
 
 /** The result with the DNS hint in front of the usual one; unchanged when no env entry is to blame or Services cannot be listed. */
 export async function withDnsHint(port: ClusterPort, suite: ResolvedSuite, result: SuiteResult): Promise<SuiteResult> {

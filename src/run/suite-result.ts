@@ -8,7 +8,7 @@ import { CLONE_CONTAINER, TEST_CONTAINER } from "../diagnose/types.js";
 import type { Diagnosis } from "../diagnose/types.js";
 import { ExitCode } from "../exit-codes.js";
 import type { KubeEvent, Pod } from "../k8s-types.js";
-import type { ArtifactsSummary, EventSummary, SuiteResult } from "../report/model.js";
+import type { ArtifactsSummary, EventSummary, SuiteResult } from "../results/run-result.js";
 
 const EXIT: Record<Diagnosis["verdict"], number> = {
   passed: ExitCode.ok,

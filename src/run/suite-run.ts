@@ -10,7 +10,7 @@ import type { ClusterPort } from "../kube/port.js";
 import { checkedOutCommit } from "../render/clone-script.js";
 import { CLONE_CONTAINER, TEST_CONTAINER } from "../render/names.js";
 import { runnerBanner } from "../render/runner-script.js";
-import type { ArtifactsSummary, SuiteResult } from "../report/model.js";
+import type { ArtifactsSummary, SuiteResult } from "../results/run-result.js";
 import { ARTIFACTS_SUBDIR, COLLECTOR_CONTAINER, COLLECTOR_GRACE, LOG_FALLBACK } from "../render/names.js";
 import { decidingPod } from "../diagnose/outcome.js";
 import { humanBytes } from "../bytes.js";

@@ -10,7 +10,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunResult } from "../../src/report/model.js";
+import type { RunResult } from "../../src/results/run-result.js";
 import { ADMIN_KUBECONFIG, KUBECTL, ROOT, cli, requireCluster, savedLog, startCli, waitForOutput } from "./support/cli.js";
 import type { CliResult } from "./support/cli.js";
 

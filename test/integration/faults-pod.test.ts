@@ -15,7 +15,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import type { RunEvent } from "../../src/index.js";
-import type { RunResult } from "../../src/report/model.js";
+import type { RunResult } from "../../src/results/run-result.js";
 import { MANAGED_BY, RUN_ID_LABEL } from "../../src/render/names.js";
 import { ADMIN_KUBECONFIG, KUBECTL, ROOT, cli, requireCluster, startCli, waitForOutput } from "./support/cli.js";
 

@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunResult } from "../../src/report/model.js";
+import type { RunResult } from "../../src/results/run-result.js";
 import { ADMIN_KUBECONFIG, DEMO, KUBECTL, NAMESPACE, ROOT, requireCluster } from "./support/cli.js";
 import { packWorkingTree, type PackInfo } from "./support/pack.js";
 

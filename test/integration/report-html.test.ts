@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunResult } from "../../src/report/model.js";
+import type { RunResult } from "../../src/results/run-result.js";
 import { DEMO, ROOT, cli, requireCluster } from "./support/cli.js";
 import { launch, pageFacts } from "./support/chromium.js";
 

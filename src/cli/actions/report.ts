@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { writeHtmlReport } from "../../api/html-report.js";
 import { UsageError } from "../../errors.js";
 import { RESULT_FILE, RUNS_DIR } from "../../render/names.js";
-import type { RunResult } from "../../report/model.js";
+import type { RunResult } from "../../results/run-result.js";
 import { RUN_ID_PATTERN } from "../../run/run-id.js";
 import type { CliContext } from "../context.js";
 

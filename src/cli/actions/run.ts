@@ -4,7 +4,7 @@ import { run } from "../../api/run.js";
 import type { RunOptions } from "../../api/options.js";
 import { CouldNotRunError, UsageError } from "../../errors.js";
 import type { EventSink } from "../../events/types.js";
-import type { RunResult } from "../../report/model.js";
+import type { RunResult } from "../../results/run-result.js";
 import { toJson } from "../../report/json.js";
 import { notRunResult } from "../../report/not-run.js";
 import { terminalView } from "../../report/terminal.js";

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createClusterPort } from "../../../src/kube/client.js";
 import type { ClusterPort } from "../../../src/kube/port.js";
-import type { RunResult } from "../../../src/report/model.js";
+import type { RunResult } from "../../../src/results/run-result.js";
 
 export const ROOT = resolve(import.meta.dirname, "../../..");
 export const ADMIN_KUBECONFIG = join(ROOT, ".cluster/kubeconfig");

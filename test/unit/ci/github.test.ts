@@ -3,7 +3,7 @@ import { annotations, outputFileText, stepOutputs, stepSummary } from "../../../
 import { ciRunLink } from "../../../src/ci-links.js";
 import { runSummary } from "../../../src/report/human.js";
 import { notRunResult } from "../../../src/report/not-run.js";
-import type { RunResult } from "../../../src/report/model.js";
+import type { RunResult } from "../../../src/results/run-result.js";
 import { expectGolden } from "../support/golden.js";
 import { sampleResult } from "../report/sample-result.js";
 

@@ -6,7 +6,7 @@ import type { NotifyTarget } from "../../../src/config/notify.js";
 import type { RunEvent } from "../../../src/events/types.js";
 import { notifyRun } from "../../../src/notify/index.js";
 import { slackMessage } from "../../../src/notify/slack.js";
-import type { RunResult } from "../../../src/report/model.js";
+import type { RunResult } from "../../../src/results/run-result.js";
 import { TimerScope } from "../../../src/timers.js";
 import { startReceiver } from "../../support/http-receiver.js";
 import type { Receiver } from "../../support/http-receiver.js";

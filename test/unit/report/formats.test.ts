@@ -5,7 +5,7 @@ import { toJunit } from "../../../src/report/junit.js";
 import { toJson } from "../../../src/report/json.js";
 import { runSummary } from "../../../src/report/human.js";
 import { oneLine, xmlSafe } from "../../../src/report/text.js";
-import { RESULT_API_VERSION } from "../../../src/report/model.js";
+import { RESULT_API_VERSION } from "../../../src/results/run-result.js";
 import { expectGolden } from "../support/golden.js";
 import { sampleResult } from "./sample-result.js";
 

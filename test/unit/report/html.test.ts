@@ -7,7 +7,7 @@ import type { Pod } from "../../../src/k8s-types.js";
 import { excerptOf, excerptTargets } from "../../../src/report/excerpts.js";
 import { duration, toHtml } from "../../../src/report/html.js";
 import { podPhaseStarts, timelineOf } from "../../../src/report/timeline.js";
-import type { RunResult } from "../../../src/report/model.js";
+import type { RunResult } from "../../../src/results/run-result.js";
 import { expectGolden } from "../support/golden.js";
 import { sampleResult } from "./sample-result.js";
 

@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { parseJunit } from "../../../src/results/junit.js";
 import { mergeAttempts, mergeShards } from "../../../src/results/merge.js";
 import type { TestCase } from "../../../src/results/model.js";
-import { RESULT_API_VERSION } from "../../../src/report/model.js";
-import type { RunResult, SuiteResult } from "../../../src/report/model.js";
+import { RESULT_API_VERSION } from "../../../src/results/run-result.js";
+import type { RunResult, SuiteResult } from "../../../src/results/run-result.js";
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "..", "fixtures", "junit", name), "utf8");
 

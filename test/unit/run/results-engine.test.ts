@@ -6,7 +6,7 @@ import { classifyPod, runnerStage } from "../../../src/diagnose/outcome.js";
 import { shardedVerdict } from "../../../src/diagnose/shards.js";
 import type { Pod } from "../../../src/k8s-types.js";
 import { SHARD_PY } from "../../../src/render/runner-script.js";
-import type { SuiteResult } from "../../../src/report/model.js";
+import type { SuiteResult } from "../../../src/results/run-result.js";
 import type { TestCase } from "../../../src/results/model.js";
 import { combineAttempts } from "../../../src/run/attempts.js";
 import type { SuiteOutcome } from "../../../src/run/suite-run.js";

@@ -1,7 +1,8 @@
-// One result model; every output format is a pure function of it (sonobuoy, chainsaw).
+// One result model; every output format is a pure function of it (sonobuoy, chainsaw). Below
+// events/ (run.finished carries it) and report/ (which renders it).
 import type { FailureClass, Verdict } from "../diagnose/types.js";
 import type { Phase } from "../diagnose/outcome.js";
-import type { MergedTest } from "../results/model.js";
+import type { MergedTest } from "./model.js";
 
 export const RESULT_API_VERSION = "incluster.dev/v1alpha1";
 
