@@ -10,7 +10,7 @@ import type { Config } from "../config/schema.js";
 import { UsageError } from "../errors.js";
 import type { EventSink } from "../events/types.js";
 import type { ClusterPort } from "../kube/port.js";
-import { RUNS_DIR } from "../render/names.js";
+import { RUNS_DIR } from "../names.js";
 import type { RunResult } from "../results/run-result.js";
 import { reportFiles } from "../run/files.js";
 import { orchestrate } from "../run/orchestrator.js";

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AccessRole } from "../render/access-role.js";
-import { MANAGED_BY } from "../render/names.js";
+import { MANAGED_BY } from "../names.js";
 
 /** Where the kubelet mounts the pod's ServiceAccount token (Kubernetes' fixed path). */
 export const SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";

@@ -1,5 +1,5 @@
 // init keeps incluster's run reports (.incluster/) out of git. The decision is pure; init writes.
-import { INCLUSTER_DIR, RESULT_FILE } from "../render/names.js";
+import { INCLUSTER_DIR, RESULT_FILE } from "../names.js";
 
 export const REPORT_ROOT = `${INCLUSTER_DIR}/`;
 

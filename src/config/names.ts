@@ -2,9 +2,8 @@
 // `test-<suite>-e2e-<runid>`, which must be a DNS-1123 label (lowercase alphanumerics and '-',
 // starting and ending with an alphanumeric, at most 63 characters).
 import { clip } from "../echo.js";
+import { JOB_PREFIX, JOB_SUFFIX } from "../names.js";
 
-export const JOB_PREFIX = "test-";
-export const JOB_SUFFIX = "-e2e";
 /** A run id is 6 characters, appended as "-xxxxxx". */
 export const RUN_ID_LENGTH = 6;
 export const DNS_LABEL_MAX = 63;

@@ -2,7 +2,7 @@
 // labels and annotations, envFrom, Secret and ConfigMap volumes. Each is checked as the API server
 // checks it, so a bad value fails `validate` with its path instead of a rejected Job mid-run.
 import * as z from "zod/mini";
-import { OUT_DIR, RESERVED_LABEL_KEYS, RESERVED_PREFIXES } from "../render/names.js";
+import { OUT_DIR, RESERVED_LABEL_KEYS, RESERVED_PREFIXES } from "../names.js";
 import { describe, objectName, shown, strict, text } from "./fields.js";
 import { CONFIG_KEY_PATTERN } from "./names.js";
 import { isLabelValue, isQualifiedName } from "./scheduling.js";

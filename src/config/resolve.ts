@@ -3,7 +3,7 @@ import { UsageError } from "../errors.js";
 import { parseDuration } from "./duration.js";
 import { clip } from "../echo.js";
 import { nearest } from "./suggest.js";
-import { JOB_PREFIX, JOB_SUFFIX } from "./names.js";
+import { JOB_PREFIX, JOB_SUFFIX } from "../names.js";
 import { mergeScheduling, type Scheduling } from "./scheduling.js";
 import { mergePod, type EnvFromEntry, type PodSettings, type UserVolume } from "./pod-fields.js";
 import { DEFAULT_BASE_IMAGE, DEFAULT_CLONE_IMAGE, type Config } from "./schema.js";

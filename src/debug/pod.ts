@@ -2,7 +2,7 @@
 // template (same image, env, ServiceAccount, resources, clone of the same commit and overlay,
 // restricted security context) with the test command replaced by a hold bounded by a deadline.
 import type { KubeObject } from "../k8s-types.js";
-import { CLONE_CONTAINER, DEBUG_LABEL, DEBUGGED_RUN_LABEL, LEGACY_JOB_LABELS, MANAGED_BY, RUN_ID_LABEL, SUITE_LABEL, TEST_CONTAINER } from "../render/names.js";
+import { CLONE_CONTAINER, DEBUG_LABEL, DEBUGGED_RUN_LABEL, LEGACY_JOB_LABELS, MANAGED_BY, RUN_ID_LABEL, SUITE_LABEL, TEST_CONTAINER } from "../names.js";
 
 export const DEBUG_SUFFIX = "-debug";
 export const DEFAULT_DEBUG_DEADLINE = "30m";

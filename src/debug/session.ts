@@ -1,7 +1,7 @@
 // One debug session: create the held-open pod, wait until it is Running, then either open a shell
 // in it (pods/exec through the port) or print the kubectl exec line and hold until the deadline or
 // Ctrl-C; the pod is deleted at the end either way. Used by `debug` and `run --debug-on-failure`.
-import { CLONE_CONTAINER, RUN_ID_LABEL, SUITE_LABEL, TEST_CONTAINER } from "../render/names.js";
+import { CLONE_CONTAINER, RUN_ID_LABEL, SUITE_LABEL, TEST_CONTAINER } from "../names.js";
 import { classifyPod, podProblem } from "../diagnose/outcome.js";
 import { CouldNotRunError } from "../errors.js";
 import type { Job, Pod } from "../k8s-types.js";

@@ -2,7 +2,7 @@
 // `clean` decide with (suiteVerdict: the Job's condition, a pod's final state, every shard's), and
 // where a Job that is not decided is (jobState). Pure.
 import type { Job, Pod } from "../k8s-types.js";
-import { CONTROLLER_UID_LABEL } from "../render/names.js";
+import { CONTROLLER_UID_LABEL } from "../names.js";
 import { decidingPod, finalDiagnosis, jobOutcome, phaseOf, podProblem, podVerdict } from "./outcome.js";
 import type { Phase } from "./outcome.js";
 import { shardedVerdict } from "./shards.js";

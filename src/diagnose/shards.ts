@@ -5,7 +5,7 @@ import { classifyPod, decidingPod, podVerdict } from "./outcome.js";
 import type { Diagnosis } from "./types.js";
 import { TEST_CONTAINER } from "./types.js";
 
-import { COMPLETION_INDEX_ANNOTATION } from "../render/names.js";
+import { COMPLETION_INDEX_ANNOTATION } from "../names.js";
 
 export function shardIndexOf(pod: Pod): number | undefined {
   const v = pod.metadata?.annotations?.[COMPLETION_INDEX_ANNOTATION];

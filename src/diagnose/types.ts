@@ -39,4 +39,4 @@ export interface Diagnosis {
   testExitCode?: number;
 }
 
-export { CLONE_CONTAINER, TEST_CONTAINER } from "../render/names.js";
+export { CLONE_CONTAINER, TEST_CONTAINER } from "../names.js";

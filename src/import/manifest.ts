@@ -4,7 +4,7 @@
 import { LineCounter, parseAllDocuments, type Document } from "yaml";
 import { DEFAULT_CLONE_IMAGE } from "../config/schema.js";
 import type { EnvRef } from "../config/resolve.js";
-import { baseName, CLONE_CONTAINER, TEST_CONTAINER } from "../render/names.js";
+import { baseName, CLONE_CONTAINER, TEST_CONTAINER } from "../names.js";
 import { RUN_AS, WORKSPACE, WORKSPACE_VOLUME } from "../render/job.js";
 import { ROLE_RULES } from "../render/rbac.js";
 import type { ImportedSuite, SourceFile, Unmapped } from "./types.js";

@@ -1,6 +1,6 @@
 // The Role `doctor` prints when permissions are missing: exactly the denied verbs, grouped by
 // API group and resource, ready for an admin to apply and bind. Pure.
-import { MANAGED_BY } from "./names.js";
+import { MANAGED_BY } from "../names.js";
 
 /** A denied SelfSubjectAccessReview, as preflight reports it. */
 export interface DeniedAccess {

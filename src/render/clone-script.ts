@@ -4,7 +4,7 @@
 // 1000 through fsGroup. URL, ref and commit arrive as environment variables, never spliced
 // into the script, so no value can change what the script does; "--" before the URL keeps one
 // that starts with '-' from being read as an option.
-import { CLONE_MARKERS, OUT_DIR } from "./names.js";
+import { CLONE_MARKERS, OUT_DIR } from "../names.js";
 
 /** Once the checkout is there the clone prints this, then the commit's short hash: run reads it back (checkedOutCommit). */
 export const CHECKED_OUT = "Checked out";

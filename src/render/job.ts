@@ -1,12 +1,15 @@
 // ResolvedSuite -> the Job: the guide's manifest, restricted by default (docs/render-differences.md).
 import type { ResolvedSuite } from "../config/resolve.js";
 import { CLONE_SCRIPT, OVERLAY_DIR, cloneScript } from "./clone-script.js";
-import { ARTIFACTS_DIR, ARTIFACTS_SUBDIR, CLONE_CONTAINER, COMPLETION_INDEX_ANNOTATION, LOG_FALLBACK, COLLECTED_MARKER, COLLECTOR_CONTAINER, COLLECTOR_GRACE, COPYING_MARKER, OUT_DIR, TESTS_ENDED_MARKER, OUT_VOLUME, TEST_CONTAINER, baseName, jobName, overlayName, suiteLabels } from "./names.js";
+import {
+  ARTIFACTS_DIR, ARTIFACTS_SUBDIR, CLONE_CONTAINER, COMPLETION_INDEX_ANNOTATION, LOG_FALLBACK, COLLECTED_MARKER, COLLECTOR_CONTAINER, COLLECTOR_GRACE,
+  COPYING_MARKER, OUT_DIR, TESTS_ENDED_MARKER, OUT_VOLUME, TEST_CONTAINER, baseName, jobName, overlayName, suiteLabels,
+} from "../names.js";
 import type { Container, EnvVar, JobObject, PodSpec, SecurityContext, Volume } from "./objects.js";
 import { userVolumeName, type EnvFromEntry } from "../config/pod-fields.js";
 import { RUNNER_ARG0, SHARD_COUNT_ENV, SHARD_INDEX_ENV, runnerScript } from "./runner-script.js";
 
-export { CLONE_CONTAINER, TEST_CONTAINER, overlayName } from "./names.js";
+export { CLONE_CONTAINER, TEST_CONTAINER, overlayName } from "../names.js";
 export const WORKSPACE_VOLUME = "source-code";
 export const OVERLAY_VOLUME = "local-overlay";
 export const WORKSPACE = "/workspace";
@@ -76,7 +79,7 @@ function podSpec(suite: ResolvedSuite, overlay: string, a: AttemptOptions): PodS
       seccompProfile: { type: "RuntimeDefault" },
     },
     // The collector starts first and outlives the tests (a native sidecar: MIN_KUBERNETES in
-    // names.ts, checked by the preflight). The clone runs beside
+    // src/names.ts, checked by the preflight). The clone runs beside
     // the tests, which wait for its marker: as an init container it would cost a kubelet sync.
     initContainers: [collectorContainer(suite, a)],
     containers: [...(cloned ? [cloneContainer(suite)] : []), testContainer(suite, a)],

@@ -1,7 +1,7 @@
 // The guide's ServiceAccount, Role (pods, pods/log: get, list) and RoleBinding. Named without
 // the run id: every run of a suite shares them, and server-side apply keeps them current.
 import type { ResolvedSuite } from "../config/resolve.js";
-import { baseName, suiteLabels } from "./names.js";
+import { baseName, suiteLabels } from "../names.js";
 import type { RoleBindingObject, RoleObject, ServiceAccountObject } from "./objects.js";
 
 function meta(suite: ResolvedSuite) {

@@ -5,7 +5,7 @@
 // (source, install, test) goes to the termination message: a typed channel the verdict reads,
 // never the log text.
 import { PYTEST_JUNIT, type ResolvedSuite } from "../config/resolve.js";
-import { ARTIFACTS_DIR, CLONE_MARKERS, LOG_COPY, OUT_DIR, TESTS_ENDED_MARKER } from "./names.js";
+import { ARTIFACTS_DIR, CLONE_MARKERS, LOG_COPY, OUT_DIR, TESTS_ENDED_MARKER } from "../names.js";
 import { looksSecret, shq } from "./shell.js";
 
 /** $0 for `sh -c`: a command suite's argv follows it as "$@". */

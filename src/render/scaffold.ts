@@ -1,7 +1,7 @@
 // `incluster scaffold <suite>`: the guide's layout for one suite, as files to write. Pure; the
 // command decides what to write (src/cli/commands/scaffold.ts).
 import type { ResolvedSuite } from "../config/resolve.js";
-import { baseName } from "./names.js";
+import { baseName } from "../names.js";
 import { dockerfile } from "./scaffold/dockerfile.js";
 import { manifest } from "./scaffold/manifest.js";
 import { runTestPy } from "./scaffold/run-test-py.js";

@@ -1,7 +1,7 @@
 // One suite's objects, in apply order: ServiceAccount, Role, RoleBinding, then the Job that uses them.
 import type { ResolvedSuite } from "../config/resolve.js";
 import { overlayName, renderJob } from "./job.js";
-import { suiteLabels } from "./names.js";
+import { suiteLabels } from "../names.js";
 import type { ConfigMapObject, SuiteObjects } from "./objects.js";
 import { renderRole, renderRoleBinding, renderServiceAccount } from "./rbac.js";
 

@@ -1,7 +1,7 @@
 // Which logs the HTML report quotes, and what it quotes from them (pure): for every suite, attempt
 // and shard that did not pass, the end of its failing container's log, and for each failed test the
 // section pytest printed for it (`____ test_name ____` up to the next section).
-import { CLONE_CONTAINER, TEST_CONTAINER } from "../render/names.js";
+import { CLONE_CONTAINER, TEST_CONTAINER } from "../names.js";
 import type { RunResult, SuiteResult } from "../results/run-result.js";
 import { stripAnsi } from "./text.js";
 

@@ -4,7 +4,7 @@
 import type { EventSink, RunEvent } from "../events/types.js";
 import { paint, progressLine, runSummary } from "./human.js";
 import type { Style } from "./human.js";
-import { CLONE_CONTAINER, TEST_CONTAINER } from "../render/names.js";
+import { CLONE_CONTAINER, TEST_CONTAINER } from "../names.js";
 
 export interface TerminalOptions {
   style: Style;

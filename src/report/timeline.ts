@@ -5,7 +5,7 @@ import type { Phase } from "../diagnose/outcome.js";
 import { PHASES } from "../diagnose/outcome.js";
 import type { FailureClass, Verdict } from "../diagnose/types.js";
 import type { Pod } from "../k8s-types.js";
-import { CLONE_CONTAINER, TEST_CONTAINER } from "../render/names.js";
+import { CLONE_CONTAINER, TEST_CONTAINER } from "../names.js";
 import type { RunResult, SuiteResult } from "../results/run-result.js";
 
 /** The phases a bar is made of ("finished" is the verdict's mark, not a segment). */

@@ -8,7 +8,7 @@ import type { EventBody } from "../events/types.js";
 import type { Job, KubeEvent, KubeObject, Pod } from "../k8s-types.js";
 import { toKubeError } from "../kube/errors.js";
 import type { ClusterPort } from "../kube/port.js";
-import { JOB_NAME_LABEL, MANAGED_BY, RUN_ID_LABEL, SUITE_LABEL } from "../render/names.js";
+import { JOB_NAME_LABEL, MANAGED_BY, RUN_ID_LABEL, SUITE_LABEL } from "../names.js";
 import { failedIds } from "../results/merge.js";
 import type { SuiteObjects } from "../render/objects.js";
 import { ApplyOnce } from "./apply-once.js";

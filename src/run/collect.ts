@@ -6,7 +6,7 @@ import { PassThrough } from "node:stream";
 import { Parser, x as untar } from "../vendor/tar.js";
 import type { ReadEntry } from "../vendor/tar.js";
 import type { ClusterPort, KubeError } from "../kube/port.js";
-import { ARTIFACTS_SUBDIR, COLLECTED_MARKER, COLLECTOR_CONTAINER, COPYING_MARKER, LOG_COPY, OUT_DIR } from "../render/names.js";
+import { ARTIFACTS_SUBDIR, COLLECTED_MARKER, COLLECTOR_CONTAINER, COPYING_MARKER, LOG_COPY, OUT_DIR } from "../names.js";
 
 /** Artifacts beyond this many bytes (in archive order) are dropped and named; the log copy always comes. */
 export const ARTIFACTS_LIMIT_BYTES = 100 * 1024 * 1024;

@@ -9,7 +9,7 @@ import { once } from "node:events";
 import { pipeline } from "node:stream/promises";
 import { dirname, join } from "node:path";
 import { CouldNotRunError } from "../errors.js";
-import { ARTIFACTS_SUBDIR, LOG_COPY } from "../render/names.js";
+import { ARTIFACTS_SUBDIR, LOG_COPY } from "../names.js";
 
 /** Rewrites `file` as its lines that are not `pod`'s (by the runs of owners), then the pod's own copy. */
 async function keepOthers(file: string, runs: [string, number][], pod: string, copy: string): Promise<void> {

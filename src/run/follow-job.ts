@@ -6,7 +6,7 @@ import { runEnded } from "../diagnose/job-state.js";
 import { CLONE_CONTAINER, TEST_CONTAINER } from "../diagnose/types.js";
 import type { Job, Pod } from "../k8s-types.js";
 import type { ClusterPort } from "../kube/port.js";
-import { LEGACY_JOB_NAME_LABEL } from "../render/names.js";
+import { LEGACY_JOB_NAME_LABEL } from "../names.js";
 import { ContainerLogs } from "./container-logs.js";
 import { KindWatch } from "./kind-watch.js";
 import { TimerScope } from "../timers.js";

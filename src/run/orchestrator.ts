@@ -10,7 +10,7 @@ import { EVENTS_VERSION } from "../events/types.js";
 import { worstExitCode } from "../exit-codes.js";
 import type { ExitCode as ExitCodeT } from "../exit-codes.js";
 import type { ClusterPort } from "../kube/port.js";
-import { RESULT_FILE } from "../render/names.js";
+import { RESULT_FILE } from "../names.js";
 import { renderSuite } from "../render/suite.js";
 import { RESULT_API_VERSION } from "../results/run-result.js";
 import type { RunResult, SuiteResult } from "../results/run-result.js";
@@ -29,7 +29,7 @@ import { ARTIFACTS_LIMIT_BYTES, collectOutput, unpackArchive } from "./collect.j
 import type { Collected, CollectOptions } from "./collect.js";
 import type { Fetched } from "./suite-run.js";
 import type { CollectOutcome } from "./suite-run.js";
-import { TEST_CONTAINER } from "../render/names.js";
+import { TEST_CONTAINER } from "../names.js";
 import type { ReportFiles } from "./files.js";
 import type { TimerScope } from "../timers.js";
 

@@ -61,7 +61,7 @@ export const HEADLESS_AFTER_MS = 1000;
 /**
  * A log copy that broke off after its follow was cut is taken again after these waits, the last
  * one repeated, for as long as the collector still keeps the output: it waits
- * COLLECTOR_GRACE.idleS after the last copy that reached it (render/names.ts), so retries stop
+ * COLLECTOR_GRACE.idleS after the last copy that reached it (src/names.ts), so retries stop
  * COPY_RETRY_MARGIN_MS short of that. Then the follow resumes from where it was cut, which cannot
  * bring back what the kubelet rotated away.
  */

@@ -1,5 +1,5 @@
-// Whether the API server is new enough for the Job we render (render/names.ts MIN_KUBERNETES). Pure.
-import { MIN_KUBERNETES, MIN_KUBERNETES_TEXT } from "../render/names.js";
+// Whether the API server is new enough for the Job we render (src/names.ts MIN_KUBERNETES). Pure.
+import { MIN_KUBERNETES, MIN_KUBERNETES_TEXT } from "../names.js";
 
 /** "v1.29.3", "v1.28.15-eks-f69f56f", "v1.30.0+k3s1" → major and minor; undefined when unreadable. */
 export function parseServerVersion(gitVersion: string): { major: number; minor: number } | undefined {

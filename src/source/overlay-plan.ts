@@ -1,6 +1,6 @@
 // Which files the local overlay carries, from git's own answers, and whether it fits. Pure.
 import { humanBytes } from "../bytes.js";
-import { RUNS_DIR } from "../render/names.js";
+import { RUNS_DIR } from "../names.js";
 
 export interface OverlayPlan {
   /** Changed, added or untracked: written over the base commit's checkout. */

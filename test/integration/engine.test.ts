@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { loadConfig, run } from "../../src/index.js";
 import type { RunEvent } from "../../src/index.js";
-import { RUN_ID_LABEL } from "../../src/render/names.js";
+import { RUN_ID_LABEL } from "../../src/names.js";
 import { ADMIN_KUBECONFIG, DEMO, NAMESPACE, ROOT, admin, cli, requireCluster, startCli, waitForOutput } from "./support/cli.js";
 
 const work = mkdtempSync(join(tmpdir(), "incluster-it-engine-"));

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import type { RunEvent } from "../../src/index.js";
 import type { RunResult } from "../../src/results/run-result.js";
-import { MANAGED_BY, RUN_ID_LABEL } from "../../src/render/names.js";
+import { MANAGED_BY, RUN_ID_LABEL } from "../../src/names.js";
 import { ADMIN_KUBECONFIG, KUBECTL, ROOT, cli, requireCluster, startCli, waitForOutput } from "./support/cli.js";
 
 const GIT_URL = "git://10.244.0.1/sample-app.git";

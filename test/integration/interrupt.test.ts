@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RUN_ID_LABEL } from "../../src/render/names.js";
+import { RUN_ID_LABEL } from "../../src/names.js";
 import { ADMIN_KUBECONFIG, KUBECTL, ROOT, requireCluster, startCli, waitForOutput } from "./support/cli.js";
 
 const CONFIG = join(ROOT, "test/integration/fixtures/faults.yaml");

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RUN_ID_LABEL } from "../../src/render/names.js";
+import { RUN_ID_LABEL } from "../../src/names.js";
 import { ADMIN_KUBECONFIG, KUBECTL, cli, requireCluster, runJson, savedLog } from "./support/cli.js";
 
 const work = mkdtempSync(join(tmpdir(), "incluster-it-podfields-"));

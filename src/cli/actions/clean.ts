@@ -2,7 +2,7 @@
 // It cannot tell a run whose CLI still follows it from one whose CLI died (killed, a lost CI
 // runner): a running Job is left alone unless the user names its run (--run) or says --all.
 import { podsOf, runEnded } from "../../diagnose/job-state.js";
-import { JOB_NAME_LABEL, MANAGED_BY, RUN_ID_LABEL, overlayJob } from "../../render/names.js";
+import { JOB_NAME_LABEL, MANAGED_BY, RUN_ID_LABEL, overlayJob } from "../../names.js";
 import { connect } from "../connect.js";
 import type { CliContext } from "../context.js";
 import { namespaceOf } from "../namespace.js";

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { CLONE_CONTAINER, TEST_CONTAINER } from "../../diagnose/types.js";
 import { CouldNotRunError, UsageError } from "../../errors.js";
 import type { RunResult } from "../../results/run-result.js";
-import { MANAGED_BY, RESULT_FILE, RUN_ID_LABEL, SUITE_LABEL } from "../../render/names.js";
+import { MANAGED_BY, RESULT_FILE, RUN_ID_LABEL, SUITE_LABEL } from "../../names.js";
 import { jobState, podsOf, stateText } from "../../diagnose/job-state.js";
 import { RUN_ID_PATTERN } from "../../run/run-id.js";
 import { realSetTimer } from "../../timers.js";

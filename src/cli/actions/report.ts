@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { writeHtmlReport } from "../../api/html-report.js";
 import { UsageError } from "../../errors.js";
-import { RESULT_FILE, RUNS_DIR } from "../../render/names.js";
+import { RESULT_FILE, RUNS_DIR } from "../../names.js";
 import type { RunResult } from "../../results/run-result.js";
 import { RUN_ID_PATTERN } from "../../run/run-id.js";
 import type { CliContext } from "../context.js";

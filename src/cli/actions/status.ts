@@ -2,7 +2,7 @@
 import { jobState, podsOf, stateText } from "../../diagnose/job-state.js";
 import type { JobState } from "../../diagnose/job-state.js";
 import type { Job, Pod } from "../../k8s-types.js";
-import { MANAGED_BY, RUN_ID_LABEL, SUITE_LABEL } from "../../render/names.js";
+import { MANAGED_BY, RUN_ID_LABEL, SUITE_LABEL } from "../../names.js";
 import { RESULT_API_VERSION } from "../../results/run-result.js";
 import { connect } from "../connect.js";
 import type { CliContext } from "../context.js";

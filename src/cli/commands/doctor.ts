@@ -1,5 +1,5 @@
 // `incluster doctor`: every preflight check at once, each failure with its fix.
-import { MIN_KUBERNETES_TEXT } from "../../render/names.js";
+import { MIN_KUBERNETES_TEXT } from "../../names.js";
 import type { Command } from "commander";
 import type { CliContext } from "../context.js";
 

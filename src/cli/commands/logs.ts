@@ -1,7 +1,7 @@
 // `incluster logs <suite|run-id>`: a saved run's logs from the report directory, or the newest
 // matching Job's logs from the cluster, followed to the end while it runs.
 import type { Command } from "commander";
-import { RUNS_DIR } from "../../render/names.js";
+import { RUNS_DIR } from "../../names.js";
 import type { CliContext } from "../context.js";
 
 export function registerLogs(program: Command, ctx: CliContext): void {

@@ -2,7 +2,7 @@
 // upgrade, or for a run copied from CI) and prints the page's path.
 import type { Command } from "commander";
 import { REPORT_HTML } from "../../api/defaults.js";
-import { RESULT_FILE, RUNS_DIR } from "../../render/names.js";
+import { RESULT_FILE, RUNS_DIR } from "../../names.js";
 import type { CliContext } from "../context.js";
 
 export function registerReport(program: Command, ctx: CliContext): void {

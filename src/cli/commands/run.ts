@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { Option } from "commander";
 import { DEFAULT_FAIL_FAST } from "../../api/defaults.js";
 import { DEFAULT_DEBUG_DEADLINE } from "../../debug/pod.js";
-import { RESULT_FILE, RUNS_DIR } from "../../render/names.js";
+import { RESULT_FILE, RUNS_DIR } from "../../names.js";
 import type { CliContext } from "../context.js";
 
 export interface RunFlags {

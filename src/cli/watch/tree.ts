@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { watch, type FSWatcher } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
-import { INCLUSTER_DIR } from "../../render/names.js";
+import { INCLUSTER_DIR } from "../../names.js";
 
 export interface TreeWatcher {
   close(): void;

@@ -10,7 +10,7 @@ import { CouldNotRunError, UsageError } from "../../errors.js";
 import type { EventSink } from "../../events/types.js";
 import type { ClusterPort } from "../../kube/port.js";
 import type { SuiteResult } from "../../results/run-result.js";
-import { INCLUSTER_DIR, MANAGED_BY, RUN_ID_LABEL } from "../../render/names.js";
+import { INCLUSTER_DIR, MANAGED_BY, RUN_ID_LABEL } from "../../names.js";
 import { TimerScope } from "../../timers.js";
 import { git } from "../../source/git.js";
 import { connect } from "../connect.js";

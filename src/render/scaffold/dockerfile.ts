@@ -3,7 +3,7 @@
 // named "=3.9.0"), USER is numeric so the kubelet can verify runAsNonRoot, and the uid 1000
 // user is created only when the base image lacks one (useradd fails on a taken uid).
 import type { ResolvedSuite } from "../../config/resolve.js";
-import { baseName } from "../names.js";
+import { baseName } from "../../names.js";
 
 // The guide's test libraries and pins.
 const PYTHON_PACKAGES = [

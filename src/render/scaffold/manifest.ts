@@ -3,7 +3,7 @@
 import type { ResolvedSuite } from "../../config/resolve.js";
 import { toYaml } from "../format.js";
 import { CLONE_CONTAINER, TEST_CONTAINER } from "../job.js";
-import { baseName } from "../names.js";
+import { baseName } from "../../names.js";
 import type { SuiteObjects } from "../objects.js";
 import { renderSuite } from "../suite.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SUITE_NAME_MAX, suiteNameProblem } from "../../../src/config/names.js";
 import { suiteNameFor } from "../../../src/config/starter.js";
-import { jobName } from "../../../src/render/names.js";
+import { jobName } from "../../../src/names.js";
 
 describe("suite names", () => {
   it("allows 47 characters: 63 - test- - -e2e - -xxxxxx", () => {

@@ -1,6 +1,6 @@
 // The minimum Kubernetes the Job needs (its collector is a native sidecar): the pure decision.
 import { describe, expect, it } from "vitest";
-import { MIN_KUBERNETES } from "../../../src/render/names.js";
+import { MIN_KUBERNETES } from "../../../src/names.js";
 import { parseServerVersion, serverVersionVerdict } from "../../../src/run/server-version.js";
 import { versionChecks } from "../../../src/run/preflight.js";
 

@@ -1,7 +1,12 @@
-// Object names and labels. The Job carries the run id; the ServiceAccount, Role and RoleBinding
-// do not, because they are shared by every run of a suite and server-side-applied. Also the
-// names of what a run leaves on the machine (its report directory).
-import { JOB_PREFIX, JOB_SUFFIX } from "../config/names.js";
+// Object names and labels: every name, label and path incluster puts into the cluster, once, and
+// the names of what a run leaves on the machine (its report directory). The Job carries the run
+// id; the ServiceAccount, Role and RoleBinding do not, because they are shared by every run of a
+// suite and server-side-applied. A leaf (it imports nothing): config/ checks a suite's fields
+// against these names, render/ writes them, run/, diagnose/, report/ and the CLI read them.
+
+/** A suite's Job is test-<suite>-e2e (the guide's name), plus the run id. */
+export const JOB_PREFIX = "test-";
+export const JOB_SUFFIX = "-e2e";
 
 export const MANAGED_BY = "app.kubernetes.io/managed-by";
 export const SUITE_LABEL = "incluster.dev/suite";
