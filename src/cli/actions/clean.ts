@@ -6,7 +6,13 @@ import { JOB_NAME_LABEL, MANAGED_BY, RUN_ID_LABEL, overlayJob } from "../../name
 import { connect } from "../connect.js";
 import type { CliContext } from "../context.js";
 import { namespaceOf } from "../namespace.js";
-import type { CleanFlags } from "../commands/clean.js";
+
+/** The options commands/clean.ts declares, as commander hands them to the action. */
+export interface CleanFlags {
+  all?: boolean;
+  run?: string;
+  dryRun?: boolean;
+}
 
 export async function cleanAction(ctx: CliContext, flags: CleanFlags): Promise<void> {
   const port = await connect(ctx.globals());

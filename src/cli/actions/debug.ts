@@ -10,7 +10,13 @@ import type { CliContext } from "../context.js";
 import { loadForCommand } from "../load-config.js";
 import { withContextNamespace } from "../namespace.js";
 import { DEFAULT_DEBUG_DEADLINE } from "../../debug/pod.js";
-import type { DebugFlags } from "../commands/debug.js";
+
+/** The options commands/debug.ts declares, as commander hands them to the action. */
+export interface DebugFlags {
+  run?: string;
+  deadline: string;
+  shell?: boolean;
+}
 
 /** --deadline and --run, checked before any contact (exit 2). */
 export function checkDebugFlags(flags: { run?: string; deadline?: string }): number {

@@ -17,7 +17,29 @@ import { openEventsFile } from "../events-file.js";
 import { loadForCommand } from "../load-config.js";
 import { outputStyle } from "../run-output.js";
 import { checkWatchFlags, watchRuns } from "../watch/watch-runs.js";
-import type { RunFlags } from "../commands/run.js";
+
+/** The options commands/run.ts declares, as commander hands them to the action. */
+export interface RunFlags {
+  all?: boolean;
+  output?: string;
+  concurrency?: string;
+  failFast?: string;
+  timeout?: string;
+  keep?: boolean;
+  reportDir?: string;
+  quiet?: boolean;
+  /** --no-build sets it to false. */
+  build?: boolean;
+  engine?: string;
+  platform?: string;
+  events?: string;
+  retries?: string;
+  failOnFlaky?: boolean;
+  debugOnFailure?: boolean;
+  deadline?: string;
+  watch?: boolean;
+  otlpEndpoint?: string;
+}
 
 /** JUnit XML: its writer (xmlbuilder2, a DOM) is loaded only when asked for, not on every run. */
 async function junitOf(result: RunResult): Promise<string> {

@@ -2,12 +2,7 @@
 // not; --all every run. It only ever selects objects labelled managed-by=incluster: never someone else's.
 import type { Command } from "commander";
 import type { CliContext } from "../context.js";
-
-export interface CleanFlags {
-  all?: boolean;
-  run?: string;
-  dryRun?: boolean;
-}
+import type { CleanFlags } from "../actions/clean.js";
 
 export function registerClean(program: Command, ctx: CliContext): void {
   program

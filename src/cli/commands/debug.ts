@@ -2,13 +2,8 @@
 // shell in it (--shell) or the kubectl exec line; deleted when the shell ends or the deadline passes.
 import type { Command } from "commander";
 import type { CliContext } from "../context.js";
+import type { DebugFlags } from "../actions/debug.js";
 import { DEFAULT_DEBUG_DEADLINE } from "../../debug/pod.js";
-
-export interface DebugFlags {
-  run?: string;
-  deadline: string;
-  shell?: boolean;
-}
 
 export function registerDebug(program: Command, ctx: CliContext): void {
   program

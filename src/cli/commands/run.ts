@@ -7,28 +7,7 @@ import { DEFAULT_FAIL_FAST } from "../../api/defaults.js";
 import { DEFAULT_DEBUG_DEADLINE } from "../../debug/pod.js";
 import { RESULT_FILE, RUNS_DIR } from "../../names.js";
 import type { CliContext } from "../context.js";
-
-export interface RunFlags {
-  all?: boolean;
-  output?: string;
-  concurrency?: string;
-  failFast?: string;
-  timeout?: string;
-  keep?: boolean;
-  reportDir?: string;
-  quiet?: boolean;
-  /** --no-build sets it to false. */
-  build?: boolean;
-  engine?: string;
-  platform?: string;
-  events?: string;
-  retries?: string;
-  failOnFlaky?: boolean;
-  debugOnFailure?: boolean;
-  deadline?: string;
-  watch?: boolean;
-  otlpEndpoint?: string;
-}
+import type { RunFlags } from "../actions/run.js";
 
 export function registerRun(program: Command, ctx: CliContext): void {
   program
