@@ -15,4 +15,5 @@ export { RESULT_API_VERSION } from "./report/model.js";
 export type { Verdict, FailureClass } from "./diagnose/types.js";
 export { ExitCode } from "./exit-codes.js";
 export { UsageError, CouldNotRunError } from "./errors.js";
+export type { ErrorCode, UsageErrorCode, CouldNotRunCode } from "./errors.js";
 export type { ClusterPort } from "./kube/port.js";
