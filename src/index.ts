@@ -9,6 +9,7 @@ export { run } from "./api/run.js";
 export type { RunOptions } from "./api/options.js";
 export type { Config } from "./config/schema.js";
 export type { RunEvent, RunEventType, NoteLevel } from "./events/types.js";
+export type { Clock } from "./events/envelope.js";
 export { EVENTS_VERSION } from "./events/types.js";
 export type { RunResult, SuiteResult, EventSummary } from "./report/model.js";
 export { RESULT_API_VERSION } from "./report/model.js";
