@@ -7,6 +7,17 @@ export { loadConfig, validateConfig, render } from "./api/config.js";
 export type { LoadConfigOptions } from "./api/config.js";
 export { run } from "./api/run.js";
 export type { RunOptions } from "./api/options.js";
+// The commands that read or change a namespace's runs, as the CLI's status, logs, clean and debug call them.
+export { status } from "./api/status.js";
+export type { RunStatus, StatusRow } from "./api/status.js";
+export { logs } from "./api/logs.js";
+export type { LogsOptions, LogsResult, SavedLog } from "./api/logs.js";
+export { clean } from "./api/clean.js";
+export type { CleanOptions, CleanResult } from "./api/clean.js";
+export { debug } from "./api/debug.js";
+export type { DebugOptions, DebugResult } from "./api/debug.js";
+export type { ClusterAccess } from "./api/cluster.js";
+export type { JobState } from "./diagnose/job-state.js";
 export type { Config } from "./config/schema.js";
 export type { RunEvent, RunEventType, NoteLevel } from "./events/types.js";
 export type { Clock } from "./events/envelope.js";

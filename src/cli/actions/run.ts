@@ -9,7 +9,6 @@ import { toJson } from "../../report/json.js";
 import { terminalView } from "../../report/terminal.js";
 import { checkEngineFlag } from "../build-flags.js";
 import { githubReporter } from "../../ci/github-report.js";
-import { connect } from "../connect.js";
 import { checkDebugFlags, runDebug } from "./debug.js";
 import type { CliContext } from "../context.js";
 import { openEventsFile } from "../events-file.js";
@@ -86,7 +85,7 @@ export async function runAction(ctx: CliContext, names: string[], flags: RunFlag
       const failed = result.suites.find((s) => s.verdict === "failed");
       if (flags.debugOnFailure && failed && !controller.signal.aborted) {
         detach();
-        await runDebug(ctx, { namespace: failed.namespace, suite: failed.suite, runId: result.runId, deadlineSeconds, shell: true }, await connect(g));
+        await runDebug(ctx, failed.suite, { namespace: failed.namespace, runId: result.runId, deadline: deadlineSeconds, shell: true });
       }
     } finally {
       if (flags.output === "json") ctx.stdout.write(toJson(result));
