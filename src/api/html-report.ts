@@ -67,7 +67,8 @@ export function writeHtmlReport(result: RunResult, dir: string): string {
 
 /** At the end of a run: the page, or a warning on the result when it cannot be written; never a change of verdict. */
 export function withHtmlReport(result: RunResult, dir: string): RunResult {
-  if (!existsSync(dir)) return result;
+  // No reportDir on the result: the directory could not be written, and nothing is saved in it.
+  if (!result.reportDir || !existsSync(dir)) return result;
   try {
     writeHtmlReport(result, dir);
     return result;

@@ -1,7 +1,7 @@
 // The library contract of run(): run.finished is the last event of every run (passing, failing,
 // interrupted, could not run, notify-configured) and carries the result run() returns; the
 // report page and the notifications do their work, and say their warnings, before it.
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startReceiver } from "../../support/http-receiver.js";
@@ -61,15 +61,16 @@ describe("run.finished is the last event of every run", () => {
   });
 
   it("a run whose report directory cannot be written: run() builds the could-not-run result itself; nothing saved", async () => {
-    const t = startRun();
-    writeFileSync(join(t.cwd, "file"), "");
-    const r = startRun(IMAGE_CONFIG, { cwd: t.cwd, reportDir: join(t.cwd, "file", "report") });
+    const r = startRun();
+    mkdirSync(join(r.reportDir, "run.json"), { recursive: true }); // the first file it writes cannot be written
     const result = await r.start();
     expect(result).toMatchObject({ exitCode: 3, reportDir: "", namespace: "ns", context: "fake" });
     expect(result.runId).toMatch(/^[a-z0-9]{6}$/);
     const image = "127.0.0.1:5000/incluster/app-tests:1";
     expect(result.suites).toEqual([expect.objectContaining({ suite: "smoke", verdict: "couldNotRun", reason: "REPORT_DIR_UNWRITABLE", image })]);
-    expect(result.suites[0]?.message).toMatch(/^cannot write the report directory file\/report: ENOTDIR/);
+    expect(result.suites[0]?.message).toMatch(/^cannot write the report directory report: EISDIR/);
+    expect(result.warnings).toBeUndefined();
+    expect(existsSync(join(r.reportDir, "report.html"))).toBe(false);
     expect(r.cluster.calls).toEqual([]);
     expect(r.events.map((e) => e.type)).toEqual(["run.started", "suite.verdict", "run.finished"]);
     await expectFinishedLast(r.events, result);
