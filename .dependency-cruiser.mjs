@@ -16,9 +16,10 @@
 //   5 events    the event stream (run.finished carries the RunResult)
 //   6 report    the formats and views of a result and of the stream;   otlp: the stream as OTLP logs
 //   7 run       the engine;   notify: a result to Slack/webhooks
-//   8 api       the library's functions, over the engine and the stages;   debug: a held-open pod
-//   9 ci        the GitHub Action and step summary, over api
-//  10 cli       the commands, over everything;   index.ts: the library's public surface
+//   8 debug     a failed suite's pod held open, over the engine's classifier and watch
+//   9 api       the library's functions (run, status, logs, clean, debug), over the engine and the stages
+//  10 ci        the GitHub Action and step summary, over api
+//  11 cli       the commands, over everything;   index.ts: the library's public surface
 const LEAVES = ["errors", "exit-codes", "bytes", "echo", "names", "k8s-types", "timers", "ci-links", "error-text"];
 const FOLDERS = [
   "config", "render", "build", "source", "import", "kube", "diagnose", "results", "events", "report", "otlp", "run", "notify", "debug", "api", "ci", "cli",
@@ -122,9 +123,9 @@ export default {
     layer("run", ["config", "diagnose", "events", "kube", "render", "report", "results", "vendor"], "the engine: stages in order, the cluster session"),
     layer("notify", ["config", "events", "report", "results"], "a finished run's result to its notify targets"),
 
-    // 8-10: the library and debug's held-open pod, the Action, the CLI.
-    layer("api", ["build", "config", "events", "kube", "notify", "otlp", "render", "report", "results", "run", "source"], "the library's functions"),
+    // 8-11: debug's held-open pod, the library, the Action, the CLI.
     layer("debug", ["diagnose", "kube", "run"], "a failed suite's pod held open, judged by run's classifier on its KindWatch"),
+    layer("api", ["build", "config", "debug", "diagnose", "events", "kube", "notify", "otlp", "render", "report", "results", "run", "source"], "the library's functions"),
     layer("ci", ["api", "config", "render", "report", "results"], "the GitHub Action and step summary, over the library"),
     layer(
       "cli",

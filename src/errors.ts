@@ -1,8 +1,39 @@
 // Errors that end a command. A failed test is data, never one of these (STYLE.md).
 import { ExitCode } from "./exit-codes.js";
 
-/** Usage errors that callers decide on (never on the message text). */
-export type UsageErrorCode = "CONFIG_NOT_FOUND";
+/**
+ * Every stable error code, in one union: callers branch on `err.code`, never on the message text.
+ * A UsageError (exit 2) carries one of the first group, a CouldNotRunError (exit 3) one of the rest.
+ */
+export type ErrorCode =
+  // UsageError: the ones a caller may recover from (most usage errors carry none).
+  | "CONFIG_NOT_FOUND"
+  // CouldNotRunError: the source stage.
+  | "GIT_BAD_URL"
+  | "GIT_REMOTE_FAILED"
+  | "GIT_REF_NOT_FOUND"
+  | "LOCAL_SOURCE"
+  | "LOCAL_URL_CREDENTIALS"
+  | "LOCAL_NO_BASE"
+  | "LOCAL_OVERLAY_TOO_BIG"
+  // The build stage.
+  | "NO_ENGINE"
+  | "ENGINE_NOT_STARTED"
+  | "DOCKERFILE_UNREADABLE"
+  | "BUILD_FAILED"
+  | "PUSH_FAILED"
+  // The report directory, saved logs, debug.
+  | "REPORT_DIR_UNWRITABLE"
+  | "NO_LOGS"
+  | "DEBUG_NO_JOB"
+  | "DEBUG_CREATE"
+  | "DEBUG_NOT_RUNNING"
+  | "DEBUG_EXEC";
+
+/** The codes a UsageError carries. */
+export type UsageErrorCode = Extract<ErrorCode, "CONFIG_NOT_FOUND">;
+/** The codes a CouldNotRunError carries. */
+export type CouldNotRunCode = Exclude<ErrorCode, UsageErrorCode>;
 
 /** Bad flags or config: names the field or flag and the fix. Nothing was sent to a cluster. */
 export class UsageError extends Error {
@@ -23,9 +54,9 @@ export class UsageError extends Error {
 export class CouldNotRunError extends Error {
   override readonly name = "CouldNotRunError";
   readonly exitCode = ExitCode.couldNotRun;
-  readonly code: string;
+  readonly code: CouldNotRunCode;
   readonly hint: string | undefined;
-  constructor(code: string, message: string, hint?: string, options?: { cause?: unknown }) {
+  constructor(code: CouldNotRunCode, message: string, hint?: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
     this.hint = hint;

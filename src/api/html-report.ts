@@ -1,11 +1,9 @@
 // report.html in a run's report directory: reads what the pure renderer (report/html.ts) needs —
 // the pods saved per suite and attempt, the end of each failing container's log — and writes the
-// page beside result.json. Called at the end of every run (api/run.ts) and by `incluster report`.
+// page beside result.json. Called at the end of every run, before run.finished (api/run.ts), and by `incluster report`.
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
-import { EVENTS_VERSION } from "../events/types.js";
-import type { EventSink } from "../events/types.js";
 import type { Pod } from "../k8s-types.js";
 import { EXCERPT_READ_BYTES, excerptOf, excerptTargets } from "../report/excerpts.js";
 import type { LogTail } from "../report/excerpts.js";
@@ -67,12 +65,14 @@ export function writeHtmlReport(result: RunResult, dir: string): string {
   return file;
 }
 
-/** At the end of a run: the page, or a warning (run.note) when it cannot be written; never a change of verdict. */
-export function writeRunHtmlReport(result: RunResult, dir: string, emit: EventSink): void {
-  if (!existsSync(dir)) return;
+/** At the end of a run: the page, or a warning on the result when it cannot be written; never a change of verdict. */
+export function withHtmlReport(result: RunResult, dir: string): RunResult {
+  // No reportDir on the result: the directory could not be written, and nothing is saved in it.
+  if (!result.reportDir || !existsSync(dir)) return result;
   try {
     writeHtmlReport(result, dir);
+    return result;
   } catch (err) {
-    emit({ v: EVENTS_VERSION, ts: new Date().toISOString(), runId: result.runId, type: "run.note", level: "warning", text: `could not write ${join(result.reportDir, REPORT_HTML)}: ${(err as Error).message}` });
+    return { ...result, warnings: [...(result.warnings ?? []), `could not write ${join(result.reportDir, REPORT_HTML)}: ${(err as Error).message}`] };
   }
 }

@@ -37,6 +37,7 @@ export interface MachineBuild {
   configDir: string;
   suites: readonly ResolvedSuite[];
   notes: StageNotes;
+  /** Where the engine is looked for (PATH) and the environment it runs in. */
   env: NodeJS.ProcessEnv;
   /** Paths as shown to the user. */
   show(abs: string): string;
@@ -71,7 +72,7 @@ export async function machineBuild(b: MachineBuild): Promise<BuildOutcome> {
         }
       },
       contextFiles,
-      exec: (argv, onLine) => execStreaming(argv, onLine),
+      exec: (argv, onLine) => execStreaming(argv, onLine, undefined, b.env),
       tagPresence,
       tempDockerfile(text) {
         const dir = mkdtempSync(join(tmpdir(), "incluster-build-"));

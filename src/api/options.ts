@@ -50,4 +50,13 @@ export interface RunOptions {
   otlpEndpoint?: string;
   /** A ClusterPort to use instead of one made from the kubeconfig (tests, other tools). */
   port?: ClusterPort;
+  /**
+   * The environment (default process.env): where the image engine is found and the environment it
+   * and git run in, notify's urlFromEnv and the CI run links. INCLUSTER_* overrides are applied by
+   * loadConfig, not here. Not read from it: the kubeconfig, which the Kubernetes client finds
+   * itself (KUBECONFIG, ~/.kube/config; pass `kubeconfig` to choose), and the OpenTelemetry SDK's OTEL_* settings.
+   */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The run's clock in milliseconds since the epoch (default Date.now): every event's `ts` and the result's times. */
+  now?: () => number;
 }

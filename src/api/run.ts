@@ -8,6 +8,7 @@ import { DEFAULT_NAMESPACE, listSuites, resolveSuite } from "../config/resolve.j
 import { MAX_RETRIES } from "../config/schema.js";
 import type { Config } from "../config/schema.js";
 import { UsageError } from "../errors.js";
+import { envelopeFactory } from "../events/envelope.js";
 import type { EventSink } from "../events/types.js";
 import type { ClusterPort } from "../kube/port.js";
 import { RUNS_DIR } from "../names.js";
@@ -17,12 +18,13 @@ import { orchestrate } from "../run/orchestrator.js";
 import { newRunId } from "../run/run-id.js";
 import { TimerScope } from "../timers.js";
 import { resolveSources } from "../source/resolve-sources.js";
+import type { OtlpExport } from "../otlp/export.js";
 import { otlpLogsUrl } from "../otlp/url.js";
 import { notifyRun } from "../notify/index.js";
 import { configDirOf } from "./config.js";
 import { placeholderError } from "../config/placeholders.js";
 import { readJunit } from "./read-junit.js";
-import { writeRunHtmlReport } from "./html-report.js";
+import { withHtmlReport } from "./html-report.js";
 import { connectCluster } from "./connect.js";
 import { machineBuild, platformProblem } from "./machine-build.js";
 import type { RunOptions } from "./options.js";
@@ -56,10 +58,17 @@ function concurrencyOf(v: number | undefined, suites: number): number {
   return v;
 }
 
-/** Runs suites as Jobs and returns the result that `-o json` prints; a failed suite is data, not an error. */
+/**
+ * Runs suites as Jobs and returns the result that `-o json` prints. A failed suite is data, not an
+ * error, and so is a run that could not run (exit code 3: the preflight, the source, the build or
+ * the report directory stopped it). Throws only a UsageError, before any event and any contact.
+ * The events begin with run.started and end with run.finished, which carries the returned result.
+ */
 export async function run(config: Config, options: RunOptions = {}): Promise<RunResult> {
   const o = options;
   const cwd = o.cwd ?? process.cwd();
+  const env = o.env ?? process.env;
+  const now = o.now ?? Date.now;
   // Everything the caller passed is checked before any contact.
   const overrides = resolveOverrides({ namespaceFlag: o.namespace, timeoutFlag: o.timeout, env: {} });
   let cfg = applyOverrides(config, overrides);
@@ -94,33 +103,39 @@ export async function run(config: Config, options: RunOptions = {}): Promise<Run
 
   const userSink: EventSink = o.onEvent ?? (() => undefined);
   // OpenTelemetry export (src/otlp/): one more consumer of the stream, loaded only when asked for.
-  const otlp = o.otlpEndpoint !== undefined ? (await import("../otlp/export.js")).startOtlpExport({ endpoint: o.otlpEndpoint, runId, namespace }, userSink) : undefined;
+  const envelope = envelopeFactory(runId, now);
+  let otlp: OtlpExport | undefined;
+  if (o.otlpEndpoint !== undefined) {
+    const { startOtlpExport } = await import("../otlp/export.js");
+    otlp = startOtlpExport({ endpoint: o.otlpEndpoint, runId, namespace, envelope }, userSink);
+  }
   const sink: EventSink = otlp?.sink ?? userSink;
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   if (o.signal?.aborted) controller.abort();
   else o.signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    const result = await orchestrate(
+    return await orchestrate(
       {
         port,
-        now: () => Date.now(),
+        now,
         timers: new TimerScope(),
         emit: sink,
         files: reportFiles(reportDir, show),
         signal: controller.signal,
-        resolveSources: (s, notes) => resolveSources(s, configDir, notes),
+        resolveSources: (s, notes) => resolveSources(s, configDir, notes, { env }),
         readJunit,
-        build: (s, notes) => machineBuild({ config: cfg, configDir, suites: s, notes, port, env: process.env, show, engine: o.engine, planOnly: o.build === false, platform: platformFlag }),
+        build: (s, notes) =>
+          machineBuild({ config: cfg, configDir, suites: s, notes, port, env, show, engine: o.engine, planOnly: o.build === false, platform: platformFlag }),
+        // The result's consumers, before run.finished: report.html beside result.json, then the
+        // notifications (Slack, webhooks); a problem with either is a warning, never a change of verdict.
+        finishing: (result, emit) => notifyRun(withHtmlReport(result, reportDir), cfg.notify, { env, cwd, emit }),
       },
       { runId, namespace, suites, concurrency, failFastMs: failFast, keep: Boolean(o.keep), reportDir: show(reportDir), failOnFlaky: Boolean(o.failOnFlaky), ...(o.artifactsLimitBytes !== undefined ? { artifactsLimitBytes: o.artifactsLimitBytes } : {}) },
     );
-    // report.html beside result.json (api/html-report.ts); one that cannot be written is a warning.
-    writeRunHtmlReport(result, reportDir, sink);
-    // The result's consumers outside this process (Slack, webhooks): never a change of verdict.
-    return await notifyRun(result, cfg.notify, { env: process.env, cwd, emit: sink });
   } finally {
     o.signal?.removeEventListener("abort", onAbort);
+    // run.finished waits in the export until its own notes are out: it stays the last event.
     await otlp?.close();
   }
 }

@@ -5,6 +5,7 @@
 import type { ResolvedSuite } from "../config/resolve.js";
 import type { EngineName } from "../config/schema.js";
 import { CouldNotRunError } from "../errors.js";
+import type { CouldNotRunCode } from "../errors.js";
 import { buildArgv, pushArgv } from "./engine.js";
 import type { ExecResult } from "./exec.js";
 import { buildFailureHint } from "./hints.js";
@@ -120,7 +121,7 @@ async function buildOne(deps: BuildDeps, plan: BuildPlan, s: BuildSettings): Pro
   return { suite: plan.suite, ref: plan.ref, action: "built", checkMs, buildMs, pushMs };
 }
 
-async function step(deps: BuildDeps, argv: string[], code: string, what: string, hint: string): Promise<void> {
+async function step(deps: BuildDeps, argv: string[], code: CouldNotRunCode, what: string, hint: string): Promise<void> {
   const r = await deps.exec(argv, deps.engineLine);
   if (r.spawnError) throw new CouldNotRunError("ENGINE_NOT_STARTED", `${what}: could not start ${argv[0]}: ${r.spawnError}`, "install the engine or pick another with --engine / image.engine");
   if (r.code !== 0) {

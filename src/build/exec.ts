@@ -9,11 +9,12 @@ export interface ExecResult {
   tail: string[];
 }
 
-export function execStreaming(argv: readonly string[], onLine: (line: string) => void, keep = 30): Promise<ExecResult> {
+/** `env`: the environment the engine runs in (default process.env). */
+export function execStreaming(argv: readonly string[], onLine: (line: string) => void, keep = 30, env?: NodeJS.ProcessEnv): Promise<ExecResult> {
   const [cmd, ...args] = argv;
   return new Promise((resolve) => {
     const tail: string[] = [];
-    const child = spawn(cmd ?? "", args, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd ?? "", args, { stdio: ["ignore", "pipe", "pipe"], ...(env ? { env } : {}) });
     let spawnError: string | undefined;
     const reader = () => {
       let partial = "";

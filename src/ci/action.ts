@@ -8,8 +8,7 @@ import { join, resolve } from "node:path";
 import { loadConfig } from "../api/config.js";
 import { run } from "../api/run.js";
 import { describeError } from "../error-text.js";
-import { CouldNotRunError, UsageError } from "../errors.js";
-import { notRunResult } from "../report/not-run.js";
+import { UsageError } from "../errors.js";
 import { terminalView } from "../report/terminal.js";
 import { readInputs } from "./action-inputs.js";
 import type { KubeconfigInput } from "./action-inputs.js";
@@ -27,10 +26,8 @@ export interface ActionIo {
 /** Runs the action; returns the exit code (the run's, or 2/3 for an error before a result). */
 export async function runGithubAction(io: ActionIo): Promise<number> {
   let tempDir: string | undefined;
-  let suites: string[] = [];
   try {
     const inputs = readInputs(io.env);
-    suites = inputs.suites;
     const cwd = inputs.workingDirectory ? resolve(io.cwd, inputs.workingDirectory) : io.cwd;
     const kc = kubeconfigFile(inputs.kubeconfig, cwd, io.env, (dir) => (tempDir = dir));
     const config = loadConfig({ cwd, env: io.env, ...(inputs.config ? { path: inputs.config } : {}) });
@@ -39,6 +36,7 @@ export async function runGithubAction(io: ActionIo): Promise<number> {
       suites: inputs.suites,
       all: inputs.all,
       cwd,
+      env: io.env,
       onEvent: view,
       ...(kc ? { kubeconfig: kc } : {}),
       ...(inputs.namespace ? { namespace: inputs.namespace } : {}),
@@ -54,10 +52,8 @@ export async function runGithubAction(io: ActionIo): Promise<number> {
     const { text, exitCode } = describeError(err, false);
     io.err(text);
     io.out(`::error title=incluster::${text.trimEnd().replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A")}\n`);
-    if (err instanceof CouldNotRunError) {
-      const doc = notRunResult({ runId: "", context: "", namespace: "", suites: suites.map((name) => ({ name, image: "" })), class: "jobFailed", reason: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}), at: new Date() });
-      reportToGithub(doc, { ...io.env, GITHUB_ACTIONS: "false" }, () => undefined);
-    } else outputsToGithub({ "exit-code": String(exitCode) }, io.env);
+    // A usage error (or a bug): no result. A run that could not run is a result, rendered above.
+    outputsToGithub({ "exit-code": String(exitCode) }, io.env);
     return exitCode;
   } finally {
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });

@@ -1,11 +1,10 @@
-// Notifications at the end of run(): every wanted target at once, each with a bounded timeout
-// and one retry. A target that cannot be reached is a run.note warning and one of the result's
-// warnings; it never changes the exit code.
+// Notifications at the end of run(), before run.finished: every wanted target at once, each with a
+// bounded timeout and one retry. A target that cannot be reached is one of the result's warnings
+// (run.finished carries them); it never changes the exit code.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { NotifyTarget } from "../config/notify.js";
-import { EVENTS_VERSION } from "../events/types.js";
-import type { EventSink, NoteLevel } from "../events/types.js";
+import type { Emit } from "../events/envelope.js";
 import type { RunResult } from "../results/run-result.js";
 import { TimerScope } from "../timers.js";
 import type { SetTimer } from "../timers.js";
@@ -17,7 +16,8 @@ export interface NotifyDeps {
   env: CiEnv;
   /** Where urlFromFile paths are relative to. */
   cwd: string;
-  emit: EventSink;
+  /** The run's own emit (its envelope and clock), for the verbose note of each delivery. */
+  emit: Emit;
   /** Default: the real clock; every timer is cleared before notifyRun returns. */
   setTimer?: SetTimer;
   timeoutMs?: number;
@@ -28,7 +28,6 @@ export interface NotifyDeps {
 export async function notifyRun(result: RunResult, targets: readonly NotifyTarget[] | undefined, deps: NotifyDeps): Promise<RunResult> {
   const chosen = (targets ?? []).map((t, i) => ({ t, name: targetName(t, i) })).filter(({ t }) => wanted(t, result));
   if (chosen.length === 0) return result;
-  const note = (level: NoteLevel, text: string) => deps.emit({ v: EVENTS_VERSION, ts: new Date().toISOString(), runId: result.runId, type: "run.note", level, text });
   const timers = new TimerScope(deps.setTimer);
   try {
     const problems = await Promise.all(
@@ -39,14 +38,13 @@ export async function notifyRun(result: RunResult, targets: readonly NotifyTarge
         const { body, contentType } = payload(t, result, deps.env);
         const { outcome, attempts } = await postWithRetry(target.url, body, contentType, { timeoutMs: deps.timeoutMs ?? NOTIFY_TIMEOUT_MS, retryDelayMs: deps.retryDelayMs ?? NOTIFY_RETRY_DELAY_MS, setTimer: timers.set });
         if (outcome.ok) {
-          note("verbose", `${name}: ${outcomeText(outcome, attempts)}`);
+          deps.emit({ type: "run.note", level: "verbose", text: `${name}: ${outcomeText(outcome, attempts)}` });
           return undefined;
         }
         return `${name}: ${outcomeText(outcome, attempts)}`;
       }),
     );
     const warnings = problems.filter((p): p is string => p !== undefined);
-    for (const w of warnings) note("warning", w);
     return warnings.length ? { ...result, warnings: [...(result.warnings ?? []), ...warnings] } : result;
   } finally {
     timers.dispose();

@@ -11,8 +11,7 @@ import type { ExportResult } from "@opentelemetry/core";
 import { BatchLogRecordProcessor, ExportResultCode, LoggerProvider, OTLPLogExporter, resourceFromAttributes } from "../vendor/otel.js";
 import type { LogRecordExporter, ReadableLogRecord } from "@opentelemetry/sdk-logs";
 import pkg from "../../package.json" with { type: "json" };
-import { EVENTS_VERSION } from "../events/types.js";
-import type { EventSink, RunEvent } from "../events/types.js";
+import type { EventBody, EventSink, RunEvent } from "../events/types.js";
 import { runResource, toOtlpRecord } from "./records.js";
 import { otlpLogsUrl } from "./url.js";
 
@@ -83,13 +82,21 @@ class CountingExporter implements LogRecordExporter {
 }
 
 /** Starts the export of one run's events to an OTLP/HTTP endpoint (the base URL, like OTEL_EXPORTER_OTLP_ENDPOINT). */
-export function startOtlpExport(o: { endpoint: string; runId: string; namespace: string }, next: EventSink): OtlpExport {
+export interface OtlpRun {
+  endpoint: string;
+  runId: string;
+  namespace: string;
+  /** The run's own envelope factory (events/envelope.ts), for the export's notes to the caller. */
+  envelope: (body: EventBody) => RunEvent;
+}
+
+export function startOtlpExport(o: OtlpRun, next: EventSink): OtlpExport {
   const url = otlpLogsUrl(o.endpoint);
   const agent = new URL(url).protocol === "https:" ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
   let warned = false;
   let held: RunEvent | undefined;
   let sent = 0;
-  const note = (level: "warning" | "verbose", text: string) => next({ v: EVENTS_VERSION, ts: new Date().toISOString(), runId: o.runId, type: "run.note", level, text });
+  const note = (level: "warning" | "verbose", text: string) => next(o.envelope({ type: "run.note", level, text }));
   const warn = (text: string) => {
     if (warned) return;
     warned = true;

@@ -107,5 +107,7 @@ function verdictText(style: Style, v: { verdict: SuiteResult["verdict"]; class?:
 
 export function runSummary(style: Style, r: RunResult): string {
   const tests = r.suites.some((s) => s.tests) ? `; tests: ${countsText(testCounts(r.suites.flatMap((s) => s.tests ?? [])))}` : "";
-  return [...r.suites.map((s) => suiteSummary(style, s)), `run ${r.runId}: ${tallyText(r)}${tests} — exit code ${r.exitCode}; report in ${r.reportDir}`].join("\n");
+  // No report directory: it could not be written, so nothing was saved.
+  const report = r.reportDir ? `report in ${r.reportDir}` : "nothing saved";
+  return [...r.suites.map((s) => suiteSummary(style, s)), `run ${r.runId}: ${tallyText(r)}${tests} — exit code ${r.exitCode}; ${report}`].join("\n");
 }

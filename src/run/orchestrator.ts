@@ -5,8 +5,9 @@
 import type { ResolvedSuite } from "../config/resolve.js";
 import type { FailureClass } from "../diagnose/types.js";
 import { CouldNotRunError } from "../errors.js";
-import type { EventBody, EventSink, RunEvent } from "../events/types.js";
-import { EVENTS_VERSION } from "../events/types.js";
+import { envelopeFactory } from "../events/envelope.js";
+import type { Emit } from "../events/envelope.js";
+import type { EventBody, EventSink } from "../events/types.js";
 import { worstExitCode } from "../exit-codes.js";
 import type { ExitCode as ExitCodeT } from "../exit-codes.js";
 import type { ClusterPort } from "../kube/port.js";
@@ -63,6 +64,12 @@ export interface PipelineDeps {
   readJunit(path: string, runner: JunitRunner): ParsedTests | undefined;
   /** The build stage, called only when some suite is built. Throws CouldNotRunError. */
   build(suites: readonly ResolvedSuite[], notes: StageNotes): Promise<{ suites: ResolvedSuite[]; images: ImageReady[] }>;
+  /**
+   * The consumers of the final result (report.html, notifications), called once the saved logs are
+   * closed and before result.json and run.finished: their warnings join the result; `emit` is the
+   * run's own, for their notes.
+   */
+  finishing?(result: RunResult, emit: Emit): Promise<RunResult>;
 }
 
 export interface PipelinePlan {
@@ -88,38 +95,41 @@ export interface PipelinePlan {
   copyRetryBudgetMs?: number;
 }
 
-/** Runs the pipeline; returns the result model. Throws only if the report directory cannot be written (nothing was created). */
+/** Runs the pipeline; returns the result model, also when the run could not run (run.finished is always the last event). */
 export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promise<RunResult> {
   const startedAt = deps.now();
   const context = deps.port.context().context;
   const ns = plan.namespace;
   const unresolved = new Set<string>();
-  // The stamp is formatted once per millisecond, not once per event (log lines come in bursts).
-  let stampedAt = NaN;
-  let stamp = "";
-  const emit = (body: EventBody) => {
-    const now = deps.now();
-    if (now !== stampedAt) stamp = new Date((stampedAt = now)).toISOString();
-    const e = { v: EVENTS_VERSION, ts: stamp, runId: plan.runId, ...body } as RunEvent;
+  const envelope = envelopeFactory(plan.runId, deps.now);
+  let finished = false;
+  let saving = true;
+  const emit: Emit = (body) => {
+    // run.finished is the last event of every run: nothing is said (or saved) after it.
+    if (finished) return;
+    const e = envelope(body);
     // The saved logs are one more consumer of the stream.
     if (e.type === "log" && !e.fromCopy) deps.files.appendLog(logKey(e.suite, e.attempt, e.shard), e.container, e.line, e.pod);
     // A name-resolution error in a test's output: its verdict gets the DNS hint (run/dns-hint.ts).
     if (e.type === "log" && isResolutionFailure(e.line)) unresolved.add(e.suite);
     deps.emit(e);
+    finished = e.type === "run.finished";
   };
   const notes: StageNotes = { info: (text) => emit({ type: "run.note", level: "info", text }), engineLine: (line) => emit({ type: "build.output", line }) };
   const names = plan.suites.map((s) => s.name);
   try {
-    // 0. The report directory: refused before anything happens if it cannot be written.
-    deps.files.prepare({ apiVersion: RESULT_API_VERSION, kind: "RunStart", runId: plan.runId, context, namespace: ns, suites: names, startedAt: new Date(startedAt).toISOString() });
+    // 0. The report directory: an unwritable one stops the run before anything happens (nothing saved).
+    const start = { apiVersion: RESULT_API_VERSION, kind: "RunStart", runId: plan.runId, context, namespace: ns, suites: names, startedAt: iso(startedAt) };
+    const unwritable = prepare(start);
     emit({ type: "run.started", namespace: ns, context, suites: names });
 
     // A verdict for every suite when the run stops before any Job exists.
     const notRun = (d: { class: FailureClass; reason: string; message: string; hint?: string | undefined }) => {
       const doc = notRunResult({ runId: plan.runId, context, namespace: ns, suites: plan.suites.map((s) => ({ name: s.name, image: s.image })), ...d, ...(d.hint ? { hint: d.hint } : {}), at: new Date(deps.now()) });
       for (const s of doc.suites) emit({ type: "suite.verdict", suite: s.suite, result: s });
-      return finish({ ...doc, reportDir: plan.reportDir });
+      return finish({ ...doc, reportDir: saving ? plan.reportDir : "" });
     };
+    if (unwritable) return await notRun({ class: "jobFailed", reason: unwritable.code, message: unwritable.message, hint: unwritable.hint });
 
     // 1. Preflight, before the source and the build: one round of requests (the API server
     // answers in time, its Kubernetes is new enough, the namespace, access, referenced objects).
@@ -196,8 +206,8 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
       runId: plan.runId,
       context,
       namespace: ns,
-      startedAt: new Date(startedAt).toISOString(),
-      finishedAt: new Date(deps.now()).toISOString(),
+      startedAt: iso(startedAt),
+      finishedAt: iso(deps.now()),
       exitCode: worstExitCode(results.map((r) => r.exitCode as ExitCodeT)),
       reportDir: plan.reportDir,
       suites: results,
@@ -236,15 +246,44 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
     };
   }
 
+  /** The report directory and run.json; the error when it cannot be written (then nothing is saved). */
+  function prepare(start: object): CouldNotRunError | undefined {
+    try {
+      deps.files.prepare(start);
+      return undefined;
+    } catch (err) {
+      if (!(err instanceof CouldNotRunError)) throw err;
+      saving = false;
+      return err;
+    }
+  }
+
+  /**
+   * The end of every run: the saved logs closed, then the result's consumers (deps.finishing), then
+   * result.json, then run.finished, the last event, carrying the result run() returns.
+   */
   async function finish(result: RunResult): Promise<RunResult> {
-    await deps.files.writeJson(RESULT_FILE, result);
-    await deps.files.close();
-    // A write that failed is said once per file and noted on the result; the verdict stands.
-    const failures = deps.files.failures();
-    const final = failures.length ? { ...result, warnings: failures.map((f) => `could not save ${f.path}: ${f.code}: ${f.message}`) } : result;
+    if (saving) await deps.files.close();
+    let final = withWriteFailures(result);
+    if (deps.finishing) final = await deps.finishing(final, emit);
+    if (saving) {
+      await deps.files.writeJson(RESULT_FILE, final);
+      final = withWriteFailures(final);
+    }
     emit({ type: "run.finished", result: final });
     return final;
   }
+
+  /** A write that failed is said once per file and noted on the result; the verdict stands. */
+  function withWriteFailures(result: RunResult): RunResult {
+    const said = new Set(result.warnings ?? []);
+    const more = deps.files.failures().map((f) => `could not save ${f.path}: ${f.code}: ${f.message}`).filter((w) => !said.has(w));
+    return more.length ? { ...result, warnings: [...said, ...more] } : result;
+  }
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
 }
 
 function sourceEvent(src: ResolvedSuite["source"], text: string): EventBody {

@@ -6,20 +6,23 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+export type GitEnv = Readonly<Record<string, string | undefined>>;
+
 export interface GitResult {
   ok: boolean;
   stdout: string;
   stderr: string;
 }
 
-export function git(args: readonly string[], o: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<GitResult> {
+/** `base`: the environment git runs in (default process.env); `env`: variables set on top of it. */
+export function git(args: readonly string[], o: { cwd?: string; env?: Record<string, string>; base?: GitEnv; timeoutMs?: number } = {}): Promise<GitResult> {
   return new Promise((resolve) => {
     execFile(
       "git",
       [...args],
       {
         cwd: o.cwd,
-        env: { ...process.env, GIT_OPTIONAL_LOCKS: "0", GIT_TERMINAL_PROMPT: "0", ...o.env },
+        env: { ...(o.base ?? process.env), GIT_OPTIONAL_LOCKS: "0", GIT_TERMINAL_PROMPT: "0", ...o.env },
         maxBuffer: 256 * 1024 * 1024,
         timeout: o.timeoutMs ?? 60_000,
         encoding: "utf8",

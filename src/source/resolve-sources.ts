@@ -7,6 +7,7 @@ import { gzipSync } from "node:zlib";
 import type { ResolvedSource, ResolvedSuite } from "../config/resolve.js";
 import { CouldNotRunError } from "../errors.js";
 import { git, withIndexCopy } from "./git.js";
+import type { GitEnv } from "./git.js";
 import { pickCommit } from "./git-ref.js";
 import { redactUrl, urlHasCredentials } from "../config/git-fields.js";
 import { leftOutNote, splitCredentialFiles } from "./credential-files.js";
@@ -19,21 +20,29 @@ export interface SourceNotes {
 }
 
 /** Every suite shares the config's source: resolve it once and give each suite the result. */
-export async function resolveSources(suites: readonly ResolvedSuite[], configDir: string, notes: SourceNotes, limit = OVERLAY_LIMIT_BYTES): Promise<ResolvedSuite[]> {
+export interface SourceOptions {
+  /** The overlay's size cap (default OVERLAY_LIMIT_BYTES). */
+  limit?: number;
+  /** The environment git runs in (default process.env). */
+  env?: GitEnv;
+}
+
+export async function resolveSources(suites: readonly ResolvedSuite[], configDir: string, notes: SourceNotes, o: SourceOptions = {}): Promise<ResolvedSuite[]> {
   const first = suites[0]?.source;
   if (!first || first.kind === "image") return [...suites];
-  const source = first.kind === "git" ? await resolveGit(first, notes) : await resolveLocal(first, configDir, notes, limit);
+  const env = o.env ?? process.env;
+  const source = first.kind === "git" ? await resolveGit(first, notes, env) : await resolveLocal(first, configDir, notes, o.limit ?? OVERLAY_LIMIT_BYTES, env);
   return suites.map((s) => ({ ...s, source }));
 }
 
-async function resolveGit(src: Extract<ResolvedSource, { kind: "git" }>, notes: SourceNotes): Promise<ResolvedSource> {
+async function resolveGit(src: Extract<ResolvedSource, { kind: "git" }>, notes: SourceNotes, base: GitEnv): Promise<ResolvedSource> {
   if (src.commit) {
     notes.info(`source: ${src.url} at commit ${src.commit}`);
     return src;
   }
   // No `--` (git 2.39 takes it as the repository); a URL starting with "-" would be an option.
   if (src.url.startsWith("-")) throw new CouldNotRunError("GIT_BAD_URL", `source.git.url "${src.url}" starts with "-"`, "fix source.git.url");
-  const r = await git(["ls-remote", src.url, src.ref, `refs/tags/${src.ref}^{}`], { timeoutMs: 30_000 });
+  const r = await git(["ls-remote", src.url, src.ref, `refs/tags/${src.ref}^{}`], { timeoutMs: 30_000, base });
   if (!r.ok) {
     throw new CouldNotRunError("GIT_REMOTE_FAILED", `cannot ask ${src.url} for ref "${src.ref}": git ls-remote failed:\n${r.stderr.trim()}`, `check the URL and your access: git ls-remote ${src.url}`);
   }
@@ -49,11 +58,13 @@ async function resolveGit(src: Extract<ResolvedSource, { kind: "git" }>, notes: 
   return { ...src, commit };
 }
 
-async function resolveLocal(src: Extract<ResolvedSource, { kind: "local" }>, configDir: string, notes: SourceNotes, limit: number): Promise<ResolvedSource> {
+type LocalSource = Extract<ResolvedSource, { kind: "local" }>;
+
+async function resolveLocal(src: LocalSource, configDir: string, notes: SourceNotes, limit: number, gitEnv: GitEnv): Promise<ResolvedSource> {
   const dir = isAbsolute(src.path) ? src.path : resolve(configDir, src.path);
   let cwd = dir;
   const must = async (args: string[], what: string, hint: string, env?: Record<string, string>) => {
-    const r = await git(args, { cwd, ...(env ? { env } : {}) });
+    const r = await git(args, { cwd, base: gitEnv, ...(env ? { env } : {}) });
     if (!r.ok) throw new CouldNotRunError("LOCAL_SOURCE", `source.local: ${what}: ${r.stderr.trim()}`, hint);
     return r.stdout;
   };
@@ -74,7 +85,7 @@ async function resolveLocal(src: Extract<ResolvedSource, { kind: "local" }>, con
   const tips = (await must(["for-each-ref", "--format=%(objectname)", `refs/remotes/${src.remote}/`], "cannot list remote-tracking branches", "")).split("\n").filter(Boolean);
   const bases = new Set<string>();
   for (const tip of new Set(tips)) {
-    const mb = await git(["merge-base", "HEAD", tip], { cwd: top });
+    const mb = await git(["merge-base", "HEAD", tip], { cwd: top, base: gitEnv });
     if (mb.ok && mb.stdout.trim()) bases.add(mb.stdout.trim());
   }
   if (!bases.size) {

@@ -240,22 +240,23 @@ describe("notifications from a real run", () => {
       { type: "slack", urlFromEnv: "SILENT_HOOK", on: "always" },
     ]);
     const started = Date.now();
-    const cli = startCli(["-c", config, "run", "services", "--report-dir", join(work, "notify-bad-report")], { FAILING_HOOK: failing.url, SILENT_HOOK: silent.url });
-    let summaryAt = 0;
-    const poll = setInterval(() => {
-      if (!summaryAt && /^run [a-z0-9]{6}: /m.test(cli.stderrSoFar())) summaryAt = Date.now();
-    }, 20);
+    const eventsFile = join(work, "notify-bad-events.jsonl");
+    const args = ["-c", config, "run", "services", "--report-dir", join(work, "notify-bad-report"), "--events", eventsFile];
+    const cli = startCli(args, { FAILING_HOOK: failing.url, SILENT_HOOK: silent.url });
     const r = await cli.done;
-    clearInterval(poll);
     const exitedAt = Date.now();
-    const afterVerdict = exitedAt - (summaryAt || exitedAt);
+    // The notifications are sent before run.finished (the last event, which carries their warnings).
+    const events = readFileSync(eventsFile, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { type: string; ts: string });
+    const verdictAt = Math.max(...events.filter((e) => e.type === "suite.verdict").map((e) => Date.parse(e.ts)));
+    expect(events.at(-1)?.type).toBe("run.finished");
+    const afterVerdict = Date.parse(events.at(-1)?.ts ?? "") - verdictAt;
     console.log(`--- 500 + silent receivers: exit ${r.code}, wall ${((exitedAt - started) / 1000).toFixed(1)} s, of which after the verdict ${(afterVerdict / 1000).toFixed(1)} s; 500 receiver got ${failing.received.length} POSTs, silent receiver ${silent.received.length}\n${r.stderr.split("\n").filter((l) => l.includes("notify[")).join("\n")}`);
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
     expect(failing.received).toHaveLength(2);
     expect(silent.received).toHaveLength(2);
     expect(r.stderr).toContain("incluster: warning: notify[0] (webhook, $FAILING_HOOK): not delivered after 2 attempts: HTTP 500");
     expect(r.stderr).toContain("incluster: warning: notify[1] (slack, $SILENT_HOOK): not delivered after 2 attempts: timed out after 5s");
-    // Both at once: two 5 s attempts and the 1 s pause, plus process exit.
+    // Both at once, between the verdict and run.finished: two 5 s attempts and the 1 s pause.
     expect(afterVerdict).toBeGreaterThan(10_000);
     expect(afterVerdict).toBeLessThan(13_000);
     expect(r.stderr + r.stdout).not.toContain("secret-token");

@@ -2,15 +2,13 @@
 import { dirname } from "node:path";
 import { run } from "../../api/run.js";
 import type { RunOptions } from "../../api/options.js";
-import { CouldNotRunError, UsageError } from "../../errors.js";
+import { UsageError } from "../../errors.js";
 import type { EventSink } from "../../events/types.js";
 import type { RunResult } from "../../results/run-result.js";
 import { toJson } from "../../report/json.js";
-import { notRunResult } from "../../report/not-run.js";
 import { terminalView } from "../../report/terminal.js";
 import { checkEngineFlag } from "../build-flags.js";
 import { githubReporter } from "../../ci/github-report.js";
-import { connect } from "../connect.js";
 import { checkDebugFlags, runDebug } from "./debug.js";
 import type { CliContext } from "../context.js";
 import { openEventsFile } from "../events-file.js";
@@ -84,6 +82,7 @@ export async function runAction(ctx: CliContext, names: string[], flags: RunFlag
     ...(flags.platform ? { platform: flags.platform } : {}),
     ...(otlpEndpoint ? { otlpEndpoint } : {}),
     cwd: ctx.cwd,
+    env: ctx.env,
     configDir: dirname(path),
   };
   const style = outputStyle(ctx.stderr, ctx.env);
@@ -101,25 +100,21 @@ export async function runAction(ctx: CliContext, names: string[], flags: RunFlag
   const detach = ctx.onInterrupt(() => controller.abort());
   try {
     const deadlineSeconds = flags.debugOnFailure ? checkDebugFlags({ deadline: flags.deadline }) : 0;
+    // Also a run that could not run: run() returns its result (exit code 3), rendered like any other.
     const result = await run(config, { ...options, signal: controller.signal, onEvent: (e) => sinks.forEach((s) => s(e)) });
-    // The first failed suite, recreated and held open with a shell (the verdict's exit code stands).
-    const failed = result.suites.find((s) => s.verdict === "failed");
-    if (flags.debugOnFailure && failed && !controller.signal.aborted) {
-      detach();
-      await runDebug(ctx, { namespace: failed.namespace, suite: failed.suite, runId: result.runId, deadlineSeconds, shell: true }, await connect(g));
+    try {
+      // The first failed suite, recreated and held open with a shell (the verdict's exit code stands).
+      const failed = result.suites.find((s) => s.verdict === "failed");
+      if (flags.debugOnFailure && failed && !controller.signal.aborted) {
+        detach();
+        await runDebug(ctx, failed.suite, { namespace: failed.namespace, runId: result.runId, deadline: deadlineSeconds, shell: true });
+      }
+    } finally {
+      if (flags.output === "json") ctx.stdout.write(toJson(result));
+      if (flags.output === "junit") ctx.stdout.write(await junitOf(result));
+      githubReporter(ctx.env, (t) => ctx.stderr.write(t))(result);
     }
-    if (flags.output === "json") ctx.stdout.write(toJson(result));
-    if (flags.output === "junit") ctx.stdout.write(await junitOf(result));
-    githubReporter(ctx.env, (t) => ctx.stderr.write(t))(result);
     return result.exitCode;
-  } catch (err) {
-    // Still one verdict per suite on stdout for CI; the boundary prints the error and exits 3.
-    if (err instanceof CouldNotRunError) {
-      const doc = notRunResult({ runId: "", context: g.context ?? "", namespace: config.namespace ?? "", suites: names.map((name) => ({ name, image: "" })), class: "jobFailed", reason: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}), at: new Date() });
-      if (flags.output) ctx.stdout.write(flags.output === "json" ? toJson(doc) : await junitOf(doc));
-      githubReporter(ctx.env, (t) => ctx.stderr.write(t))(doc);
-    }
-    throw err;
   } finally {
     detach();
     events?.close();

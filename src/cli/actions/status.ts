@@ -1,36 +1,11 @@
-// incluster status's action (loaded when the command runs; commands/status.ts declares it).
-import { jobState, podsOf, stateText } from "../../diagnose/job-state.js";
-import type { JobState } from "../../diagnose/job-state.js";
-import type { Job, Pod } from "../../k8s-types.js";
-import { MANAGED_BY, RUN_ID_LABEL, SUITE_LABEL } from "../../names.js";
-import { RESULT_API_VERSION } from "../../results/run-result.js";
+// incluster status's action (loaded when the command runs; commands/status.ts declares it): a
+// shell over the library's status() that prints a table, or its document with -o json.
+import { status } from "../../api/status.js";
+import type { StatusRow } from "../../api/status.js";
+import { stateText } from "../../diagnose/job-state.js";
 import { connect } from "../connect.js";
 import type { CliContext } from "../context.js";
 import { namespaceOf } from "../namespace.js";
-
-export interface StatusRow extends JobState {
-  runId: string;
-  suite: string;
-  job: string;
-  createdAt: string;
-}
-
-function created(j: Job): number {
-  return new Date(j.metadata?.creationTimestamp ?? 0).getTime();
-}
-
-/** One row per Job, newest first. */
-export function statusRows(jobs: readonly Job[], pods: readonly Pod[]): StatusRow[] {
-  return [...jobs]
-    .sort((a, b) => created(b) - created(a))
-    .map((j) => ({
-      runId: j.metadata?.labels?.[RUN_ID_LABEL] ?? "-",
-      suite: j.metadata?.labels?.[SUITE_LABEL] ?? "-",
-      job: j.metadata?.name ?? "",
-      createdAt: j.metadata?.creationTimestamp ? new Date(j.metadata.creationTimestamp).toISOString() : "",
-      ...jobState(j, podsOf(j, pods)),
-    }));
-}
 
 function age(from: string, now: number): string {
   if (!from) return "?";
@@ -46,16 +21,9 @@ export function statusTable(rows: readonly StatusRow[], now: number): string {
   return all.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd()).join("\n");
 }
 
-export function statusJson(namespace: string, rows: readonly StatusRow[]): string {
-  return `${JSON.stringify({ apiVersion: RESULT_API_VERSION, kind: "RunStatus", namespace, jobs: rows }, null, 2)}\n`;
-}
-
 export async function statusAction(ctx: CliContext, flags: { output?: "json" }): Promise<void> {
   const port = await connect(ctx.globals());
-  const namespace = namespaceOf(ctx, port);
-  const selector = { labelSelector: `${MANAGED_BY}=incluster,${RUN_ID_LABEL}` };
-  const [jobs, pods] = await Promise.all([port.list("jobs", namespace, selector), port.list("pods", namespace, selector)]);
-  const rows = statusRows(jobs.items, pods.items);
-  if (flags.output === "json") ctx.stdout.write(statusJson(namespace, rows));
-  else ctx.stdout.write(rows.length ? `${statusTable(rows, Date.now())}\n` : `no incluster runs in namespace ${namespace}\n`);
+  const s = await status({ port, namespace: namespaceOf(ctx, port) });
+  if (flags.output === "json") ctx.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+  else ctx.stdout.write(s.jobs.length ? `${statusTable(s.jobs, Date.now())}\n` : `no incluster runs in namespace ${s.namespace}\n`);
 }

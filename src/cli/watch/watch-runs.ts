@@ -9,13 +9,11 @@ import type { Config } from "../../config/schema.js";
 import { CouldNotRunError, UsageError } from "../../errors.js";
 import type { EventSink } from "../../events/types.js";
 import type { ClusterPort } from "../../kube/port.js";
-import type { SuiteResult } from "../../results/run-result.js";
 import { INCLUSTER_DIR, MANAGED_BY, RUN_ID_LABEL } from "../../names.js";
 import { TimerScope } from "../../timers.js";
 import { git } from "../../source/git.js";
 import { connect } from "../connect.js";
 import type { CliContext } from "../context.js";
-import { describeError } from "../../error-text.js";
 import { DEFAULT_DEBOUNCE_MS, watchLoop } from "./loop.js";
 import { relativeToTop, watchTree } from "./tree.js";
 import { verdictLine } from "./verdict.js";
@@ -86,20 +84,11 @@ export async function watchRuns(ctx: CliContext, req: WatchRequest): Promise<num
       say(`round ${n}${changed.length ? ` (${summarize(changed)} changed)` : ": the working tree as it is"}`);
       changed = [];
       retirePrevious();
-      let exitCode: number;
-      let suites: readonly SuiteResult[] = [];
-      try {
-        const result = await run(req.config, { ...options, port, signal, onEvent: req.onEvent });
-        exitCode = result.exitCode;
-        suites = result.suites;
-        // A cancelled round's objects were deleted by run() itself.
-        if (result.suites.length && !signal.aborted) previous = { runId: result.runId, namespace: result.namespace };
-      } catch (err) {
-        // Could not run (a preflight failure): this round's verdict; the next edit may fix it.
-        if (!(err instanceof CouldNotRunError)) throw err;
-        ctx.stderr.write(describeError(err, Boolean(ctx.globals().verbose)).text);
-        exitCode = 3;
-      }
+      // A round that could not run (a preflight failure) is a result too: the next edit may fix it.
+      const result = await run(req.config, { ...options, port, signal, onEvent: req.onEvent });
+      const { exitCode, suites } = result;
+      // A cancelled round's objects were deleted by run() itself.
+      if (result.suites.length && !signal.aborted) previous = { runId: result.runId, namespace: result.namespace };
       const names = suites.length ? suites.map((s) => s.suite) : picked;
       ctx.stdout.write(`${verdictLine({ round: n, exitCode, suites, names, ms: Date.now() - t0, cancelled: signal.aborted && !stopping })}\n`);
       if (!stopping) say(`watching ${top} for changes (Ctrl-C ends)`);

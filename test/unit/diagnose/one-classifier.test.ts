@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { statusRows } from "../../../src/cli/actions/status.js";
+import { statusRows } from "../../../src/api/status.js";
 import { jobState, podsOf, runEnded, stateText } from "../../../src/diagnose/job-state.js";
 import type { Job, Pod } from "../../../src/k8s-types.js";
 import { initialState, step } from "../../../src/run/suite-state.js";

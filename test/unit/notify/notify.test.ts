@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { NotifyTarget } from "../../../src/config/notify.js";
+import { stamped } from "../../../src/events/envelope.js";
 import type { RunEvent } from "../../../src/events/types.js";
 import { notifyRun } from "../../../src/notify/index.js";
 import { slackMessage } from "../../../src/notify/slack.js";
@@ -30,7 +31,8 @@ async function notify(result: RunResult, targets: NotifyTarget[], env: Record<st
   const events: RunEvent[] = [];
   const scope = new TimerScope();
   const started = Date.now();
-  const out = await notifyRun(result, targets, { env, cwd: process.cwd(), emit: (e) => events.push(e), setTimer: scope.set, ...o });
+  const emit = stamped(result.runId, () => 0, (e) => events.push(e));
+  const out = await notifyRun(result, targets, { env, cwd: process.cwd(), emit, setTimer: scope.set, ...o });
   return { out, events, ms: Date.now() - started, pendingTimers: scope.pending };
 }
 
@@ -59,13 +61,13 @@ describe("notifications to a real HTTP receiver on 127.0.0.1", () => {
     expect(hook.received).toHaveLength(1);
   });
 
-  it("a receiver answering 500 gets one retry, then a warning; the exit code stays", async () => {
+  it("a receiver answering 500 gets one retry, then a warning on the result (no note of its own: run.finished carries it); the exit code stays", async () => {
     const bad = await receiver("error500");
     const { out, events, ms } = await notify(sampleResult, [{ type: "webhook", urlFromEnv: "HOOK" }], { HOOK: bad.url }, { retryDelayMs: 100 });
     expect(bad.received).toHaveLength(2);
     expect(out.exitCode).toBe(sampleResult.exitCode);
     expect(out.warnings).toEqual(["notify[0] (webhook, $HOOK): not delivered after 2 attempts: HTTP 500"]);
-    expect(events.filter((e) => e.type === "run.note" && e.level === "warning")).toHaveLength(1);
+    expect(events.filter((e) => e.type === "run.note" && e.level === "warning")).toHaveLength(0);
     expect(ms).toBeLessThan(2000);
   });
 

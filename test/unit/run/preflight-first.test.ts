@@ -33,7 +33,7 @@ async function runWith(cluster: FakeCluster, preflightAnswerMs?: number, stopAtS
       signal: new AbortController().signal,
       resolveSources: async (s) => {
         stages.push("source");
-        if (stopAtSource) throw new CouldNotRunError("STOP", "stopped after the source stage");
+        if (stopAtSource) throw new CouldNotRunError("GIT_REMOTE_FAILED", "stopped after the source stage");
         return [...s];
       },
       build: async (s) => (stages.push("build"), { suites: [...s], images: [] }),
@@ -93,6 +93,6 @@ describe("preflight before the source and the build", () => {
     const cluster = new FakeCluster();
     const { stages, result } = await runWith(cluster, undefined, true);
     expect(stages).toEqual(["source"]);
-    expect(result.suites[0]).toMatchObject({ class: "sourceFailed", reason: "STOP" });
+    expect(result.suites[0]).toMatchObject({ class: "sourceFailed", reason: "GIT_REMOTE_FAILED" });
   });
 });

@@ -107,7 +107,7 @@ describe("resolveSources, source: local", () => {
     const { repo } = setup();
     writeFileSync(join(repo, "big.bin"), randomBytes(50_000)); // incompressible
     writeFileSync(join(repo, "small.py"), "a = 1\n");
-    const err = await resolveSources([suite(repo)], "/", quiet, 1024).catch((e: unknown) => e);
+    const err = await resolveSources([suite(repo)], "/", quiet, { limit: 1024 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CouldNotRunError);
     expect((err as CouldNotRunError).code).toBe("LOCAL_OVERLAY_TOO_BIG");
     expect((err as Error).message).toMatch(/the local overlay is [\d.]+ KiB compressed; the limit is 1\.0 KiB .* Biggest files: big\.bin \(48\.8 KiB\), small\.py \(6 B\)/);

@@ -41,8 +41,10 @@ export interface OpenLog {
 function matches(obj: KubeObject, selector: Selector): boolean {
   if (!selector.labelSelector) return true;
   return selector.labelSelector.split(",").every((term) => {
+    // "key=value", or "key": the label exists (as `incluster status` selects runs).
     const [k, v] = term.split("=");
-    return obj.metadata?.labels?.[k ?? ""] === v;
+    const label = obj.metadata?.labels?.[k ?? ""];
+    return v === undefined ? label !== undefined : label === v;
   });
 }
 
