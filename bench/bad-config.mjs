@@ -36,10 +36,13 @@ function generate(shape, mb) {
   const parts = [HEAD];
   let bytes = HEAD.length;
   let n = 0;
-  while (bytes < mb * 1024 * 1024) {
-    const p = shapes[shape](n++);
+  // Up to mb megabytes and no further: a file just under the cap must stay under it.
+  for (;;) {
+    const p = shapes[shape](n);
+    if (bytes + p.length > mb * 1024 * 1024) break;
     parts.push(p);
     bytes += p.length;
+    n++;
   }
   const file = join(dir, `${mb}-${shape.replace(/\W+/g, "-")}.yaml`);
   writeFileSync(file, parts.join(""));
