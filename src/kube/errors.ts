@@ -46,3 +46,24 @@ export function toKubeError(err: unknown): KubeError {
   const details = body?.details && (body.details.kind || body.details.name) ? { details: { ...(body.details.kind ? { kind: body.details.kind } : {}), ...(body.details.name ? { name: body.details.name } : {}) } } : {};
   return { ...(status !== undefined ? { status } : {}), ...(body?.reason ? { reason: body.reason } : {}), message, ...details };
 }
+
+/** Runs one API call; whatever it throws is thrown again as a KubeError. */
+export async function kubeCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw toKubeError(err);
+  }
+}
+
+/** Runs one call on a named object: true when it succeeds, false when the object is not there (404); else throws a KubeError. */
+export async function foundUnless404(fn: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await fn();
+    return true;
+  } catch (err) {
+    const e = toKubeError(err);
+    if (e.status === 404) return false;
+    throw e;
+  }
+}

@@ -1,0 +1,68 @@
+// Writes: server-side apply, create, delete, and the owner reference that ties an overlay
+// ConfigMap to its Job. The kinds incluster writes go straight to their path (paths.ts); any
+// other kind through the client's discovery.
+import { PatchStrategy } from "../vendor/kube.js";
+import type { KubernetesObject } from "@kubernetes/client-node";
+import { foundUnless404, kubeCall } from "./errors.js";
+import type { KubeConnection } from "./connection.js";
+import { FIELD_MANAGER, applyPath, createPath, knownPath } from "./paths.js";
+import type { OwnerRef } from "./port.js";
+import type { Transport } from "./transport.js";
+import type { KubeObject } from "../k8s-types.js";
+
+export type DeletableKind = "jobs" | "pods" | "configmaps";
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  propagation?: "Background" | "Orphan";
+}
+
+/** One JSON request through the transport; an answer outside 2xx is thrown as the client would (status and body). */
+async function send(transport: Transport, method: string, path: string, body: unknown, contentType: string): Promise<unknown> {
+  const r = await transport.unary(method, path, { "content-type": contentType, accept: "application/json" }, JSON.stringify(body));
+  if (r.status < 200 || r.status > 299) throw { statusCode: r.status, body: r.body.toString("utf8") };
+  return JSON.parse(r.body.toString("utf8")) as unknown;
+}
+
+/** Server-side apply with field manager "incluster", forced. */
+export function applyObject(conn: Pick<KubeConnection, "transport" | "objects">, obj: KubeObject): Promise<void> {
+  return kubeCall(async () => {
+    const base = knownPath(obj);
+    if (!base) return void (await conn.objects.patch(obj as KubernetesObject, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply));
+    await send(conn.transport, "PATCH", applyPath(base, obj.metadata?.name ?? ""), obj, PatchStrategy.ServerSideApply);
+  });
+}
+
+export function createObject<T extends KubeObject>(conn: Pick<KubeConnection, "transport" | "objects">, obj: T): Promise<T> {
+  return kubeCall(async () => {
+    const base = knownPath(obj);
+    if (!base) return (await conn.objects.create(obj as KubernetesObject, undefined, undefined, FIELD_MANAGER)) as T;
+    return (await send(conn.transport, "POST", createPath(base), obj, "application/json")) as T;
+  });
+}
+
+/** False when the object was already gone. */
+export function deleteObject(
+  conn: Pick<KubeConnection, "core" | "batch">,
+  kind: DeletableKind,
+  namespace: string,
+  name: string,
+  opts: DeleteOptions = {},
+): Promise<boolean> {
+  const grace = opts.gracePeriodSeconds;
+  const graceField = grace !== undefined ? { gracePeriodSeconds: grace } : {};
+  return foundUnless404(async () => {
+    // Background: the Job goes at once, the garbage collector removes its pods.
+    if (kind === "jobs") await conn.batch.deleteNamespacedJob({ name, namespace, propagationPolicy: opts.propagation ?? "Background", ...graceField });
+    else if (kind === "configmaps") await conn.core.deleteNamespacedConfigMap({ name, namespace });
+    else await conn.core.deleteNamespacedPod({ name, namespace, ...graceField });
+  });
+}
+
+/** Makes the ConfigMap owned by `owner` (not its controller): the garbage collector deletes it with its owner. */
+export function setOwner(conn: Pick<KubeConnection, "objects">, namespace: string, configMap: string, owner: OwnerRef): Promise<void> {
+  return kubeCall(async () => {
+    const ownerReferences = [{ ...owner, blockOwnerDeletion: false, controller: false }];
+    const patch = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: configMap, namespace, ownerReferences } };
+    await conn.objects.patch(patch, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch);
+  });
+}
