@@ -3,7 +3,8 @@
 import { ResponseContext, ServerConfiguration, createConfiguration, wrapHttpLibrary } from "../vendor/kube.js";
 import type { Configuration, KubeConfig, RequestContext } from "@kubernetes/client-node";
 import type * as https from "node:https";
-import type { Credentials, Transport } from "./transport.js";
+import type { Credentials } from "./link.js";
+import type { Transport } from "./transport.js";
 
 /** The kubeconfig's TLS material and auth headers (token, basic), as the client would apply them. */
 export async function kubeconfigCredentials(kc: KubeConfig): Promise<Credentials> {

@@ -5,7 +5,8 @@ import { AuthorizationV1Api, BatchV1Api, CoreV1Api, KubernetesObjectApi, RbacAut
 import type { Configuration, KubeConfig } from "@kubernetes/client-node";
 import { kubeconfigCredentials, transportConfiguration } from "./api-config.js";
 import { Transport } from "./transport.js";
-import type { Credentials, Sleep } from "./transport.js";
+import type { Credentials } from "./link.js";
+import type { Sleep } from "./transport.js";
 
 export interface KubeConnection {
   readonly kc: KubeConfig;

@@ -3,7 +3,8 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { Transport, retryAfterMs } from "../../../src/kube/transport.js";
+import { retryAfterMs, retryDelayMs } from "../../../src/kube/retry.js";
+import { Transport } from "../../../src/kube/transport.js";
 
 let server: http.Server | undefined;
 afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
@@ -27,6 +28,14 @@ describe("Transport", () => {
     expect(retryAfterMs("soon")).toBeUndefined();
     expect(retryAfterMs(new Date(10_000).toUTCString(), 5_000)).toBe(5000);
     expect(retryAfterMs("3600")).toBe(30_000);
+  });
+
+  it("repeats only 429 and 503, until the last attempt, after Retry-After or 250 ms doubling", () => {
+    expect(retryDelayMs(429, "2", 1, 5)).toBe(2000);
+    expect(retryDelayMs(503, undefined, 1, 5)).toBe(500);
+    expect(retryDelayMs(503, "soon", 3, 5)).toBe(2000);
+    expect(retryDelayMs(429, "1", 5, 5)).toBeUndefined();
+    for (const status of [200, 404, 409, 500, 504]) expect(retryDelayMs(status, "1", 1, 5)).toBeUndefined();
   });
 
   it("sends every request over one kept-alive connection, with the credentials' headers, and counts them", async () => {
