@@ -31,10 +31,15 @@ export function transportConfiguration(server: string, transport: Transport): Co
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.getHeaders())) headers[k.toLowerCase()] = v;
       const body = req.getBody();
-      const r = await transport.unary(req.getHttpMethod(), url.pathname + url.search, headers, typeof body === "string" || Buffer.isBuffer(body) ? body : undefined);
+      const sent = typeof body === "string" || Buffer.isBuffer(body) ? body : undefined;
+      const r = await transport.unary(req.getHttpMethod(), url.pathname + url.search, headers, sent);
       const flat: Record<string, string> = {};
       for (const [k, v] of Object.entries(r.headers)) if (v !== undefined && !k.startsWith(":")) flat[k] = Array.isArray(v) ? v.join(", ") : String(v);
-      return new ResponseContext(r.status, flat, { text: async () => r.body.toString("utf8"), binary: async () => r.body, stream: () => new Blob([new Uint8Array(r.body)]).stream() });
+      return new ResponseContext(r.status, flat, {
+        text: async () => r.body.toString("utf8"),
+        binary: async () => r.body,
+        stream: () => new Blob([new Uint8Array(r.body)]).stream(),
+      });
     },
   });
   // Credentials are the transport's: nothing to apply per request here.

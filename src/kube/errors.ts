@@ -1,8 +1,23 @@
 // Reduces the client's many error shapes (ApiException with a JSON body string, fetch errors,
-// watch Status objects) to one KubeError the orchestrator can decide on.
+// watch Status objects) to one KubeError the orchestrator can decide on, by status and code,
+// never by message text; kubeCall and foundUnless404 are the two ways a port method applies it.
 import type { KubeError } from "./port.js";
 
-const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT", "ECONNRESET", "EAI_AGAIN", "CERT_HAS_EXPIRED", "DEPTH_ZERO_SELF_SIGNED_CERT", "UNABLE_TO_VERIFY_LEAF_SIGNATURE"]);
+const UNREACHABLE_CODES = new Set([
+  ...["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT", "ECONNRESET", "EAI_AGAIN"],
+  ...["CERT_HAS_EXPIRED", "DEPTH_ZERO_SELF_SIGNED_CERT", "UNABLE_TO_VERIFY_LEAF_SIGNATURE"],
+]);
+
+/** The shapes the client and Node throw, as far as the reduction reads them. */
+interface Thrown {
+  code?: unknown;
+  statusCode?: number;
+  body?: unknown;
+  message?: string;
+  errno?: string;
+  syscall?: unknown;
+  cause?: { code?: unknown; message?: string; syscall?: unknown };
+}
 
 interface StatusBody {
   code?: number;
@@ -27,7 +42,7 @@ export function toKubeError(err: unknown): KubeError {
   if (err && typeof err === "object" && "message" in err && !(err instanceof Error) && !("body" in err) && !("code" in err)) {
     return err as KubeError; // already reduced
   }
-  const e = err as { code?: unknown; statusCode?: number; body?: unknown; message?: string; errno?: string; syscall?: unknown; cause?: { code?: unknown; message?: string; syscall?: unknown } };
+  const e = err as Thrown;
   // The error's own code, else its cause's: HTTP/2 cancels the streams of a session that could
   // not connect (ERR_HTTP2_STREAM_CANCEL) with the reason (refused, no route, DNS, TLS) as cause.
   const own = typeof e?.code === "string" ? e.code : e?.errno;
@@ -43,7 +58,8 @@ export function toKubeError(err: unknown): KubeError {
   const status = typeof e?.code === "number" ? e.code : e?.statusCode;
   const body = parseBody(e?.body);
   const message = body?.message ?? e?.message ?? String(err);
-  const details = body?.details && (body.details.kind || body.details.name) ? { details: { ...(body.details.kind ? { kind: body.details.kind } : {}), ...(body.details.name ? { name: body.details.name } : {}) } } : {};
+  const d = body?.details;
+  const details = d && (d.kind || d.name) ? { details: { ...(d.kind ? { kind: d.kind } : {}), ...(d.name ? { name: d.name } : {}) } } : {};
   return { ...(status !== undefined ? { status } : {}), ...(body?.reason ? { reason: body.reason } : {}), message, ...details };
 }
 
