@@ -28,7 +28,9 @@ export type ErrorCode =
   | "DEBUG_NO_JOB"
   | "DEBUG_CREATE"
   | "DEBUG_NOT_RUNNING"
-  | "DEBUG_EXEC";
+  | "DEBUG_EXEC"
+  | "CLUSTER_UNREACHABLE"
+  | "CLUSTER_REQUEST_FAILED";
 
 /** The codes a UsageError carries. */
 export type UsageErrorCode = Extract<ErrorCode, "CONFIG_NOT_FOUND">;

@@ -3,7 +3,7 @@
 // (killed, a lost CI runner): a running Job is left alone unless its run is named or `all` is set.
 import { podsOf, runEnded } from "../diagnose/job-state.js";
 import { JOB_NAME_LABEL, MANAGED_BY, RUN_ID_LABEL, overlayJob } from "../names.js";
-import { checkRunId, reach } from "./cluster.js";
+import { checkRunId, onCluster, reach } from "./cluster.js";
 import type { ClusterAccess } from "./cluster.js";
 
 export interface CleanOptions extends ClusterAccess {
@@ -29,6 +29,10 @@ export interface CleanResult {
 }
 
 export async function clean(o: CleanOptions = {}): Promise<CleanResult> {
+  return onCluster(() => cleanUnwrapped(o));
+}
+
+async function cleanUnwrapped(o: CleanOptions = {}): Promise<CleanResult> {
   checkRunId(o.runId);
   const { port, namespace } = await reach(o);
   const selector = `${MANAGED_BY}=incluster,${o.runId ? `${RUN_ID_LABEL}=${o.runId}` : RUN_ID_LABEL}`;

@@ -4,7 +4,8 @@
 import { DEFAULT_NAMESPACE } from "../config/resolve.js";
 import { resolveOverrides } from "../config/overrides.js";
 import type { Config } from "../config/schema.js";
-import { UsageError } from "../errors.js";
+import { CouldNotRunError, UsageError } from "../errors.js";
+import { isKubeError } from "../kube/errors.js";
 import type { ClusterPort } from "../kube/port.js";
 import { RUN_ID_PATTERN } from "../run/run-id.js";
 import { connectCluster } from "./connect.js";
@@ -49,4 +50,27 @@ export async function reach(o: ClusterAccess): Promise<{ port: ClusterPort; name
   const port = o.port ?? (await connectCluster({ kubeconfig: o.kubeconfig, context: o.context }));
   const given = resolveOverrides({ namespaceFlag: o.namespace, env: {} }).namespace;
   return { port, namespace: given ?? pickNamespace({ file: o.config?.namespace, context: port.context().namespace }) };
+}
+
+/**
+ * Runs a library function's cluster calls: a KubeError (every client error, reduced by
+ * kube/errors.ts) that would leave it becomes a CouldNotRunError with a code, so callers and the
+ * CLI see "cannot reach the Kubernetes API server: …" (exit 3), not a bare object.
+ */
+export async function onCluster<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw clusterFailure(err);
+  }
+}
+
+/** A KubeError as the CouldNotRunError a library caller gets; anything else unchanged. */
+export function clusterFailure(err: unknown): unknown {
+  if (!isKubeError(err)) return err;
+  if (err.unreachable) {
+    return new CouldNotRunError("CLUSTER_UNREACHABLE", `cannot reach the Kubernetes API server: ${err.message}`, "check --kubeconfig/--context (or KUBECONFIG) and that the server is up", { cause: err });
+  }
+  const http = err.status !== undefined ? ` (HTTP ${err.status}${err.reason ? ` ${err.reason}` : ""})` : "";
+  return new CouldNotRunError("CLUSTER_REQUEST_FAILED", `the Kubernetes API server refused a request${http}: ${err.message}`, undefined, { cause: err });
 }

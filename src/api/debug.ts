@@ -7,7 +7,7 @@ import { DEFAULT_DEBUG_DEADLINE } from "../debug/pod.js";
 import { debugSession } from "../debug/session.js";
 import type { DebugIo } from "../debug/session.js";
 import { UsageError } from "../errors.js";
-import { checkRunId, reach } from "./cluster.js";
+import { checkRunId, onCluster, reach } from "./cluster.js";
 import type { ClusterAccess } from "./cluster.js";
 
 export interface DebugOptions extends ClusterAccess {
@@ -43,6 +43,10 @@ export function deadlineSeconds(deadline: string | number | undefined, label = "
 
 /** Options are checked (and the suite against `config`, when given) before any contact. */
 export async function debug(suite: string, o: DebugOptions = {}): Promise<DebugResult> {
+  return onCluster(() => debugUnwrapped(suite, o));
+}
+
+async function debugUnwrapped(suite: string, o: DebugOptions = {}): Promise<DebugResult> {
   const seconds = deadlineSeconds(o.deadline);
   checkRunId(o.runId);
   if (o.config) resolveSuite(o.config, suite); // an unknown suite is a usage error

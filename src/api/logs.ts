@@ -11,7 +11,7 @@ import type { RunResult } from "../results/run-result.js";
 import { followJob } from "../run/follow-job.js";
 import { RUN_ID_PATTERN } from "../run/run-id.js";
 import { realSetTimer } from "../timers.js";
-import { reach } from "./cluster.js";
+import { onCluster, reach } from "./cluster.js";
 import type { ClusterAccess } from "./cluster.js";
 
 export interface SavedLog {
@@ -47,6 +47,10 @@ export type LogsResult =
  * saying what the run was; no saved run and no Job is a UsageError.
  */
 export async function logs(target: string, o: LogsOptions = {}): Promise<LogsResult> {
+  return onCluster(() => logsUnwrapped(target, o));
+}
+
+async function logsUnwrapped(target: string, o: LogsOptions = {}): Promise<LogsResult> {
   const cwd = o.cwd ?? process.cwd();
   const saved = resolve(cwd, o.runsDir ?? RUNS_DIR, target);
   const show = (p: string) => relative(cwd, p) || ".";

@@ -5,7 +5,7 @@ import type { JobState } from "../diagnose/job-state.js";
 import type { Job, Pod } from "../k8s-types.js";
 import { MANAGED_BY, RUN_ID_LABEL, SUITE_LABEL } from "../names.js";
 import { RESULT_API_VERSION } from "../results/run-result.js";
-import { reach } from "./cluster.js";
+import { onCluster, reach } from "./cluster.js";
 import type { ClusterAccess } from "./cluster.js";
 
 export interface StatusRow extends JobState {
@@ -43,6 +43,10 @@ export function statusRows(jobs: readonly Job[], pods: readonly Pod[]): StatusRo
 
 /** The runs in the namespace: one list of its incluster Jobs and one of their pods. */
 export async function status(o: ClusterAccess = {}): Promise<RunStatus> {
+  return onCluster(() => statusUnwrapped(o));
+}
+
+async function statusUnwrapped(o: ClusterAccess = {}): Promise<RunStatus> {
   const { port, namespace } = await reach(o);
   const selector = { labelSelector: `${MANAGED_BY}=incluster,${RUN_ID_LABEL}` };
   const [jobs, pods] = await Promise.all([port.list("jobs", namespace, selector), port.list("pods", namespace, selector)]);

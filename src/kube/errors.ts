@@ -38,10 +38,13 @@ function parseBody(body: unknown): StatusBody | undefined {
   return undefined;
 }
 
+/** A value toKubeError made: a plain object with a message (never an Error, no client body or code). */
+export function isKubeError(err: unknown): err is KubeError {
+  return err !== null && typeof err === "object" && !(err instanceof Error) && typeof (err as { message?: unknown }).message === "string" && !("body" in err) && !("code" in err);
+}
+
 export function toKubeError(err: unknown): KubeError {
-  if (err && typeof err === "object" && "message" in err && !(err instanceof Error) && !("body" in err) && !("code" in err)) {
-    return err as KubeError; // already reduced
-  }
+  if (isKubeError(err)) return err; // already reduced
   const e = err as Thrown;
   // The error's own code, else its cause's: HTTP/2 cancels the streams of a session that could
   // not connect (ERR_HTTP2_STREAM_CANCEL) with the reason (refused, no route, DNS, TLS) as cause.
