@@ -5,11 +5,23 @@
 // the same order, since Node writes to pipes and files synchronously on Linux too. A terminal, a
 // character device, a write the descriptor refuses (EAGAIN on a non-blocking pipe, EPIPE) or any
 // other use (events, isTTY of a terminal, piping) hands over to the real stream, for good.
+// A reader that has gone (`incluster status | head -1`: EPIPE) is not an error of the command:
+// later output is dropped and the command ends with its own exit code, as git and kubectl do.
 import { fstatSync, writeSync } from "node:fs";
 
 export function lazyStdio(fd: 1 | 2, real: () => NodeJS.WriteStream): NodeJS.WriteStream {
   let stream: NodeJS.WriteStream | undefined;
-  const materialize = (): NodeJS.WriteStream => (stream ??= real());
+  /** The reader closed its end: nothing written from now on can arrive. */
+  let gone = false;
+  const materialize = (): NodeJS.WriteStream => {
+    if (stream) return stream;
+    stream = real();
+    stream.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code !== "EPIPE") throw err; // as unhandled as before
+      gone = true;
+    });
+    return stream;
+  };
   let direct = false;
   try {
     const st = fstatSync(fd);
@@ -18,13 +30,18 @@ export function lazyStdio(fd: 1 | 2, real: () => NodeJS.WriteStream): NodeJS.Wri
     // closed descriptor: let Node's stream deal with it as it does today
   }
   const write = (chunk: unknown, encoding?: unknown, cb?: unknown): boolean => {
+    if (gone) return true;
     if (stream === undefined && direct && typeof chunk === "string" && directArgs(encoding, cb)) {
       const buf = Buffer.from(chunk, "utf8");
       let off = 0;
       try {
         while (off < buf.length) off += writeSync(fd, buf, off);
         return true;
-      } catch {
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "EPIPE") {
+          gone = true;
+          return true;
+        }
         direct = false;
         return materialize().write(buf.subarray(off));
       }
@@ -33,7 +50,7 @@ export function lazyStdio(fd: 1 | 2, real: () => NodeJS.WriteStream): NodeJS.Wri
   };
   return new Proxy({} as NodeJS.WriteStream, {
     get(_, key) {
-      if (key === "write" && stream === undefined) return write;
+      if (key === "write") return write;
       // Not a terminal (that is the direct case): a stream for a pipe or file has no isTTY.
       if (key === "isTTY" && stream === undefined && direct) return undefined;
       const s = materialize();

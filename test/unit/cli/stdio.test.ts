@@ -3,7 +3,7 @@
 // streams. Spawns the real bin on the bundle `npm test` built: the bytes must be the same on a
 // pipe, on a file and through the real stream (a terminal is not available here; it takes the
 // stream, as /dev/null does, which the last case stands for).
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -60,5 +60,16 @@ describe("the CLI's stdout and stderr", () => {
     const r = spawnSync(process.execPath, [BIN, "--help"], { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
     expect(r.status).toBe(0);
     expect(r.stderr).toBe("");
+  });
+
+  it("a reader that has gone (EPIPE) ends no command: its output is dropped, its exit code stands, nothing on stderr", async () => {
+    for (const args of [["--help"], ["-c", CONFIG, "render", "trivial"], ["-c", "/nonexistent/incluster.yaml", "validate"]]) {
+      const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+      child.stdout.destroy(); // the reader is gone before the first write
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+      expect({ args, code, crashed: /EPIPE|Unhandled/.test(stderr) }).toEqual({ args, code: args.includes("validate") ? 2 : 0, crashed: false });
+    }
   });
 });
