@@ -25,7 +25,10 @@ export function decodeConfig(bytes: Uint8Array, file: string): string {
   const bad = firstInvalidUtf8(bytes, start);
   if (bad !== undefined) {
     const b = bytes[bad] ?? 0;
-    const what = b === 0 ? "a NUL byte (is it a binary file?)" : `byte 0x${b.toString(16).padStart(2, "0")}, which is not valid UTF-8 (Latin-1 or Windows-1252 text?)`;
+    const what =
+      b === 0
+        ? "a NUL byte (is it a binary file?)"
+        : `byte 0x${b.toString(16).padStart(2, "0")}, which is not valid UTF-8 (Latin-1 or Windows-1252 text?)`;
     throw new UsageError(`${file} is not UTF-8`, [`${file}:${lineAt(bytes, bad)}: ${what}; ${FIX}`]);
   }
   return new TextDecoder("utf-8").decode(body);
@@ -48,7 +51,15 @@ export function firstInvalidUtf8(b: Uint8Array, from = 0): number | undefined {
       i++;
       continue;
     }
-    const [n, min, max] = c >= 0xc2 && c <= 0xdf ? [1, 0x80, 0xbf] : c === 0xe0 ? [2, 0xa0, 0xbf] : c === 0xed ? [2, 0x80, 0x9f] : c >= 0xe1 && c <= 0xef ? [2, 0x80, 0xbf] : c === 0xf0 ? [3, 0x90, 0xbf] : c === 0xf4 ? [3, 0x80, 0x8f] : c >= 0xf1 && c <= 0xf3 ? [3, 0x80, 0xbf] : [0, 0, 0];
+    const [n, min, max] =
+      c >= 0xc2 && c <= 0xdf ? [1, 0x80, 0xbf]
+      : c === 0xe0 ? [2, 0xa0, 0xbf]
+      : c === 0xed ? [2, 0x80, 0x9f]
+      : c >= 0xe1 && c <= 0xef ? [2, 0x80, 0xbf]
+      : c === 0xf0 ? [3, 0x90, 0xbf]
+      : c === 0xf4 ? [3, 0x80, 0x8f]
+      : c >= 0xf1 && c <= 0xf3 ? [3, 0x80, 0xbf]
+      : [0, 0, 0];
     if (n === 0) return i;
     for (let k = 1; k <= n; k++) {
       const d = b[i + k];

@@ -66,7 +66,9 @@ export const duration = describe(
   z.string({ error: (iss) => `expected a duration like 30m or 1h, got ${shown(iss.input)}` }).check(
     z.regex(DURATION_PATTERN, { abort: true, error: (iss) => `expected a duration like 30m or 1h, got ${shown(iss.input)}` }),
     z.refine((s) => /[1-9]/.test(s), { abort: true, error: "expected a duration greater than zero, like 30m or 1h" }),
-    z.refine((s) => (parseDuration(s) ?? 0) <= DURATION_MAX_SECONDS, { error: (iss) => `expected a duration of at most ${DURATION_MAX_SECONDS / 3600}h, got ${shown(iss.input)}` }),
+    z.refine((s) => (parseDuration(s) ?? 0) <= DURATION_MAX_SECONDS, {
+      error: (iss) => `expected a duration of at most ${DURATION_MAX_SECONDS / 3600}h, got ${shown(iss.input)}`,
+    }),
   ),
   "A duration: a number of hours, minutes and seconds, in that order: 90s, 30m, 1h, 1h30m.",
 );
@@ -164,7 +166,9 @@ export const envValue = z.union(
   ],
   {
     // The value is not echoed: it may be a secret someone forgot to quote.
-    error: (iss) => `expected a string value (quote numbers and booleans in YAML: "…") or {secretKeyRef: {name, key}} / {configMapKeyRef: {name, key}}, got ${kindOf(iss.input)}`,
+    error: (iss) =>
+      `expected a string value (quote numbers and booleans in YAML: "…") or {secretKeyRef: {name, key}} / {configMapKeyRef: {name, key}}, ` +
+      `got ${kindOf(iss.input)}`,
   },
 );
 

@@ -27,7 +27,9 @@ export function gitUrl(field: "source.git" | "source.local") {
     z.refine((s) => !s.startsWith("-"), { abort: true, error: "expected a git URL, not something starting with '-' (git would read it as an option)" }),
     z.refine((s) => !urlHasCredentials(s), {
       // Never echo the URL: the credentials are in it.
-      error: `the URL contains credentials (user:token@); remove them from the URL and put them in a Secret with keys username and password, named by ${field}.credentials.secretRef`,
+      error:
+        "the URL contains credentials (user:token@); remove them from the URL and put them in a Secret with keys username and password, " +
+        `named by ${field}.credentials.secretRef`,
     }),
   );
 }
@@ -35,9 +37,13 @@ export function gitUrl(field: "source.git" | "source.local") {
 /** Why git would not take a branch or tag name (git check-ref-format), or undefined. */
 export function refProblem(ref: string): string | undefined {
   if (ref.startsWith("-")) return "must not start with '-' (git would read it as an option)";
-  if (/[\s~^:?*[\\]/.test(ref) || [...ref].some((c) => c.charCodeAt(0) < 0x20 || c === "\x7f")) return "must not contain spaces, control characters or any of ~ ^ : ? * [ \\";
+  if (/[\s~^:?*[\\]/.test(ref) || [...ref].some((c) => c.charCodeAt(0) < 0x20 || c === "\x7f")) {
+    return "must not contain spaces, control characters or any of ~ ^ : ? * [ \\";
+  }
   if (ref.includes("..") || ref.includes("@{") || ref.includes("//")) return "must not contain '..', '@{' or '//'";
-  if (ref.startsWith("/") || ref.endsWith("/") || ref.endsWith(".") || ref.endsWith(".lock") || ref === "@") return "must not start or end with '/', end with '.' or '.lock', or be '@'";
+  if (ref.startsWith("/") || ref.endsWith("/") || ref.endsWith(".") || ref.endsWith(".lock") || ref === "@") {
+    return "must not start or end with '/', end with '.' or '.lock', or be '@'";
+  }
   if (ref.split("/").some((part) => part.startsWith("."))) return "no part of it may start with '.'";
   return undefined;
 }

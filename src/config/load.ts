@@ -52,13 +52,29 @@ function brokenLink(path: string, from: string): UsageError {
 
 /** Where the config comes from, by precedence: -c, INCLUSTER_CONFIG, walking up from cwd. */
 export function locateConfig(o: Pick<LoadOptions, "cwd" | "env" | "configFlag">): string {
-  if (o.configFlag === "") throw new UsageError("-c/--config is empty", ["-c/--config: give the path of an incluster.yaml, or leave the flag out to find one from the current directory upwards"]);
-  const explicit = o.configFlag ? { path: o.configFlag, from: "-c/--config" } : o.env.INCLUSTER_CONFIG ? { path: o.env.INCLUSTER_CONFIG, from: "INCLUSTER_CONFIG" } : undefined;
+  if (o.configFlag === "") {
+    throw new UsageError("-c/--config is empty", [
+      "-c/--config: give the path of an incluster.yaml, or leave the flag out to find one from the current directory upwards",
+    ]);
+  }
+  const explicit = o.configFlag
+    ? { path: o.configFlag, from: "-c/--config" }
+    : o.env.INCLUSTER_CONFIG
+      ? { path: o.env.INCLUSTER_CONFIG, from: "INCLUSTER_CONFIG" }
+      : undefined;
   if (explicit) {
     const path = resolve(o.cwd, explicit.path);
     if (!existsSync(path) && lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) throw brokenLink(path, `from ${explicit.from}`);
-    if (!existsSync(path)) throw new UsageError(`config file ${path} (from ${explicit.from}) does not exist`, [`${explicit.from}: point it at an existing incluster.yaml, or run "incluster init" to write one`]);
-    if (statSync(path).isDirectory()) throw new UsageError(`config file ${path} (from ${explicit.from}) is a directory`, [`${explicit.from}: point it at the file, e.g. ${join(explicit.path, CONFIG_FILE)}`]);
+    if (!existsSync(path)) {
+      throw new UsageError(`config file ${path} (from ${explicit.from}) does not exist`, [
+        `${explicit.from}: point it at an existing incluster.yaml, or run "incluster init" to write one`,
+      ]);
+    }
+    if (statSync(path).isDirectory()) {
+      throw new UsageError(`config file ${path} (from ${explicit.from}) is a directory`, [
+        `${explicit.from}: point it at the file, e.g. ${join(explicit.path, CONFIG_FILE)}`,
+      ]);
+    }
     return path;
   }
   const found = findConfigFile(o.cwd);
@@ -90,14 +106,17 @@ export const CONFIG_MAX_BYTES = 2 * 1024 * 1024;
  */
 export function readConfigFile(path: string): string {
   const kind = fileKind(path);
-  if (kind !== "file") throw new UsageError(`config file ${path} is ${kind}`, [`${path}: point -c/--config (or INCLUSTER_CONFIG) at a regular file, or rename what is there`]);
+  if (kind !== "file") {
+    throw new UsageError(`config file ${path} is ${kind}`, [`${path}: point -c/--config (or INCLUSTER_CONFIG) at a regular file, or rename what is there`]);
+  }
   // O_NONBLOCK: should the file become a FIFO between the check and the open, the read fails instead of hanging.
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const size = fstatSync(fd).size;
     if (size > CONFIG_MAX_BYTES) {
       throw new UsageError(`config file ${path} is ${humanBytes(size)} (${size} bytes)`, [
-        `${path}: incluster reads a config of at most ${humanBytes(CONFIG_MAX_BYTES)} (about 40,000 suites); is -c/--config (or INCLUSTER_CONFIG) pointing at the right file? Split a generated config into several, one per run`,
+        `${path}: incluster reads a config of at most ${humanBytes(CONFIG_MAX_BYTES)} (about 40,000 suites); ` +
+          "is -c/--config (or INCLUSTER_CONFIG) pointing at the right file? Split a generated config into several, one per run",
       ]);
     }
     const buf = Buffer.alloc(size);

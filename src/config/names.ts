@@ -32,7 +32,8 @@ export function suiteNameProblem(name: string): string | undefined {
     return (
       `suite name "${clip(name)}" is ${name.length} characters; at most ${SUITE_NAME_MAX} fit, because the Job name ` +
       `"${JOB_PREFIX}<suite>${JOB_SUFFIX}-<${RUN_ID_LENGTH}-char run id>" must be a DNS-1123 label of at most ${DNS_LABEL_MAX} characters ` +
-      `(${DNS_LABEL_MAX} - ${JOB_PREFIX.length} for "${JOB_PREFIX}" - ${JOB_SUFFIX.length} for "${JOB_SUFFIX}" - ${RUN_ID_LENGTH + 1} for the run id = ${SUITE_NAME_MAX}); shorten it`
+      `(${DNS_LABEL_MAX} - ${JOB_PREFIX.length} for "${JOB_PREFIX}" - ${JOB_SUFFIX.length} for "${JOB_SUFFIX}" ` +
+      `- ${RUN_ID_LENGTH + 1} for the run id = ${SUITE_NAME_MAX}); shorten it`
     );
   }
   return undefined;
@@ -41,7 +42,10 @@ export function suiteNameProblem(name: string): string | undefined {
 /** Why a namespace cannot be used, or undefined when it can. */
 export function namespaceProblem(ns: string): string | undefined {
   if (DNS_LABEL_PATTERN.test(ns) && ns.length <= DNS_LABEL_MAX) return undefined;
-  return `namespace "${clip(ns)}" must be a DNS-1123 label: at most ${DNS_LABEL_MAX} lowercase letters, digits and '-', starting and ending with a letter or digit`;
+  return (
+    `namespace "${clip(ns)}" must be a DNS-1123 label: at most ${DNS_LABEL_MAX} lowercase letters, digits and '-', ` +
+    "starting and ending with a letter or digit"
+  );
 }
 
 /** The closest valid suite name: lowercased, runs of other characters turned into '-', shortened. */

@@ -33,9 +33,13 @@ export function resolveOverrides(src: OverrideSources): Overrides {
   const t = pick(src.timeoutFlag, "--timeout", src.env.INCLUSTER_TIMEOUT, "INCLUSTER_TIMEOUT");
   if (t) {
     const seconds = parseDuration(t.value);
-    if (seconds === undefined) problems.push(`${t.from}: expected a duration like 30m or 1h, got ${clip(JSON.stringify(t.value))}`);
-    else if (seconds > DURATION_MAX_SECONDS) problems.push(`${t.from}: expected a duration of at most ${DURATION_MAX_SECONDS / 3600}h, got ${clip(JSON.stringify(t.value))}`);
-    else out.timeout = t.value;
+    if (seconds === undefined) {
+      problems.push(`${t.from}: expected a duration like 30m or 1h, got ${clip(JSON.stringify(t.value))}`);
+    } else if (seconds > DURATION_MAX_SECONDS) {
+      problems.push(`${t.from}: expected a duration of at most ${DURATION_MAX_SECONDS / 3600}h, got ${clip(JSON.stringify(t.value))}`);
+    } else {
+      out.timeout = t.value;
+    }
   }
   if (problems.length > 0) throw new UsageError("bad option or environment value", problems);
   return out;

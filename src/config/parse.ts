@@ -62,7 +62,9 @@ export function checkParsed(data: unknown, file: string, where: (p: Problem) => 
   }
   if (typeof data !== "object" || Array.isArray(data)) {
     // Not echoed: -c pointed at a credentials file would print its token.
-    throw new UsageError(`${file} is not an incluster config`, [`(top level): expected a mapping starting with apiVersion: ${API_VERSION}, got ${kindOf(data)}; is -c/--config pointing at the right file?`]);
+    throw new UsageError(`${file} is not an incluster config`, [
+      `(top level): expected a mapping starting with apiVersion: ${API_VERSION}, got ${kindOf(data)}; is -c/--config pointing at the right file?`,
+    ]);
   }
   let problems: Problem[];
   try {
@@ -106,7 +108,12 @@ function problemsOf(schema: typeof configSchema | typeof suitesSchema, value: un
     if (!(err instanceof RangeError)) throw err;
     // One suite (or the rest of the file) with more problems than zod can list, e.g. 100,000 bad env entries.
     const first = Object.keys(value as object)[0];
-    return [{ path: prefix.length ? [...prefix, first ?? ""] : [], message: "more problems than can be listed (is this a generated file?); fix its shape first" }];
+    return [
+      {
+        path: prefix.length ? [...prefix, first ?? ""] : [],
+        message: "more problems than can be listed (is this a generated file?); fix its shape first",
+      },
+    ];
   }
 }
 
@@ -137,7 +144,11 @@ function openingQuote(doc: Document, offset: number): number | undefined {
 
 function tooDeep(err: unknown, file: string): unknown {
   // Nesting deep enough to exhaust the stack is not a config; anything else is a bug and stays one.
-  if (err instanceof RangeError) return new UsageError(`${file} is nested too deeply to be an incluster config`, ["(top level): flatten the document; incluster.yaml needs at most a few levels"]);
+  if (err instanceof RangeError) {
+    return new UsageError(`${file} is nested too deeply to be an incluster config`, [
+      "(top level): flatten the document; incluster.yaml needs at most a few levels",
+    ]);
+  }
   return err;
 }
 

@@ -42,7 +42,9 @@ export function placeholderProblems(config: Config): string[] {
   };
   image("image.registry", config.image?.registry, "set the registry your cluster pulls from and you can push to, e.g. ghcr.io/your-org");
   image("defaults.image", config.defaults?.image, "set an image your cluster can pull, or remove it so incluster builds one");
-  for (const [name, suite] of Object.entries(config.suites)) image(`suites.${name}.image`, suite.image, "set an image your cluster can pull, or remove it so incluster builds one");
+  for (const [name, suite] of Object.entries(config.suites)) {
+    image(`suites.${name}.image`, suite.image, "set an image your cluster can pull, or remove it so incluster builds one");
+  }
   const url = config.source.git?.url;
   const host = url === undefined ? undefined : gitHost(url);
   if (url !== undefined && host && isExampleHost(host)) problems.push(`source.git.url: ${why(url, host)}; set the URL the cluster clones your repository from`);

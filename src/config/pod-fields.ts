@@ -24,7 +24,9 @@ export function reservedKeyProblem(key: string, what: "label" | "annotation"): s
 const qualifiedKey = (what: string) =>
   text(`${what} key like team or example.com/team`).check(
     z.refine(isQualifiedName, {
-      error: (iss) => `expected ${what} key like team or example.com/team (letters, digits, '-', '_', '.', at most 63, with an optional DNS prefix and '/'), got ${shown(iss.input)}`,
+      error: (iss) =>
+        `expected ${what} key like team or example.com/team ` +
+        `(letters, digits, '-', '_', '.', at most 63, with an optional DNS prefix and '/'), got ${shown(iss.input)}`,
     }),
   );
 
@@ -32,7 +34,10 @@ const labels = describe(
   z.record(
     qualifiedKey("a label"),
     z.string({ error: (iss) => `expected a label value (a string; quote "true" and numbers), got ${shown(iss.input)}` }).check(
-      z.refine(isLabelValue, { error: (iss) => `expected a label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, got ${shown(iss.input)}` }),
+      z.refine(isLabelValue, {
+        error: (iss) =>
+          `expected a label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, got ${shown(iss.input)}`,
+      }),
     ),
     { error: (iss) => `expected a mapping of label key to value, got ${shown(iss.input)}` },
   ).check(
@@ -43,13 +48,16 @@ const labels = describe(
       }
     }),
   ),
-  "Labels on the test pod (NetworkPolicy selectors, cost allocation). incluster's own (app, component, app.kubernetes.io/managed-by, incluster.dev/*, batch.kubernetes.io/*) cannot be set.",
+  "Labels on the test pod (NetworkPolicy selectors, cost allocation). " +
+    "incluster's own (app, component, app.kubernetes.io/managed-by, incluster.dev/*, batch.kubernetes.io/*) cannot be set.",
 );
 
 const annotations = describe(
-  z.record(qualifiedKey("an annotation"), z.string({ error: (iss) => `expected an annotation value (a string; quote "true" and numbers), got ${shown(iss.input)}` }), {
-    error: (iss) => `expected a mapping of annotation key to value, got ${shown(iss.input)}`,
-  }).check(
+  z.record(
+    qualifiedKey("an annotation"),
+    z.string({ error: (iss) => `expected an annotation value (a string; quote "true" and numbers), got ${shown(iss.input)}` }),
+    { error: (iss) => `expected a mapping of annotation key to value, got ${shown(iss.input)}` },
+  ).check(
     z.superRefine((m, ctx) => {
       let bytes = 0;
       for (const [k, v] of Object.entries(m)) {
@@ -57,7 +65,9 @@ const annotations = describe(
         const p = reservedKeyProblem(k, "annotation");
         if (p) ctx.addIssue({ code: "custom", path: [k], message: p });
       }
-      if (bytes > ANNOTATIONS_MAX_BYTES) ctx.addIssue({ code: "custom", message: `annotations total ${bytes} bytes; the API server takes at most ${ANNOTATIONS_MAX_BYTES} (256 KiB)` });
+      if (bytes > ANNOTATIONS_MAX_BYTES) {
+        ctx.addIssue({ code: "custom", message: `annotations total ${bytes} bytes; the API server takes at most ${ANNOTATIONS_MAX_BYTES} (256 KiB)` });
+      }
     }),
   ),
   "Annotations on the test pod (mesh injection, Vault agent, cluster-autoscaler safe-to-evict).",
@@ -74,13 +84,16 @@ export const podSchema = describe(
 );
 
 export const imagePullSecretsSchema = describe(
-  z.array(name("the name of a Secret of type kubernetes.io/dockerconfigjson"), { error: (iss) => `expected a list of Secret names like [registry-creds], got ${shown(iss.input)}` }),
+  z.array(name("the name of a Secret of type kubernetes.io/dockerconfigjson"), {
+    error: (iss) => `expected a list of Secret names like [registry-creds], got ${shown(iss.input)}`,
+  }),
   "Secrets (type kubernetes.io/dockerconfigjson) the kubelet uses to pull the suite's images from a private registry: the pod's imagePullSecrets.",
 );
 
 export const serviceAccountSchema = describe(
   strict({ name: describe(name("the name of an existing ServiceAccount"), "An existing ServiceAccount of the namespace.") }),
-  "Run the pod as an existing ServiceAccount (workload identity: IRSA, GKE, Azure). incluster then creates no ServiceAccount, Role or RoleBinding for the suite; kubernetesAccess: false still turns off the token mount.",
+  "Run the pod as an existing ServiceAccount (workload identity: IRSA, GKE, Azure). " +
+    "incluster then creates no ServiceAccount, Role or RoleBinding for the suite; kubernetesAccess: false still turns off the token mount.",
 );
 
 const ENV_PREFIX = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -89,13 +102,20 @@ const envFromEntry = strict({
   secretRef: describe(z.optional(strict({ name: name("the Secret's name") })), "Every key of this Secret becomes a variable."),
   configMapRef: describe(z.optional(strict({ name: name("the ConfigMap's name") })), "Every key of this ConfigMap becomes a variable."),
   prefix: describe(
-    z.optional(z.string({ error: (iss) => `expected a prefix like APP_, got ${shown(iss.input)}` }).check(z.regex(ENV_PREFIX, { error: (iss) => `expected a prefix of letters, digits and '_', not starting with a digit, got ${shown(iss.input)}` }))),
+    z.optional(
+      z.string({ error: (iss) => `expected a prefix like APP_, got ${shown(iss.input)}` }).check(
+        z.regex(ENV_PREFIX, { error: (iss) => `expected a prefix of letters, digits and '_', not starting with a digit, got ${shown(iss.input)}` }),
+      ),
+    ),
     "Put before every variable name.",
   ),
 }).check(
   z.superRefine((e, ctx) => {
     if ((e.secretRef === undefined) === (e.configMapRef === undefined)) {
-      ctx.addIssue({ code: "custom", message: e.secretRef ? "set secretRef or configMapRef, not both (one entry each)" : "set one of secretRef: {name} or configMapRef: {name}" });
+      ctx.addIssue({
+        code: "custom",
+        message: e.secretRef ? "set secretRef or configMapRef, not both (one entry each)" : "set one of secretRef: {name} or configMapRef: {name}",
+      });
     }
   }),
 );
@@ -110,7 +130,9 @@ const keyToPath = strict({
     z.refine((s) => CONFIG_KEY_PATTERN.test(s), { error: (iss) => `expected a key: letters, digits, '-', '_' and '.', got ${shown(iss.input)}` }),
   ),
   path: text("a relative file path like tls/ca.crt").check(
-    z.refine((p) => !p.startsWith("/") && !p.split("/").includes(".."), { error: (iss) => `expected a relative path without '..' like tls/ca.crt, got ${shown(iss.input)}` }),
+    z.refine((p) => !p.startsWith("/") && !p.split("/").includes(".."), {
+      error: (iss) => `expected a relative path without '..' like tls/ca.crt, got ${shown(iss.input)}`,
+    }),
   ),
 });
 
@@ -126,18 +148,32 @@ const volume = strict({
   configMap: describe(z.optional(name("the ConfigMap's name")), "Mount this ConfigMap's keys as files."),
   mountPath: describe(
     text("an absolute path like /etc/test-certs").check(
-      z.refine((p) => p.startsWith("/") && !p.split("/").includes("..") && !p.includes(":"), { error: (iss) => `expected an absolute path without '..' or ':' like /etc/test-certs, got ${shown(iss.input)}` }),
+      z.refine((p) => p.startsWith("/") && !p.split("/").includes("..") && !p.includes(":"), {
+        error: (iss) => `expected an absolute path without '..' or ':' like /etc/test-certs, got ${shown(iss.input)}`,
+      }),
     ),
     `Where the files appear in the test container, read-only. Not ${RESERVED_PATHS.join(" or ")} (or a folder above or below them).`,
   ),
-  items: describe(z.optional(z.array(keyToPath, { error: (iss) => `expected a list of {key, path}, got ${shown(iss.input)}` })), "Only these keys, each at its path under mountPath. Default: every key, named after it."),
+  items: describe(
+    z.optional(z.array(keyToPath, { error: (iss) => `expected a list of {key, path}, got ${shown(iss.input)}` })),
+    "Only these keys, each at its path under mountPath. Default: every key, named after it.",
+  ),
 }).check(
   z.superRefine((v, ctx) => {
     if ((v.secret === undefined) === (v.configMap === undefined)) {
-      ctx.addIssue({ code: "custom", message: v.secret ? "set secret or configMap, not both (one volume each)" : "set one of secret: <name> or configMap: <name>" });
+      ctx.addIssue({
+        code: "custom",
+        message: v.secret ? "set secret or configMap, not both (one volume each)" : "set one of secret: <name> or configMap: <name>",
+      });
     }
     const hidden = RESERVED_PATHS.find((r) => overlaps(v.mountPath, r));
-    if (hidden) ctx.addIssue({ code: "custom", path: ["mountPath"], message: `${v.mountPath} collides with ${hidden}, where incluster mounts its own volume; choose another path like /etc/test-files` });
+    if (hidden) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["mountPath"],
+        message: `${v.mountPath} collides with ${hidden}, where incluster mounts its own volume; choose another path like /etc/test-files`,
+      });
+    }
   }),
 );
 
@@ -146,7 +182,13 @@ export const volumesSchema = describe(
     z.superRefine((vs, ctx) => {
       vs.forEach((v, i) => {
         const j = vs.findIndex((w, k) => k < i && overlaps(w.mountPath, v.mountPath));
-        if (j !== -1) ctx.addIssue({ code: "custom", path: [i, "mountPath"], message: `${v.mountPath} collides with volumes[${j}].mountPath ${vs[j]?.mountPath}; give each volume its own folder` });
+        if (j !== -1) {
+          ctx.addIssue({
+            code: "custom",
+            path: [i, "mountPath"],
+            message: `${v.mountPath} collides with volumes[${j}].mountPath ${vs[j]?.mountPath}; give each volume its own folder`,
+          });
+        }
       });
     }),
   ),

@@ -19,7 +19,11 @@ function resourceKind(name: string): "standard" | "hugepages" | "extended" | und
   return undefined;
 }
 
-const resourceName = z.string().check(z.refine((n) => resourceKind(n) !== undefined, { error: (iss) => `resource name ${shown(iss.input)} is not one Kubernetes knows: expected ${RESOURCE_NAMES_EXPECTED}` }));
+const resourceName = z.string().check(
+  z.refine((n) => resourceKind(n) !== undefined, {
+    error: (iss) => `resource name ${shown(iss.input)} is not one Kubernetes knows: expected ${RESOURCE_NAMES_EXPECTED}`,
+  }),
+);
 
 const resourceList = describe(
   z.record(resourceName, quantity, { error: (iss) => `expected a mapping like { cpu: 500m, memory: 2Gi }, got ${shown(iss.input)}` }),
@@ -42,16 +46,28 @@ export const resourcesSchema = describe(
         if (reqValue === undefined || (lim !== undefined && parseQuantity(lim) === undefined)) continue;
         if (kind === "extended" || kind === "hugepages") {
           if (lim === undefined || parseQuantity(lim) !== reqValue) {
-            ctx.addIssue({ code: "custom", path: ["limits", name], message: `set the limit of ${name} equal to its request (${String(req)}): Kubernetes does not overcommit it` });
+            ctx.addIssue({
+              code: "custom",
+              path: ["limits", name],
+              message: `set the limit of ${name} equal to its request (${String(req)}): Kubernetes does not overcommit it`,
+            });
           }
         } else if (lim !== undefined && reqValue > (parseQuantity(lim) ?? 0)) {
-          ctx.addIssue({ code: "custom", path: ["requests", name], message: `the request ${String(req)} is more than the limit ${String(lim)} (limits.${name}); a request must not exceed its limit` });
+          ctx.addIssue({
+            code: "custom",
+            path: ["requests", name],
+            message: `the request ${String(req)} is more than the limit ${String(lim)} (limits.${name}); a request must not exceed its limit`,
+          });
         }
       }
       for (const [name, q] of [...Object.entries(requests), ...Object.entries(limits)]) {
         const v = parseQuantity(q);
         if (resourceKind(name) === "extended" && v !== undefined && !Number.isInteger(v)) {
-          ctx.addIssue({ code: "custom", path: [Object.hasOwn(requests, name) ? "requests" : "limits", name], message: `expected a whole number of ${name}, got ${shown(q)}` });
+          ctx.addIssue({
+            code: "custom",
+            path: [Object.hasOwn(requests, name) ? "requests" : "limits", name],
+            message: `expected a whole number of ${name}, got ${shown(q)}`,
+          });
         }
       }
       const names = [...Object.keys(requests), ...Object.keys(limits)];

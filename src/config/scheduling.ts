@@ -23,7 +23,9 @@ export function isLabelValue(value: string): boolean {
 
 const labelKey = text("a label key like node-role.example.com/tests").check(
   z.refine(isQualifiedName, {
-    error: (iss) => `expected a label key like pool or node-role.example.com/tests (letters, digits, '-', '_', '.', at most 63, with an optional DNS prefix and '/'), got ${shown(iss.input)}`,
+    error: (iss) =>
+      "expected a label key like pool or node-role.example.com/tests " +
+      `(letters, digits, '-', '_', '.', at most 63, with an optional DNS prefix and '/'), got ${shown(iss.input)}`,
   }),
 );
 const labelValue = (what: string) =>
@@ -46,12 +48,24 @@ const labelMap = describe(
 const toleration = describe(
   strict({
     key: describe(
-      z.optional(z.string().check(z.refine((k) => k === "" || isQualifiedName(k), { error: (iss) => `expected a taint key like dedicated or example.com/pool, got ${shown(iss.input)}` }))),
+      z.optional(
+        z.string().check(
+          z.refine((k) => k === "" || isQualifiedName(k), {
+            error: (iss) => `expected a taint key like dedicated or example.com/pool, got ${shown(iss.input)}`,
+          }),
+        ),
+      ),
       "Taint key; empty with operator Exists tolerates every taint.",
     ),
-    operator: describe(z.optional(z.enum(TOLERATION_OPERATORS, { error: (iss) => `expected one of ${TOLERATION_OPERATORS.join(", ")}, got ${shown(iss.input)}` })), "Exists or Equal. Default Equal."),
+    operator: describe(
+      z.optional(z.enum(TOLERATION_OPERATORS, { error: (iss) => `expected one of ${TOLERATION_OPERATORS.join(", ")}, got ${shown(iss.input)}` })),
+      "Exists or Equal. Default Equal.",
+    ),
     value: describe(z.optional(labelValue("a taint value")), "Taint value (with operator Equal)."),
-    effect: describe(z.optional(z.enum(TAINT_EFFECTS, { error: (iss) => `expected one of ${TAINT_EFFECTS.join(", ")}, got ${shown(iss.input)}` })), "Taint effect to tolerate; empty: all effects."),
+    effect: describe(
+      z.optional(z.enum(TAINT_EFFECTS, { error: (iss) => `expected one of ${TAINT_EFFECTS.join(", ")}, got ${shown(iss.input)}` })),
+      "Taint effect to tolerate; empty: all effects.",
+    ),
     tolerationSeconds: describe(
       z.optional(
         z.number({ error: (iss) => `expected a whole number of seconds, got ${shown(iss.input)}` }).check(
@@ -65,9 +79,15 @@ const toleration = describe(
   }).check(
     // The API server's own rules for a toleration (validateTolerations).
     z.superRefine((t, ctx) => {
-      if (!t.key && t.operator !== "Exists") ctx.addIssue({ code: "custom", path: ["operator"], message: "a toleration without a key needs operator: Exists (it tolerates every taint)" });
-      if (t.operator === "Exists" && t.value) ctx.addIssue({ code: "custom", path: ["value"], message: "operator Exists takes no value; drop value or use operator: Equal" });
-      if (t.tolerationSeconds !== undefined && t.effect !== "NoExecute") ctx.addIssue({ code: "custom", path: ["tolerationSeconds"], message: "tolerationSeconds needs effect: NoExecute" });
+      if (!t.key && t.operator !== "Exists") {
+        ctx.addIssue({ code: "custom", path: ["operator"], message: "a toleration without a key needs operator: Exists (it tolerates every taint)" });
+      }
+      if (t.operator === "Exists" && t.value) {
+        ctx.addIssue({ code: "custom", path: ["value"], message: "operator Exists takes no value; drop value or use operator: Equal" });
+      }
+      if (t.tolerationSeconds !== undefined && t.effect !== "NoExecute") {
+        ctx.addIssue({ code: "custom", path: ["tolerationSeconds"], message: "tolerationSeconds needs effect: NoExecute" });
+      }
     }),
   ),
   "One toleration, as in a pod spec.",
@@ -87,7 +107,10 @@ const affinity = describe(
 export const schedulingSchema = describe(
   strict({
     nodeSelector: z.optional(labelMap),
-    tolerations: describe(z.optional(z.array(toleration, { error: (iss) => `expected a list of tolerations, got ${shown(iss.input)}` })), "Taints the pod tolerates (the pod spec's tolerations)."),
+    tolerations: describe(
+      z.optional(z.array(toleration, { error: (iss) => `expected a list of tolerations, got ${shown(iss.input)}` })),
+      "Taints the pod tolerates (the pod spec's tolerations).",
+    ),
     affinity: z.optional(affinity),
   }),
   "Where the test pod may run: nodeSelector, tolerations, affinity, as in a pod spec. Each of the three is taken from the suite, else from defaults.",

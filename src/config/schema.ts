@@ -41,12 +41,17 @@ function wholeNumber(min: number, max: number, message: (iss: { input?: unknown 
 
 const retries = describe(
   wholeNumber(0, MAX_RETRIES, (iss) => `expected a whole number of retries from 0 to ${MAX_RETRIES}, got ${shown(iss.input)}`),
-  "After a failed attempt (tests failed), run a fresh Job with only the failed tests (pytest node ids; other runners rerun the whole suite), up to this many times. A test that fails then passes is flaky. Could-not-run failures are never retried. Default 0.",
+  "After a failed attempt (tests failed), run a fresh Job with only the failed tests (pytest node ids; " +
+    "other runners rerun the whole suite), up to this many times. A test that fails then passes is flaky. " +
+    "Could-not-run failures are never retried. Default 0.",
 );
 const kubernetesAccess = describe(bool, "Give the test pod a ServiceAccount token with a Role to get/list pods and pods/log in its namespace. Default true.");
 
 const suiteShape = {
-  test: describe(z.optional(text("a pytest target like tests/e2e/test_x.py::test_y")), "pytest target: a file, folder or node id. Exactly one of test or command."),
+  test: describe(
+    z.optional(text("a pytest target like tests/e2e/test_x.py::test_y")),
+    "pytest target: a file, folder or node id. Exactly one of test or command.",
+  ),
   command: describe(
     z.optional(
       z
@@ -70,23 +75,28 @@ const suiteShape = {
   volumes: z.optional(volumesSchema),
   junit: describe(
     z.optional(text("a path like reports/junit.xml")),
-    "Where the suite's runner writes JUnit XML, relative to the artifacts directory ($INCLUSTER_ARTIFACTS). pytest suites write artifacts/junit.xml on their own. Recipes: docs/junit.md.",
+    "Where the suite's runner writes JUnit XML, relative to the artifacts directory ($INCLUSTER_ARTIFACTS). " +
+      "pytest suites write artifacts/junit.xml on their own. Recipes: docs/junit.md.",
   ),
   retries: z.optional(retries),
   shards: describe(
     z.optional(wholeNumber(1, MAX_SHARDS, (iss) => `expected a whole number of shards from 1 to ${MAX_SHARDS}, got ${shown(iss.input)}`)),
-    "Run the suite as one Indexed Job of this many pods (JOB_COMPLETION_INDEX); pytest node ids are split stably over them, a command suite gets INCLUSTER_SHARD_INDEX and INCLUSTER_SHARD_COUNT.",
+    "Run the suite as one Indexed Job of this many pods (JOB_COMPLETION_INDEX); " +
+      "pytest node ids are split stably over them, a command suite gets INCLUSTER_SHARD_INDEX and INCLUSTER_SHARD_COUNT.",
   ),
   build: describe(
     z.optional(
       strict({
         dockerfile: describe(
           z.optional(text("a path like jobs/test-smoke-e2e/Dockerfile")),
-          "The suite's own Dockerfile, relative to the folder of incluster.yaml. Default: a Dockerfile incluster generates (image.base plus what the runner needs).",
+          "The suite's own Dockerfile, relative to the folder of incluster.yaml. " +
+            "Default: a Dockerfile incluster generates (image.base plus what the runner needs).",
         ),
         context: describe(
           z.optional(text("a folder like .")),
-          "Build context, relative to the folder of incluster.yaml. Default: the folder of the Dockerfile, or of incluster.yaml for a generated one. Its files (minus .dockerignore) are part of the content hash.",
+          "Build context, relative to the folder of incluster.yaml. " +
+            "Default: the folder of the Dockerfile, or of incluster.yaml for a generated one. " +
+            "Its files (minus .dockerignore) are part of the content hash.",
         ),
       }),
     ),
@@ -100,7 +110,10 @@ export const suiteSchema = describe(
       if ((s.test === undefined) === (s.command === undefined)) {
         ctx.addIssue({
           code: "custom",
-          message: s.test === undefined ? "set exactly one of test (a pytest target) or command (an argv list); neither is set" : "set exactly one of test or command, not both",
+          message:
+            s.test === undefined
+              ? "set exactly one of test (a pytest target) or command (an argv list); neither is set"
+              : "set exactly one of test or command, not both",
         });
       }
     }),
@@ -145,25 +158,37 @@ const gitSource = describe(
     image: describe(z.optional(imageRef), `Image of the clone container. Default ${DEFAULT_CLONE_IMAGE}.`),
     credentials: z.optional(credentials),
   }),
-  "Clone the code into an emptyDir at /workspace with the clone-repo container, which runs beside the tests (they wait for it). run resolves the ref to a commit first and the pod checks out exactly that commit.",
+  "Clone the code into an emptyDir at /workspace with the clone-repo container, which runs beside the tests (they wait for it). " +
+    "run resolves the ref to a commit first and the pod checks out exactly that commit.",
 );
 
 const localSource = describe(
   strict({
     path: describe(
       z.optional(text("a folder inside a git repository")),
-      "Folder inside the git working tree to deliver, relative to the folder of incluster.yaml. Default: that folder. The whole working tree of its repository is delivered.",
+      "Folder inside the git working tree to deliver, relative to the folder of incluster.yaml. Default: that folder. " +
+        "The whole working tree of its repository is delivered.",
     ),
-    remote: describe(z.optional(remoteName), "Remote whose commits the pod can fetch. Default origin. The base is the newest commit of HEAD that a remote-tracking branch of it contains."),
+    remote: describe(
+      z.optional(remoteName),
+      "Remote whose commits the pod can fetch. Default origin. The base is the newest commit of HEAD that a remote-tracking branch of it contains.",
+    ),
     url: describe(z.optional(gitUrl("source.local")), "URL the clone container fetches the base commit from. Default: the remote's URL."),
     image: describe(z.optional(imageRef), `Image of the clone container (needs sh, git, tar, gzip, xargs). Default ${DEFAULT_CLONE_IMAGE}.`),
     credentials: z.optional(credentials),
     include: describe(
-      z.optional(z.array(text("a path or glob like config/test.env"), { error: (iss) => `expected a list of paths or globs like [config/test.env, certs/*.pem], got ${shown(iss.input)}` })),
-      "Files that look like credentials (.env*, *.pem, *.key, id_rsa*, *.kubeconfig, .npmrc or .pypirc with tokens) which the overlay may carry all the same: paths or globs relative to the top of the working tree (* within a folder, ** across folders). Default: none, and the run names the files it left out.",
+      z.optional(
+        z.array(text("a path or glob like config/test.env"), {
+          error: (iss) => `expected a list of paths or globs like [config/test.env, certs/*.pem], got ${shown(iss.input)}`,
+        }),
+      ),
+      "Files that look like credentials (.env*, *.pem, *.key, id_rsa*, *.kubeconfig, .npmrc or .pypirc with tokens) which the overlay may carry " +
+        "all the same: paths or globs relative to the top of the working tree (* within a folder, ** across folders). " +
+        "Default: none, and the run names the files it left out.",
     ),
   }),
-  "Run the working tree as it is on disk: uncommitted and untracked (not ignored) files, without a git push. The pod clones the base commit and applies an overlay from a per-run ConfigMap (at most 1 MiB compressed).",
+  "Run the working tree as it is on disk: uncommitted and untracked (not ignored) files, without a git push. " +
+    "The pod clones the base commit and applies an overlay from a per-run ConfigMap (at most 1 MiB compressed).",
 );
 
 export const sourceSchema = describe(
@@ -201,11 +226,14 @@ const imageSchema = describe(
     ),
     insecure: describe(
       z.optional(bool),
-      "Reach the registry over plain HTTP: the registry check, the push, and with podman or buildah the build's pulls (a base image on that registry) skip TLS verification. Default: true for localhost and 127.0.0.1 registries, false otherwise. docker and nerdctl take this from their own configuration (insecure-registries).",
+      "Reach the registry over plain HTTP: the registry check, the push, and with podman or buildah the build's pulls (a base image on that " +
+        "registry) skip TLS verification. Default: true for localhost and 127.0.0.1 registries, false otherwise. " +
+        "docker and nerdctl take this from their own configuration (insecure-registries).",
     ),
     platform: describe(
       z.optional(platform),
-      "Platform suite images are built for, os/arch like linux/amd64 or linux/arm64; it is part of the content hash. Default: this machine's (linux/amd64 on x86-64). Overridden by --platform.",
+      "Platform suite images are built for, os/arch like linux/amd64 or linux/arm64; it is part of the content hash. " +
+        "Default: this machine's (linux/amd64 on x86-64). Overridden by --platform.",
     ),
   }),
   "How suite images are named and built.",
@@ -248,8 +276,19 @@ export const configSchema = meta(
     z.superRefine((c, ctx) => {
       for (const [name, suite] of Object.entries(c.suites)) {
         if (!suite.build) continue;
-        if (suite.image) ctx.addIssue({ code: "custom", path: ["suites", name, "build"], message: "set build (incluster builds the image) or image (an exact image to run), not both" });
-        else if (!c.image?.registry) ctx.addIssue({ code: "custom", path: ["suites", name, "build"], message: "build needs image.registry: the built image is pushed to <registry>/test-" + name + "-e2e:<content hash>" });
+        if (suite.image) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["suites", name, "build"],
+            message: "set build (incluster builds the image) or image (an exact image to run), not both",
+          });
+        } else if (!c.image?.registry) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["suites", name, "build"],
+            message: "build needs image.registry: the built image is pushed to <registry>/test-" + name + "-e2e:<content hash>",
+          });
+        }
       }
       if (c.image?.registry || c.defaults?.image) return;
       for (const [name, suite] of Object.entries(c.suites)) {
@@ -257,7 +296,9 @@ export const configSchema = meta(
           ctx.addIssue({
             code: "custom",
             path: ["suites", name, "image"],
-            message: `no image to run: set image.registry (incluster then builds <registry>/test-${name}-e2e:<content hash>), defaults.image or suites.${name}.image`,
+            message:
+              `no image to run: set image.registry (incluster then builds <registry>/test-${name}-e2e:<content hash>), ` +
+              `defaults.image or suites.${name}.image`,
           });
         }
       }

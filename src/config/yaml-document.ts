@@ -50,7 +50,8 @@ export function inspectDocument(doc: Document, line: (offset: number) => number)
       if (!isPair(pair)) continue;
       const k = pair.key;
       if (!isScalar(k) || (k.value !== null && typeof k.value === "object")) {
-        problems.push({ path: toPath(at), message: `expected plain names as keys, got a ${isSeq(k) ? "list" : isMap(k) ? "mapping" : "complex key"} as a key${lineOf(k, line)}` });
+        const got = isSeq(k) ? "list" : isMap(k) ? "mapping" : "complex key";
+        problems.push({ path: toPath(at), message: `expected plain names as keys, got a ${got} as a key${lineOf(k, line)}` });
         continue;
       }
       const key = String(k.value);
@@ -61,14 +62,24 @@ export function inspectDocument(doc: Document, line: (offset: number) => number)
       }
       // Walking backwards: a key seen already is a later one; report the later at its line.
       const later = seen.get(key);
-      if (later !== undefined) problems.push({ path: toPath(keyAt), message: `duplicate key "${clip(key)}" at line ${line(later)}, first at line ${line(k.range?.[0] ?? 0)}; keep one` });
+      if (later !== undefined) {
+        problems.push({
+          path: toPath(keyAt),
+          message: `duplicate key "${clip(key)}" at line ${line(later)}, first at line ${line(k.range?.[0] ?? 0)}; keep one`,
+        });
+      }
       seen.set(key, k.range?.[0] ?? 0);
       stack.push({ node: pair.value, at: keyAt });
     }
   }
   // Anchors defined after their alias are errors in YAML too; yaml reports those when building data.
   for (const a of aliases) {
-    if (!anchors.has(a.source)) problems.push({ path: toPath(a.at), message: `alias *${clip(a.source)} refers to no anchor; define &${clip(a.source)} before it, or write the value out` });
+    if (!anchors.has(a.source)) {
+      problems.push({
+        path: toPath(a.at),
+        message: `alias *${clip(a.source)} refers to no anchor; define &${clip(a.source)} before it, or write the value out`,
+      });
+    }
   }
   return problems;
 }
