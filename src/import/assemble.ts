@@ -17,11 +17,24 @@ function shared<T>(suites: readonly ImportedSuite[], get: (s: ImportedSuite) => 
 }
 
 /** A top-level value incluster.yaml holds once: the first suite's; a suite that differs is listed. */
-function single<T>(suites: readonly ImportedSuite[], get: (s: ImportedSuite) => T | undefined, field: string, unmapped: Unmapped[], fileOf: (s: ImportedSuite) => string): T | undefined {
+function single<T>(
+  suites: readonly ImportedSuite[],
+  get: (s: ImportedSuite) => T | undefined,
+  field: string,
+  unmapped: Unmapped[],
+  fileOf: (s: ImportedSuite) => string,
+): T | undefined {
   const first = suites.map(get).find((v) => v !== undefined);
   for (const s of suites) {
     const v = get(s);
-    if (v !== undefined && !same(v, first)) unmapped.push({ file: fileOf(s), line: 1, value: `${field}: ${String(v)}`, why: `incluster.yaml has one ${field} for all suites; kept ${String(first)}` });
+    if (v !== undefined && !same(v, first)) {
+      unmapped.push({
+        file: fileOf(s),
+        line: 1,
+        value: `${field}: ${String(v)}`,
+        why: `incluster.yaml has one ${field} for all suites; kept ${String(first)}`,
+      });
+    }
   }
   return first;
 }

@@ -11,7 +11,14 @@ export function readDockerfile(f: SourceFile): { base?: string; unmapped: Unmapp
   const last = froms[froms.length - 1];
   const unmapped: Unmapped[] =
     froms.length > 1 && last?.m?.[1]
-      ? [{ file: f.path, line: last.line, value: (lines[last.line - 1] ?? "").trim(), why: "multi-stage Dockerfile: image.base is the first FROM; the kept build.dockerfile builds all stages" }]
+      ? [
+          {
+            file: f.path,
+            line: last.line,
+            value: (lines[last.line - 1] ?? "").trim(),
+            why: "multi-stage Dockerfile: image.base is the first FROM; the kept build.dockerfile builds all stages",
+          },
+        ]
       : [];
   return { base: first.m[1], unmapped };
 }

@@ -23,7 +23,9 @@ export function isLayoutFile(path: string): boolean {
 /** undefined when the folder holds no Job manifest under deploy/k8s. */
 export function importLayout(files: readonly SourceFile[]): ImportResult | undefined {
   const byPath = new Map(files.map((f) => [f.path, f]));
-  const manifests = files.filter((f) => f.path.startsWith(`${MANIFEST_DIR}/`) && /^\s*kind:\s*Job\s*$/m.test(f.text)).sort((a, b) => a.path.localeCompare(b.path));
+  const manifests = files
+    .filter((f) => f.path.startsWith(`${MANIFEST_DIR}/`) && /^\s*kind:\s*Job\s*$/m.test(f.text))
+    .sort((a, b) => a.path.localeCompare(b.path));
   if (!manifests.length) return undefined;
   const fileOf = new Map<ImportedSuite, string>();
   const suites: ImportedSuite[] = manifests.map((m) => {
@@ -36,7 +38,9 @@ export function importLayout(files: readonly SourceFile[]): ImportResult | undef
     const runner = byPath.get(`${dir}/run_test.py`);
     const d = docker ? readDockerfile(docker) : undefined;
     const r = runner ? readRunner(runner) : undefined;
-    if (!docker) unmapped.push({ file: m.path, line: 1, value: `${dir}/Dockerfile`, why: "missing: image.base is left at its default and the image is generated" });
+    if (!docker) {
+      unmapped.push({ file: m.path, line: 1, value: `${dir}/Dockerfile`, why: "missing: image.base is left at its default and the image is generated" });
+    }
     if (!runner) unmapped.push({ file: m.path, line: 1, value: `${dir}/run_test.py`, why: "missing: set suites.<suite>.test by hand" });
     else if (!runsRunTestPy) unmapped.push({ file: runner.path, line: 1, value: runner.path, why: "the Job does not run it; its test_path was used anyway" });
     const suite: ImportedSuite = {
@@ -50,8 +54,16 @@ export function importLayout(files: readonly SourceFile[]): ImportResult | undef
     fileOf.set(suite, m.path);
     return suite;
   });
-  const used = suites.flatMap((s) => [fileOf.get(s) ?? "", ...(s.dockerfile ? [s.dockerfile] : []), ...(byPath.has(`${JOBS_DIR}/test-${s.name}-e2e/run_test.py`) ? [`${JOBS_DIR}/test-${s.name}-e2e/run_test.py`] : [])]);
-  const header = ["incluster.yaml written by: incluster import, from", ...used.map((p) => `  ${p}`), "Values it could not carry over are listed by `incluster import --dry-run`."];
+  const used = suites.flatMap((s) => [
+    fileOf.get(s) ?? "",
+    ...(s.dockerfile ? [s.dockerfile] : []),
+    ...(byPath.has(`${JOBS_DIR}/test-${s.name}-e2e/run_test.py`) ? [`${JOBS_DIR}/test-${s.name}-e2e/run_test.py`] : []),
+  ]);
+  const header = [
+    "incluster.yaml written by: incluster import, from",
+    ...used.map((p) => `  ${p}`),
+    "Values it could not carry over are listed by `incluster import --dry-run`.",
+  ];
   const assembled = assembleConfig(suites, (s) => fileOf.get(s) ?? "", header);
   return { ...assembled, suites: suites.map((s) => s.name), files: used };
 }

@@ -33,12 +33,20 @@ export function readManifest(f: SourceFile, fallbackName: string): ManifestFacts
   const unmapped: Unmapped[] = [];
   const docList = Array.isArray(docs) ? docs : [];
   const jobDoc = docList.find((d) => (d.toJS() as Plain | null)?.kind === "Job");
-  if (!jobDoc) return { name: fallbackName, env: [], runsRunTestPy: false, unmapped: [{ file: f.path, line: 1, value: "(no Job)", why: "no kind: Job in this manifest" }] };
+  if (!jobDoc) {
+    return {
+      name: fallbackName,
+      env: [],
+      runsRunTestPy: false,
+      unmapped: [{ file: f.path, line: 1, value: "(no Job)", why: "no kind: Job in this manifest" }],
+    };
+  }
   const at = (doc: Document, path: Path) => {
     const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
     return node?.range ? lc.linePos(node.range[0]).line : 1;
   };
-  const note = (path: Path, value: unknown, why: string, doc: Document = jobDoc) => unmapped.push({ file: f.path, line: at(doc, path), value: show(path, value), why });
+  const note = (path: Path, value: unknown, why: string, doc: Document = jobDoc) =>
+    unmapped.push({ file: f.path, line: at(doc, path), value: show(path, value), why });
   // A line of a script inside the manifest (the clone's block scalar): the first match after a path's own line.
   const textLines = f.text.split("\n");
   const noteText = (path: Path, re: RegExp, value: string, why: string) => {
@@ -63,18 +71,24 @@ export function readManifest(f: SourceFile, fallbackName: string): ManifestFacts
   const ti = Math.max(0, containers.findIndex((c) => c.name === TEST_CONTAINER));
   const test = containers[ti] ?? {};
   const tp: Path = ["spec", "template", "spec", "containers", ti];
-  containers.forEach((c, i) => i !== ti && note(["spec", "template", "spec", "containers", i], c.name, "incluster runs one test container; sidecars are not carried over"));
+  containers.forEach(
+    (c, i) => i !== ti && note(["spec", "template", "spec", "containers", i], c.name, "incluster runs one test container; sidecars are not carried over"),
+  );
   unknownKeys(test, KNOWN.container, tp, note);
   const image = imageParts(str(test.image) ?? "");
   let registry: string | undefined;
   if (image && image.repository === baseName(name)) {
     registry = image.registry;
     if (image.tag) note([...tp, "image"], test.image, `incluster builds and tags the image by content hash (sha-…) instead of a fixed tag (${DIFF(9)})`);
-  } else if (test.image !== undefined) note([...tp, "image"], test.image, `not <registry>/${baseName(name)}:<tag>; set suites.${name}.image to run it as it is (then nothing is built)`);
+  } else if (test.image !== undefined) {
+    note([...tp, "image"], test.image, `not <registry>/${baseName(name)}:<tag>; set suites.${name}.image to run it as it is (then nothing is built)`);
+  }
   if (test.imagePullPolicy !== undefined) note([...tp, "imagePullPolicy"], test.imagePullPolicy, `Always for :latest, else IfNotPresent (${DIFF(9)})`);
   const command = list(test.command as unknown[]).join(" ");
   const runsRunTestPy = /run_test\.py$/.test(command) || /run_test\.py$/.test(list(test.args as unknown[]).join(" "));
-  if (test.command !== undefined && !runsRunTestPy) note([...tp, "command"], command, "not the guide's run_test.py: set suites.<suite>.command to the program to run");
+  if (test.command !== undefined && !runsRunTestPy) {
+    note([...tp, "command"], command, "not the guide's run_test.py: set suites.<suite>.command to the program to run");
+  }
   if (test.workingDir !== undefined && test.workingDir !== WORKSPACE) note([...tp, "workingDir"], test.workingDir, `incluster runs tests in ${WORKSPACE}`);
   checkSecurity(obj(test.securityContext), [...tp, "securityContext"], note);
 
@@ -107,11 +121,21 @@ export function readManifest(f: SourceFile, fallbackName: string): ManifestFacts
     if (v.name === WORKSPACE_VOLUME && v.emptyDir !== undefined) return;
     note(["spec", "template", "spec", "volumes", i], v.name, "incluster mounts only the cloned workspace");
   });
-  list(test.volumeMounts).forEach((m, i) => m.name !== WORKSPACE_VOLUME && note([...tp, "volumeMounts", i], m.name, "incluster mounts only the cloned workspace"));
+  list(test.volumeMounts).forEach(
+    (m, i) => m.name !== WORKSPACE_VOLUME && note([...tp, "volumeMounts", i], m.name, "incluster mounts only the cloned workspace"),
+  );
 
   const psc = obj(pod.securityContext);
-  if (psc.fsGroup !== undefined && psc.fsGroup !== RUN_AS) note(["spec", "template", "spec", "securityContext", "fsGroup"], psc.fsGroup, `incluster runs as uid/gid ${RUN_AS} (${DIFF(1)})`);
-  if (pod.serviceAccountName !== undefined && pod.serviceAccountName !== baseName(name)) note(["spec", "template", "spec", "serviceAccountName"], pod.serviceAccountName, `incluster uses its own ServiceAccount ${baseName(name)} (${DIFF(6)})`);
+  if (psc.fsGroup !== undefined && psc.fsGroup !== RUN_AS) {
+    note(["spec", "template", "spec", "securityContext", "fsGroup"], psc.fsGroup, `incluster runs as uid/gid ${RUN_AS} (${DIFF(1)})`);
+  }
+  if (pod.serviceAccountName !== undefined && pod.serviceAccountName !== baseName(name)) {
+    note(
+      ["spec", "template", "spec", "serviceAccountName"],
+      pod.serviceAccountName,
+      `incluster uses its own ServiceAccount ${baseName(name)} (${DIFF(6)})`,
+    );
+  }
 
   const clone = readClone(list(pod.initContainers), note, noteText);
   const kubernetesAccess = readAccess(docList, name, (doc, path, value, why) => note(path, value, why, doc));
@@ -133,7 +157,11 @@ export function readManifest(f: SourceFile, fallbackName: string): ManifestFacts
 type Note = (path: Path, value: unknown, why: string) => void;
 
 /** The clone init container: URL from its `git clone`, ref from GIT_BRANCH (else the script's default). */
-function readClone(inits: Plain[], note: Note, noteText: (path: Path, re: RegExp, value: string, why: string) => void): Pick<ImportedSuite, "gitUrl" | "gitRef" | "cloneImage"> {
+function readClone(
+  inits: Plain[],
+  note: Note,
+  noteText: (path: Path, re: RegExp, value: string, why: string) => void,
+): Pick<ImportedSuite, "gitUrl" | "gitRef" | "cloneImage"> {
   const i = inits.findIndex((c) => c.name === CLONE_CONTAINER || /git clone/.test(list(c.command as unknown[]).join(" ")));
   const base: Path = ["spec", "template", "spec", "initContainers"];
   inits.forEach((c, j) => j !== i && note([...base, j], c.name, "incluster's only init container is its clone"));
@@ -150,10 +178,21 @@ function readClone(inits: Plain[], note: Note, noteText: (path: Path, re: RegExp
   const envName = indirect?.[1] ?? branchVar;
   const fromEnv = envs.find((e) => e.name === envName);
   const ref = fromEnv?.value !== undefined ? String(fromEnv.value) : (indirect?.[2] ?? /--branch\s+([\w./-]+)/.exec(script)?.[1]);
-  if (clones.length > 1 || /\|\|/.test(script)) noteText([...p, "command"], /\|\|/, "git clone … || git clone <default branch>", `incluster's clone never falls back to another branch and keeps git's errors (${DIFF(2)})`);
-  if (/\bchown\b/.test(script)) noteText([...p, "command"], /\bchown\b/, "chown -R 1000:1000 /workspace", `not needed: fsGroup ${RUN_AS} makes the workspace writable (${DIFF(1)})`);
+  if (clones.length > 1 || /\|\|/.test(script)) {
+    noteText(
+      [...p, "command"],
+      /\|\|/,
+      "git clone … || git clone <default branch>",
+      `incluster's clone never falls back to another branch and keeps git's errors (${DIFF(2)})`,
+    );
+  }
+  if (/\bchown\b/.test(script)) {
+    noteText([...p, "command"], /\bchown\b/, "chown -R 1000:1000 /workspace", `not needed: fsGroup ${RUN_AS} makes the workspace writable (${DIFF(1)})`);
+  }
   const sc = obj(c.securityContext);
-  if (sc.runAsUser !== undefined && sc.runAsUser !== RUN_AS) note([...p, "securityContext", "runAsUser"], sc.runAsUser, `the clone runs as uid ${RUN_AS}, as Pod Security "restricted" requires (${DIFF(1)})`);
+  if (sc.runAsUser !== undefined && sc.runAsUser !== RUN_AS) {
+    note([...p, "securityContext", "runAsUser"], sc.runAsUser, `the clone runs as uid ${RUN_AS}, as Pod Security "restricted" requires (${DIFF(1)})`);
+  }
   const add = list(obj(sc.capabilities).add as unknown[]);
   if (add.length) note([...p, "securityContext", "capabilities", "add"], add.join(", "), `no capability is added; all are dropped (${DIFF(1)})`);
   envs.forEach((e, j) => e.name !== envName && note([...p, "env", j], e.name, "the clone's environment is incluster's own (GIT_URL, GIT_REF, GIT_COMMIT)"));
@@ -168,7 +207,9 @@ function readAccess(docs: Document[], name: string, note: (doc: Document, path: 
   if (!role) return false;
   const rules = list(obj(role.toJS()).rules);
   const same = JSON.stringify(rules.map(normRule)) === JSON.stringify(ROLE_RULES.map((r) => normRule(r as unknown as Plain)));
-  if (!same) note(role, ["rules"], "(rules)", `incluster's Role for ${baseName(name)} grants get/list on pods and pods/log only; other rules are not carried over`);
+  if (!same) {
+    note(role, ["rules"], "(rules)", `incluster's Role for ${baseName(name)} grants get/list on pods and pods/log only; other rules are not carried over`);
+  }
   return undefined;
 }
 
@@ -179,7 +220,9 @@ function normRule(r: Plain) {
 
 function checkSecurity(sc: Plain, path: Path, note: Note): void {
   if (sc.runAsUser !== undefined && sc.runAsUser !== RUN_AS) note([...path, "runAsUser"], sc.runAsUser, `incluster runs tests as uid ${RUN_AS} (${DIFF(1)})`);
-  if (sc.readOnlyRootFilesystem === true) note([...path, "readOnlyRootFilesystem"], true, "incluster's test container has a writable root filesystem (pip install --user)");
+  if (sc.readOnlyRootFilesystem === true) {
+    note([...path, "readOnlyRootFilesystem"], true, "incluster's test container has a writable root filesystem (pip install --user)");
+  }
 }
 
 function unknownKeys(o: Plain, known: readonly string[], path: Path, note: Note): void {
@@ -194,7 +237,11 @@ export function imageParts(ref: string): { registry: string; repository: string;
   if (slash <= 0) return undefined;
   const last = noDigest.slice(slash + 1);
   const colon = last.indexOf(":");
-  return { registry: noDigest.slice(0, slash), repository: colon === -1 ? last : last.slice(0, colon), ...(colon !== -1 ? { tag: last.slice(colon + 1) } : at !== -1 ? { tag: ref.slice(at) } : {}) };
+  return {
+    registry: noDigest.slice(0, slash),
+    repository: colon === -1 ? last : last.slice(0, colon),
+    ...(colon !== -1 ? { tag: last.slice(colon + 1) } : at !== -1 ? { tag: ref.slice(at) } : {}),
+  };
 }
 
 function show(path: Path, value: unknown): string {

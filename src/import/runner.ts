@@ -22,7 +22,9 @@ export function readRunner(f: SourceFile): { test?: string; install?: string; un
     const p = PIP_LIST.exec(line);
     if (p && install === undefined) install = shellJoin(pythonStrings(line.slice(p.index)));
   });
-  if (test === undefined) unmapped.push({ file: f.path, line: 1, value: "(no test_path = \"…\")", why: "no pytest target found; set suites.<suite>.test by hand" });
+  if (test === undefined) {
+    unmapped.push({ file: f.path, line: 1, value: "(no test_path = \"…\")", why: "no pytest target found; set suites.<suite>.test by hand" });
+  }
   // The pytest call's own arguments after the target: those beyond the runner's are not carried over.
   const start = lines.findIndex((l) => PYTEST_MODULE.test(l));
   if (start !== -1) {
@@ -31,7 +33,12 @@ export function readRunner(f: SourceFile): { test?: string; install?: string; un
       if (/^\s*\]/.test(line)) break;
       for (const arg of pythonStrings(line)) {
         if ((RUNNER_PYTEST_ARGS as readonly string[]).includes(arg)) continue;
-        unmapped.push({ file: f.path, line: i + 1, value: arg, why: `incluster's runner runs pytest <test> ${RUNNER_PYTEST_ARGS.join(" ")}; for other arguments use a command: suite, or pytest.ini's addopts` });
+        unmapped.push({
+          file: f.path,
+          line: i + 1,
+          value: arg,
+          why: `incluster's runner runs pytest <test> ${RUNNER_PYTEST_ARGS.join(" ")}; for other arguments use a command: suite, or pytest.ini's addopts`,
+        });
       }
     }
   }
