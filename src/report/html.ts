@@ -25,7 +25,13 @@ export interface HtmlReportInput {
 const esc = (s: string | number): string => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const clean = (s: string | undefined): string => esc(stripAnsi(s ?? ""));
 
-const VERDICT: Record<Verdict, string> = { passed: "PASSED", failed: "FAILED", couldNotRun: "COULD NOT RUN", timedOut: "TIMED OUT", interrupted: "INTERRUPTED" };
+const VERDICT: Record<Verdict, string> = {
+  passed: "PASSED",
+  failed: "FAILED",
+  couldNotRun: "COULD NOT RUN",
+  timedOut: "TIMED OUT",
+  interrupted: "INTERRUPTED",
+};
 const STATUS_ORDER: Record<MergedTest["status"], number> = { error: 0, failed: 1, flaky: 2, skipped: 3, passed: 4 };
 
 /** "0.4 s", "12 s", "2 min 5 s". */
@@ -59,11 +65,19 @@ function rowText(r: TimelineRow): string {
 
 function timelineRow(r: TimelineRow, total: number): string {
   const bars = r.segments
-    .map((s) => `<span class="seg p-${s.phase}" style="left:${pct(s.startMs, total)};width:${pct(Math.max(s.endMs - s.startMs, 0), total)}" title="${esc(`${s.phase}: ${duration(s.endMs - s.startMs)}`)}"></span>`)
+    .map(
+      (s) =>
+        `<span class="seg p-${s.phase}" style="left:${pct(s.startMs, total)};width:${pct(Math.max(s.endMs - s.startMs, 0), total)}" ` +
+        `title="${esc(`${s.phase}: ${duration(s.endMs - s.startMs)}`)}"></span>`,
+    )
     .join("");
   const mark = `<span class="mark v-${r.verdict}" style="left:${pct(r.endMs, total)}" title="${esc(`${VERDICT[r.verdict]} at ${duration(r.endMs)}`)}"></span>`;
   const label = r.kind === "suite" ? `<a href="#${anchor(r.suite)}">${esc(r.label)}</a>` : esc(r.label);
-  return `<tr class="k-${r.kind}"><th scope="row">${label}</th><td class="track-cell"><div class="track" aria-hidden="true">${bars}${mark}</div><span class="sr">${esc(rowText(r))}</span></td><td class="when">${badge(r.verdict)} <span class="dur">${esc(duration(r.endMs - r.startMs))}</span></td></tr>`;
+  return (
+    `<tr class="k-${r.kind}"><th scope="row">${label}</th>` +
+    `<td class="track-cell"><div class="track" aria-hidden="true">${bars}${mark}</div><span class="sr">${esc(rowText(r))}</span></td>` +
+    `<td class="when">${badge(r.verdict)} <span class="dur">${esc(duration(r.endMs - r.startMs))}</span></td></tr>`
+  );
 }
 
 function timelineSection(t: Timeline): string {
@@ -99,7 +113,13 @@ function facts(s: SuiteResult): string {
   add("test exit code", s.testExitCode !== undefined ? esc(s.testExitCode) : undefined);
   add("logs", Object.entries(s.logs).map(([c, p]) => `${esc(c)}: <code>${esc(p)}</code>`).join("<br>") || undefined);
   add("artifacts", s.artifacts && (s.artifacts.dir ? `<code>${esc(s.artifacts.dir)}</code> (${s.artifacts.files} files)` : esc(s.artifacts.problem ?? "none")));
-  for (const a of s.attempts ?? []) add(`attempt ${a.attempt}`, `${badge(a.verdict, a.class)} <code>job/${esc(a.job)}</code>${a.rerunIds ? `, reran ${a.rerunIds.length} failed test${a.rerunIds.length === 1 ? "" : "s"}` : ""}`);
+  for (const a of s.attempts ?? []) {
+    add(
+      `attempt ${a.attempt}`,
+      `${badge(a.verdict, a.class)} <code>job/${esc(a.job)}</code>` +
+        `${a.rerunIds ? `, reran ${a.rerunIds.length} failed test${a.rerunIds.length === 1 ? "" : "s"}` : ""}`,
+    );
+  }
   for (const sh of s.shards ?? []) add(`shard ${sh.index}`, `${badge(sh.verdict, sh.class)} <code>pod/${esc(sh.pod)}</code>`);
   for (const n of s.notes) add("note", clean(n));
   return `<dl class="facts">${rows.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${v}</dd></div>`).join("")}</dl>`;
@@ -110,18 +130,30 @@ const STATUS_WORD: Record<MergedTest["status"], string> = { passed: "passed", fa
 function failureDetail(t: MergedTest, sections: { label: string; lines: string[] }[]): string {
   const runs = t.status === "flaky" ? [] : [{ attempt: t.attempt, message: t.message, text: t.text }];
   const all = [...runs, ...(t.reruns ?? [])].sort((a, b) => a.attempt - b.attempt);
-  const parts = all.map((r) => `<p class="run">attempt ${r.attempt}${r.message ? `: ${clean(r.message.split("\n")[0])}` : ""}</p>${r.text ? `<pre>${clean(r.text)}</pre>` : ""}`);
+  const parts = all.map(
+    (r) =>
+      `<p class="run">attempt ${r.attempt}${r.message ? `: ${clean(r.message.split("\n")[0])}` : ""}</p>` +
+      `${r.text ? `<pre>${clean(r.text)}</pre>` : ""}`,
+  );
   if (t.status === "flaky") parts.push(`<p class="run">passed on attempt ${t.attempt}</p>`);
   for (const s of sections) parts.push(`<p class="run">${esc(s.label)}</p><pre class="log">${clean(s.lines.join("\n"))}</pre>`);
-  return `<details open><summary>${t.status === "flaky" ? "Its failures before it passed" : "Failure"}${t.file ? ` <span class="where">${esc(t.file)}${t.line ? `:${t.line}` : ""}</span>` : ""}</summary>${parts.join("")}</details>`;
+  return (
+    `<details open><summary>${t.status === "flaky" ? "Its failures before it passed" : "Failure"}` +
+    `${t.file ? ` <span class="where">${esc(t.file)}${t.line ? `:${t.line}` : ""}</span>` : ""}</summary>${parts.join("")}</details>`
+  );
 }
 
 function testsTable(s: SuiteResult, excerpts: readonly LogExcerpt[]): string {
   if (!s.tests) return `<p>No per-test results: the suite wrote no JUnit file (docs/junit.md says how to add one).</p>`;
   const tests = [...s.tests].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
   const rows = tests.map((t) => {
-    const where = [t.shard !== undefined ? `shard ${t.shard}` : "", t.reruns?.length || t.status === "flaky" ? `attempt ${t.attempt}` : ""].filter(Boolean).join(", ");
-    const head = `<tr class="t-${t.status}"><td><span class="st st-${t.status}">${STATUS_WORD[t.status]}</span></td><td class="id"><code>${esc(t.id)}</code></td><td class="num">${esc(duration(t.durationMs))}</td><td>${esc(where)}</td><td class="msg">${clean(t.status === "flaky" ? `passed on attempt ${t.attempt}` : (t.message ?? "").split("\n")[0])}</td></tr>`;
+    const where = [t.shard !== undefined ? `shard ${t.shard}` : "", t.reruns?.length || t.status === "flaky" ? `attempt ${t.attempt}` : ""]
+      .filter(Boolean)
+      .join(", ");
+    const head =
+      `<tr class="t-${t.status}"><td><span class="st st-${t.status}">${STATUS_WORD[t.status]}</span></td>` +
+      `<td class="id"><code>${esc(t.id)}</code></td><td class="num">${esc(duration(t.durationMs))}</td><td>${esc(where)}</td>` +
+      `<td class="msg">${clean(t.status === "flaky" ? `passed on attempt ${t.attempt}` : (t.message ?? "").split("\n")[0])}</td></tr>`;
     if (t.status === "passed" || t.status === "skipped") return head;
     const sections = excerpts.flatMap((x) => (x.sections[t.id] ? [{ label: `from ${x.path}`, lines: x.sections[t.id]! }] : []));
     return `${head}\n<tr class="detail"><td colspan="5">${failureDetail(t, sections)}</td></tr>`;
@@ -137,14 +169,26 @@ ${rows.join("\n")}
 
 function excerptBlock(x: LogExcerpt): string {
   const who = [x.attempt !== undefined ? `attempt ${x.attempt}` : "", x.shard !== undefined ? `shard ${x.shard}` : ""].filter(Boolean).join(", ");
-  return `<figure class="excerpt"><figcaption>Last ${x.tail.length} lines of <code>${esc(x.container)}</code>${who ? ` (${esc(who)})` : ""}: <code>${esc(x.path)}</code></figcaption><pre class="log">${clean(x.tail.join("\n"))}</pre></figure>`;
+  return (
+    `<figure class="excerpt"><figcaption>Last ${x.tail.length} lines of <code>${esc(x.container)}</code>` +
+    `${who ? ` (${esc(who)})` : ""}: <code>${esc(x.path)}</code></figcaption><pre class="log">${clean(x.tail.join("\n"))}</pre></figure>`
+  );
 }
 
 function eventsTable(events: readonly EventSummary[]): string {
-  const rows = events.map((e) => `<tr class="ev-${e.type === "Warning" ? "warning" : "normal"}"><td class="num">${esc(e.lastTimestamp.slice(11, 19))}</td><td>${esc(e.type)}</td><td>${esc(e.reason)}</td><td><code>${esc(e.object)}</code></td><td class="msg">${clean(e.message)}${e.count > 1 ? ` (×${e.count})` : ""}</td></tr>`);
-  return `<div class="scroll"><table class="events"><caption class="sr">Kubernetes events</caption><thead><tr><th scope="col">time</th><th scope="col">type</th><th scope="col">reason</th><th scope="col">object</th><th scope="col">message</th></tr></thead><tbody>
+  const rows = events.map(
+    (e) =>
+      `<tr class="ev-${e.type === "Warning" ? "warning" : "normal"}"><td class="num">${esc(e.lastTimestamp.slice(11, 19))}</td>` +
+      `<td>${esc(e.type)}</td><td>${esc(e.reason)}</td><td><code>${esc(e.object)}</code></td>` +
+      `<td class="msg">${clean(e.message)}${e.count > 1 ? ` (×${e.count})` : ""}</td></tr>`,
+  );
+  return (
+    `<div class="scroll"><table class="events"><caption class="sr">Kubernetes events</caption>` +
+    `<thead><tr><th scope="col">time</th><th scope="col">type</th><th scope="col">reason</th>` +
+    `<th scope="col">object</th><th scope="col">message</th></tr></thead><tbody>
 ${rows.join("\n")}
-</tbody></table></div>`;
+</tbody></table></div>`
+  );
 }
 
 function suiteSection(s: SuiteResult, excerpts: readonly LogExcerpt[]): string {
@@ -227,6 +271,14 @@ export function toHtml(input: HtmlReportInput): string {
   const title = `incluster run ${r.runId}: ${tallyText(r)}`;
   const nav = r.suites.map((s) => `<li><a href="#${anchor(s.suite)}">${esc(s.suite)}</a> ${badge(s.verdict)}</li>`).join("");
   const warnings = (r.warnings ?? []).map((w) => `<li>${clean(w)}</li>`).join("");
+  const overall = r.exitCode === 0 ? "passed" : r.suites.find((s) => s.verdict !== "passed")?.verdict ?? "failed";
+  const took = duration(Date.parse(r.finishedAt) - Date.parse(r.startedAt));
+  const where =
+    `namespace <code>${esc(r.namespace)}</code>, context <code>${esc(r.context)}</code>; ` +
+    `started ${esc(r.startedAt)}, took ${esc(took)}; report directory <code>${esc(r.reportDir)}</code>`;
+  const footer =
+    `Written by incluster ${esc(input.version)} from <code>result.json</code> (${esc(r.apiVersion)}). ` +
+    "This page makes no network requests and needs no JavaScript.";
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -241,9 +293,9 @@ ${CSS}
 <body>
 <a class="skip" href="#main">Skip to the report</a>
 <header>
-<h1>incluster run <code>${esc(r.runId)}</code> ${badge(r.exitCode === 0 ? "passed" : r.suites.find((s) => s.verdict !== "passed")?.verdict ?? "failed")}</h1>
+<h1>incluster run <code>${esc(r.runId)}</code> ${badge(overall)}</h1>
 <p class="summary">${esc(tallyText(r))}${esc(tests)} — exit code ${esc(r.exitCode)}</p>
-<p class="summary">namespace <code>${esc(r.namespace)}</code>, context <code>${esc(r.context)}</code>; started ${esc(r.startedAt)}, took ${esc(duration(Date.parse(r.finishedAt) - Date.parse(r.startedAt)))}; report directory <code>${esc(r.reportDir)}</code></p>
+<p class="summary">${where}</p>
 ${warnings ? `<ul class="warnings" aria-label="Warnings">${warnings}</ul>` : ""}
 </header>
 <nav aria-label="Suites"><ul>${nav}</ul></nav>
@@ -251,7 +303,7 @@ ${warnings ? `<ul class="warnings" aria-label="Warnings">${warnings}</ul>` : ""}
 ${timelineSection(input.timeline)}
 ${r.suites.map((s) => suiteSection(s, input.excerpts)).join("\n")}
 </main>
-<footer>Written by incluster ${esc(input.version)} from <code>result.json</code> (${esc(r.apiVersion)}). This page makes no network requests and needs no JavaScript.</footer>
+<footer>${footer}</footer>
 </body>
 </html>
 `;

@@ -34,7 +34,11 @@ const verdictWord: Record<SuiteResult["verdict"], { word: string; color: keyof t
 export function suiteSummary(style: Style, s: SuiteResult): string {
   const v = verdictWord[s.verdict];
   // No Job reference when none was created (the run stopped at the preflight, source or build).
-  const about = [`${s.durationSeconds.toFixed(1)}s`, ...(s.job ? [`job/${s.job}`] : []), ...(s.testExitCode !== undefined ? [`exit code ${s.testExitCode}`] : [])];
+  const about = [
+    `${s.durationSeconds.toFixed(1)}s`,
+    ...(s.job ? [`job/${s.job}`] : []),
+    ...(s.testExitCode !== undefined ? [`exit code ${s.testExitCode}`] : []),
+  ];
   const lines = [`${paint(style, v.color, paint(style, "bold", v.word))} ${s.suite} (${about.join(", ")})`];
   if (s.class && s.verdict !== "passed") lines.push(`  class:   ${s.class}`);
   if (s.reason) lines.push(`  reason:  ${s.reason}`);
@@ -45,7 +49,9 @@ export function suiteSummary(style: Style, s: SuiteResult): string {
   lines.push(...attemptLines(style, s), ...testLines(style, s));
   if (s.verdict !== "passed" && s.events.length > 0) {
     lines.push("  events:");
-    for (const e of s.events) lines.push(`    ${e.lastTimestamp.slice(11, 19)} ${e.type} ${e.reason} ${e.object}: ${e.message}${e.count > 1 ? ` (x${e.count})` : ""}`);
+    for (const e of s.events) {
+      lines.push(`    ${e.lastTimestamp.slice(11, 19)} ${e.type} ${e.reason} ${e.object}: ${e.message}${e.count > 1 ? ` (x${e.count})` : ""}`);
+    }
   }
   const logs = Object.entries(s.logs);
   if (logs.length) lines.push(`  logs:    ${logs.map(([c, p]) => `${c}=${p}`).join(" ")}`);

@@ -29,7 +29,9 @@ function jsonTest(t: MergedTest): JsonTest {
     ...(t.file !== undefined ? { file: t.file } : {}),
     ...(t.line !== undefined ? { line: t.line } : {}),
     ...(t.shard !== undefined ? { shard: t.shard } : {}),
-    ...(t.reruns?.length ? { reruns: t.reruns.map((r) => ({ attempt: r.attempt, status: r.status, ...(r.message !== undefined ? { message: r.message } : {}) })) } : {}),
+    ...(t.reruns?.length
+      ? { reruns: t.reruns.map((r) => ({ attempt: r.attempt, status: r.status, ...(r.message !== undefined ? { message: r.message } : {}) })) }
+      : {}),
   };
 }
 

@@ -15,7 +15,12 @@ interface Counts {
 }
 
 function suiteCaseBody(s: SuiteResult): { tag: "failure" | "error" | undefined; type: string; text: string } {
-  const detail = [s.reason && `reason: ${s.reason}`, s.message && `message: ${s.message}`, s.hint && `hint: ${s.hint}`, ...s.events.map((e) => `event: ${e.type} ${e.reason} ${e.object}: ${e.message}`)]
+  const detail = [
+    s.reason && `reason: ${s.reason}`,
+    s.message && `message: ${s.message}`,
+    s.hint && `hint: ${s.hint}`,
+    ...s.events.map((e) => `event: ${e.type} ${e.reason} ${e.object}: ${e.message}`),
+  ]
     .filter(Boolean)
     .join("\n");
   if (s.verdict === "passed") return { tag: undefined, type: "", text: "" };
@@ -36,7 +41,11 @@ function failingRuns(t: MergedTest): Rerun[] {
 }
 
 function pick(r: { message?: string; type?: string; text?: string }): Pick<Rerun, "message" | "type" | "text"> {
-  return { ...(r.message !== undefined ? { message: r.message } : {}), ...(r.type !== undefined ? { type: r.type } : {}), ...(r.text !== undefined ? { text: r.text } : {}) };
+  return {
+    ...(r.message !== undefined ? { message: r.message } : {}),
+    ...(r.type !== undefined ? { type: r.type } : {}),
+    ...(r.text !== undefined ? { text: r.text } : {}),
+  };
 }
 
 function counts(s: SuiteResult): Counts {
@@ -82,7 +91,11 @@ function addTestCase(suite: XMLBuilder, t: MergedTest): void {
   }
   if (t.status === "passed") return;
   const [first, ...later] = failingRuns(t);
-  if (first) tc.ele(first.status === "error" ? "error" : "failure", { message: xmlSafe(first.message ?? ""), type: xmlSafe(first.type ?? "") }).txt(xmlSafe(first.text ?? first.message ?? ""));
+  if (first) {
+    tc.ele(first.status === "error" ? "error" : "failure", { message: xmlSafe(first.message ?? ""), type: xmlSafe(first.type ?? "") }).txt(
+      xmlSafe(first.text ?? first.message ?? ""),
+    );
+  }
   for (const r of later) rerunElement(tc, r.status === "error" ? "rerunError" : "rerunFailure", r);
 }
 

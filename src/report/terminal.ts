@@ -34,7 +34,10 @@ export function terminalText(o: Omit<TerminalOptions, "write">, e: RunEvent): st
       return undefined;
     case "run.note":
       if (e.level === "verbose" && !o.verbose) return undefined;
-      return `${paint(o.style, "yellow", "incluster:")} ${e.level === "warning" ? "warning: " : ""}${e.level === "verbose" ? paint(o.style, "dim", e.text) : e.text}`;
+      return (
+        `${paint(o.style, "yellow", "incluster:")} ${e.level === "warning" ? "warning: " : ""}` +
+        `${e.level === "verbose" ? paint(o.style, "dim", e.text) : e.text}`
+      );
     case "suite.phase":
       return progressLine(o.style, at(), e.suite, `${e.phase}${e.detail ? `: ${e.detail}` : ""}`);
     case "suite.note":

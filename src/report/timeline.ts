@@ -103,14 +103,30 @@ function suiteRows(s: SuiteResult, pods: SavedPods | undefined, origin: number):
     for (const p of BAR_PHASES) if (starts[p] === undefined && seen[p] !== undefined) starts[p] = seen[p];
   }
   const verdictAt = ms(s.phases.finished) ?? end;
-  const rows: TimelineRow[] = [{ suite: s.suite, kind: "suite", label: s.suite, verdict: s.verdict, ...(s.class ? { class: s.class } : {}), startMs: start - origin, segments: segmentsOf(starts, verdictAt, origin), endMs: Math.max(verdictAt, end) - origin }];
+  const rows: TimelineRow[] = [
+    {
+      suite: s.suite,
+      kind: "suite",
+      label: s.suite,
+      verdict: s.verdict,
+      ...(s.class ? { class: s.class } : {}),
+      startMs: start - origin,
+      segments: segmentsOf(starts, verdictAt, origin),
+      endMs: Math.max(verdictAt, end) - origin,
+    },
+  ];
   for (const a of s.attempts ?? []) {
     const pod = pods?.attempts[a.attempt]?.[0];
-    rows.push(podRow({ suite: s.suite, kind: "attempt", label: `attempt ${a.attempt}`, verdict: a.verdict, ...(a.class ? { class: a.class } : {}) }, pod, end, origin));
+    rows.push(
+      podRow({ suite: s.suite, kind: "attempt", label: `attempt ${a.attempt}`, verdict: a.verdict, ...(a.class ? { class: a.class } : {}) }, pod, end, origin),
+    );
   }
   for (const sh of s.shards ?? []) {
-    const pod = pods?.suite.find((p) => shardIndex(p) === sh.index && p.metadata?.name === sh.pod) ?? pods?.suite.find((p) => shardIndex(p) === sh.index);
-    rows.push(podRow({ suite: s.suite, kind: "shard", label: `shard ${sh.index}`, verdict: sh.verdict, ...(sh.class ? { class: sh.class } : {}) }, pod, end, origin));
+    const pod =
+      pods?.suite.find((p) => shardIndex(p) === sh.index && p.metadata?.name === sh.pod) ?? pods?.suite.find((p) => shardIndex(p) === sh.index);
+    rows.push(
+      podRow({ suite: s.suite, kind: "shard", label: `shard ${sh.index}`, verdict: sh.verdict, ...(sh.class ? { class: sh.class } : {}) }, pod, end, origin),
+    );
   }
   return rows;
 }
