@@ -101,7 +101,10 @@ export function eventProblem(events: readonly KubeEvent[], podName: string): Pod
     const container = /\{(.+)\}/.exec(e.involvedObject.fieldPath ?? "")?.[1];
     const c = container ? { container } : {};
     if (e.reason === "FailedScheduling") return { class: "unschedulable", reason: "Unschedulable", message };
-    if ((e.reason === "Failed" && /^Failed to pull image|^Error: (ErrImagePull|ImagePullBackOff|InvalidImageName)/.test(message)) || (e.reason === "BackOff" && /^Back-off pulling image/.test(message))) {
+    if (
+      (e.reason === "Failed" && /^Failed to pull image|^Error: (ErrImagePull|ImagePullBackOff|InvalidImageName)/.test(message)) ||
+      (e.reason === "BackOff" && /^Back-off pulling image/.test(message))
+    ) {
       return { class: "imagePull", reason: "ErrImagePull", message, ...c };
     }
     if (e.reason === "Failed" && /^Error: (secret|configmap|couldn't find key)/i.test(message)) {
@@ -138,26 +141,76 @@ export function classifyPod(pod: Pod): Omit<Diagnosis, "hint"> | undefined {
   const it = allStatuses(pod).find((s) => s.name === CLONE_CONTAINER)?.state?.terminated;
   if (it && it.exitCode !== 0) {
     const cls: FailureClass = it.reason === "OOMKilled" ? "oomKilled" : "cloneFailed";
-    return { verdict: "couldNotRun", class: cls, reason: it.reason ?? "Error", message: (it.message ?? "").trim() || `exit code ${it.exitCode}`, container: CLONE_CONTAINER };
+    return {
+      verdict: "couldNotRun",
+      class: cls,
+      reason: it.reason ?? "Error",
+      message: (it.message ?? "").trim() || `exit code ${it.exitCode}`,
+      container: CLONE_CONTAINER,
+    };
   }
   const test = pod.status?.containerStatuses?.find((s) => s.name === TEST_CONTAINER);
   const tt = test?.state?.terminated;
   if (tt) {
     if (tt.reason === "OOMKilled") {
-      return { verdict: "couldNotRun", class: "oomKilled", reason: "OOMKilled", message: tt.message?.trim() || `exit code ${tt.exitCode}`, container: TEST_CONTAINER, testExitCode: tt.exitCode };
+      return {
+        verdict: "couldNotRun",
+        class: "oomKilled",
+        reason: "OOMKilled",
+        message: tt.message?.trim() || `exit code ${tt.exitCode}`,
+        container: TEST_CONTAINER,
+        testExitCode: tt.exitCode,
+      };
     }
     if (tt.reason && START_REASONS.has(tt.reason)) {
-      return { verdict: "couldNotRun", class: "startError", reason: tt.reason, message: tt.message?.trim() ?? "", container: TEST_CONTAINER, testExitCode: tt.exitCode };
+      return {
+        verdict: "couldNotRun",
+        class: "startError",
+        reason: tt.reason,
+        message: tt.message?.trim() ?? "",
+        container: TEST_CONTAINER,
+        testExitCode: tt.exitCode,
+      };
     }
     if (tt.exitCode === 0) return { verdict: "passed", testExitCode: 0, container: TEST_CONTAINER };
     // The runner's termination message says which stage ended it: a typed channel, not log text.
     const stage = runnerStage(tt.message);
-    if (stage === "install") return { verdict: "couldNotRun", class: "installFailed", reason: "InstallFailed", message: `the install step exited with code ${tt.exitCode}`, container: TEST_CONTAINER, testExitCode: tt.exitCode };
-    if (stage === "source") return { verdict: "couldNotRun", class: "workspaceEmpty", reason: "WorkspaceEmpty", message: "/workspace is missing or empty", container: TEST_CONTAINER, testExitCode: tt.exitCode };
-    return { verdict: "failed", class: "testsFailed", reason: tt.reason ?? "Error", message: `test-runner exited with code ${tt.exitCode}`, container: TEST_CONTAINER, testExitCode: tt.exitCode };
+    if (stage === "install") {
+      return {
+        verdict: "couldNotRun",
+        class: "installFailed",
+        reason: "InstallFailed",
+        message: `the install step exited with code ${tt.exitCode}`,
+        container: TEST_CONTAINER,
+        testExitCode: tt.exitCode,
+      };
+    }
+    if (stage === "source") {
+      return {
+        verdict: "couldNotRun",
+        class: "workspaceEmpty",
+        reason: "WorkspaceEmpty",
+        message: "/workspace is missing or empty",
+        container: TEST_CONTAINER,
+        testExitCode: tt.exitCode,
+      };
+    }
+    return {
+      verdict: "failed",
+      class: "testsFailed",
+      reason: tt.reason ?? "Error",
+      message: `test-runner exited with code ${tt.exitCode}`,
+      container: TEST_CONTAINER,
+      testExitCode: tt.exitCode,
+    };
   }
   if (isDisrupted(pod)) {
-    return { verdict: "couldNotRun", class: "evicted", reason: pod.status?.reason ?? "DisruptionTarget", message: pod.status?.message ?? cond(pod.status?.conditions, "DisruptionTarget")?.type ?? "" };
+    return {
+      verdict: "couldNotRun",
+      class: "evicted",
+      reason: pod.status?.reason ?? "DisruptionTarget",
+      message: pod.status?.message ?? cond(pod.status?.conditions, "DisruptionTarget")?.type ?? "",
+    };
   }
   if (pod.status?.reason === "DeadlineExceeded") {
     return { verdict: "timedOut", class: "deadlineExceeded", reason: "DeadlineExceeded", message: pod.status.message ?? "" };
