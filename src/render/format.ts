@@ -22,7 +22,11 @@ export function toJson(objects: SuiteObjects): string {
  */
 export function yamlOf(value: unknown): string {
   // Without 1.1's merge tag, whose stringifier writes "<<" bare whatever the node's quoting.
-  const doc = new Document(value, { version: "1.1", aliasDuplicateObjects: false, customTags: (tags) => tags.filter((t) => typeof t === "string" || t.tag !== MERGE_TAG) });
+  const doc = new Document(value, {
+    version: "1.1",
+    aliasDuplicateObjects: false,
+    customTags: (tags) => tags.filter((t) => typeof t === "string" || t.tag !== MERGE_TAG),
+  });
   visit(doc, {
     Scalar(_, node) {
       if (typeof node.value === "string" && needsDoubleQuotes(node.value)) node.type = Scalar.QUOTE_DOUBLE;

@@ -52,7 +52,10 @@ export function renderJob(suite: ResolvedSuite, runId?: string, a: AttemptOption
       ...(shards > 1 ? { completionMode: "Indexed" as const, completions: shards, parallelism: shards, backoffLimitPerIndex: 0 } : { backoffLimit: 0 }),
       podFailurePolicy: { rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget" }] }] },
       // The user's pod labels first: incluster's own win (validation already refuses a clash).
-      template: { metadata: { labels: { ...suite.pod?.labels, ...labels }, ...(suite.pod?.annotations ? { annotations: { ...suite.pod.annotations } } : {}) }, spec: podSpec(suite, overlayName(suite.name, runId), { ...a, collectVia: a.collectVia ?? (runId ? "exec" : "none") }) },
+      template: {
+        metadata: { labels: { ...suite.pod?.labels, ...labels }, ...(suite.pod?.annotations ? { annotations: { ...suite.pod.annotations } } : {}) },
+        spec: podSpec(suite, overlayName(suite.name, runId), { ...a, collectVia: a.collectVia ?? (runId ? "exec" : "none") }),
+      },
     },
   };
 }
@@ -130,7 +133,11 @@ function cloneContainer(suite: ResolvedSuite): Container {
       // A private repository without credentials fails at once instead of waiting for a password.
       { name: "GIT_TERMINAL_PROMPT", value: "0" },
     ],
-    volumeMounts: [{ name: WORKSPACE_VOLUME, mountPath: WORKSPACE }, { name: OUT_VOLUME, mountPath: OUT_DIR }, ...(local ? [{ name: OVERLAY_VOLUME, mountPath: OVERLAY_DIR, readOnly: true }] : [])],
+    volumeMounts: [
+      { name: WORKSPACE_VOLUME, mountPath: WORKSPACE },
+      { name: OUT_VOLUME, mountPath: OUT_DIR },
+      ...(local ? [{ name: OVERLAY_VOLUME, mountPath: OVERLAY_DIR, readOnly: true }] : []),
+    ],
     securityContext: containerSecurity(),
   };
 }
@@ -144,8 +151,15 @@ function cloneContainer(suite: ResolvedSuite): Container {
  * so it costs no pull.
  */
 export const COLLECTOR_SCRIPT = [
-  `dump() { cd ${OUT_DIR} || return; find ${ARTIFACTS_SUBDIR} -type f -size -${LOG_FALLBACK.fileLimitKiB + 1}k > .small; find ${ARTIFACTS_SUBDIR} -type f ! -size -${LOG_FALLBACK.fileLimitKiB + 1}k > .big; echo ${LOG_FALLBACK.begin}; tar -czf - -T .small | base64; echo ${LOG_FALLBACK.end}; while read -r f; do echo "${LOG_FALLBACK.tooBig} $f"; done < .big; }`,
-  `on_term() { mode="\${${LOG_FALLBACK.env}:-exec}"; if [ "$mode" = log ]; then dump; exit 0; fi; if [ "$mode" = none ] || [ ! -e ${OUT_DIR}/${TESTS_ENDED_MARKER} ]; then exit 0; fi; i=0; n=0; while [ ! -e ${OUT_DIR}/${COLLECTED_MARKER} ] && [ $i -lt ${COLLECTOR_GRACE.idleS * 10} ] && [ $n -lt ${COLLECTOR_GRACE.maxS * 10} ]; do [ -e ${OUT_DIR}/${COPYING_MARKER} ] && i=0; sleep 0.1; i=$((i+1)); n=$((n+1)); done; exit 0; }`,
+  `dump() { cd ${OUT_DIR} || return; ` +
+    `find ${ARTIFACTS_SUBDIR} -type f -size -${LOG_FALLBACK.fileLimitKiB + 1}k > .small; ` +
+    `find ${ARTIFACTS_SUBDIR} -type f ! -size -${LOG_FALLBACK.fileLimitKiB + 1}k > .big; ` +
+    `echo ${LOG_FALLBACK.begin}; tar -czf - -T .small | base64; echo ${LOG_FALLBACK.end}; ` +
+    `while read -r f; do echo "${LOG_FALLBACK.tooBig} $f"; done < .big; }`,
+  `on_term() { mode="\${${LOG_FALLBACK.env}:-exec}"; if [ "$mode" = log ]; then dump; exit 0; fi; ` +
+    `if [ "$mode" = none ] || [ ! -e ${OUT_DIR}/${TESTS_ENDED_MARKER} ]; then exit 0; fi; ` +
+    `i=0; n=0; while [ ! -e ${OUT_DIR}/${COLLECTED_MARKER} ] && [ $i -lt ${COLLECTOR_GRACE.idleS * 10} ] && [ $n -lt ${COLLECTOR_GRACE.maxS * 10} ]; ` +
+    `do [ -e ${OUT_DIR}/${COPYING_MARKER} ] && i=0; sleep 0.1; i=$((i+1)); n=$((n+1)); done; exit 0; }`,
   "trap on_term TERM",
   "while :; do sleep 3600 & wait $!; done",
 ].join("\n");
@@ -173,7 +187,12 @@ function testContainer(suite: ResolvedSuite, a: AttemptOptions = {}): Container 
     command: ["/bin/sh", "-c", runnerScript(suite, a.rerunIds), RUNNER_ARG0],
     ...(suite.runner.kind === "command" ? { args: suite.runner.argv } : {}),
     workingDir: WORKSPACE,
-    env: [...testEnv(suite.env, suite.envRefs), { name: ARTIFACTS_ENV, value: ARTIFACTS_DIR }, ...(a.attempt && a.attempt > 1 ? [{ name: ATTEMPT_ENV, value: String(a.attempt) }] : []), ...shardEnv(suite)],
+    env: [
+      ...testEnv(suite.env, suite.envRefs),
+      { name: ARTIFACTS_ENV, value: ARTIFACTS_DIR },
+      ...(a.attempt && a.attempt > 1 ? [{ name: ATTEMPT_ENV, value: String(a.attempt) }] : []),
+      ...shardEnv(suite),
+    ],
     ...(suite.envFrom ? { envFrom: suite.envFrom.map(envFromSource) } : {}),
     ...(hasResources ? { resources: suite.resources } : {}),
     volumeMounts: [
@@ -189,7 +208,9 @@ function testContainer(suite: ResolvedSuite, a: AttemptOptions = {}): Container 
 function userVolumes(suite: ResolvedSuite): Volume[] {
   return (suite.volumes ?? []).map((v, i) => {
     const items = v.items ? { items: v.items.map((it) => ({ key: it.key, path: it.path })) } : {};
-    return v.secret !== undefined ? { name: userVolumeName(v, i), secret: { secretName: v.secret, ...items } } : { name: userVolumeName(v, i), configMap: { name: v.configMap, ...items } };
+    return v.secret !== undefined
+      ? { name: userVolumeName(v, i), secret: { secretName: v.secret, ...items } }
+      : { name: userVolumeName(v, i), configMap: { name: v.configMap, ...items } };
   });
 }
 
@@ -210,5 +231,9 @@ function shardEnv(suite: ResolvedSuite): EnvVar[] {
 /** PYTHONUNBUFFERED=1 first (logs stream line by line), then the suite's env in file order, then references. */
 export function testEnv(env: Record<string, string>, refs: ResolvedSuite["envRefs"] = {}): EnvVar[] {
   const fixed: EnvVar[] = Object.hasOwn(env, "PYTHONUNBUFFERED") ? [] : [{ name: "PYTHONUNBUFFERED", value: "1" }];
-  return [...fixed, ...Object.entries(env).map(([name, value]) => ({ name, value })), ...Object.entries(refs).map(([name, valueFrom]) => ({ name, valueFrom }))];
+  return [
+    ...fixed,
+    ...Object.entries(env).map(([name, value]) => ({ name, value })),
+    ...Object.entries(refs).map(([name, valueFrom]) => ({ name, valueFrom })),
+  ];
 }

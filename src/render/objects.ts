@@ -22,7 +22,8 @@ export interface SecurityContext {
   windowsOptions?: { hostProcess?: boolean };
 }
 
-export interface PodSecurityContext extends Omit<SecurityContext, "allowPrivilegeEscalation" | "privileged" | "readOnlyRootFilesystem" | "capabilities" | "procMount"> {
+export interface PodSecurityContext
+  extends Omit<SecurityContext, "allowPrivilegeEscalation" | "privileged" | "readOnlyRootFilesystem" | "capabilities" | "procMount"> {
   fsGroup?: number;
   sysctls?: { name: string; value: string }[];
 }
@@ -30,7 +31,10 @@ export interface PodSecurityContext extends Omit<SecurityContext, "allowPrivileg
 export interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: { secretKeyRef: { name: string; key: string; optional?: boolean } } | { configMapKeyRef: { name: string; key: string; optional?: boolean } } | { fieldRef: { fieldPath: string } };
+  valueFrom?:
+    | { secretKeyRef: { name: string; key: string; optional?: boolean } }
+    | { configMapKeyRef: { name: string; key: string; optional?: boolean } }
+    | { fieldRef: { fieldPath: string } };
 }
 
 export interface Container {

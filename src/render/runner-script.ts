@@ -77,12 +77,15 @@ export function runnerScript(suite: ResolvedSuite, rerunIds?: readonly string[])
 
 function workspaceCheck(suite: ResolvedSuite): string[] {
   const cloned = suite.source.kind !== "image";
-  const why = cloned ? "the clone-repo container should have cloned the repository there" : "source.image expects the test image to contain the code at /workspace";
+  const why = cloned
+    ? "the clone-repo container should have cloned the repository there"
+    : "source.image expects the test image to contain the code at /workspace";
   // The clone runs beside this container: wait for its marker (a sleep without fractions waits 1 s).
   const wait = cloned
     ? [
         `while [ ! -e ${OUT_DIR}/${CLONE_MARKERS.ok} ]; do`,
-        `  if [ -e ${OUT_DIR}/${CLONE_MARKERS.failed} ]; then echo "error: the clone-repo container failed (exit code $(cat ${OUT_DIR}/${CLONE_MARKERS.failed})); its log says why" >&2; exit 1; fi`,
+        `  if [ -e ${OUT_DIR}/${CLONE_MARKERS.failed} ]; then ` +
+          `echo "error: the clone-repo container failed (exit code $(cat ${OUT_DIR}/${CLONE_MARKERS.failed})); its log says why" >&2; exit 1; fi`,
         "  sleep 0.05 2>/dev/null || sleep 1",
         "done",
       ]
@@ -103,7 +106,10 @@ function envPrint(env: Record<string, string>, refs: ResolvedSuite["envRefs"] = 
   const hidden = names.filter(looksSecret);
   // Values from Secrets/ConfigMaps are never printed: only where they come from.
   // Quoted as one shell word each: a name is pasted into the script, never interpreted by it.
-  const fromRefs = Object.entries(refs).map(([n, r]) => `echo ${shq("secretKeyRef" in r ? `  ${n}=(from Secret ${r.secretKeyRef.name}, hidden)` : `  ${n}=(from ConfigMap ${r.configMapKeyRef.name})`)}`);
+  const fromRefs = Object.entries(refs).map(
+    ([n, r]) =>
+      `echo ${shq("secretKeyRef" in r ? `  ${n}=(from Secret ${r.secretKeyRef.name}, hidden)` : `  ${n}=(from ConfigMap ${r.configMapKeyRef.name})`)}`,
+  );
   return [
     'echo "environment:"',
     ...(shown.length ? [`for name in ${shown.join(" ")}; do echo "  $name=$(printenv "$name")"; done`] : []),
@@ -129,7 +135,10 @@ function run(suite: ResolvedSuite, rerunIds?: readonly string[]): string[] {
   const opts = ["-v", "-s", "--tb=short", `--junitxml=${ARTIFACTS_DIR}/${PYTEST_JUNIT}`, "-o", "junit_family=xunit1"];
   if ((suite.shards ?? 1) > 1 && !rerunIds?.length) {
     // A shard collects every node id, sorts them by code point and runs every n-th from its index.
-    return [`echo ${shq(`+ pytest shard $${SHARD_INDEX_ENV} of $${SHARD_COUNT_ENV}: ${suite.runner.test}`)}`, `python3 -c ${shq(SHARD_PY)} ${[suite.runner.test, ...opts].map(shq).join(" ")}`];
+    return [
+      `echo ${shq(`+ pytest shard $${SHARD_INDEX_ENV} of $${SHARD_COUNT_ENV}: ${suite.runner.test}`)}`,
+      `python3 -c ${shq(SHARD_PY)} ${[suite.runner.test, ...opts].map(shq).join(" ")}`,
+    ];
   }
   const argv = ["python3", "-m", "pytest", ...targets, "-v", "-s", "--tb=short", `--junitxml=${ARTIFACTS_DIR}/${PYTEST_JUNIT}`, "-o", "junit_family=xunit1"];
   const cmd = argv.map(shq).join(" ");

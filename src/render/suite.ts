@@ -21,7 +21,11 @@ export function renderSuite(suite: ResolvedSuite, opts: RenderOptions = {}): Sui
     ...(suite.serviceAccount ? {} : { serviceAccount: renderServiceAccount(suite) }),
     ...(suite.kubernetesAccess && !suite.serviceAccount ? { role: renderRole(suite), roleBinding: renderRoleBinding(suite) } : {}),
     ...(suite.source.kind === "local" && suite.source.overlay ? { overlay: renderOverlay(suite, opts.runId) } : {}),
-    job: renderJob(suite, opts.runId, { ...(opts.attempt ? { attempt: opts.attempt } : {}), ...(opts.rerunIds ? { rerunIds: opts.rerunIds } : {}), ...(opts.collectVia ? { collectVia: opts.collectVia } : {}) }),
+    job: renderJob(suite, opts.runId, {
+      ...(opts.attempt ? { attempt: opts.attempt } : {}),
+      ...(opts.rerunIds ? { rerunIds: opts.rerunIds } : {}),
+      ...(opts.collectVia ? { collectVia: opts.collectVia } : {}),
+    }),
   };
 }
 
@@ -39,5 +43,11 @@ export function renderOverlay(suite: ResolvedSuite, runId?: string): ConfigMapOb
 
 /** The objects as a list in apply order (the Job last, after what it references). */
 export function objectList(o: SuiteObjects): object[] {
-  return [...(o.serviceAccount ? [o.serviceAccount] : []), ...(o.role ? [o.role] : []), ...(o.roleBinding ? [o.roleBinding] : []), ...(o.overlay ? [o.overlay] : []), o.job];
+  return [
+    ...(o.serviceAccount ? [o.serviceAccount] : []),
+    ...(o.role ? [o.role] : []),
+    ...(o.roleBinding ? [o.roleBinding] : []),
+    ...(o.overlay ? [o.overlay] : []),
+    o.job,
+  ];
 }
