@@ -7,7 +7,11 @@ export function pickCommit(lsRemote: string, ref: string): string | undefined {
     const [sha, name] = line.trim().split(/\s+/);
     if (sha && name) refs.set(name, sha);
   }
-  const candidates = ref.startsWith("refs/") ? [`${ref}^{}`, ref] : ref === "HEAD" ? ["HEAD"] : [`refs/heads/${ref}`, `refs/tags/${ref}^{}`, `refs/tags/${ref}`];
+  const candidates = ref.startsWith("refs/")
+    ? [`${ref}^{}`, ref]
+    : ref === "HEAD"
+      ? ["HEAD"]
+      : [`refs/heads/${ref}`, `refs/tags/${ref}^{}`, `refs/tags/${ref}`];
   for (const c of candidates) {
     const sha = refs.get(c);
     if (sha) return sha;

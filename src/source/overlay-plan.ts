@@ -42,5 +42,8 @@ export const OVERLAY_LIMIT_BYTES = 960 * 1024;
 /** The "too big" message: the size, the limit, and the files that weigh most. */
 export function overlayTooBig(compressed: number, limit: number, sizes: readonly { path: string; size: number }[]): string {
   const biggest = [...sizes].sort((a, b) => b.size - a.size).slice(0, 5).map((s) => `${s.path} (${humanBytes(s.size)})`);
-  return `the local overlay is ${humanBytes(compressed)} compressed; the limit is ${humanBytes(limit)} (it travels in a ConfigMap, at most 1 MiB). Biggest files: ${biggest.join(", ")}`;
+  return (
+    `the local overlay is ${humanBytes(compressed)} compressed; the limit is ${humanBytes(limit)} (it travels in a ConfigMap, at most 1 MiB). ` +
+    `Biggest files: ${biggest.join(", ")}`
+  );
 }

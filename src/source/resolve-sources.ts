@@ -44,7 +44,11 @@ async function resolveGit(src: Extract<ResolvedSource, { kind: "git" }>, notes: 
   if (src.url.startsWith("-")) throw new CouldNotRunError("GIT_BAD_URL", `source.git.url "${src.url}" starts with "-"`, "fix source.git.url");
   const r = await git(["ls-remote", src.url, src.ref, `refs/tags/${src.ref}^{}`], { timeoutMs: 30_000, base });
   if (!r.ok) {
-    throw new CouldNotRunError("GIT_REMOTE_FAILED", `cannot ask ${src.url} for ref "${src.ref}": git ls-remote failed:\n${r.stderr.trim()}`, `check the URL and your access: git ls-remote ${src.url}`);
+    throw new CouldNotRunError(
+      "GIT_REMOTE_FAILED",
+      `cannot ask ${src.url} for ref "${src.ref}": git ls-remote failed:\n${r.stderr.trim()}`,
+      `check the URL and your access: git ls-remote ${src.url}`,
+    );
   }
   const commit = pickCommit(r.stdout, src.ref);
   if (!commit) {
@@ -68,12 +72,15 @@ async function resolveLocal(src: LocalSource, configDir: string, notes: SourceNo
     if (!r.ok) throw new CouldNotRunError("LOCAL_SOURCE", `source.local: ${what}: ${r.stderr.trim()}`, hint);
     return r.stdout;
   };
-  const top = (await must(["rev-parse", "--show-toplevel"], `${dir} is not in a git working tree`, "source.local needs a git repository; set source.local.path")).trim();
+  const top = (
+    await must(["rev-parse", "--show-toplevel"], `${dir} is not in a git working tree`, "source.local needs a git repository; set source.local.path")
+  ).trim();
   // From here on every path git prints is relative to the top of the working tree.
   cwd = top;
   const gitDir = (await must(["rev-parse", "--absolute-git-dir"], "no git dir", "")).trim();
   await must(["rev-parse", "--verify", "HEAD"], "the repository has no commit yet", "commit and push once: the pod clones the base commit from the remote");
-  const url = src.url ?? (await must(["remote", "get-url", "--", src.remote], `no remote "${src.remote}"`, "set source.local.remote (or source.local.url)")).trim();
+  const url =
+    src.url ?? (await must(["remote", "get-url", "--", src.remote], `no remote "${src.remote}"`, "set source.local.remote (or source.local.url)")).trim();
   // The URL goes into the Job and the log: a token in the remote's URL must not travel with it.
   if (urlHasCredentials(url)) {
     throw new CouldNotRunError(
@@ -82,14 +89,20 @@ async function resolveLocal(src: LocalSource, configDir: string, notes: SourceNo
       "set source.local.url to the URL without them, and put the credentials in a Secret named by source.local.credentials.secretRef",
     );
   }
-  const tips = (await must(["for-each-ref", "--format=%(objectname)", `refs/remotes/${src.remote}/`], "cannot list remote-tracking branches", "")).split("\n").filter(Boolean);
+  const tips = (await must(["for-each-ref", "--format=%(objectname)", `refs/remotes/${src.remote}/`], "cannot list remote-tracking branches", ""))
+    .split("\n")
+    .filter(Boolean);
   const bases = new Set<string>();
   for (const tip of new Set(tips)) {
     const mb = await git(["merge-base", "HEAD", tip], { cwd: top, base: gitEnv });
     if (mb.ok && mb.stdout.trim()) bases.add(mb.stdout.trim());
   }
   if (!bases.size) {
-    throw new CouldNotRunError("LOCAL_NO_BASE", `source.local: no commit of HEAD is on remote "${src.remote}" (${url})`, `push a commit once (git push ${src.remote} HEAD), or git fetch ${src.remote} if it is there already`);
+    throw new CouldNotRunError(
+      "LOCAL_NO_BASE",
+      `source.local: no commit of HEAD is on remote "${src.remote}" (${url})`,
+      `push a commit once (git push ${src.remote} HEAD), or git fetch ${src.remote} if it is there already`,
+    );
   }
   // The newest of the shared commits: the pod fetches it, then the overlay brings the rest.
   const base = (await must(["rev-list", "-n1", "--topo-order", ...bases], "cannot order the base commits", "")).trim();
@@ -115,11 +128,23 @@ async function resolveLocal(src: LocalSource, configDir: string, notes: SourceNo
     }
   }
   const archive = gzipSync(tar(entries), { level: 9 });
-  if (archive.length > limit) throw new CouldNotRunError("LOCAL_OVERLAY_TOO_BIG", `source.local: ${overlayTooBig(archive.length, limit, sizes)}`, "commit and push the big files (the pod then gets them from the base commit), or list them in .gitignore");
+  if (archive.length > limit) {
+    throw new CouldNotRunError(
+      "LOCAL_OVERLAY_TOO_BIG",
+      `source.local: ${overlayTooBig(archive.length, limit, sizes)}`,
+      "commit and push the big files (the pod then gets them from the base commit), or list them in .gitignore",
+    );
+  }
   notes.info(
-    `source: local working tree ${top} = ${url} commit ${base} + overlay of ${entries.length} file(s) written, ${plan.deleted.length} deleted (${humanBytes(archive.length)} compressed)`,
+    `source: local working tree ${top} = ${url} commit ${base} + overlay of ${entries.length} file(s) written, ` +
+      `${plan.deleted.length} deleted (${humanBytes(archive.length)} compressed)`,
   );
-  return { ...src, url, commit: base, overlay: { archiveBase64: archive.toString("base64"), deleted: plan.deleted, files: entries.length, bytes: archive.length } };
+  return {
+    ...src,
+    url,
+    commit: base,
+    overlay: { archiveBase64: archive.toString("base64"), deleted: plan.deleted, files: entries.length, bytes: archive.length },
+  };
 }
 
 /** The start of a file, for the credential check of .npmrc/.pypirc; "" when it cannot be read. */
