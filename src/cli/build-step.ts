@@ -16,7 +16,13 @@ export interface BuildStepOptions {
   platform?: string | undefined;
 }
 
-export async function buildStep(ctx: CliContext, config: Config, configDir: string, suites: readonly ResolvedSuite[], o: BuildStepOptions): Promise<BuildOutcome> {
+export async function buildStep(
+  ctx: CliContext,
+  config: Config,
+  configDir: string,
+  suites: readonly ResolvedSuite[],
+  o: BuildStepOptions,
+): Promise<BuildOutcome> {
   return machineBuild({
     config,
     configDir,
@@ -37,17 +43,33 @@ export async function buildChecks(ctx: CliContext, config: Config, suites: reado
   const r = chooseEngine(undefined, config.image?.engine, (n) => onPath(n, ctx.env));
   const engine: PreflightCheck = r.engine
     ? { name: "image engine", ok: true, detail: `${r.engine} (builds ${built.map((s) => s.name).join(", ")})` }
-    : { name: "image engine", ok: false, detail: r.problem ?? "none", fix: "install podman (or docker, buildah, nerdctl), or set image.engine", class: "config" };
+    : {
+        name: "image engine",
+        ok: false,
+        detail: r.problem ?? "none",
+        fix: "install podman (or docker, buildah, nerdctl), or set image.engine",
+        class: "config",
+      };
   const { host } = parseImageRef(`${built[0]?.build?.repository ?? ""}:x`);
   const insecure = config.image?.insecure ?? isLoopback(host);
   const url = `${insecure ? "http" : "https"}://${host === "docker.io" ? "registry-1.docker.io" : host}/v2/`;
   let registry: PreflightCheck;
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
-    registry = { name: `registry ${host} answers`, ok: true, detail: `GET ${url}: HTTP ${res.status}${res.status === 401 ? " (needs a login; the engine's credentials are used for push)" : ""}` };
+    registry = {
+      name: `registry ${host} answers`,
+      ok: true,
+      detail: `GET ${url}: HTTP ${res.status}${res.status === 401 ? " (needs a login; the engine's credentials are used for push)" : ""}`,
+    };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string; message?: string } };
-    registry = { name: `registry ${host} answers`, ok: false, detail: `GET ${url}: ${e.cause?.code ?? e.cause?.message ?? e.message}`, fix: `check image.registry and that ${host} is reachable from here (image.insecure: true for a registry without TLS)`, class: "unreachable" };
+    registry = {
+      name: `registry ${host} answers`,
+      ok: false,
+      detail: `GET ${url}: ${e.cause?.code ?? e.cause?.message ?? e.message}`,
+      fix: `check image.registry and that ${host} is reachable from here (image.insecure: true for a registry without TLS)`,
+      class: "unreachable",
+    };
   }
   return [engine, registry];
 }

@@ -57,7 +57,13 @@ export async function pullChecks(config: Config, suites: readonly ResolvedSuite[
       const name = `${what} ${ref} can be pulled`;
       if (p.state === "present") return { name, ok: true, detail: "the registry has it" };
       if (p.state === "unknown") return uncheckedCheck(name, p.why);
-      return { name, ok: false, detail: `the registry has no ${ref}`, fix: `push it, or set ${what === "clone image" ? "source.git.image / source.local.image" : "image.base"} to an image that exists`, class: "config" };
+      return {
+        name,
+        ok: false,
+        detail: `the registry has no ${ref}`,
+        fix: `push it, or set ${what === "clone image" ? "source.git.image / source.local.image" : "image.base"} to an image that exists`,
+        class: "config",
+      };
     }),
   );
 }
@@ -73,10 +79,18 @@ export async function serviceChecks(port: ClusterPort, namespace: string, suites
   const checks: PreflightCheck[] = [];
   for (const s of suites) {
     for (const x of dnsSuspects(s.env, namespace, services)) {
-      checks.push({ name: `suites.${s.name}.env.${x.env}: Service ${x.service} exists`, ok: false, detail: `${x.host} is not a Service in ${namespace}`, fix: x.suggestion ? `did you mean ${x.host.replace(x.service, x.suggestion)}?` : `create the Service or fix the host`, class: "config" });
+      checks.push({
+        name: `suites.${s.name}.env.${x.env}: Service ${x.service} exists`,
+        ok: false,
+        detail: `${x.host} is not a Service in ${namespace}`,
+        fix: x.suggestion ? `did you mean ${x.host.replace(x.service, x.suggestion)}?` : `create the Service or fix the host`,
+        class: "config",
+      });
     }
   }
-  return checks.length ? checks : [{ name: "Services named in env", ok: true, detail: `every env host in ${namespace} is an existing Service (${services.length} Services)` }];
+  return checks.length
+    ? checks
+    : [{ name: "Services named in env", ok: true, detail: `every env host in ${namespace} is an existing Service (${services.length} Services)` }];
 }
 
 /** One check as doctor prints it: ok, FAIL with its fix, or ? when it could not be made (never ok). */

@@ -14,7 +14,11 @@ export async function buildAction(ctx: CliContext, names: string[], flags: { eng
   const suites = (names.length ? names : listSuites(config)).map((n) => resolveSuite(config, n));
   const built = suites.filter((s) => s.build);
   if (!built.length) {
-    if (names.length) throw new UsageError(`nothing to build: ${names.join(", ")} run${names.length === 1 ? "s" : ""} an explicit image`, ["remove the suite's image (and set image.registry) to have incluster build it"]);
+    if (names.length) {
+      throw new UsageError(`nothing to build: ${names.join(", ")} run${names.length === 1 ? "s" : ""} an explicit image`, [
+        "remove the suite's image (and set image.registry) to have incluster build it",
+      ]);
+    }
     ctx.stderr.write("nothing to build: every suite runs an explicit image\n");
     return;
   }

@@ -29,7 +29,10 @@ export async function doctorAction(ctx: CliContext): Promise<void> {
   report.checks.push(...(await buildChecks(ctx, config, suites)));
   // What run would find only later: the source, the images it pulls, the Services env names.
   // A server that did not answer the preflight is not asked again (it would not answer either).
-  const services = report.serverVersion !== undefined ? await serviceChecks(port, namespace, suites) : [uncheckedCheck("Services named in env", "the API server did not answer")];
+  const services =
+    report.serverVersion !== undefined
+      ? await serviceChecks(port, namespace, suites)
+      : [uncheckedCheck("Services named in env", "the API server did not answer")];
   report.checks.push(await sourceCheck(suites, configDir), ...(await pullChecks(config, suites)), ...services);
   const style = outputStyle(ctx.stderr, ctx.env);
   const failed = report.checks.filter((c) => !c.ok).length;
@@ -41,7 +44,8 @@ export async function doctorAction(ctx: CliContext): Promise<void> {
     ctx.stdout.write(
       [
         "",
-        `# This pod runs as ServiceAccount ${sa.namespace}/${sa.name}. The Role it needs in ${namespace} and its binding (kubectl apply -f - as an admin of ${namespace}):`,
+        `# This pod runs as ServiceAccount ${sa.namespace}/${sa.name}. ` +
+          `The Role it needs in ${namespace} and its binding (kubectl apply -f - as an admin of ${namespace}):`,
         stringify(role).trimEnd(),
         "---",
         stringify(serviceAccountBinding(role, sa)).trimEnd(),

@@ -28,9 +28,17 @@ function readLayout(root: string): SourceFile[] {
 export function importAction(ctx: CliContext, dir: string, opts: { dryRun?: boolean }): void {
   const root = resolve(ctx.cwd, dir);
   const target = join(root, CONFIG_FILE);
-  if (!opts.dryRun && existsSync(target)) throw new UsageError(`${ctx.relative(target)} already exists; import never overwrites it`, ["pass --dry-run to print the imported config, or move the file away"]);
+  if (!opts.dryRun && existsSync(target)) {
+    throw new UsageError(`${ctx.relative(target)} already exists; import never overwrites it`, [
+      "pass --dry-run to print the imported config, or move the file away",
+    ]);
+  }
   const result = importLayout(readLayout(root));
-  if (!result) throw new UsageError(`no Job manifest under ${ctx.relative(join(root, MANIFEST_DIR))}`, [`import reads the guide's layout: ${MANIFEST_DIR}/99-test-<name>-e2e.yaml and ${JOBS_DIR}/test-<name>-e2e/; pass the repository root as [dir]`]);
+  if (!result) {
+    throw new UsageError(`no Job manifest under ${ctx.relative(join(root, MANIFEST_DIR))}`, [
+      `import reads the guide's layout: ${MANIFEST_DIR}/99-test-<name>-e2e.yaml and ${JOBS_DIR}/test-<name>-e2e/; pass the repository root as [dir]`,
+    ]);
+  }
   // What import writes must pass validate; a failure here is our bug, caught before writing.
   parseConfig(result.text, target);
   if (opts.dryRun) ctx.stdout.write(result.text);

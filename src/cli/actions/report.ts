@@ -12,7 +12,9 @@ import type { CliContext } from "../context.js";
 function runDir(root: string, runId: string | undefined): string {
   if (runId === undefined && existsSync(join(root, RESULT_FILE))) return root;
   if (runId !== undefined) {
-    if (!RUN_ID_PATTERN.test(runId)) throw new UsageError(`report: expected a run id like k3x9q2 (six lowercase letters and digits), got ${JSON.stringify(runId)}`);
+    if (!RUN_ID_PATTERN.test(runId)) {
+      throw new UsageError(`report: expected a run id like k3x9q2 (six lowercase letters and digits), got ${JSON.stringify(runId)}`);
+    }
     const dir = join(root, runId);
     const fix = `a run writes ${RESULT_FILE} when it ends; pass --report-dir <dir> where it saved its report`;
     if (!existsSync(join(dir, RESULT_FILE))) throw new UsageError(`report: no saved run ${runId} with a ${RESULT_FILE} in ${root}`, [fix]);
@@ -32,7 +34,9 @@ export function reportAction(ctx: CliContext, runId: string | undefined, flags: 
   } catch (err) {
     throw new UsageError(`report: cannot read ${ctx.relative(join(dir, RESULT_FILE))}: ${(err as Error).message}`);
   }
-  if (result.kind !== "RunResult" || !Array.isArray(result.suites)) throw new UsageError(`report: ${ctx.relative(join(dir, RESULT_FILE))} is not an incluster RunResult`);
+  if (result.kind !== "RunResult" || !Array.isArray(result.suites)) {
+    throw new UsageError(`report: ${ctx.relative(join(dir, RESULT_FILE))} is not an incluster RunResult`);
+  }
   const page = writeHtmlReport(result, dir);
   // Relative to the working directory when below it, else in full (as run shows paths).
   const shown = ctx.relative(page);

@@ -63,7 +63,9 @@ export async function runAction(ctx: CliContext, names: string[], flags: RunFlag
   const { config, path } = loadForCommand(ctx, flags.timeout ? { timeoutFlag: flags.timeout } : {});
   checkEngineFlag(flags.engine);
   if (flags.watch) checkWatchFlags(config, flags);
-  if (flags.events === "-" && flags.output) throw new UsageError("--events - and -o both write to stdout", ["write the events to a file (--events events.jsonl), or drop -o"]);
+  if (flags.events === "-" && flags.output) {
+    throw new UsageError("--events - and -o both write to stdout", ["write the events to a file (--events events.jsonl), or drop -o"]);
+  }
   const otlpEndpoint = flags.otlpEndpoint ?? (ctx.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined);
   const options: RunOptions = {
     suites: names,
@@ -75,7 +77,9 @@ export async function runAction(ctx: CliContext, names: string[], flags: RunFlag
     keep: Boolean(flags.keep),
     ...(flags.retries !== undefined ? { retries: wholeNumber("--retries", flags.retries) } : {}),
     ...(flags.failOnFlaky ? { failOnFlaky: true } : {}),
-    ...(ctx.env.INCLUSTER_ARTIFACTS_LIMIT !== undefined ? { artifactsLimitBytes: wholeNumber("INCLUSTER_ARTIFACTS_LIMIT", ctx.env.INCLUSTER_ARTIFACTS_LIMIT) } : {}),
+    ...(ctx.env.INCLUSTER_ARTIFACTS_LIMIT !== undefined
+      ? { artifactsLimitBytes: wholeNumber("INCLUSTER_ARTIFACTS_LIMIT", ctx.env.INCLUSTER_ARTIFACTS_LIMIT) }
+      : {}),
     ...(flags.reportDir ? { reportDir: flags.reportDir } : {}),
     build: flags.build !== false,
     ...(flags.engine ? { engine: flags.engine } : {}),
@@ -86,7 +90,13 @@ export async function runAction(ctx: CliContext, names: string[], flags: RunFlag
     configDir: dirname(path),
   };
   const style = outputStyle(ctx.stderr, ctx.env);
-  const view = terminalView({ style, several: names.length > 1 || Boolean(flags.all), verbose: Boolean(g.verbose), quietLogs: Boolean(flags.quiet), write: (t) => ctx.stderr.write(t) });
+  const view = terminalView({
+    style,
+    several: names.length > 1 || Boolean(flags.all),
+    verbose: Boolean(g.verbose),
+    quietLogs: Boolean(flags.quiet),
+    write: (t) => ctx.stderr.write(t),
+  });
   const events = flags.events ? openEventsFile(flags.events, ctx.stdout) : undefined;
   const sinks: EventSink[] = [view, ...(events ? [events.sink] : [])];
   if (flags.watch) {

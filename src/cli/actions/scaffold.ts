@@ -18,7 +18,8 @@ export function scaffoldAction(ctx: CliContext, suiteName: string, opts: { force
   const skipped = plan.filter((f) => f.action === "skip");
   if (skipped.length > 0) {
     throw new UsageError(
-      `${skipped.length} file${skipped.length === 1 ? "" : "s"} already exist${skipped.length === 1 ? "s" : ""} and differ${skipped.length === 1 ? "s" : ""} from what scaffold writes; left alone`,
+      `${skipped.length} file${skipped.length === 1 ? "" : "s"} already exist${skipped.length === 1 ? "s" : ""} ` +
+        `and differ${skipped.length === 1 ? "s" : ""} from what scaffold writes; left alone`,
       [...skipped.map((f) => `${f.path}: differs; rerun with --force to overwrite it`)],
     );
   }

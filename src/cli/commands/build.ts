@@ -10,7 +10,8 @@ export function registerBuild(program: Command, ctx: CliContext): void {
     .description(
       "Builds each suite's image (its build.dockerfile, or a Dockerfile generated from image.base) with podman, docker, buildah or nerdctl, " +
         "tags it <image.registry>/test-<suite>-e2e:sha-<hash of the Dockerfile, the context files and the platform>, and pushes it. " +
-        "When the registry already has that tag, nothing is built or pushed; suites with the same content share one image. Suites with an explicit image are not built. " +
+        "When the registry already has that tag, nothing is built or pushed; suites with the same content share one image. " +
+        "Suites with an explicit image are not built. " +
         "`incluster run` does this first unless --no-build. Prints one line per image: <suite> <image> <built|skipped|reused>.",
     )
     .addHelpText(

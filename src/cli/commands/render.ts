@@ -24,5 +24,7 @@ Examples:
   # JSON (a v1 List), for jq
   incluster render smoke -o json | jq '.items[] | .kind'`,
     )
-    .action(async (suite: string, opts: { output: "yaml" | "json"; platform?: string }) => (await import("../actions/render.js")).renderAction(ctx, suite, opts));
+    .action(async (suite: string, opts: { output: "yaml" | "json"; platform?: string }) =>
+      (await import("../actions/render.js")).renderAction(ctx, suite, opts),
+    );
 }

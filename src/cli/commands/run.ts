@@ -40,7 +40,10 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option("--all", "run every suite in the config")
     .addOption(new Option("-o, --output <format>", "result document on stdout").choices(["json", "junit"]))
     .option("--events <file|->", "write every run event as a JSON line to a file, or - for stdout")
-    .option("--otlp-endpoint <url>", "also send every log line and run event as OTLP logs over HTTP to this OpenTelemetry endpoint (default: OTEL_EXPORTER_OTLP_ENDPOINT)")
+    .option(
+      "--otlp-endpoint <url>",
+      "also send every log line and run event as OTLP logs over HTTP to this OpenTelemetry endpoint (default: OTEL_EXPORTER_OTLP_ENDPOINT)",
+    )
     .option("--concurrency <n>", "how many suites run at once (default: all)")
     .option("--fail-fast <duration>", "how long an image pull error, unschedulable pod or missing Secret may last before the suite fails", DEFAULT_FAIL_FAST)
     .option("--timeout <duration>", "override every suite's timeout (e.g. 10m)")

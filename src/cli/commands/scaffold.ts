@@ -24,5 +24,7 @@ Examples:
   # Regenerate them after changing incluster.yaml
   incluster scaffold smoke --force`,
     )
-    .action(async (suiteName: string, opts: { force?: boolean; dir?: string }) => (await import("../actions/scaffold.js")).scaffoldAction(ctx, suiteName, opts));
+    .action(async (suiteName: string, opts: { force?: boolean; dir?: string }) =>
+      (await import("../actions/scaffold.js")).scaffoldAction(ctx, suiteName, opts),
+    );
 }

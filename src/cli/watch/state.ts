@@ -45,7 +45,10 @@ export function stepWatch(s: WatchState, input: WatchInput): { state: WatchState
     case "change": {
       if (s.stopping) return { state: s, effects: [] };
       const cancel = s.running && !s.stale;
-      return { state: { ...s, settling: true, pending: true, stale: s.stale || s.running }, effects: [{ type: "arm" }, ...(cancel ? [{ type: "abort" } as const] : [])] };
+      return {
+        state: { ...s, settling: true, pending: true, stale: s.stale || s.running },
+        effects: [{ type: "arm" }, ...(cancel ? [{ type: "abort" } as const] : [])],
+      };
     }
     case "quiet": {
       const next = { ...s, settling: false };

@@ -50,7 +50,10 @@ export function isExcluded(path: string, excluded: readonly string[]): boolean {
  * Watches the working tree at top; onChange gets the changed paths git does not ignore, in batches.
  * `exclude`: more paths relative to top (the report directory). Errors of the rescan go to onError.
  */
-export async function watchTree(top: string, o: { exclude: readonly string[]; onChange(paths: string[]): void; onError(err: Error): void }): Promise<TreeWatcher> {
+export async function watchTree(
+  top: string,
+  o: { exclude: readonly string[]; onChange(paths: string[]): void; onError(err: Error): void },
+): Promise<TreeWatcher> {
   const watchers = new Map<string, FSWatcher>();
   let closed = false;
   let queue = new Set<string>();

@@ -10,7 +10,13 @@ const WORDS: Record<number, string> = {
   [ExitCode.interrupted]: "INTERRUPTED",
 };
 
-const SUITE_WORDS: Record<Verdict, string> = { passed: "passed", failed: "failed", couldNotRun: "could not run", timedOut: "timed out", interrupted: "interrupted" };
+const SUITE_WORDS: Record<Verdict, string> = {
+  passed: "passed",
+  failed: "failed",
+  couldNotRun: "could not run",
+  timedOut: "timed out",
+  interrupted: "interrupted",
+};
 
 export interface RoundOutcome {
   round: number;

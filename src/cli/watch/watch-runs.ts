@@ -32,9 +32,19 @@ export function checkWatchFlags(config: Config, flags: WatchFlags): void {
       "set source: { local: {} } in incluster.yaml (the pod then gets the working tree, uncommitted edits included), or run without --watch",
     ]);
   }
-  if (flags.output) throw new UsageError("--watch prints one verdict line per round on stdout; it cannot be combined with -o", ["drop -o, or keep every event with --events <file>"]);
-  if (flags.events === "-") throw new UsageError("--watch prints its verdict lines on stdout; --events - would mix them with the events", ["write the events to a file: --events events.jsonl"]);
-  if (flags.debugOnFailure) throw new UsageError("--watch and --debug-on-failure cannot be combined", ["watch, then run incluster debug <suite> on a failed round"]);
+  if (flags.output) {
+    throw new UsageError("--watch prints one verdict line per round on stdout; it cannot be combined with -o", [
+      "drop -o, or keep every event with --events <file>",
+    ]);
+  }
+  if (flags.events === "-") {
+    throw new UsageError("--watch prints its verdict lines on stdout; --events - would mix them with the events", [
+      "write the events to a file: --events events.jsonl",
+    ]);
+  }
+  if (flags.debugOnFailure) {
+    throw new UsageError("--watch and --debug-on-failure cannot be combined", ["watch, then run incluster debug <suite> on a failed round"]);
+  }
 }
 
 export interface WatchRequest {
@@ -116,7 +126,13 @@ async function workingTree(config: Config, configDir: string): Promise<string> {
   const path = config.source.local?.path ?? ".";
   const dir = isAbsolute(path) ? path : resolve(configDir, path);
   const r = await git(["rev-parse", "--show-toplevel"], { cwd: dir });
-  if (!r.ok) throw new CouldNotRunError("LOCAL_SOURCE", `source.local: ${dir} is not in a git working tree: ${r.stderr.trim()}`, "source.local needs a git repository; set source.local.path");
+  if (!r.ok) {
+    throw new CouldNotRunError(
+      "LOCAL_SOURCE",
+      `source.local: ${dir} is not in a git working tree: ${r.stderr.trim()}`,
+      "source.local needs a git repository; set source.local.path",
+    );
+  }
   return r.stdout.trim();
 }
 
@@ -124,7 +140,11 @@ async function workingTree(config: Config, configDir: string): Promise<string> {
 async function retire(port: ClusterPort, namespace: string, runId: string, say: (t: string) => void): Promise<void> {
   const labelSelector = `${MANAGED_BY}=incluster,${RUN_ID_LABEL}=${runId}`;
   try {
-    const [jobs, pods, maps] = await Promise.all([port.list("jobs", namespace, { labelSelector }), port.list("pods", namespace, { labelSelector }), port.listConfigMaps(namespace, labelSelector)]);
+    const [jobs, pods, maps] = await Promise.all([
+      port.list("jobs", namespace, { labelSelector }),
+      port.list("pods", namespace, { labelSelector }),
+      port.listConfigMaps(namespace, labelSelector),
+    ]);
     await Promise.all([
       ...jobs.items.map((j) => port.delete("jobs", namespace, j.metadata?.name ?? "", { propagation: "Orphan" })),
       ...maps.map((m) => port.delete("configmaps", namespace, m.metadata?.name ?? "")),
