@@ -69,7 +69,12 @@ export async function onCluster<T>(fn: () => Promise<T>): Promise<T> {
 export function clusterFailure(err: unknown): unknown {
   if (!isKubeError(err)) return err;
   if (err.unreachable) {
-    return new CouldNotRunError("CLUSTER_UNREACHABLE", `cannot reach the Kubernetes API server: ${err.message}`, "check --kubeconfig/--context (or KUBECONFIG) and that the server is up", { cause: err });
+    return new CouldNotRunError(
+      "CLUSTER_UNREACHABLE",
+      `cannot reach the Kubernetes API server: ${err.message}`,
+      "check --kubeconfig/--context (or KUBECONFIG) and that the server is up",
+      { cause: err },
+    );
   }
   const http = err.status !== undefined ? ` (HTTP ${err.status}${err.reason ? ` ${err.reason}` : ""})` : "";
   return new CouldNotRunError("CLUSTER_REQUEST_FAILED", `the Kubernetes API server refused a request${http}: ${err.message}`, undefined, { cause: err });

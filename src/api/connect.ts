@@ -17,6 +17,10 @@ export async function connectCluster(o: ConnectOptions): Promise<ClusterPort> {
   } catch (err) {
     if (err instanceof UsageError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot load the kubeconfig${o.kubeconfig ? ` ${o.kubeconfig}` : ""}${code ? ` (${code})` : ""}`, ["pass --kubeconfig <file>, set KUBECONFIG, or create ~/.kube/config"], { cause: err });
+    throw new UsageError(
+      `cannot load the kubeconfig${o.kubeconfig ? ` ${o.kubeconfig}` : ""}${code ? ` (${code})` : ""}`,
+      ["pass --kubeconfig <file>, set KUBECONFIG, or create ~/.kube/config"],
+      { cause: err },
+    );
   }
 }

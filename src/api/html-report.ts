@@ -45,7 +45,8 @@ function readPods(file: string): Pod[] {
 /** Renders report.html from a run's result and the files beside it; `dir` is the report directory on disk. Returns the page's path. */
 export function writeHtmlReport(result: RunResult, dir: string): string {
   // Paths in the result are as the run showed them: below its report dir, or absolute.
-  const onDisk = (shown: string) => (shown.startsWith(`${result.reportDir}/`) ? join(dir, shown.slice(result.reportDir.length + 1)) : isAbsolute(shown) ? shown : join(dir, shown));
+  const onDisk = (shown: string) =>
+    shown.startsWith(`${result.reportDir}/`) ? join(dir, shown.slice(result.reportDir.length + 1)) : isAbsolute(shown) ? shown : join(dir, shown);
   const pods: Record<string, SavedPods> = {};
   for (const s of result.suites) {
     const attempts: Record<number, Pod[]> = {};

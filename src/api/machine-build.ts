@@ -54,7 +54,9 @@ async function clusterPlatform(port: ClusterPort | undefined, notes: StageNotes)
   const platforms = await port.nodePlatforms().catch(() => [] as string[]);
   const distinct = [...new Set(platforms)];
   if (distinct.length === 1) return distinct[0];
-  if (distinct.length > 1) notes.info(`the cluster's nodes run ${distinct.join(", ")}: building for image.platform or this machine; set image.platform to choose`);
+  if (distinct.length > 1) {
+    notes.info(`the cluster's nodes run ${distinct.join(", ")}: building for image.platform or this machine; set image.platform to choose`);
+  }
   return undefined;
 }
 
@@ -68,7 +70,11 @@ export async function machineBuild(b: MachineBuild): Promise<BuildOutcome> {
         try {
           return readFileSync(p, "utf8");
         } catch (err) {
-          throw new CouldNotRunError("DOCKERFILE_UNREADABLE", `cannot read ${b.show(p)}: ${(err as Error).message}`, "check suites.<suite>.build.dockerfile (relative to the folder of incluster.yaml)");
+          throw new CouldNotRunError(
+            "DOCKERFILE_UNREADABLE",
+            `cannot read ${b.show(p)}: ${(err as Error).message}`,
+            "check suites.<suite>.build.dockerfile (relative to the folder of incluster.yaml)",
+          );
         }
       },
       contextFiles,
@@ -82,7 +88,13 @@ export async function machineBuild(b: MachineBuild): Promise<BuildOutcome> {
       engine() {
         if (engine) return engine;
         const r = chooseEngine(b.engine, b.config.image?.engine, (n) => onPath(n, b.env));
-        if (!r.engine) throw new CouldNotRunError("NO_ENGINE", `cannot build: ${r.problem ?? "no engine"}`, "install podman (or docker, buildah, nerdctl), pass --engine, or run with --no-build if the image is already pushed");
+        if (!r.engine) {
+          throw new CouldNotRunError(
+            "NO_ENGINE",
+            `cannot build: ${r.problem ?? "no engine"}`,
+            "install podman (or docker, buildah, nerdctl), pass --engine, or run with --no-build if the image is already pushed",
+          );
+        }
         engine = r.engine;
         return engine;
       },

@@ -76,11 +76,16 @@ export async function run(config: Config, options: RunOptions = {}): Promise<Run
   const failFast = failFastMs(o.failFast);
   const concurrency = concurrencyOf(o.concurrency, names.length);
   if (o.retries !== undefined) {
-    if (!Number.isInteger(o.retries) || o.retries < 0 || o.retries > MAX_RETRIES) throw new UsageError(`--retries: expected a whole number from 0 to ${MAX_RETRIES}, got ${JSON.stringify(o.retries)}`);
+    if (!Number.isInteger(o.retries) || o.retries < 0 || o.retries > MAX_RETRIES) {
+      throw new UsageError(`--retries: expected a whole number from 0 to ${MAX_RETRIES}, got ${JSON.stringify(o.retries)}`);
+    }
     const retries = o.retries;
     cfg = { ...cfg, suites: Object.fromEntries(Object.entries(cfg.suites).map(([n, s]) => [n, { ...s, retries }])) };
   }
-  const platformFlag = o.platform !== undefined ? (platformProblem("platform", o.platform) ? invalid(platformProblem("platform", o.platform) ?? "") : o.platform) : undefined;
+  const platformFlag =
+    o.platform !== undefined
+      ? (platformProblem("platform", o.platform) ? invalid(platformProblem("platform", o.platform) ?? "") : o.platform)
+      : undefined;
   if (o.otlpEndpoint !== undefined) otlpLogsUrl(o.otlpEndpoint);
   const initialCheck = names.map((n) => resolveSuite(cfg, n));
   // The kubeconfig: loading it contacts nothing; a missing one is a usage error.
@@ -131,7 +136,17 @@ export async function run(config: Config, options: RunOptions = {}): Promise<Run
         // notifications (Slack, webhooks); a problem with either is a warning, never a change of verdict.
         finishing: (result, emit) => notifyRun(withHtmlReport(result, reportDir), cfg.notify, { env, cwd, emit }),
       },
-      { runId, namespace, suites, concurrency, failFastMs: failFast, keep: Boolean(o.keep), reportDir: show(reportDir), failOnFlaky: Boolean(o.failOnFlaky), ...(o.artifactsLimitBytes !== undefined ? { artifactsLimitBytes: o.artifactsLimitBytes } : {}) },
+      {
+        runId,
+        namespace,
+        suites,
+        concurrency,
+        failFastMs: failFast,
+        keep: Boolean(o.keep),
+        reportDir: show(reportDir),
+        failOnFlaky: Boolean(o.failOnFlaky),
+        ...(o.artifactsLimitBytes !== undefined ? { artifactsLimitBytes: o.artifactsLimitBytes } : {}),
+      },
     );
   } finally {
     o.signal?.removeEventListener("abort", onAbort);

@@ -123,7 +123,13 @@ async function buildOne(deps: BuildDeps, plan: BuildPlan, s: BuildSettings): Pro
 
 async function step(deps: BuildDeps, argv: string[], code: CouldNotRunCode, what: string, hint: string): Promise<void> {
   const r = await deps.exec(argv, deps.engineLine);
-  if (r.spawnError) throw new CouldNotRunError("ENGINE_NOT_STARTED", `${what}: could not start ${argv[0]}: ${r.spawnError}`, "install the engine or pick another with --engine / image.engine");
+  if (r.spawnError) {
+    throw new CouldNotRunError(
+      "ENGINE_NOT_STARTED",
+      `${what}: could not start ${argv[0]}: ${r.spawnError}`,
+      "install the engine or pick another with --engine / image.engine",
+    );
+  }
   if (r.code !== 0) {
     // The engine's own last words: the parse error, the connection refused.
     const words = r.tail.filter((l) => l.trim()).slice(-8).join("\n");

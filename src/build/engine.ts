@@ -47,8 +47,14 @@ export function pushArgv(engine: EngineName, ref: string, insecure: boolean): st
  * The engine to use: --engine, else image.engine, else the first of podman, docker, buildah,
  * nerdctl found on PATH. `found` answers whether a program is on PATH.
  */
-export function chooseEngine(flag: string | undefined, configured: EngineName | undefined, found: (name: EngineName) => boolean): { engine?: EngineName; problem?: string } {
-  if (flag !== undefined && !(ENGINES as readonly string[]).includes(flag)) return { problem: `--engine: expected one of ${ENGINES.join(", ")}, got ${JSON.stringify(flag)}` };
+export function chooseEngine(
+  flag: string | undefined,
+  configured: EngineName | undefined,
+  found: (name: EngineName) => boolean,
+): { engine?: EngineName; problem?: string } {
+  if (flag !== undefined && !(ENGINES as readonly string[]).includes(flag)) {
+    return { problem: `--engine: expected one of ${ENGINES.join(", ")}, got ${JSON.stringify(flag)}` };
+  }
   const wanted = (flag as EngineName | undefined) ?? configured;
   if (wanted) return found(wanted) ? { engine: wanted } : { problem: `${wanted} (from ${flag ? "--engine" : "image.engine"}) is not on PATH` };
   const first = ENGINES.find(found);

@@ -7,7 +7,18 @@ import { UsageError } from "../errors.js";
 import type { CiEnv } from "../ci-links.js";
 
 /** The inputs action.yml declares, in its order. */
-export const INPUT_NAMES = ["suites", "all", "config", "namespace", "kubeconfig", "timeout", "fail-fast", "retries", "report-dir", "working-directory"] as const;
+export const INPUT_NAMES = [
+  "suites",
+  "all",
+  "config",
+  "namespace",
+  "kubeconfig",
+  "timeout",
+  "fail-fast",
+  "retries",
+  "report-dir",
+  "working-directory",
+] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 
 export type KubeconfigInput = { kind: "none" } | { kind: "path"; path: string } | { kind: "contents"; text: string };
@@ -58,8 +69,15 @@ export function readInputs(env: CiEnv): ActionInputs {
   }
   const retriesText = opt("retries");
   const retries = retriesText === undefined ? undefined : Number(retriesText);
-  if (retriesText !== undefined && (!/^\d+$/.test(retriesText) || retries === undefined || retries > MAX_RETRIES)) problems.push(`with.retries: expected a whole number from 0 to ${MAX_RETRIES}, got ${JSON.stringify(retriesText)}`);
-  if (problems.length) throw new UsageError(problems.length === 1 ? (problems[0] ?? "") : "the action's inputs have problems", problems.length === 1 ? ["fix the step's `with:` block"] : problems);
+  if (retriesText !== undefined && (!/^\d+$/.test(retriesText) || retries === undefined || retries > MAX_RETRIES)) {
+    problems.push(`with.retries: expected a whole number from 0 to ${MAX_RETRIES}, got ${JSON.stringify(retriesText)}`);
+  }
+  if (problems.length) {
+    throw new UsageError(
+      problems.length === 1 ? (problems[0] ?? "") : "the action's inputs have problems",
+      problems.length === 1 ? ["fix the step's `with:` block"] : problems,
+    );
+  }
   const v = (name: InputName) => opt(name);
   return {
     suites,

@@ -66,7 +66,11 @@ function kubeconfigFile(k: KubeconfigInput, cwd: string, env: CiEnv, made: (dir:
   if (k.kind === "path") {
     const path = resolve(cwd, k.path);
     // The value is not shown: a secret put in the wrong input would land here.
-    if (!existsSync(path)) throw new UsageError("with.kubeconfig: neither an existing file nor kubeconfig contents (the value is not shown)", ["give the path of a kubeconfig file, or its contents: kubeconfig: ${{ secrets.KUBECONFIG }}"]);
+    if (!existsSync(path)) {
+      throw new UsageError("with.kubeconfig: neither an existing file nor kubeconfig contents (the value is not shown)", [
+        "give the path of a kubeconfig file, or its contents: kubeconfig: ${{ secrets.KUBECONFIG }}",
+      ]);
+    }
     return path;
   }
   const dir = mkdtempSync(join(env.RUNNER_TEMP || tmpdir(), "incluster-kube-"));

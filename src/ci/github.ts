@@ -49,7 +49,9 @@ export function stepSummary(r: RunResult, link?: { url: string; label: string })
   lines.push("| suite | verdict | duration | class | tests |", "|---|---|---|---|---|");
   for (const s of r.suites) {
     const tests = s.tests ? countsText(testCounts(s.tests)) : "—";
-    lines.push(`| ${md(s.suite)} | ${VERDICT[s.verdict]} | ${s.durationSeconds.toFixed(1)}s | ${s.verdict === "passed" ? "—" : (s.class ?? "—")} | ${md(tests)} |`);
+    lines.push(
+      `| ${md(s.suite)} | ${VERDICT[s.verdict]} | ${s.durationSeconds.toFixed(1)}s | ${s.verdict === "passed" ? "—" : (s.class ?? "—")} | ${md(tests)} |`,
+    );
   }
   const all = failures(r);
   if (all.length) {
@@ -78,7 +80,9 @@ export function annotations(r: RunResult): string[] {
     const body = [f.message, f.detail].filter(Boolean).join("\n");
     return `::error ${props.join(",")}::${data(cut(body))}`;
   });
-  if (all.length > ANNOTATIONS_MAX) out.push(`::error title=incluster::${data(`… and ${all.length - ANNOTATIONS_MAX} more failures (see the step summary and the JUnit report)`)}`);
+  if (all.length > ANNOTATIONS_MAX) {
+    out.push(`::error title=incluster::${data(`… and ${all.length - ANNOTATIONS_MAX} more failures (see the step summary and the JUnit report)`)}`);
+  }
   return out;
 }
 

@@ -28,7 +28,11 @@ export function serviceAccountOfToken(token: string): ServiceAccountRef | undefi
 }
 
 /** The same choice loadKubeConfig makes: no --kubeconfig, no KUBECONFIG, no ~/.kube/config, and a pod's service host. Pure. */
-export function usesInClusterConfig(o: { kubeconfigFlag?: string | undefined; env: Readonly<Record<string, string | undefined>>; homeConfigExists: boolean }): boolean {
+export function usesInClusterConfig(o: {
+  kubeconfigFlag?: string | undefined;
+  env: Readonly<Record<string, string | undefined>>;
+  homeConfigExists: boolean;
+}): boolean {
   return !o.kubeconfigFlag && !o.env.KUBECONFIG && !o.homeConfigExists && Boolean(o.env.KUBERNETES_SERVICE_HOST);
 }
 

@@ -14,7 +14,9 @@ interface TemplateContainer extends Plain {
   name: string;
 }
 export interface JobLike extends KubeObject {
-  spec?: { template?: { metadata?: { labels?: Record<string, string> }; spec?: Plain & { containers?: TemplateContainer[]; initContainers?: TemplateContainer[] } } };
+  spec?: {
+    template?: { metadata?: { labels?: Record<string, string> }; spec?: Plain & { containers?: TemplateContainer[]; initContainers?: TemplateContainer[] } };
+  };
 }
 
 export function debugPodName(job: string): string {
@@ -58,7 +60,10 @@ export function debugPod(job: JobLike, deadlineSeconds: number): KubeObject | un
   } as KubeObject;
 }
 
-/** The suite's Job to debug: the newest (of the run, when the caller selected by run id). Its Job status may lag the verdict by seconds, so it is not required to say failed. */
+/**
+ * The suite's Job to debug: the newest (of the run, when the caller selected by run id). Its Job status may lag the verdict by
+ * seconds, so it is not required to say failed.
+ */
 export function pickJob<T extends KubeObject>(jobs: readonly T[], suite: string): T | undefined {
   const ours = jobs.filter((j) => j.metadata?.labels?.[SUITE_LABEL] === suite);
   const at = (j: T) => new Date(j.metadata?.creationTimestamp ?? 0).getTime();

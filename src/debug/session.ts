@@ -33,7 +33,13 @@ export async function debugSession(port: ClusterPort, req: DebugRequest, io: Deb
   const say = (t: string) => io.stderr.write(`incluster: ${t}\n`);
   const selector = `${SUITE_LABEL}=${req.suite}${req.runId ? `,${RUN_ID_LABEL}=${req.runId}` : ""}`;
   const job = pickJob((await port.list("jobs", req.namespace, { labelSelector: selector })).items, req.suite);
-  if (!job) throw new CouldNotRunError("DEBUG_NO_JOB", `no Job of suite ${req.suite}${req.runId ? ` in run ${req.runId}` : ""} in namespace ${req.namespace}`, `run it first (incluster run ${req.suite}); Jobs are kept ttlSecondsAfterFinished after they end`);
+  if (!job) {
+    throw new CouldNotRunError(
+      "DEBUG_NO_JOB",
+      `no Job of suite ${req.suite}${req.runId ? ` in run ${req.runId}` : ""} in namespace ${req.namespace}`,
+      `run it first (incluster run ${req.suite}); Jobs are kept ttlSecondsAfterFinished after they end`,
+    );
+  }
   const full = job as Job & Parameters<typeof debugPod>[0];
   const spec = debugPod(full, req.deadlineSeconds);
   if (!spec) throw new CouldNotRunError("DEBUG_NO_JOB", `job/${job.metadata?.name} has no ${TEST_CONTAINER} container`);
@@ -49,10 +55,19 @@ export async function debugSession(port: ClusterPort, req: DebugRequest, io: Deb
   } catch (err) {
     throw new CouldNotRunError("DEBUG_CREATE", `could not create pod/${name}: ${toKubeError(err).message}`, undefined, { cause: err });
   }
-  say(`pod/${name}: job/${job.metadata?.name}'s pod, held open for ${req.deadlineSeconds}s (the same image, env, ServiceAccount, resources and checked-out source)`);
+  say(
+    `pod/${name}: job/${job.metadata?.name}'s pod, held open for ${req.deadlineSeconds}s ` +
+      "(the same image, env, ServiceAccount, resources and checked-out source)",
+  );
   try {
     const running = await untilRunning(port, req.namespace, name, timers, req.startMs ?? 120_000);
-    if (running !== "Running") throw new CouldNotRunError("DEBUG_NOT_RUNNING", `pod/${name} did not start: ${running}`, `kubectl -n ${req.namespace} describe pod ${name}; the clone's log: kubectl -n ${req.namespace} logs ${name} -c ${CLONE_CONTAINER}`);
+    if (running !== "Running") {
+      throw new CouldNotRunError(
+        "DEBUG_NOT_RUNNING",
+        `pod/${name} did not start: ${running}`,
+        `kubectl -n ${req.namespace} describe pod ${name}; the clone's log: kubectl -n ${req.namespace} logs ${name} -c ${CLONE_CONTAINER}`,
+      );
+    }
     const exec = `kubectl exec -it -n ${req.namespace} ${name} -c ${TEST_CONTAINER} -- /bin/sh`;
     if (!req.shell) {
       io.stdout.write(`${exec}\n`);
@@ -64,8 +79,18 @@ export async function debugSession(port: ClusterPort, req: DebugRequest, io: Deb
     const tty = Boolean(io.stdin.isTTY);
     if (tty) io.stdin.setRawMode?.(true);
     try {
-      const r = await port.exec({ namespace: req.namespace, pod: name, container: TEST_CONTAINER, command: ["/bin/sh"], stdin: io.stdin, tty }, io.stdout, io.stderr);
-      if (r.error) throw new CouldNotRunError("DEBUG_EXEC", `could not open a shell in pod/${name}: ${r.error.message}`, `${r.error.status === 403 ? 'grant "create" on pods/exec, or ' : ""}use: ${exec}`);
+      const r = await port.exec(
+        { namespace: req.namespace, pod: name, container: TEST_CONTAINER, command: ["/bin/sh"], stdin: io.stdin, tty },
+        io.stdout,
+        io.stderr,
+      );
+      if (r.error) {
+        throw new CouldNotRunError(
+          "DEBUG_EXEC",
+          `could not open a shell in pod/${name}: ${r.error.message}`,
+          `${r.error.status === 403 ? 'grant "create" on pods/exec, or ' : ""}use: ${exec}`,
+        );
+      }
       return { pod: name, ...(r.exitCode !== undefined ? { shellExit: r.exitCode } : {}) };
     } finally {
       if (tty) io.stdin.setRawMode?.(false);

@@ -26,7 +26,16 @@ export type RunEvent =
       overlay?: { files: number; deleted: number; bytes: number };
       text: string;
     })
-  | (EventBase & { type: "image.ready"; suite: string; ref: string; action: "built" | "skipped" | "planned" | "reused"; platform?: string; checkMs?: number; buildMs?: number; pushMs?: number })
+  | (EventBase & {
+      type: "image.ready";
+      suite: string;
+      ref: string;
+      action: "built" | "skipped" | "planned" | "reused";
+      platform?: string;
+      checkMs?: number;
+      buildMs?: number;
+      pushMs?: number;
+    })
   | (EventBase & { type: "build.output"; line: string })
   | (EventBase & { type: "suite.phase"; suite: string; phase: Phase; detail: string })
   /** A progress note about one suite (a pull error and its grace, an eviction, a reconnect). */

@@ -40,7 +40,14 @@ function parseBody(body: unknown): StatusBody | undefined {
 
 /** A value toKubeError made: a plain object with a message (never an Error, no client body or code). */
 export function isKubeError(err: unknown): err is KubeError {
-  return err !== null && typeof err === "object" && !(err instanceof Error) && typeof (err as { message?: unknown }).message === "string" && !("body" in err) && !("code" in err);
+  return (
+    err !== null &&
+    typeof err === "object" &&
+    !(err instanceof Error) &&
+    typeof (err as { message?: unknown }).message === "string" &&
+    !("body" in err) &&
+    !("code" in err)
+  );
 }
 
 export function toKubeError(err: unknown): KubeError {

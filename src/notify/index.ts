@@ -36,7 +36,11 @@ export async function notifyRun(result: RunResult, targets: readonly NotifyTarge
         const target = "problem" in source ? source : parseTargetUrl(source.raw, t);
         if ("problem" in target) return `${name}: not sent: ${target.problem}`;
         const { body, contentType } = payload(t, result, deps.env);
-        const { outcome, attempts } = await postWithRetry(target.url, body, contentType, { timeoutMs: deps.timeoutMs ?? NOTIFY_TIMEOUT_MS, retryDelayMs: deps.retryDelayMs ?? NOTIFY_RETRY_DELAY_MS, setTimer: timers.set });
+        const { outcome, attempts } = await postWithRetry(target.url, body, contentType, {
+          timeoutMs: deps.timeoutMs ?? NOTIFY_TIMEOUT_MS,
+          retryDelayMs: deps.retryDelayMs ?? NOTIFY_RETRY_DELAY_MS,
+          setTimer: timers.set,
+        });
         if (outcome.ok) {
           deps.emit({ type: "run.note", level: "verbose", text: `${name}: ${outcomeText(outcome, attempts)}` });
           return undefined;

@@ -15,7 +15,11 @@ export type PostOutcome = { ok: true; status: number } | { ok: false; status?: n
 export function postOnce(url: URL, body: string, contentType: string, o: { timeoutMs: number; setTimer: SetTimer }): Promise<PostOutcome> {
   return new Promise((resolve) => {
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;
-    const req = send(url, { method: "POST", agent: false, headers: { "content-type": contentType, "content-length": Buffer.byteLength(body), "user-agent": "incluster" } });
+    const req = send(url, {
+      method: "POST",
+      agent: false,
+      headers: { "content-type": contentType, "content-length": Buffer.byteLength(body), "user-agent": "incluster" },
+    });
     let settled = false;
     const finish = (r: PostOutcome) => {
       if (settled) return;
@@ -27,7 +31,13 @@ export function postOnce(url: URL, body: string, contentType: string, o: { timeo
     const timer = o.setTimer(() => finish({ ok: false, code: `timed out after ${o.timeoutMs / 1000}s` }), o.timeoutMs);
     req.on("response", (res) => {
       res.resume();
-      res.on("end", () => finish(res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300 ? { ok: true, status: res.statusCode } : { ok: false, status: res.statusCode ?? 0, code: `HTTP ${res.statusCode ?? "?"}` }));
+      res.on("end", () =>
+        finish(
+          res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300
+            ? { ok: true, status: res.statusCode }
+            : { ok: false, status: res.statusCode ?? 0, code: `HTTP ${res.statusCode ?? "?"}` },
+        ),
+      );
       res.on("error", (err: NodeJS.ErrnoException) => finish({ ok: false, code: err.code ?? "response error" }));
     });
     // Only the error's code: its message may carry the host.
@@ -43,7 +53,12 @@ export function worthRetrying(o: PostOutcome): boolean {
 }
 
 /** postOnce, and once more after a pause when the first failure may be passing. */
-export async function postWithRetry(url: URL, body: string, contentType: string, o: { timeoutMs: number; retryDelayMs: number; setTimer: SetTimer }): Promise<{ outcome: PostOutcome; attempts: number }> {
+export async function postWithRetry(
+  url: URL,
+  body: string,
+  contentType: string,
+  o: { timeoutMs: number; retryDelayMs: number; setTimer: SetTimer },
+): Promise<{ outcome: PostOutcome; attempts: number }> {
   const first = await postOnce(url, body, contentType, o);
   if (!worthRetrying(first)) return { outcome: first, attempts: 1 };
   await new Promise<void>((resolve) => void o.setTimer(resolve, o.retryDelayMs));

@@ -35,7 +35,13 @@ function section(text: string): SlackMessage["blocks"][number] {
 export function slackMessage(r: RunResult, link?: { url: string; label: string }): SlackMessage {
   const headline = `incluster run ${r.runId}: ${tallyText(r)} — exit code ${r.exitCode}`;
   const blocks = [section(`*${esc(headline)}*${link ? `\n<${link.url}|${esc(link.label)}>` : ""}`)];
-  blocks.push(section(r.suites.map((s) => `*${esc(s.suite)}* ${VERDICT[s.verdict]}${s.class && s.verdict !== "passed" ? ` (${s.class})` : ""}, ${s.durationSeconds.toFixed(1)}s`).join("\n")));
+  blocks.push(
+    section(
+      r.suites
+        .map((s) => `*${esc(s.suite)}* ${VERDICT[s.verdict]}${s.class && s.verdict !== "passed" ? ` (${s.class})` : ""}, ${s.durationSeconds.toFixed(1)}s`)
+        .join("\n"),
+    ),
+  );
   const all = failures(r);
   if (all.length) {
     const lines = all.slice(0, SLACK_FAILURES_MAX).map((f) => `• *${esc(f.suite)}*${f.test ? ` \`${esc(f.test)}\`` : ""}: ${esc(oneLine(f.message))}`);

@@ -107,7 +107,15 @@ export function startOtlpExport(o: OtlpRun, next: EventSink): OtlpExport {
   );
   const provider = new LoggerProvider({
     resource: resourceFromAttributes(runResource({ runId: o.runId, namespace: o.namespace, version: pkg.version })),
-    processors: [new BatchLogRecordProcessor({ exporter, maxQueueSize: OTLP_QUEUE_MAX, maxExportBatchSize: OTLP_BATCH_MAX, scheduledDelayMillis: OTLP_BATCH_DELAY_MS, exportTimeoutMillis: OTLP_EXPORT_TIMEOUT_MS })],
+    processors: [
+      new BatchLogRecordProcessor({
+        exporter,
+        maxQueueSize: OTLP_QUEUE_MAX,
+        maxExportBatchSize: OTLP_BATCH_MAX,
+        scheduledDelayMillis: OTLP_BATCH_DELAY_MS,
+        exportTimeoutMillis: OTLP_EXPORT_TIMEOUT_MS,
+      }),
+    ],
   });
   const logger = provider.getLogger(SCOPE, pkg.version);
   let closed: Promise<OtlpCounts> | undefined;

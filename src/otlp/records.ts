@@ -56,7 +56,12 @@ export function runResource(o: { runId: string; namespace: string; version: stri
 }
 
 const noteSeverity: Record<NoteLevel, SeverityValue> = { verbose: Severity.debug, info: Severity.info, warning: Severity.warn };
-const severityText: Partial<Record<SeverityValue, string>> = { [Severity.debug]: "DEBUG", [Severity.info]: "INFO", [Severity.warn]: "WARN", [Severity.error]: "ERROR" };
+const severityText: Partial<Record<SeverityValue, string>> = {
+  [Severity.debug]: "DEBUG",
+  [Severity.info]: "INFO",
+  [Severity.warn]: "WARN",
+  [Severity.error]: "ERROR",
+};
 
 function severityOf(e: RunEvent): SeverityValue {
   switch (e.type) {
@@ -102,5 +107,13 @@ export function toOtlpRecord(e: RunEvent): OtlpRecord {
       attributes,
     };
   }
-  return { timestamp: observed, observedTimestamp: observed, severityNumber, ...(text ? { severityText: text } : {}), eventName: `${EVENT_NAME_PREFIX}${e.type}`, body: bodyOf(e), attributes };
+  return {
+    timestamp: observed,
+    observedTimestamp: observed,
+    severityNumber,
+    ...(text ? { severityText: text } : {}),
+    eventName: `${EVENT_NAME_PREFIX}${e.type}`,
+    body: bodyOf(e),
+    attributes,
+  };
 }

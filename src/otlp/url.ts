@@ -12,6 +12,8 @@ export function otlpLogsUrl(endpoint: string): string {
   } catch {
     throw new UsageError(`--otlp-endpoint: expected an http(s) URL like http://localhost:4318, got ${JSON.stringify(endpoint)}`);
   }
-  if (u.protocol !== "http:" && u.protocol !== "https:") throw new UsageError(`--otlp-endpoint: expected an http(s) URL like http://localhost:4318, got ${JSON.stringify(endpoint)}`);
+  if (u.protocol !== "http:" && u.protocol !== "https:") {
+    throw new UsageError(`--otlp-endpoint: expected an http(s) URL like http://localhost:4318, got ${JSON.stringify(endpoint)}`);
+  }
   return `${endpoint.replace(/\/+$/, "")}/${OTLP_LOGS_PATH}`;
 }

@@ -50,7 +50,10 @@ function testCase(n: Node, runner: JunitRunner): TestCase {
   const classname = attr(n, "classname") ?? "";
   const fileAttr = attr(n, "file") || undefined;
   const lineAttr = wholeNumber(attr(n, "line"));
-  const named = runner === "pytest" ? pytestNodeId(classname, name, fileAttr) : { id: classname && classname !== name ? `${classname}::${name}` : name, file: fileAttr };
+  const named =
+    runner === "pytest"
+      ? pytestNodeId(classname, name, fileAttr)
+      : { id: classname && classname !== name ? `${classname}::${name}` : name, file: fileAttr };
   // pytest writes its item's 0-based location line.
   const line = lineAttr === undefined ? undefined : runner === "pytest" ? lineAttr + 1 : lineAttr;
   const outcome = caseOutcome(n);

@@ -22,7 +22,10 @@ export function pytestNodeId(classname: string, name: string, file?: string): { 
   return { id: [derived, ...classes, name].join(NODE_SEP), file: derived };
 }
 
-/** Classes are the trailing parts that start with an upper-case letter (pytest's default `python_classes = Test*`); a module or folder with a dot in its name needs xunit1's `file`. */
+/**
+ * Classes are the trailing parts that start with an upper-case letter (pytest's default `python_classes = Test*`); a module or
+ * folder with a dot in its name needs xunit1's `file`.
+ */
 function trailingClasses(parts: readonly string[]): string[] {
   let i = parts.length;
   while (i > 0 && isClassName(parts[i - 1] ?? "")) i--;
