@@ -24,7 +24,10 @@ export function describeError(err: unknown, verbose: boolean): ErrorReport {
   }
   if (err instanceof InterruptedError) return { text: "interrupted\n", exitCode: ExitCode.interrupted };
   // A thrown plain object with a message (an error shape from a library) is worded by its message, not "[object Object]".
-  const message = err !== null && typeof err === "object" && typeof (err as { message?: unknown }).message === "string" ? (err as { message: string }).message : String(err);
+  const message =
+    err !== null && typeof err === "object" && typeof (err as { message?: unknown }).message === "string"
+      ? (err as { message: string }).message
+      : String(err);
   const e = err instanceof Error ? err : new Error(message);
   const lines = [`error: ${e.message}`, verbose ? (e.stack ?? "") : "(run with -v for the stack trace)"];
   return { text: lines.join("\n") + "\n", exitCode: ExitCode.couldNotRun };

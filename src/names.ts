@@ -54,7 +54,13 @@ export const LOG_COPY = "test-runner.log";
  * gzipped tar in base64 between these lines of every file up to fileLimitKiB, then one too-big
  * line per larger file (left in the pod).
  */
-export const LOG_FALLBACK = { begin: "incluster-artifacts-begin", end: "incluster-artifacts-end", tooBig: "incluster-artifacts-too-big", fileLimitKiB: 256, env: "INCLUSTER_COLLECT" } as const;
+export const LOG_FALLBACK = {
+  begin: "incluster-artifacts-begin",
+  end: "incluster-artifacts-end",
+  tooBig: "incluster-artifacts-too-big",
+  fileLimitKiB: 256,
+  env: "INCLUSTER_COLLECT",
+} as const;
 /** Written by the clone container when it ends (in OUT_DIR): the checkout is ready, or failed with this exit code. */
 export const CLONE_MARKERS = { ok: ".clone-ok", failed: ".clone-failed" } as const;
 /** Written by the collect command; the collector exits once it exists (or its grace runs out). */
