@@ -71,6 +71,17 @@ export default tseslint.config(
     },
   },
   {
+    // No line of src/ over 160 characters (vendored text aside). Core max-len is deprecated but kept
+    // until ESLint 11; @stylistic/eslint-plugin's max-len takes the same options.
+    files: ["src/**/*.ts"],
+    ignores: [
+      "src/vendor/**",
+      // src/run/ is being re-cut; the lead removes this exclusion when it lands
+      "src/run/**",
+    ],
+    rules: { "max-len": ["error", { code: 160 }] },
+  },
+  {
     // The bin is CommonJS (bin/package.json): it loads the CLI's bundle from V8's code cache.
     files: ["bin/**/*.js"],
     languageOptions: { sourceType: "commonjs", globals: { require: "readonly", __dirname: "readonly" } },
