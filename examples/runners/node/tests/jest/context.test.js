@@ -1,0 +1,10 @@
+const base = `http://${process.env.CONTEXT_HOST}:${process.env.CONTEXT_PORT}`;
+
+describe("context service (jest)", () => {
+  test("answers /health", async () => {
+    const res = await fetch(`${base}/health`);
+    expect(res.status).toBe(200);
+    expect((await res.json()).status).toBe("ok");
+  });
+  test("adds", () => expect(1 + 1).toBe(2));
+});
