@@ -51,7 +51,7 @@ export const GO_PLAN_AWK = [
   "{ sp = index($0, \" \"); p = sp ? substr($0, 1, sp - 1) : $0",
   "  if (!(p in seen)) order[++np] = p; seen[p] = 1",
   "  if (!sp) { whole[p] = 1; next }",
-  "  name = substr($0, sp + 1); re[p] = (p in re) ? re[p] \"|\" name : name }",
+  "  name = substr($0, sp + 1); re[p] = (n[p]++ ? re[p] \"|\" : \"\") name }",
   "END { for (k = 1; k <= np; k++) { p = order[k]; print p ((p in whole) ? \"\" : \" ^(\" re[p] \")$\") } }",
 ].join("\n");
 
@@ -93,7 +93,8 @@ function setup(): string[] {
     "  shown='+ go test -json'",
     "  for a in \"$@\"; do case $a in *[!A-Za-z0-9_./:=@%+,-]*) shown=\"$shown '$a'\" ;; *) shown=\"$shown $a\" ;; esac; done",
     "  echo \"$shown\"",
-    `  { go test -json "$@" </dev/null; echo $? > ${STATUS_FILE}; } | tee -a ${REPORT_PATH} | LC_ALL=C awk "$gofmt"`,
+    // go test's own status, through the pipe (sh has no pipefail); || keeps set -e from ending the group first.
+    `  { status=0; go test -json "$@" </dev/null || status=$?; echo "$status" > ${STATUS_FILE}; } | tee -a ${REPORT_PATH} | LC_ALL=C awk "$gofmt"`,
     `  status=$(cat ${STATUS_FILE}); if [ "$status" != 0 ]; then code=$status; fi`,
     "}",
   ];
@@ -241,7 +242,10 @@ export function parseGoReport(text: string): ReportedTests {
     const why = lines.find((l) => !l.startsWith("#") && !/^(FAIL|ok)\b/.test(l)) ?? lines[0] ?? "the package failed";
     result.push({ id: pkg, name: pkg, classname: pkg, status: "error", durationMs: 0, message: build ? `build failed: ${why}` : why, text: lines.join("\n") });
   }
-  return { tests: result, ...(bad ? { problem: `${bad} line${bad === 1 ? "" : "s"} of the go test -json report could not be read` } : {}) };
+  // Packages run in parallel: their events interleave. By package (sorted), then as each ran.
+  const order = [...new Set(result.map((r) => r.classname))].sort();
+  const sorted = order.flatMap((pkg) => result.filter((r) => r.classname === pkg));
+  return { tests: sorted, ...(bad ? { problem: `${bad} line${bad === 1 ? "" : "s"} of the go test -json report could not be read` } : {}) };
 }
 
 function goTest(t: Seen): ReportedTest {

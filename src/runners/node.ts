@@ -47,7 +47,7 @@ function setup(): string[] {
 /** The anchored pattern node matches a test's full name with: its describes' names and its own, joined by spaces. */
 export function namePattern(path: readonly string[]): string {
   // A name may itself hold " > ": between two parts, either node's space or that text.
-  return `^${path.map(escapeRegExp).join("(?: | > )")}$`;
+  return `^${path.map(escapeRegExp).join(" (?:> )?")}$`;
 }
 
 /** A node id back into its file and the names under it (none: the whole file failed). */
@@ -56,21 +56,28 @@ export function splitNodeId(id: string): { file: string; path: string[] } {
   return at === -1 ? { file: id, path: [] } : { file: id.slice(0, at), path: id.slice(at + NODE_ID_SEPARATOR.length).split(NODE_ID_SEPARATOR) };
 }
 
+/**
+ * A retry's runs: the files whose failed tests have the same names share one run, with a pattern
+ * per name (one run per file, usually: the same name in another file does not run again); files
+ * that failed as a whole run whole. Each run appends to the report; the lines' status is the worst.
+ */
 function rerunLines(base: readonly string[], ids: readonly string[]): string[] {
-  const whole = new Set<string>();
-  const named = new Map<string, string[]>();
+  const byFile = new Map<string, Set<string> | "whole">();
   for (const id of ids) {
     const { file, path } = splitNodeId(id);
-    if (path.length === 0) whole.add(file);
-    else named.set(file, [...(named.get(file) ?? []), namePattern(path)]);
+    const seen = byFile.get(file);
+    if (seen === "whole") continue;
+    byFile.set(file, path.length === 0 ? "whole" : (seen ?? new Set()).add(namePattern(path)));
   }
-  for (const f of whole) named.delete(f);
-  const runs: string[][] = [];
-  if (named.size) runs.push([...base, ...[...new Set([...named.values()].flat())].map((p) => `--test-name-pattern=${p}`), ...named.keys()]);
-  if (whole.size) runs.push([...base, ...whole]);
-  if (runs.length === 1) return echoAndRun(runs[0]!);
-  // Two runs (named tests; files that failed as a whole): both run, the worse status is the lines'.
-  return ["code=0", ...runs.flatMap((argv) => [`echo ${shq(`+ ${commandLine(argv)}`)}`, `${commandLine(argv)} || code=$?`]), '(exit "$code")'];
+  const runs = new Map<string, { patterns: string[]; files: string[] }>();
+  for (const [file, names] of byFile) {
+    const patterns = names === "whole" ? [] : [...names];
+    const key = JSON.stringify(patterns);
+    runs.set(key, { patterns, files: [...(runs.get(key)?.files ?? []), file] });
+  }
+  const argvs = [...runs.values()].map((r) => [...base, ...r.patterns.map((p) => `--test-name-pattern=${p}`), ...r.files]);
+  if (argvs.length === 1) return echoAndRun(argvs[0]!);
+  return ["code=0", ...argvs.flatMap((argv) => [`echo ${shq(`+ ${commandLine(argv)}`)}`, `${commandLine(argv)} || code=$?`]), '(exit "$code")'];
 }
 
 function validateTarget(test: string): string | undefined {
