@@ -156,6 +156,10 @@ export const go: RunnerAdapter = {
     const run = o.rerun?.length ? rerunLines(flags, o.rerun) : o.sharded ? shardLines(flags, packages) : [`gotest ${commandLine([...flags, "-count=1", ...packages])}`];
     return [...setup(), ...run, '(exit "$code")'];
   },
+  plain(test) {
+    const { flags, packages } = words(test);
+    return ["go", "test", "-v", ...flags, "-count=1", ...packages];
+  },
   commandSetup() {
     // go has no environment variable that writes -json to a file: the command writes it there, e.g.
     // go test -json ./... | tee "$INCLUSTER_GO_REPORT" (docs/junit.md).

@@ -115,6 +115,10 @@ export const node: RunnerAdapter = {
     const [before, after] = [commandLine(base), commandLine(files)];
     return [...setup(), `echo ${shq(`+ ${before}`)} "${shard}"${after ? ` ${shq(after)}` : ""}`, `${before} "${shard}"${after ? ` ${after}` : ""}`];
   },
+  plain(test) {
+    const all = words(test);
+    return ["node", "--test", ...all.filter((w) => w.startsWith("-")), ...all.filter((w) => !w.startsWith("-")).flatMap(fileArgs)];
+  },
   commandSetup() {
     // The command's own `node --test` gets both reporters through NODE_OPTIONS (it must not name reporters itself).
     return [...setup(), `export NODE_OPTIONS="${REPORTERS.join(" ")}\${NODE_OPTIONS:+ $NODE_OPTIONS}"`];

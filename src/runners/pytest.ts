@@ -47,6 +47,9 @@ export const pytest: RunnerAdapter = {
     }
     return echoAndRun(["python3", "-m", "pytest", test, ...OPTS]);
   },
+  plain(test) {
+    return ["python3", "-m", "pytest", test, "-v", "-s", "--tb=short"];
+  },
   commandSetup() {
     // pytest reads PYTEST_ADDOPTS before its own arguments: JUnit with file and line, where incluster reads it.
     const add = `--junitxml=${ARTIFACTS_DIR}/${PYTEST_JUNIT} -o junit_family=xunit1`;

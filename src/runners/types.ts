@@ -57,6 +57,8 @@ export interface RunnerAdapter {
    * the lines' status is the runner's (the worst, when they run it more than once).
    */
   script(test: string, o?: ScriptOptions): string[];
+  /** The runner's own command for `test`, without incluster's report, retries or shards: for a runner baked into an image (scaffold). */
+  plain(test: string): string[];
   /**
    * For a `command:` suite that names this runner: sh lines run before the command so that the
    * runner, started by the command, writes its report where incluster reads it (exports only).
