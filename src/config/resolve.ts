@@ -136,7 +136,9 @@ export function resolveSuite(config: Config, name: string): ResolvedSuite {
     ...(built ? { build: buildSpec(repository, suite.build, config.image?.base ?? DEFAULT_BASE_IMAGE) } : {}),
     imagePullPolicy: pullPolicy(image),
     source: resolveSource(config),
-    runner: suite.command ? { kind: "command", argv: [...suite.command], ...(suite.runner ? { reads: suite.runner } : {}) } : { kind: suite.runner ?? "pytest", test: suite.test ?? "" },
+    runner: suite.command
+      ? { kind: "command", argv: [...suite.command], ...(suite.runner ? { reads: suite.runner } : {}) }
+      : { kind: suite.runner ?? "pytest", test: suite.test ?? "" },
     ...(install ? { install } : {}),
     ...splitEnv({ ...d.env, ...suite.env }),
     resources: resolveResources(suite.resources ?? d.resources),
@@ -144,7 +146,7 @@ export function resolveSuite(config: Config, name: string): ResolvedSuite {
     ttlSecondsAfterFinished: suite.ttlSecondsAfterFinished ?? d.ttlSecondsAfterFinished ?? DEFAULT_TTL_SECONDS,
     kubernetesAccess: suite.kubernetesAccess ?? d.kubernetesAccess ?? true,
     // pytest's JUnit (its target, or a command that names it); another runner's report is its own (config/report.ts).
-    ...(suite.junit ?? ((suite.runner ?? (suite.command ? undefined : "pytest")) === "pytest" ? PYTEST_JUNIT : undefined) ? { junit: suite.junit ?? PYTEST_JUNIT } : {}),
+    ...(suite.junit !== undefined || (suite.runner ?? (suite.command ? undefined : "pytest")) === "pytest" ? { junit: suite.junit ?? PYTEST_JUNIT } : {}),
     ...((suite.retries ?? d.retries) ? { retries: suite.retries ?? d.retries } : {}),
     ...(suite.shards && suite.shards > 1 ? { shards: suite.shards } : {}),
     ...(scheduling ? { scheduling } : {}),

@@ -76,7 +76,8 @@ function nodeInstall(repo: RepoView): string {
 
 /** The folder holding node:test files (*.test.mjs and the like that import node:test), if any. */
 function nodeTestDir(repo: RepoView): string | undefined {
-  return NODE_TEST_DIRS.find((d) => walk(repo, d, 2, (p) => /[._-]test\.[cm]?[jt]s$/.test(p) && /from\s+["']node:test["']|require\(\s*["']node:test["']\s*\)/.test(repo.read(p) ?? "")));
+  const imports = /from\s+["']node:test["']|require\(\s*["']node:test["']\s*\)/;
+  return NODE_TEST_DIRS.find((d) => walk(repo, d, 2, (p) => /[._-]test\.[cm]?[jt]s$/.test(p) && imports.test(repo.read(p) ?? "")));
 }
 
 /** The first folder that holds go test files within two levels, else the whole module. */
@@ -108,14 +109,16 @@ export function detectSuites(repo: RepoView): DetectedSuite[] {
       });
     }
     if (deps.vitest !== undefined) {
-      found.push({ dir: "", name: "vitest", command: ["sh", "-c", 'npx vitest run --reporter=default --reporter=junit --outputFile.junit="$INCLUSTER_ARTIFACTS/junit.xml"'], junit: "junit.xml", install, why: "vitest in package.json", base: NODE_BASE });
+      const command = ["sh", "-c", 'npx vitest run --reporter=default --reporter=junit --outputFile.junit="$INCLUSTER_ARTIFACTS/junit.xml"'];
+      found.push({ dir: "", name: "vitest", command, junit: "junit.xml", install, why: "vitest in package.json", base: NODE_BASE });
     }
     if (deps.jest !== undefined) {
       const junit = deps["jest-junit"] !== undefined;
       const command = junit
         ? ["sh", "-c", 'JEST_JUNIT_OUTPUT_DIR="$INCLUSTER_ARTIFACTS" JEST_JUNIT_OUTPUT_NAME=junit.xml npx jest --ci --reporters=default --reporters=jest-junit']
         : ["npx", "jest", "--ci"];
-      found.push({ dir: "", name: "jest", command, ...(junit ? { junit: "junit.xml" } : {}), install, why: junit ? "jest and jest-junit in package.json" : "jest in package.json (add jest-junit for per-test results)", base: NODE_BASE });
+      const why = junit ? "jest and jest-junit in package.json" : "jest in package.json (add jest-junit for per-test results)";
+      found.push({ dir: "", name: "jest", command, ...(junit ? { junit: "junit.xml" } : {}), install, why, base: NODE_BASE });
     }
     const script = /(?:^|[\s;&|])node\s+(?:[^;&|]*\s)?--test\b([^;&|]*)/.exec(pkg?.testScript ?? "");
     const dir = nodeTestDir(repo);
@@ -125,7 +128,8 @@ export function detectSuites(repo: RepoView): DetectedSuite[] {
       const test = named.length ? named.join(" ") : dir ? `${dir}/` : ".";
       // Named after the first path the script names, else the folder of the test files.
       const from = named[0]?.replace(/\/?[*{[?].*$/, "").replace(/\/+$/, "") ?? dir ?? "";
-      found.push({ dir: from, name: "node", runner: "node", test, install, why: script ? `"test": "${pkg?.testScript}" in package.json` : `node:test files in ${dir}/`, base: NODE_BASE });
+      const why = script ? `"test": "${pkg?.testScript}" in package.json` : `node:test files in ${dir}/`;
+      found.push({ dir: from, name: "node", runner: "node", test, install, why, base: NODE_BASE });
     }
   }
   return found;

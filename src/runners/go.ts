@@ -72,7 +72,9 @@ function validateTarget(test: string): string | undefined {
       const flag = /^--?([A-Za-z0-9_.]+)(=.*)?$/.exec(w);
       if (!flag) return `go test flags in test take the form -name or -name=value, got ${JSON.stringify(w)}`;
       const name = flag[1]!;
-      if (OWN_FLAGS.includes(name) || name.startsWith("test.")) return `incluster sets -${name} itself (the report, a retry's tests, a shard); remove ${JSON.stringify(w)} from test`;
+      if (OWN_FLAGS.includes(name) || name.startsWith("test.")) {
+        return `incluster sets -${name} itself (the report, a retry's tests, a shard); remove ${JSON.stringify(w)} from test`;
+      }
       continue;
     }
     if (w.includes("::")) return say("a pytest node id");
@@ -126,7 +128,9 @@ function rerunLines(flags: readonly string[], ids: readonly string[]): string[] 
     byPkg.set(pkg, test ? [...(seen ?? []), test] : "whole");
   }
   return [...byPkg].flatMap(([pkg, tests]) =>
-    tests === "whole" ? [`gotest ${commandLine([...flags, "-count=1", pkg])}`] : goRunPatterns(tests).map((p) => `gotest ${commandLine([...flags, "-count=1", "-run", p, pkg])}`),
+    tests === "whole"
+      ? [`gotest ${commandLine([...flags, "-count=1", pkg])}`]
+      : goRunPatterns(tests).map((p) => `gotest ${commandLine([...flags, "-count=1", "-run", p, pkg])}`),
   );
 }
 
@@ -153,7 +157,8 @@ export const go: RunnerAdapter = {
   validateTarget,
   script(test, o = {}) {
     const { flags, packages } = words(test);
-    const run = o.rerun?.length ? rerunLines(flags, o.rerun) : o.sharded ? shardLines(flags, packages) : [`gotest ${commandLine([...flags, "-count=1", ...packages])}`];
+    const plain = [`gotest ${commandLine([...flags, "-count=1", ...packages])}`];
+    const run = o.rerun?.length ? rerunLines(flags, o.rerun) : o.sharded ? shardLines(flags, packages) : plain;
     return [...setup(), ...run, '(exit "$code")'];
   },
   plain(test) {
@@ -189,7 +194,11 @@ interface Seen {
 const FRAME = /^=== (RUN|PAUSE|CONT|NAME)\b|^--- (PASS|FAIL|SKIP):/;
 const AT = /^\s*[\w.-]+\.go:\d+: /;
 
-/** go test -json lines → tests: each test that failed on its own (a parent whose subtest failed is reported through the subtest), and a package that failed outside its tests (a build failure) as one test named by the package. */
+/**
+ * go test -json lines → tests: each test that failed on its own (a parent whose subtest failed is
+ * reported through the subtest), and a package that failed outside its tests (a build failure) as
+ * one test named by the package.
+ */
 export function parseGoReport(text: string): ReportedTests {
   const tests = new Map<string, Seen>();
   const pkgOutput = new Map<string, string[]>();
@@ -207,7 +216,9 @@ export function parseGoReport(text: string): ReportedTests {
     }
     if (typeof e !== "object" || e === null) continue;
     const out = typeof e.Output === "string" ? e.Output : undefined;
-    if (typeof e.ImportPath === "string" && e.Action === "build-output" && out !== undefined) buildOutput.set(e.ImportPath, [...(buildOutput.get(e.ImportPath) ?? []), out]);
+    if (typeof e.ImportPath === "string" && e.Action === "build-output" && out !== undefined) {
+      buildOutput.set(e.ImportPath, [...(buildOutput.get(e.ImportPath) ?? []), out]);
+    }
     if (typeof e.Package !== "string") continue;
     const pkg = e.Package;
     if (typeof e.Test !== "string") {

@@ -87,7 +87,9 @@ function validateTarget(test: string): string | undefined {
     const say = (what: string) => `node --test takes test files, folders or globs like tests/ or "tests/**/*.test.mjs", not ${what} ${JSON.stringify(w)}`;
     if (w.startsWith("-")) {
       const option = w.split("=")[0] ?? w;
-      if (OWN_OPTIONS.includes(option)) return `incluster sets ${option} itself (its reporter, a retry's tests, a shard); remove ${JSON.stringify(w)} from test`;
+      if (OWN_OPTIONS.includes(option)) {
+        return `incluster sets ${option} itself (its reporter, a retry's tests, a shard); remove ${JSON.stringify(w)} from test`;
+      }
       if (!/^--[a-z0-9-]+(=.*)?$/.test(w)) return `node options in test take the form --name or --name=value, got ${JSON.stringify(w)}`;
       continue;
     }

@@ -43,7 +43,10 @@ export const pytest: RunnerAdapter = {
     if (o.rerun?.length) return echoAndRun(["python3", "-m", "pytest", ...o.rerun, ...OPTS]);
     if (o.sharded) {
       // A shard collects every node id, sorts them by code point and runs every n-th from its index.
-      return [`echo ${shq(`+ pytest shard $${SHARD_INDEX_ENV} of $${SHARD_COUNT_ENV}: ${test}`)}`, `python3 -c ${shq(SHARD_PY)} ${[test, ...OPTS].map(shq).join(" ")}`];
+      return [
+        `echo ${shq(`+ pytest shard $${SHARD_INDEX_ENV} of $${SHARD_COUNT_ENV}: ${test}`)}`,
+        `python3 -c ${shq(SHARD_PY)} ${[test, ...OPTS].map(shq).join(" ")}`,
+      ];
     }
     return echoAndRun(["python3", "-m", "pytest", test, ...OPTS]);
   },

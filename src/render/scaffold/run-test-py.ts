@@ -14,7 +14,8 @@ function py(value: string | readonly string[] | undefined): string {
 export function runTestPy(suite: ResolvedSuite): string {
   const test = suite.runner.kind === "pytest" ? suite.runner.test : undefined;
   // Another runner's target: its own command (the baked runner writes no incluster report).
-  const command = suite.runner.kind === "command" ? suite.runner.argv : suite.runner.kind !== "pytest" ? runnerAdapter(suite.runner.kind).plain(suite.runner.test) : undefined;
+  const r = suite.runner;
+  const command = r.kind === "command" ? r.argv : r.kind !== "pytest" ? runnerAdapter(r.kind).plain(r.test) : undefined;
   const workspaceHint =
     suite.source.kind !== "image" ? "Make sure the clone-repo init container cloned the repository" : "The image should contain the code at /workspace";
   return `#!/usr/bin/env python3
