@@ -8,7 +8,8 @@
 //   0 leaves    the top-level files (errors.ts, exit-codes.ts, bytes.ts, echo.ts, names.ts,
 //               k8s-types.ts, timers.ts, ci-links.ts, error-text.ts), and vendor/ (the heavy
 //               packages; which folders may load one is named per folder)
-//   1 config    what a user may write
+//   1 runners   the runner adapters: a target's check, the shell lines that run it, its report read back
+//     config    what a user may write (it checks a suite's target with its runner's adapter)
 //   2 render    config → Kubernetes objects;   build, source, import: the other stages over config
 //     kube      the cluster port (beside render: it needs no config)
 //   3 diagnose  Job/Pod/Event → phase, verdict, class
@@ -22,7 +23,7 @@
 //  11 cli       the commands, over everything;   index.ts: the library's public surface
 const LEAVES = ["errors", "exit-codes", "bytes", "echo", "names", "k8s-types", "timers", "ci-links", "error-text"];
 const FOLDERS = [
-  "config", "render", "build", "source", "import", "kube", "diagnose", "results", "events", "report", "otlp", "run", "notify", "debug", "api", "ci", "cli",
+  "runners", "config", "render", "build", "source", "import", "kube", "diagnose", "results", "events", "report", "otlp", "run", "notify", "debug", "api", "ci", "cli",
   "vendor",
 ];
 
@@ -105,8 +106,9 @@ export default {
     },
 
     // 1-2: the configuration and the stages over it. kube/ needs no config: the port speaks objects.
-    layer("config", [], "the configuration is the bottom of the domain"),
-    layer("render", ["config"], "objects from the resolved config; pure"),
+    layer("runners", [], "the runner adapters (pytest, node, go): pure text in, shell lines and tests out; below config, which checks targets with them"),
+    layer("config", ["runners"], "the configuration is the bottom of the domain, over the runners it names"),
+    layer("render", ["config", "runners"], "objects from the resolved config; pure"),
     layer("build", ["config"], "the build stage: images from the config"),
     layer("source", ["config"], "the source stage: the commit or the local overlay"),
     layer("import", ["config", "render"], "the guide's files into a config"),
@@ -114,7 +116,7 @@ export default {
 
     // 3-6: what a run observed, as a verdict, a result, events and their views.
     layer("diagnose", ["config", "render"], "verdicts from Kubernetes objects; pure"),
-    layer("results", ["diagnose", "vendor"], "the result model and the test cases (JUnit); pure"),
+    layer("results", ["diagnose", "runners", "vendor"], "the result model and the test cases (JUnit); pure"),
     layer("events", ["diagnose", "results"], "the event stream's types"),
     layer("report", ["diagnose", "events", "results", "vendor"], "views and formats of a result or of the stream; pure"),
     layer("otlp", ["events", "vendor"], "the event stream as OTLP log records"),
@@ -129,7 +131,7 @@ export default {
     layer("ci", ["api", "config", "render", "report", "results"], "the GitHub Action and step summary, over the library"),
     layer(
       "cli",
-      ["api", "build", "ci", "config", "debug", "diagnose", "events", "import", "kube", "render", "report", "results", "run", "source"],
+      ["api", "build", "ci", "config", "debug", "diagnose", "events", "import", "kube", "render", "report", "results", "run", "runners", "source"],
       "the commands: a shell over everything below (never imported by it)",
     ),
     {

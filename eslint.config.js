@@ -41,6 +41,7 @@ export default tseslint.config(
     files: [
       "src/{names,echo,ci-links,error-text,bytes}.ts",
       "src/config/schema.ts",
+      "src/runners/**/*.ts",
       "src/config/rules/**/*.ts",
       "src/render/**/*.ts",
       "src/diagnose/**/*.ts",

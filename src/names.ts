@@ -47,6 +47,9 @@ export const OUT_VOLUME = "incluster-out";
 export const OUT_DIR = "/incluster";
 export const ARTIFACTS_SUBDIR = "artifacts";
 export const ARTIFACTS_DIR = `${OUT_DIR}/${ARTIFACTS_SUBDIR}`;
+/** A sharded suite's test container: its shard's index (0-based, the Job's completion index) and the shard count. */
+export const SHARD_INDEX_ENV = "INCLUSTER_SHARD_INDEX";
+export const SHARD_COUNT_ENV = "INCLUSTER_SHARD_COUNT";
 /** The in-pod copy of everything the test container printed, beside the artifacts. */
 export const LOG_COPY = "test-runner.log";
 /**

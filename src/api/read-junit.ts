@@ -1,15 +1,14 @@
-// Reads a suite's JUnit file from its collected artifacts; parsing is pure (results/junit.ts).
+// Reads a suite's report (JUnit, or its runner's own) from its collected artifacts; parsing is pure (results/report.ts).
 import { readFileSync } from "node:fs";
-import { parseJunit } from "../results/junit.js";
-import type { JunitRunner } from "../results/junit.js";
+import { parseReport, type ReportReader } from "../results/report.js";
 import type { ParsedTests } from "../results/model.js";
 
-export function readJunit(path: string, runner: JunitRunner): ParsedTests | undefined {
-  let xml: string;
+export function readJunit(path: string, runner: ReportReader): ParsedTests | undefined {
+  let text: string;
   try {
-    xml = readFileSync(path, "utf8");
+    text = readFileSync(path, "utf8");
   } catch {
     return undefined; // the runner wrote none (it failed before, or this runner writes elsewhere)
   }
-  return parseJunit(xml, { runner });
+  return parseReport(runner, text);
 }

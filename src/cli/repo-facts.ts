@@ -1,11 +1,10 @@
 // Facts about the repository for `incluster init`: git remote and branch (through git itself),
 // and test folders (by looking for the usual names).
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { RepoFacts } from "../config/starter.js";
-
-const E2E_DIRS = ["tests/e2e", "test/e2e", "e2e", "tests/integration", "test/integration"];
+import { E2E_DIRS, detectSuites, usesPytest, type RepoView } from "../runners/detect.js";
 
 function git(root: string, args: string[]): string | undefined {
   try {
@@ -39,7 +38,29 @@ export function findTestDirs(root: string): string[] {
   return found;
 }
 
+/** The repository on disk as runners/detect.ts reads it. */
+export function repoView(root: string): RepoView {
+  return {
+    read: (path) => {
+      try {
+        return statSync(join(root, path)).isFile() ? readFileSync(join(root, path), "utf8") : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    list: (path) => {
+      try {
+        return readdirSync(join(root, path), { withFileTypes: true }).map((e) => ({ name: e.name, dir: e.isDirectory() }));
+      } catch {
+        return [];
+      }
+    },
+  };
+}
+
 export function repoFacts(root: string): RepoFacts {
+  const view = repoView(root);
+  const detected = detectSuites(view);
   const top = git(root, ["rev-parse", "--show-toplevel"]) ?? root;
   // symbolic-ref also answers in a repository without commits; it is empty when detached.
   const branch = git(root, ["symbolic-ref", "--short", "-q", "HEAD"]);
@@ -47,8 +68,10 @@ export function repoFacts(root: string): RepoFacts {
     repoName: basename(top),
     remoteUrl: git(root, ["config", "--get", "remote.origin.url"]),
     branch,
-    testDirs: findTestDirs(root),
+    // Another runner's folders are not pytest's: with one found, only Python tests make a pytest suite.
+    testDirs: detected.length && !usesPytest(view) ? [] : findTestDirs(root),
     pipInstallable: existsSync(join(root, "pyproject.toml")) || existsSync(join(root, "setup.py")),
     requirementsTxt: existsSync(join(root, "requirements.txt")),
+    ...(detected.length ? { detected } : {}),
   };
 }

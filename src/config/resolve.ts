@@ -7,12 +7,13 @@ import { JOB_PREFIX, JOB_SUFFIX } from "../names.js";
 import { mergeScheduling, type Scheduling } from "./scheduling.js";
 import { mergePod, type EnvFromEntry, type PodSettings, type UserVolume } from "./pod-fields.js";
 import { DEFAULT_BASE_IMAGE, DEFAULT_CLONE_IMAGE, type Config } from "./schema.js";
+import { PYTEST_JUNIT } from "../runners/pytest.js";
+import type { RunnerName } from "../runners/index.js";
 
 export const DEFAULT_TIMEOUT_SECONDS = 30 * 60;
 export const DEFAULT_TTL_SECONDS = 3600;
 export const DEFAULT_NAMESPACE = "default";
-/** Where pytest suites' JUnit goes, under the artifacts directory. */
-export const PYTEST_JUNIT = "junit.xml";
+export { PYTEST_JUNIT } from "../runners/pytest.js";
 
 /** The per-run overlay of a local source: the files that differ from the base commit. */
 export interface LocalOverlay {
@@ -55,7 +56,8 @@ export interface BuildSpec {
 
 export type EnvRef = { secretKeyRef: { name: string; key: string } } | { configMapKeyRef: { name: string; key: string } };
 
-export type Runner = { kind: "pytest"; test: string } | { kind: "command"; argv: string[] };
+/** A runner's target (`test:`), or a command (`command:`) whose report is read as `reads`'s when set (`runner:`). */
+export type Runner = { kind: RunnerName; test: string } | { kind: "command"; argv: string[]; reads?: RunnerName };
 
 export interface ResolvedSuite {
   name: string;
@@ -79,7 +81,7 @@ export interface ResolvedSuite {
   timeoutSeconds: number;
   ttlSecondsAfterFinished: number;
   kubernetesAccess: boolean;
-  /** Where the runner's JUnit is, relative to the artifacts directory (pytest: junit.xml). */
+  /** Where the runner's JUnit is, relative to the artifacts directory (pytest: junit.xml; node and go: none, config/report.ts). */
   junit?: string;
   /** Fresh attempts after a failed one (only the failed tests); absent: none. */
   retries?: number;
@@ -134,14 +136,17 @@ export function resolveSuite(config: Config, name: string): ResolvedSuite {
     ...(built ? { build: buildSpec(repository, suite.build, config.image?.base ?? DEFAULT_BASE_IMAGE) } : {}),
     imagePullPolicy: pullPolicy(image),
     source: resolveSource(config),
-    runner: suite.command ? { kind: "command", argv: [...suite.command] } : { kind: "pytest", test: suite.test ?? "" },
+    runner: suite.command
+      ? { kind: "command", argv: [...suite.command], ...(suite.runner ? { reads: suite.runner } : {}) }
+      : { kind: suite.runner ?? "pytest", test: suite.test ?? "" },
     ...(install ? { install } : {}),
     ...splitEnv({ ...d.env, ...suite.env }),
     resources: resolveResources(suite.resources ?? d.resources),
     timeoutSeconds: (timeout && parseDuration(timeout)) || DEFAULT_TIMEOUT_SECONDS,
     ttlSecondsAfterFinished: suite.ttlSecondsAfterFinished ?? d.ttlSecondsAfterFinished ?? DEFAULT_TTL_SECONDS,
     kubernetesAccess: suite.kubernetesAccess ?? d.kubernetesAccess ?? true,
-    ...(suite.junit ?? (suite.command ? undefined : PYTEST_JUNIT) ? { junit: suite.junit ?? PYTEST_JUNIT } : {}),
+    // pytest's JUnit (its target, or a command that names it); another runner's report is its own (config/report.ts).
+    ...(suite.junit !== undefined || (suite.runner ?? (suite.command ? undefined : "pytest")) === "pytest" ? { junit: suite.junit ?? PYTEST_JUNIT } : {}),
     ...((suite.retries ?? d.retries) ? { retries: suite.retries ?? d.retries } : {}),
     ...(suite.shards && suite.shards > 1 ? { shards: suite.shards } : {}),
     ...(scheduling ? { scheduling } : {}),

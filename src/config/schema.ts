@@ -8,6 +8,7 @@ import { DNS_LABEL_PATTERN, SUITE_NAME_MAX, namespaceProblem } from "./names.js"
 import { schedulingSchema } from "./scheduling.js";
 import { notifySchema } from "./notify.js";
 import { envFromSchema, imagePullSecretsSchema, podSchema, serviceAccountSchema, volumesSchema } from "./pod-fields.js";
+import { runnerSchema, suiteRunnerProblems } from "./runner.js";
 
 export const API_VERSION = "incluster.dev/v1alpha1";
 export const KIND = "Config";
@@ -41,8 +42,8 @@ function wholeNumber(min: number, max: number, message: (iss: { input?: unknown 
 
 const retries = describe(
   wholeNumber(0, MAX_RETRIES, (iss) => `expected a whole number of retries from 0 to ${MAX_RETRIES}, got ${shown(iss.input)}`),
-  "After a failed attempt (tests failed), run a fresh Job with only the failed tests (pytest node ids; " +
-    "other runners rerun the whole suite), up to this many times. A test that fails then passes is flaky. " +
+  "After a failed attempt (tests failed), run a fresh Job with only the failed tests (the runner's test ids; " +
+    "a command suite reruns whole), up to this many times. A test that fails then passes is flaky. " +
     "Could-not-run failures are never retried. Default 0.",
 );
 const kubernetesAccess = describe(bool, "Give the test pod a ServiceAccount token with a Role to get/list pods and pods/log in its namespace. Default true.");
@@ -50,7 +51,8 @@ const kubernetesAccess = describe(bool, "Give the test pod a ServiceAccount toke
 const suiteShape = {
   test: describe(
     z.optional(text("a pytest target like tests/e2e/test_x.py::test_y")),
-    "pytest target: a file, folder or node id. Exactly one of test or command.",
+    "The runner's target (runner:, default pytest): pytest a file, folder or node id; node test files, folders or globs; " +
+      "go package patterns like ./... Exactly one of test or command.",
   ),
   command: describe(
     z.optional(
@@ -58,8 +60,10 @@ const suiteShape = {
         .array(text("a non-empty string"), { error: (iss) => `expected a list of strings like [npx, vitest, run], got ${shown(iss.input)}` })
         .check(z.minLength(1, { error: "expected at least one element, the program to run" })),
     ),
-    "Program and arguments to run instead of pytest (Jest, Vitest, go test, Playwright). Exactly one of test or command.",
+    "Program and arguments to run instead of a runner's target (Jest, Vitest, Playwright, a script). " +
+      "With runner:, its report is read as that runner's. Exactly one of test or command.",
   ),
+  runner: z.optional(runnerSchema),
   env: z.optional(env),
   resources: z.optional(resources),
   timeout: z.optional(timeout),
@@ -81,8 +85,8 @@ const suiteShape = {
   retries: z.optional(retries),
   shards: describe(
     z.optional(wholeNumber(1, MAX_SHARDS, (iss) => `expected a whole number of shards from 1 to ${MAX_SHARDS}, got ${shown(iss.input)}`)),
-    "Run the suite as one Indexed Job of this many pods (JOB_COMPLETION_INDEX); " +
-      "pytest node ids are split stably over them, a command suite gets INCLUSTER_SHARD_INDEX and INCLUSTER_SHARD_COUNT.",
+    "Run the suite as one Indexed Job of this many pods (JOB_COMPLETION_INDEX): pytest node ids and go tests are split stably over them, " +
+      "node test files by node's --test-shard; a command suite gets INCLUSTER_SHARD_INDEX and INCLUSTER_SHARD_COUNT.",
   ),
   build: describe(
     z.optional(
@@ -116,6 +120,7 @@ export const suiteSchema = describe(
               : "set exactly one of test or command, not both",
         });
       }
+      for (const p of suiteRunnerProblems(s)) ctx.addIssue({ code: "custom", path: [p.field], message: p.message });
     }),
   ),
   "One test suite. Its name is used in the Job name test-<suite>-e2e-<runid>.",

@@ -2,6 +2,7 @@
 // command gathers the facts (git remote, branch, test folders), this only writes text.
 import { API_VERSION, DEFAULT_BASE_IMAGE, KIND } from "./schema.js";
 import { SUITE_NAME_MAX, suggestSuiteName } from "./names.js";
+import type { DetectedSuite } from "../runners/detect.js";
 
 export interface RepoFacts {
   /** Folder name of the repository, for the registry path. */
@@ -15,6 +16,8 @@ export interface RepoFacts {
   /** pyproject.toml or setup.py present: the project installs with pip -e. */
   pipInstallable: boolean;
   requirementsTxt: boolean;
+  /** Suites of the other runners found (runners/detect.ts); with some and no Python tests, no pytest suite is written. */
+  detected?: DetectedSuite[];
 }
 
 /** git@github.com:org/repo.git -> https://github.com/org/repo.git: a pod has no SSH keys. */
@@ -54,11 +57,21 @@ export function starterConfig(f: RepoFacts): string {
   const registryPath = f.repoName.toLowerCase().replace(/[^a-z0-9._-]+/g, "-") || "tests";
   const install = f.pipInstallable ? 'pip install --user -q -e ".[dev]"' : f.requirementsTxt ? "pip install --user -q -r requirements.txt" : undefined;
   const taken = new Set<string>();
-  const suites = (f.testDirs.length ? f.testDirs : ["tests/e2e"]).map((dir) => {
+  const detected = f.detected ?? [];
+  const pytestDirs = f.testDirs.length ? f.testDirs : detected.length ? [] : ["tests/e2e"];
+  const suites = pytestDirs.map((dir) => {
     const name = suiteNameFor(dir, taken, f.repoName);
     taken.add(name);
     return `  ${name}:\n    test: ${q(dir)}\n`;
   });
+  for (const d of detected) {
+    const name = suiteNameFor(d.dir || d.name, taken, f.repoName);
+    taken.add(name);
+    suites.push(detectedSuite(name, d, pytestDirs.length > 0));
+  }
+  // Without a pytest suite, the image of the first runner found; the pip install lines go.
+  const base = pytestDirs.length || !detected[0] ? DEFAULT_BASE_IMAGE : detected[0].base;
+  const pip = pytestDirs.length > 0;
   return `# incluster.yaml: end-to-end test suites run as Kubernetes Jobs (written by: incluster init).
 # Check it with: incluster validate    Reference: docs/config.md
 apiVersion: ${API_VERSION}
@@ -68,16 +81,26 @@ namespace: default
 image:
   # Where suite images are pushed and pulled: <registry>/test-<suite>-e2e:<tag>. Change this.
   registry: registry.example.com/${registryPath}
-  base: ${DEFAULT_BASE_IMAGE}
+  base: ${base}
 source:
   git:
 ${f.remoteUrl ? "" : "    # No git remote found: set the URL the cluster clones from.\n"}    url: ${q(url)}
     ref: ${q(f.branch ?? "main")}
 defaults:
-${install ? `  install: ${q(install)}\n` : "  # install: pip install --user -q -e .\n"}  timeout: 30m
+${pip ? (install ? `  install: ${q(install)}\n` : "  # install: pip install --user -q -e .\n") : ""}  timeout: 30m
   ttlSecondsAfterFinished: 3600
   # env:
   #   SERVICE_URL: http://my-service.default.svc.cluster.local:8080
 suites:
-${f.testDirs.length ? "" : "  # No test folder found: point test at your pytest target.\n"}${suites.join("")}`;
+${f.testDirs.length || detected.length ? "" : "  # No test folder found: point test at your pytest target.\n"}${suites.join("")}`;
+}
+
+/** A suite for a runner init found: a comment saying what was found, then its fields. */
+function detectedSuite(name: string, d: DetectedSuite, pythonBase: boolean): string {
+  const lines = [`  # found: ${d.why}${pythonBase ? ` (image.base is Python's: this suite needs an image with ${d.name} in it)` : ""}`, `  ${name}:`];
+  if (d.runner) lines.push(`    runner: ${d.runner}`, `    test: ${q(d.test ?? "")}`);
+  if (d.command) lines.push(`    command: [${d.command.map(q).join(", ")}]`);
+  if (d.junit) lines.push(`    junit: ${q(d.junit)}`);
+  if (d.install) lines.push(`    install: ${q(d.install)}`);
+  return `${lines.join("\n")}\n`;
 }

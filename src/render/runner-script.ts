@@ -4,8 +4,9 @@
 // log is whole even when the kubelet rotated lines away before a reader got them. Its stage
 // (source, install, test) goes to the termination message: a typed channel the verdict reads,
 // never the log text.
-import { PYTEST_JUNIT, type ResolvedSuite } from "../config/resolve.js";
+import type { ResolvedSuite } from "../config/resolve.js";
 import { ARTIFACTS_DIR, CLONE_MARKERS, LOG_COPY, OUT_DIR, TESTS_ENDED_MARKER } from "../names.js";
+import { runnerAdapter } from "../runners/index.js";
 import { looksSecret, shq } from "./shell.js";
 
 /** $0 for `sh -c`: a command suite's argv follows it as "$@". */
@@ -13,21 +14,8 @@ export const RUNNER_ARG0 = "incluster-runner";
 
 export { PYTEST_JUNIT } from "../config/resolve.js";
 
-/** Env of a shard's index and the shard count (set on sharded suites' test containers). */
-export const SHARD_INDEX_ENV = "INCLUSTER_SHARD_INDEX";
-export const SHARD_COUNT_ENV = "INCLUSTER_SHARD_COUNT";
-
-/** A shard's share of a pytest target: collected ids sorted by code point, every n-th from the index (results/merge.ts splitForShard). */
-export const SHARD_PY = [
-  "import os, subprocess, sys",
-  "target, opts = sys.argv[1], sys.argv[2:]",
-  'out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", target], capture_output=True, text=True).stdout',
-  'ids = sorted({l.strip() for l in out.splitlines() if "::" in l and not l.startswith(" ")})',
-  `i, n = int(os.environ["${SHARD_INDEX_ENV}"]), int(os.environ["${SHARD_COUNT_ENV}"])`,
-  "mine = ids[i::n]",
-  'print(f"shard {i} of {n}: {len(mine)} of {len(ids)} tests", flush=True)',
-  "sys.exit(subprocess.call([sys.executable, \"-m\", \"pytest\", *mine, *opts]) if mine else 0)",
-].join("\n");
+export { SHARD_COUNT_ENV, SHARD_INDEX_ENV } from "../names.js";
+export { SHARD_PY } from "../runners/pytest.js";
 
 /**
  * The first line the runner prints: a follow whose first line is another one started after the
@@ -128,19 +116,12 @@ function install(command: string | undefined): string[] {
 }
 
 function run(suite: ResolvedSuite, rerunIds?: readonly string[]): string[] {
-  if (suite.runner.kind === "command") return ['echo "+ $*"', '"$@"'];
-  // pytest writes its JUnit into the artifacts (xunit1: test cases carry file and line). A retry
-  // runs only the node ids that failed.
-  const targets = rerunIds?.length ? rerunIds : [suite.runner.test];
-  const opts = ["-v", "-s", "--tb=short", `--junitxml=${ARTIFACTS_DIR}/${PYTEST_JUNIT}`, "-o", "junit_family=xunit1"];
-  if ((suite.shards ?? 1) > 1 && !rerunIds?.length) {
-    // A shard collects every node id, sorts them by code point and runs every n-th from its index.
-    return [
-      `echo ${shq(`+ pytest shard $${SHARD_INDEX_ENV} of $${SHARD_COUNT_ENV}: ${suite.runner.test}`)}`,
-      `python3 -c ${shq(SHARD_PY)} ${[suite.runner.test, ...opts].map(shq).join(" ")}`,
-    ];
+  // A command runs as written (after the setup of the runner whose report it writes, if it names one).
+  if (suite.runner.kind === "command") {
+    const setup = suite.runner.reads ? runnerAdapter(suite.runner.reads).commandSetup() : [];
+    return [...setup, 'echo "+ $*"', '"$@"'];
   }
-  const argv = ["python3", "-m", "pytest", ...targets, "-v", "-s", "--tb=short", `--junitxml=${ARTIFACTS_DIR}/${PYTEST_JUNIT}`, "-o", "junit_family=xunit1"];
-  const cmd = argv.map(shq).join(" ");
-  return [`echo ${shq(`+ ${cmd}`)}`, cmd];
+  // The runner's adapter: its command and report; a retry runs only the failed ids; a shard its share.
+  const sharded = (suite.shards ?? 1) > 1;
+  return runnerAdapter(suite.runner.kind).script(suite.runner.test, { ...(rerunIds?.length ? { rerun: rerunIds } : {}), ...(sharded ? { sharded } : {}) });
 }

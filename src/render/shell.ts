@@ -1,9 +1,5 @@
-// Quoting for the inline /bin/sh scripts render writes into manifests.
-
-/** One POSIX shell word: 'it'\''s' for it's. */
-export function shq(word: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
+// Quoting for the inline /bin/sh scripts render writes into manifests (shq lives with the runner adapters, which write shell too).
+export { shq } from "../runners/shell.js";
 
 /** Names that look like they hold credentials: their values are never printed. */
 export function looksSecret(name: string): boolean {

@@ -84,6 +84,10 @@ function testLines(style: Style, s: SuiteResult): string[] {
     const w = testWord[t.status]!;
     const where = t.shard !== undefined ? ` [shard ${t.shard}]` : "";
     lines.push(`    ${paint(style, w.color, w.word)} ${t.id}${where}${detail(t) ? ` — ${detail(t)}` : ""}`);
+    // The assertion's values on their own lines, as the runner gave them (node:test, testify).
+    if (t.expected !== undefined && t.actual !== undefined && t.status !== "flaky") {
+      lines.push(`        expected: ${oneLine(t.expected)}`, `        actual:   ${oneLine(t.actual)}`);
+    }
   }
   if (listed.length > LISTED_TESTS_MAX) lines.push(`    … and ${listed.length - LISTED_TESTS_MAX} more (-o junit or -o json lists every test)`);
   return lines;

@@ -89,7 +89,7 @@ function caseOutcome(n: Node): { status: TestStatus; message?: string; type?: st
 const STATUS_RANK: Record<TestStatus, number> = { skipped: 0, passed: 1, error: 2, failed: 3 };
 
 /** The same id twice in one report is one test reported twice: keep the worse result, add the times. */
-function combineDuplicates(cases: readonly TestCase[]): TestCase[] {
+export function combineDuplicates(cases: readonly TestCase[]): TestCase[] {
   const byId = new Map<string, TestCase>();
   for (const c of cases) {
     const seen = byId.get(c.id);

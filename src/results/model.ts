@@ -20,6 +20,9 @@ export interface TestCase {
   type?: string;
   /** The failure's body (the traceback). */
   text?: string;
+  /** The assertion's expected and actual values, as the runner printed them (node:test, testify). */
+  expected?: string;
+  actual?: string;
 }
 
 export interface ParsedTests {

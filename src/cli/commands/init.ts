@@ -6,7 +6,10 @@ export function registerInit(program: Command, ctx: CliContext): void {
   program
     .command("init")
     .summary("write a starting incluster.yaml from this repository")
-    .description("Write incluster.yaml with the git remote, the current branch and the test folders found. Never overwrites an existing file.")
+    .description(
+      "Write incluster.yaml with the git remote, the current branch, the test folders and the runners found " +
+        "(pytest, node:test, go test, jest, vitest, Playwright). Never overwrites an existing file.",
+    )
     .option("--dir <dir>", "repository root", ".")
     .addHelpText(
       "after",

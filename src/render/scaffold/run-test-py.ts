@@ -2,6 +2,7 @@
 // install, run, clear exit code), with the suite's values as constants at the top instead of
 // placeholders to edit by hand, and secret-looking variables masked.
 import type { ResolvedSuite } from "../../config/resolve.js";
+import { runnerAdapter } from "../../runners/index.js";
 
 /** A Python literal for a string, list of strings or None. JSON strings are valid Python strings. */
 function py(value: string | readonly string[] | undefined): string {
@@ -12,7 +13,9 @@ function py(value: string | readonly string[] | undefined): string {
 
 export function runTestPy(suite: ResolvedSuite): string {
   const test = suite.runner.kind === "pytest" ? suite.runner.test : undefined;
-  const command = suite.runner.kind === "command" ? suite.runner.argv : undefined;
+  // Another runner's target: its own command (the baked runner writes no incluster report).
+  const r = suite.runner;
+  const command = r.kind === "command" ? r.argv : r.kind !== "pytest" ? runnerAdapter(r.kind).plain(r.test) : undefined;
   const workspaceHint =
     suite.source.kind !== "image" ? "Make sure the clone-repo init container cloned the repository" : "The image should contain the code at /workspace";
   return `#!/usr/bin/env python3
