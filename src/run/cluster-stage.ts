@@ -10,6 +10,7 @@ import { toKubeError } from "../kube/errors.js";
 import type { ClusterPort } from "../kube/port.js";
 import { JOB_NAME_LABEL, MANAGED_BY, RUN_ID_LABEL, SUITE_LABEL } from "../names.js";
 import { failedIds } from "../results/merge.js";
+import { rerunsFailedTests } from "../config/report.js";
 import type { SuiteObjects } from "../render/objects.js";
 import { ApplyOnce } from "./apply-once.js";
 import { connectivityStep } from "./connectivity.js";
@@ -76,7 +77,7 @@ const NOT_CREATED = { verdict: "interrupted", class: "interrupted", reason: "Int
 export function retryOf(o: SuiteOutcome, attempt: number, suite: ResolvedSuite): { ids?: string[] } | undefined {
   // Only failing tests are rerun; could-not-run classes (pull, OOM, eviction, clone) never are.
   if (attempt > (suite.retries ?? 0) || o.result.verdict !== "failed" || o.result.class !== "testsFailed") return undefined;
-  const ids = suite.runner.kind === "pytest" ? failedIds(o.tests ?? []) : [];
+  const ids = rerunsFailedTests(suite) ? failedIds(o.tests ?? []) : [];
   return ids.length ? { ids } : {};
 }
 

@@ -19,7 +19,8 @@ import { notRunResult } from "../report/not-run.js";
 import { retryOf, runInCluster } from "./cluster-stage.js";
 import { combineAttempts } from "./attempts.js";
 import { attemptKey, logKey } from "./attempt-key.js";
-import type { JunitRunner } from "../results/junit.js";
+import type { ReportReader } from "../runners/index.js";
+import { suiteReport } from "../config/report.js";
 import type { ParsedTests } from "../results/model.js";
 import { join } from "node:path";
 import { withDnsHint } from "./dns-hint.js";
@@ -61,7 +62,7 @@ export interface PipelineDeps {
   /** The source stage: git ref → commit, local working tree → overlay. Throws CouldNotRunError. */
   resolveSources(suites: readonly ResolvedSuite[], notes: StageNotes): Promise<ResolvedSuite[]>;
   /** Reads and parses a JUnit file the suite wrote (absent file: undefined). */
-  readJunit(path: string, runner: JunitRunner): ParsedTests | undefined;
+  readJunit(path: string, reader: ReportReader): ParsedTests | undefined;
   /** The build stage, called only when some suite is built. Throws CouldNotRunError. */
   build(suites: readonly ResolvedSuite[], notes: StageNotes): Promise<{ suites: ResolvedSuite[]; images: ImageReady[] }>;
   /**
@@ -231,7 +232,8 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
   /** A collected folder into the report (artifacts/, the complete log copy) and the suite's JUnit read from it. */
   async function adopt(key: string, suite: ResolvedSuite, scratch: string, c: Collected, pod?: string): Promise<CollectOutcome> {
     const adopted = await deps.files.adoptCollected(key, TEST_CONTAINER, scratch, pod, c.logComplete ? c.logLines : undefined);
-    const junit = suite.junit && adopted.artifactsPath ? deps.readJunit(join(adopted.artifactsPath, suite.junit), suite.runner.kind === "pytest" ? "pytest" : "other") : undefined;
+    const report = suiteReport(suite);
+    const junit = report && adopted.artifactsPath ? deps.readJunit(join(adopted.artifactsPath, report.file), report.reader) : undefined;
     return {
       ...(adopted.artifactsDir && c.files ? { artifactsDir: adopted.artifactsDir } : {}),
       files: c.files,
