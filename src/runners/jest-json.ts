@@ -170,7 +170,8 @@ function fileTests(file: Obj, dialect: JestJsonDialect): ReportedTest[] {
   if (str(file, "status") === "failed" && !out.some((t) => t.status === "failed")) {
     const said = stripAnsi(str(file, "message") ?? "");
     const text = dedent(said.split("\n")).join("\n").trim();
-    const reason = dialect.fileReason(said) ?? `failed outside its tests (a hook, or loading the file); ${dialect.runner}'s report gives no reason: the log has it`;
+    const unsaid = `failed outside its tests (a hook, or loading the file); ${dialect.runner}'s report gives no reason: the log has it`;
+    const reason = dialect.fileReason(said) ?? unsaid;
     out.push({ id: path, name: path, classname: "", file: path, status: "error", durationMs: 0, message: reason, ...(text ? { text: clip(text) } : {}) });
   }
   return out;
