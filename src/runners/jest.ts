@@ -1,4 +1,4 @@
-// Jest (30; 29 reads the same). The pod runs the project's jest (node_modules/.bin/jest) else the
+// Jest (tested: 30.5.2). The pod runs the project's jest (node_modules/.bin/jest) else the
 // one on PATH with --json --outputFile (its default reporter stays on the log) and
 // --testLocationInResults, and reads the JSON back (jest-json.ts). Ids are `file > describe > …
 // > test`; a retry names each file's failed tests with one anchored -t (jest matches the

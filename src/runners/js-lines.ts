@@ -26,7 +26,7 @@ export function jsWords(test: string): { options: string[]; paths: string[] } {
   return { options: all.filter((w) => w.startsWith("-")), paths: all.filter((w) => !w.startsWith("-") && w !== "." && w !== "./") };
 }
 
-/** The anchored -t pattern for these tests' names (each its describes' names and its own): jest joins them with spaces, Vitest 4 and later with " > ". */
+/** The anchored -t pattern for these tests' names (each its describes' names and its own): jest joins them with spaces, Vitest 5 with " > ". */
 export function jsNamePattern(paths: readonly (readonly string[])[]): string {
   // A name may itself hold " > ": between two parts, either the runner's space or that text.
   const one = (path: readonly string[]) => path.map(escapeRegExp).join(" (?:> )?");

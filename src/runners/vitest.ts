@@ -1,8 +1,8 @@
-// Vitest (5; 4 reads the same). The pod runs the project's vitest (node_modules/.bin/vitest) else
+// Vitest (tested: 5.1.2). The pod runs the project's vitest (node_modules/.bin/vitest) else
 // the one on PATH: `vitest run` with the default reporter on the log and the json reporter (Jest's
 // JSON results, jest-json.ts) to a file, with the tests' locations. Ids are `file > describe > …
 // > test`; a retry names each file's failed tests with one anchored -t (Vitest matches the
-// describes' names and the test's, joined by " > " since Vitest 4, by spaces before) and the
+// describes' names and the test's, joined by " > " in Vitest 5, by spaces in 3 and 4.0) and the
 // files; a shard is Vitest's own --shard, a share of the test files.
 import { ARTIFACTS_DIR } from "../names.js";
 import { errorName, parseJestJson, splitStack, type Failure, type JestJsonDialect } from "./jest-json.js";
