@@ -122,6 +122,21 @@ describe("the vitest adapter, live (this repository's vitest on PATH, as an imag
   }, 60_000);
 });
 
+describe("a command suite that names runner vitest, live", () => {
+  it("writes vitest's JSON results where $INCLUSTER_VITEST_REPORT says, and they read as the adapter's own", () => {
+    const flakyDir = mkdtempSync(join(tmpdir(), "incluster-flaky-"));
+    try {
+      const command = 'vitest run --reporter=default --reporter=json --outputFile.json="$INCLUSTER_VITEST_REPORT" tests/api/orders.test.mjs';
+      const asCommand = { ...vitest, script: () => [...vitest.commandSetup(), command] };
+      const r = runLines(asCommand, "", {}, { project: PROJECT, flakyDir, binDir: join(FIXTURES, "../../../node_modules/.bin") });
+      expect(r.status).toBe(1);
+      expect(parseReport("vitest", r.report).tests.map((t) => t.id)).toEqual([ALL_IDS[0], FAILING, FLAKY]);
+    } finally {
+      rmSync(flakyDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
+
 describe("the vitest adapter's lines", () => {
   it("takes files, folders and vitest options; refuses another runner's target, globs and its own options, naming the value", () => {
     for (const ok of ["tests/", "tests/api/orders.test.ts", ".", "e2e --project=e2e --no-file-parallelism", "--config=vitest.e2e.config.ts"]) {
