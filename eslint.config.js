@@ -92,4 +92,9 @@ export default tseslint.config(
     files: ["**/*.js", "**/*.mjs"],
     languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", performance: "readonly" } },
   },
+  {
+    // The example suites' test files (examples/runners): fetch (Node 18 and later) and the jest suite's globals.
+    files: ["examples/**/*.js", "examples/**/*.mjs"],
+    languageOptions: { globals: { fetch: "readonly", describe: "readonly", test: "readonly", it: "readonly", expect: "readonly" } },
+  },
 );

@@ -87,6 +87,10 @@ function goTarget(repo: RepoView): { dir: string; test: string } {
 }
 
 const NODE_BASE = "docker.io/library/node:24-slim";
+/** Jest's and Vitest's default test files: *.test.* and *.spec.* of JavaScript and TypeScript. */
+const JS_TEST_FILE = /[._-](test|spec)\.[cm]?[jt]sx?$/;
+/** A test file of Playwright's or node:test's, not Jest's or Vitest's. */
+const OTHER_RUNNER = /from\s+["'](@playwright\/test|node:test)["']|require\(\s*["'](@playwright\/test|node:test)["']\s*\)/;
 
 export function detectSuites(repo: RepoView): DetectedSuite[] {
   const found: DetectedSuite[] = [];
@@ -108,17 +112,11 @@ export function detectSuites(repo: RepoView): DetectedSuite[] {
         base: version ? `mcr.microsoft.com/playwright:v${version}-noble` : NODE_BASE,
       });
     }
-    if (deps.vitest !== undefined) {
-      const command = ["sh", "-c", 'npx vitest run --reporter=default --reporter=junit --outputFile.junit="$INCLUSTER_ARTIFACTS/junit.xml"'];
-      found.push({ dir: "", name: "vitest", command, junit: "junit.xml", install, why: "vitest in package.json", base: NODE_BASE });
-    }
-    if (deps.jest !== undefined) {
-      const junit = deps["jest-junit"] !== undefined;
-      const command = junit
-        ? ["sh", "-c", 'JEST_JUNIT_OUTPUT_DIR="$INCLUSTER_ARTIFACTS" JEST_JUNIT_OUTPUT_NAME=junit.xml npx jest --ci --reporters=default --reporters=jest-junit']
-        : ["npx", "jest", "--ci"];
-      const why = junit ? "jest and jest-junit in package.json" : "jest in package.json (add jest-junit for per-test results)";
-      found.push({ dir: "", name: "jest", command, ...(junit ? { junit: "junit.xml" } : {}), install, why, base: NODE_BASE });
+    // Jest and Vitest: their own adapters, over the e2e folder that holds their test files, else everything.
+    for (const runner of ["vitest", "jest"] as const) {
+      if (deps[runner] === undefined) continue;
+      const dir = E2E_DIRS.find((d) => walk(repo, d, 2, (p) => JS_TEST_FILE.test(p) && !OTHER_RUNNER.test(repo.read(p) ?? "")));
+      found.push({ dir: dir ?? "", name: runner, runner, test: dir ? `${dir}/` : ".", install, why: `${runner} in package.json`, base: NODE_BASE });
     }
     const script = /(?:^|[\s;&|])node\s+(?:[^;&|]*\s)?--test\b([^;&|]*)/.exec(pkg?.testScript ?? "");
     const dir = nodeTestDir(repo);

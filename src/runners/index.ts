@@ -1,13 +1,15 @@
 // The runner adapters by name: the one place that lists them.
 import { go } from "./go.js";
+import { jest } from "./jest.js";
 import { node } from "./node.js";
 import { pytest } from "./pytest.js";
 import type { RunnerAdapter, RunnerName } from "./types.js";
+import { vitest } from "./vitest.js";
 
 export { RUNNER_NAMES } from "./types.js";
 export type { ReportedTest, ReportedTests, RunnerAdapter, RunnerName, RunnerReport, ScriptOptions } from "./types.js";
 
-const ADAPTERS: Record<RunnerName, RunnerAdapter> = { pytest, node, go };
+const ADAPTERS: Record<RunnerName, RunnerAdapter> = { pytest, node, go, jest, vitest };
 
 export function runnerAdapter(name: RunnerName): RunnerAdapter {
   return ADAPTERS[name];

@@ -27,7 +27,7 @@ function otherRunnersTarget(test: string): string | undefined {
   const file = test.split("::")[0] ?? "";
   if (/(^|\/)\.\.\.$/.test(file)) return `a go package pattern ${JSON.stringify(test)} (set runner: go)`;
   if (/\.go$/.test(file)) return `a go file ${JSON.stringify(test)} (set runner: go)`;
-  if (/\.(m|c)?js$|\.(m|c)?ts$/.test(file)) return `a JavaScript or TypeScript file ${JSON.stringify(test)} (set runner: node, or command: for another runner)`;
+  if (/\.(m|c)?js$|\.(m|c)?ts$/.test(file)) return `a JavaScript or TypeScript file ${JSON.stringify(test)} (set runner: node, jest or vitest)`;
   return undefined;
 }
 

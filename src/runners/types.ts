@@ -3,7 +3,7 @@
 // target, writes the shell lines that run it in the pod (a retry's and a shard's too) and reads
 // the runner's own report back into tests. Pure: the lines are text, the report is text.
 
-export const RUNNER_NAMES = ["pytest", "node", "go"] as const;
+export const RUNNER_NAMES = ["pytest", "node", "go", "jest", "vitest"] as const;
 export type RunnerName = (typeof RUNNER_NAMES)[number];
 
 export type ReportedStatus = "passed" | "failed" | "error" | "skipped";

@@ -53,15 +53,25 @@ describe("init detects the runner", () => {
     expect(config.suites).toEqual({ shop: { runner: "node", test: "tests/e2e/", install: "npm install" } });
   });
 
-  it("jest (with jest-junit: its JUnit read back), vitest: the recipes of docs/junit.md", async () => {
-    const { config } = await init(repo({ "package.json": pkg({ devDependencies: { jest: "^29.7.0", "jest-junit": "^16.0.0", vitest: "^3.2.0" } }), "yarn.lock": "" }));
-    expect(config.suites.jest).toEqual({
-      command: ["sh", "-c", 'JEST_JUNIT_OUTPUT_DIR="$INCLUSTER_ARTIFACTS" JEST_JUNIT_OUTPUT_NAME=junit.xml npx jest --ci --reporters=default --reporters=jest-junit'],
-      junit: "junit.xml",
-      install: "yarn install --frozen-lockfile",
+  it("jest and vitest: their own runners (no JUnit recipe), over the whole project", async () => {
+    const { config, text } = await init(repo({ "package.json": pkg({ devDependencies: { jest: "^30.0.0", "jest-junit": "^16.0.0", vitest: "^5.1.0" } }), "yarn.lock": "" }));
+    expect(config.suites).toEqual({
+      vitest: { runner: "vitest", test: ".", install: "yarn install --frozen-lockfile" },
+      jest: { runner: "jest", test: ".", install: "yarn install --frozen-lockfile" },
     });
-    expect(config.suites.vitest?.command?.[2]).toBe('npx vitest run --reporter=default --reporter=junit --outputFile.junit="$INCLUSTER_ARTIFACTS/junit.xml"');
-    expect(repoFacts(repo({ "package.json": pkg({ devDependencies: { jest: "29" } }) })).detected).toMatchObject([{ command: ["npx", "jest", "--ci"], why: "jest in package.json (add jest-junit for per-test results)" }]);
+    expect(text).toContain("  # found: jest in package.json\n  jest:\n    runner: jest\n");
+    expect(config.image?.base).toBe("docker.io/library/node:24-slim");
+  });
+
+  it("jest or vitest over the e2e folder that holds their test files (not Playwright's specs)", async () => {
+    const { config } = await init(repo({ "package.json": pkg({ devDependencies: { jest: "30" } }), "package-lock.json": "{}", "test/e2e/checkout/cart.test.ts": "test('x', () => {});\n" }));
+    expect(config.suites).toEqual({ shop: { runner: "jest", test: "test/e2e/", install: "npm ci" } });
+    const both = repoFacts(repo({
+      "package.json": pkg({ devDependencies: { vitest: "5", "@playwright/test": "1.49.1" } }),
+      "e2e/login.spec.ts": 'import { test } from "@playwright/test";\n',
+      "tests/integration/api.test.ts": 'import { test } from "vitest";\n',
+    }));
+    expect(both.detected).toMatchObject([{ name: "playwright" }, { runner: "vitest", test: "tests/integration/" }]);
   });
 
   it("playwright: from @playwright/test or playwright.config.*, on Playwright's image of that version", async () => {

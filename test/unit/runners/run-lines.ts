@@ -1,5 +1,7 @@
 // Runs a runner adapter's own shell lines on a fixture project, as the pod's runner script would
-// (sh, `set -eu`, in the project's folder), with the pod's output folder moved to a temp dir.
+// (sh, `set -eu`, in the project's folder), with the pod's output folder moved to a temp dir; the
+// project's folder is written as the pod's /workspace in the log and the report (the runners that
+// report absolute paths, jest and vitest, then read as they do in the pod).
 // Used by the unit tests and by test/fixtures/runners/record.ts, which writes the fixtures.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -7,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ARTIFACTS_SUBDIR, OUT_DIR, SHARD_COUNT_ENV, SHARD_INDEX_ENV } from "../../../src/names.js";
 import type { RunnerAdapter, ScriptOptions } from "../../../src/runners/index.js";
+import { WORKSPACE_DIR } from "../../../src/runners/jest-json.js";
 
 export const FIXTURES = resolve(import.meta.dirname, "../../fixtures/runners");
 
@@ -45,7 +48,8 @@ export function runLines(adapter: RunnerAdapter, test: string, o: ScriptOptions,
     };
     delete env.NODE_OPTIONS;
     delete env.NODE_TEST_CONTEXT;
-    delete env.VITEST;
+    // This process may itself be a vitest worker: the runners under test must not think they are inside one.
+    for (const name of Object.keys(env)) if (/^(VITEST|JEST_WORKER_ID$|TINYPOOL)/.test(name)) delete env[name];
     const r = spawnSync("sh", ["-c", `exec 2>&1\nset -eu\n${lines.join("\n")}`], { cwd: ctx.project, env, encoding: "utf8", timeout: 120_000 });
     let report = "";
     try {
@@ -53,7 +57,8 @@ export function runLines(adapter: RunnerAdapter, test: string, o: ScriptOptions,
     } catch {
       // none written
     }
-    return { log: (r.stdout ?? "").replaceAll(out, OUT_DIR), status: r.status ?? -1, report: report.replaceAll(out, OUT_DIR) };
+    const pod = (text: string) => text.replaceAll(out, OUT_DIR).replaceAll(ctx.project, WORKSPACE_DIR);
+    return { log: pod(r.stdout ?? ""), status: r.status ?? -1, report: pod(report) };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

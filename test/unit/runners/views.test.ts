@@ -1,4 +1,4 @@
-// The recorded node:test and go runs as a user reads them: the terminal summary (the assertion's
+// The recorded node:test, go, jest and vitest runs as a user reads them: the terminal summary (the assertion's
 // message, then expected and actual on their own lines) and -o junit (the failure text).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -39,5 +39,22 @@ describe("node:test and go results as the user reads them", () => {
     const xml = toJunit(result);
     expect(xml).toContain('<testcase name="rejects an empty cart" classname="orders" time="0.001" file="tests/api/orders.test.mjs" line="14">');
     expect(xml).toMatch(/balance should be -5 after the refund\nexpected: -5\nactual: 0\n\nAssertionError \[ERR_ASSERTION\]/);
+  });
+});
+
+describe("jest and vitest results as the user reads them", () => {
+  it("the terminal summary: jest's matcher message and vitest's assertion with expect's message, each with expected and actual; a broken file", () => {
+    const jest = mergeAttempts([tests("jest", "jest-attempt1.json"), tests("jest", "jest-attempt2.json")]);
+    const text = suiteSummary({ color: false }, { ...base, suite: "web", tests: jest });
+    expect(text).toContain("  tests:   4 passed, 3 failed, 1 error, 1 flaky, 1 skipped (10 tests)\n");
+    expect(text).toContain(
+      "    FAILED tests/api/orders.test.js > orders > rejects an empty cart — expect(received).toBe(expected) // Object.is equality\n        expected: -5\n        actual:   0\n",
+    );
+    expect(text).toMatch(/\n {4}ERROR {2}tests\/api\/payments\.test\.js — PAYMENTS_URL is not set(\n|$)/);
+    const vitest = mergeAttempts([tests("vitest", "vitest-attempt1.json"), tests("vitest", "vitest-attempt2.json")]);
+    expect(suiteSummary({ color: false }, { ...base, suite: "web", tests: vitest })).toContain(
+      "    FAILED tests/api/orders.test.mjs > orders > rejects an empty cart — balance should be -5 after the refund: expected +0 to be -5 // Object.is equality\n" +
+        "        expected: -5\n        actual:   +0\n",
+    );
   });
 });
