@@ -93,8 +93,11 @@ export default tseslint.config(
     languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", performance: "readonly" } },
   },
   {
-    // The example suites' test files (examples/runners): fetch (Node 18 and later) and the jest suite's globals.
-    files: ["examples/**/*.js", "examples/**/*.mjs"],
-    languageOptions: { globals: { fetch: "readonly", describe: "readonly", test: "readonly", it: "readonly", expect: "readonly" } },
+    // Test files that run inside the runner images (examples/runners, the cluster tests' runner
+    // projects): fetch (Node 18 and later) and Jest's globals.
+    files: ["examples/**/*.js", "examples/**/*.mjs", "test/integration/fixtures/runners/**/*.{js,cjs,mjs}"],
+    languageOptions: {
+      globals: { fetch: "readonly", describe: "readonly", test: "readonly", it: "readonly", expect: "readonly", module: "writable", process: "readonly" },
+    },
   },
 );

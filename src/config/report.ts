@@ -1,6 +1,8 @@
 // What the engine asks of a suite's runner after an attempt: where its results are and as whose
 // report they are read, and whether a retry reruns only the failed tests. Pure.
 import { runnerAdapter, type ReportReader } from "../runners/index.js";
+
+export type { ReportReader } from "../runners/index.js";
 import type { ResolvedSuite } from "./resolve.js";
 
 export interface SuiteReport {

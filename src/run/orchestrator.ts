@@ -19,7 +19,7 @@ import { notRunResult } from "../report/not-run.js";
 import { retryOf, runInCluster } from "./cluster-stage.js";
 import { combineAttempts } from "./attempts.js";
 import { attemptKey, logKey } from "./attempt-key.js";
-import type { ReportReader } from "../runners/index.js";
+import type { ReportReader } from "../config/report.js";
 import { suiteReport } from "../config/report.js";
 import type { ParsedTests } from "../results/model.js";
 import { join } from "node:path";

@@ -72,6 +72,45 @@ describe("node:test (runner: node)", () => {
   });
 });
 
+/** Jest and Vitest: the same project, the same three kinds of test, files under tests/<runner>/. */
+for (const [runner, ext, cmd] of [["jest", "cjs", "jest"], ["vitest", "mjs", "vitest run"]] as const) {
+  describe(`${runner} (runner: ${runner})`, () => {
+    const F = `tests/${runner}/orders.test.${ext} > orders`;
+    it("retries: 1: ids with their describe path, expected/actual apart, attempt 2 only the failed tests", async () => {
+      const { code, s } = await run(runner);
+      expect(code).toBe(1);
+      expect(statuses(s)).toEqual({
+        [`${F} > reaches the context service`]: "passed",
+        [`${F} > rejects an empty cart`]: "failed",
+        [`${F} > refunds > settles on the second attempt`]: "flaky",
+        [`tests/${runner}/users.test.${ext} > users > rejects an empty cart`]: "passed",
+        [`tests/${runner}/users.test.${ext} > users > lists users`]: "passed",
+      });
+      const failed = byId(s, `${F} > rejects an empty cart`)!;
+      if (runner === "vitest") expect(failed.message).toMatch(/^balance should be -5 after the refund/);
+      expect(failed.message).toContain("expected: -5");
+      expect(failed.message).toMatch(/actual: \+?0/);
+      const second = commands(log(s.attempts?.[1]?.logs["test-runner"]), cmd);
+      console.log(`[runners] ${runner} attempt 2: ${second.join(" ;; ")}`);
+      expect(second.length).toBe(1);
+      expect(second[0]).toContain("-t '^(?:orders (?:> )?rejects an empty cart|orders (?:> )?refunds (?:> )?settles on the second attempt)$'");
+      expect(second[0]).toContain(`tests/${runner}/orders.test.${ext}`);
+      expect(second[0]).not.toContain("users.test");
+    });
+
+    it("shards: 2: each test once over the two pods", async () => {
+      const { code, s } = await run(`${runner}-shards`);
+      expect(code).toBe(1);
+      expect(s.shards?.length).toBe(2);
+      expect(s.tests?.length).toBe(5);
+      const files = (s.shards ?? []).map((sh) => [...log(s.logs[`test-runner#${sh.index}`]).matchAll(/(users|orders)\.test\.[cm]js/g)].map((m) => m[1]));
+      const per = files.map((f) => [...new Set(f)].sort());
+      console.log(`[runners] ${runner} shards: ${per.map((f, i) => `shard ${i}: ${f.join(", ") || "none"}`).join("; ")}`);
+      expect(per.flat().sort()).toEqual(["orders", "users"]);
+    });
+  });
+}
+
 describe("go test (runner: go)", () => {
   const P = "example.com/shop/orders";
   it("retries: 1: package + TestX/sub ids, t.Errorf's message, attempt 2 -run of only the failed tests", async () => {
