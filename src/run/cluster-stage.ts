@@ -14,7 +14,7 @@ import type { SuiteObjects } from "../render/objects.js";
 import { ApplyOnce } from "./apply-once.js";
 import { connectivityStep } from "./connectivity.js";
 import type { ReachState } from "./connectivity.js";
-import { KindWatch } from "./kind-watch.js";
+import { KindWatch } from "../follow/kind-watch.js";
 import type { PreflightReport } from "./preflight.js";
 import { SuiteRun } from "./suite-run.js";
 import type { SuiteOutcome, SuiteRunDeps } from "./suite-run.js";

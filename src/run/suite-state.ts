@@ -2,7 +2,7 @@
 // The driver (suite-run.ts) feeds it what the shared watches saw and its timers fired, and carries
 // out the effects (progress events, timers, deleting a hopeless Job, finishing). Nothing here
 // does I/O or reads a clock: `now` comes with each step.
-import type { ChangeType } from "./kind-watch.js";
+import type { ChangeType } from "../follow/kind-watch.js";
 import { PHASES, decidingPod, eventProblem, evictedPods, phaseOf, podProblem } from "../diagnose/outcome.js";
 import type { Phase, PodProblem } from "../diagnose/outcome.js";
 import type { Diagnosis } from "../diagnose/types.js";
