@@ -1,10 +1,31 @@
-// A suite's attempts (its first Job and each retry) → its one result. Pure: the verdict is the
-// last attempt's; tests are merged over attempts (a failure that later passes is flaky), and a
-// flaky test fails the suite only with failOnFlaky.
+// A suite's attempts (its first Job and each retry), the pure decisions on them: each attempt's
+// objects, whether a finished attempt is rerun (the one retry decision), and the attempts → the
+// suite's one result: the verdict is the last attempt's; tests are merged over attempts (a
+// failure that later passes is flaky), and a flaky test fails the suite only with failOnFlaky.
+import type { ResolvedSuite } from "../config/resolve.js";
 import { ExitCode } from "../exit-codes.js";
-import { mergeAttempts } from "../results/merge.js";
+import type { SuiteObjects } from "../render/objects.js";
+import { renderSuite } from "../render/suite.js";
+import { failedIds, mergeAttempts } from "../results/merge.js";
 import type { AttemptResult, SuiteResult } from "../results/run-result.js";
 import type { SuiteOutcome } from "./suite-run.js";
+
+/**
+ * The objects of one attempt: the first as rendered for the run; a retry a fresh Job (named
+ * -<attempt>) rerunning these test ids, or the whole suite. A retry of failed ids is one plain
+ * Job, also for a sharded suite.
+ */
+export function attemptObjects(run: { runId: string; collectVia: "exec" | "log" }, resolved: ResolvedSuite, attempt: number, rerunIds?: string[]): SuiteObjects {
+  return renderSuite(rerunIds?.length ? { ...resolved, shards: 1 } : resolved, { runId: run.runId, attempt, rerunIds, collectVia: run.collectVia });
+}
+
+/** Whether a finished attempt is rerun, and with which test ids (no ids: the whole suite). Decided once, as each attempt ends. */
+export function retryOf(o: SuiteOutcome, attempt: number, suite: ResolvedSuite): { ids?: string[] } | undefined {
+  // Only failing tests are rerun; could-not-run classes (pull, OOM, eviction, clone) never are.
+  if (attempt > (suite.retries ?? 0) || o.result.verdict !== "failed" || o.result.class !== "testsFailed") return undefined;
+  const ids = suite.runner.kind === "pytest" ? failedIds(o.tests ?? []) : [];
+  return ids.length ? { ids } : {};
+}
 
 export function combineAttempts(outcomes: readonly SuiteOutcome[], o: { failOnFlaky: boolean; rerunIds?: ReadonlyMap<number, readonly string[]> }): SuiteResult {
   const first = outcomes[0];

@@ -3,36 +3,30 @@
 // the run ends with the RunResult that `-o json` prints. Stages are passed in as deps where they
 // touch the machine (git, the image engine), so tests can drive the pipeline without them.
 import type { ResolvedSuite } from "../config/resolve.js";
+import { hintFor } from "../diagnose/hints.js";
 import type { FailureClass } from "../diagnose/types.js";
 import { CouldNotRunError } from "../errors.js";
-import { envelopeFactory } from "../events/envelope.js";
 import type { Emit } from "../events/envelope.js";
 import type { EventBody, EventSink } from "../events/types.js";
 import { worstExitCode } from "../exit-codes.js";
 import type { ExitCode as ExitCodeT } from "../exit-codes.js";
 import type { ClusterPort } from "../kube/port.js";
 import { RESULT_FILE } from "../names.js";
-import { renderSuite } from "../render/suite.js";
-import { RESULT_API_VERSION } from "../results/run-result.js";
-import type { RunResult, SuiteResult } from "../results/run-result.js";
 import { notRunResult } from "../report/not-run.js";
-import { retryOf, runInCluster } from "./cluster-stage.js";
-import { combineAttempts } from "./attempts.js";
-import { attemptKey, logKey } from "./attempt-key.js";
 import type { JunitRunner } from "../results/junit.js";
 import type { ParsedTests } from "../results/model.js";
-import { join } from "node:path";
-import { withDnsHint } from "./dns-hint.js";
-import { preflight, preflightDiagnosis } from "./preflight.js";
-import { hintFor } from "../diagnose/hints.js";
-import { isResolutionFailure } from "../diagnose/dns.js";
-import { ARTIFACTS_LIMIT_BYTES, collectOutput, unpackArchive } from "./collect.js";
-import type { Collected, CollectOptions } from "./collect.js";
-import type { Fetched } from "./suite-run.js";
-import type { CollectOutcome } from "./suite-run.js";
-import { TEST_CONTAINER } from "../names.js";
-import type { ReportFiles } from "./files.js";
+import { RESULT_API_VERSION } from "../results/run-result.js";
+import type { RunResult, SuiteResult } from "../results/run-result.js";
 import type { TimerScope } from "../timers.js";
+import { attemptKey } from "./attempt-key.js";
+import { attemptObjects, combineAttempts } from "./attempts.js";
+import { runInCluster } from "./cluster-session.js";
+import { runStream } from "./context.js";
+import type { RunContext } from "./context.js";
+import { withDnsHint } from "./dns-hint.js";
+import type { ReportFiles } from "./files.js";
+import { preflight, preflightDiagnosis } from "./preflight.js";
+import type { PreflightReport } from "./preflight.js";
 
 export interface ImageReady {
   suite: string;
@@ -100,21 +94,8 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
   const startedAt = deps.now();
   const context = deps.port.context().context;
   const ns = plan.namespace;
-  const unresolved = new Set<string>();
-  const envelope = envelopeFactory(plan.runId, deps.now);
-  let finished = false;
+  const { emit, unresolved } = runStream(plan.runId, deps);
   let saving = true;
-  const emit: Emit = (body) => {
-    // run.finished is the last event of every run: nothing is said (or saved) after it.
-    if (finished) return;
-    const e = envelope(body);
-    // The saved logs are one more consumer of the stream.
-    if (e.type === "log" && !e.fromCopy) deps.files.appendLog(logKey(e.suite, e.attempt, e.shard), e.container, e.line, e.pod);
-    // A name-resolution error in a test's output: its verdict gets the DNS hint (run/dns-hint.ts).
-    if (e.type === "log" && isResolutionFailure(e.line)) unresolved.add(e.suite);
-    deps.emit(e);
-    finished = e.type === "run.finished";
-  };
   const notes: StageNotes = { info: (text) => emit({ type: "run.note", level: "info", text }), engineLine: (line) => emit({ type: "build.output", line }) };
   const names = plan.suites.map((s) => s.name);
   try {
@@ -160,42 +141,23 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
       return await notRun({ class: stage, reason: err.code, message: err.message, hint: err.hint });
     }
 
-    // 4. Render (pure), 5. the cluster.
-    const planned = suites.map((resolved) => ({ resolved, objects: renderSuite(resolved, { runId: plan.runId }) }));
-    const outcomes = await runInCluster(
-      { port: deps.port, now: deps.now, setTimer: deps.timers.set, emit: (b) => emit(b), signal: deps.signal, logPath: deps.files.logPath, saveLine: (key, container, line, pod) => deps.files.appendLog(key, container, line, pod), collect, collectFromLog },
-      {
-        runId: plan.runId,
-        namespace: ns,
-        suites: planned,
-        concurrency: plan.concurrency,
-        failFastMs: plan.failFastMs,
-        keep: plan.keep,
-        preflight: report,
-        ...(plan.deadlineSlackMs !== undefined ? { deadlineSlackMs: plan.deadlineSlackMs } : {}),
-        ...(plan.liveCutBytes !== undefined ? { liveCutBytes: plan.liveCutBytes } : {}),
-        ...(plan.copyRetryMs ? { copyRetryMs: plan.copyRetryMs } : {}),
-        ...(plan.copyRetryBudgetMs !== undefined ? { copyRetryBudgetMs: plan.copyRetryBudgetMs } : {}),
-        // A retry reruns the failed ids in one plain Job, also for a sharded suite.
-        attemptObjects: (resolved, attempt, rerunIds, collectVia) => renderSuite(rerunIds?.length ? { ...resolved, shards: 1 } : resolved, { runId: plan.runId, attempt, rerunIds, ...(collectVia ? { collectVia } : {}) }),
-      },
-    );
+    // 4. Render (pure), 5. the cluster: the run's one context, handed down unchanged.
+    const ctx = runContext(deps, plan, emit, report);
+    const planned = suites.map((resolved) => ({ resolved, objects: attemptObjects(ctx, resolved, 1) }));
+    const attempts = await runInCluster(ctx, planned, plan.concurrency);
 
     // 6. Report: what `kubectl describe` would show, kept beside the logs (the Job's TTL or a
     // delete will take it away), then the result.
     const results: SuiteResult[] = [];
-    for (const [i, attempts] of outcomes.entries()) {
+    for (const [i, { outcomes, rerunIds }] of attempts.entries()) {
       const resolved = suites[i];
       if (!resolved) continue;
       const tracked = (resolved.retries ?? 0) > 0;
-      const rerunIds = new Map<number, readonly string[]>();
-      for (const o of attempts) {
+      for (const o of outcomes) {
         const key = tracked ? attemptKey(resolved.name, o.attempt) : resolved.name;
         await Promise.all([deps.files.writeJson(`${key}/job.json`, o.job), deps.files.writeJson(`${key}/pods.json`, o.pods), deps.files.writeJson(`${key}/events.json`, o.events)]);
-        const ids = retryOf(o, o.attempt, resolved)?.ids;
-        if (ids) rerunIds.set(o.attempt + 1, ids);
       }
-      const combined = combineAttempts(attempts, { failOnFlaky: plan.failOnFlaky ?? false, rerunIds });
+      const combined = combineAttempts(outcomes, { failOnFlaky: plan.failOnFlaky ?? false, rerunIds });
       const result = combined.verdict === "failed" && unresolved.has(resolved.name) ? await withDnsHint(deps.port, resolved, combined) : combined;
       results.push(result);
       emit({ type: "suite.verdict", suite: result.suite, result });
@@ -214,36 +176,6 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
     });
   } finally {
     deps.timers.dispose();
-  }
-
-  /** The pod's output into the report: artifacts/, and its complete log in place of the streamed one. */
-  async function collect(key: string, pod: string, suite: ResolvedSuite, onLogCopy?: CollectOptions["onLogCopy"]): Promise<Fetched> {
-    const scratch = deps.files.scratchDir(key);
-    const c = await collectOutput(deps.port, { namespace: ns, pod, dest: scratch, ...(plan.artifactsLimitBytes !== undefined ? { limitBytes: plan.artifactsLimitBytes } : {}), ...(onLogCopy ? { onLogCopy } : {}) });
-    return { take: () => adopt(key, suite, scratch, c, pod), discard: () => deps.files.discardScratch(scratch) };
-  }
-
-  async function collectFromLog(key: string, suite: ResolvedSuite, archive: Buffer): Promise<CollectOutcome> {
-    const scratch = deps.files.scratchDir(key);
-    return adopt(key, suite, scratch, await unpackArchive(archive, scratch));
-  }
-
-  /** A collected folder into the report (artifacts/, the complete log copy) and the suite's JUnit read from it. */
-  async function adopt(key: string, suite: ResolvedSuite, scratch: string, c: Collected, pod?: string): Promise<CollectOutcome> {
-    const adopted = await deps.files.adoptCollected(key, TEST_CONTAINER, scratch, pod, c.logComplete ? c.logLines : undefined);
-    const junit = suite.junit && adopted.artifactsPath ? deps.readJunit(join(adopted.artifactsPath, suite.junit), suite.runner.kind === "pytest" ? "pytest" : "other") : undefined;
-    return {
-      ...(adopted.artifactsDir && c.files ? { artifactsDir: adopted.artifactsDir } : {}),
-      files: c.files,
-      bytes: c.bytes,
-      dropped: c.dropped,
-      limitBytes: plan.artifactsLimitBytes ?? ARTIFACTS_LIMIT_BYTES,
-      streamedLines: adopted.streamedLines,
-      ...(adopted.copyLines !== undefined ? { copyLines: adopted.copyLines } : {}),
-      ...(junit?.tests.length ? { tests: junit.tests } : {}),
-      ...(junit?.problem ? { junitProblem: junit.problem } : {}),
-      ...(c.error ? { error: c.error.status === 403 ? `pods/exec is forbidden (${c.error.message}); grant "get" and "create" on pods/exec to collect artifacts` : c.error.message } : {}),
-    };
   }
 
   /** The report directory and run.json; the error when it cannot be written (then nothing is saved). */
@@ -280,6 +212,31 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
     const more = deps.files.failures().map((f) => `could not save ${f.path}: ${f.code}: ${f.message}`).filter((w) => !said.has(w));
     return more.length ? { ...result, warnings: [...said, ...more] } : result;
   }
+}
+
+/** The run's one context for the engine below: the caller's deps, the plan's settings, the run's stream. */
+function runContext(deps: PipelineDeps, plan: PipelinePlan, emit: Emit, report: PreflightReport): RunContext {
+  // Without pods/exec (the preflight said), the collectors send small artifacts through their logs.
+  const execDenied = report.denied.some((d) => d.resource === "pods" && d.subresource === "exec");
+  return {
+    port: deps.port,
+    now: deps.now,
+    setTimer: deps.timers.set,
+    emit: (b) => emit(b),
+    signal: deps.signal,
+    files: deps.files,
+    readJunit: (path, runner) => deps.readJunit(path, runner),
+    runId: plan.runId,
+    namespace: plan.namespace,
+    keep: plan.keep,
+    failFastMs: plan.failFastMs,
+    deadlineSlackMs: plan.deadlineSlackMs ?? 60_000,
+    collectVia: execDenied ? "log" : "exec",
+    ...(plan.artifactsLimitBytes !== undefined ? { artifactsLimitBytes: plan.artifactsLimitBytes } : {}),
+    ...(plan.liveCutBytes !== undefined ? { liveCutBytes: plan.liveCutBytes } : {}),
+    ...(plan.copyRetryMs ? { copyRetryMs: plan.copyRetryMs } : {}),
+    ...(plan.copyRetryBudgetMs !== undefined ? { copyRetryBudgetMs: plan.copyRetryBudgetMs } : {}),
+  };
 }
 
 function iso(ms: number): string {

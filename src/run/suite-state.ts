@@ -30,6 +30,11 @@ export interface SuiteState {
 
 export const initialState: SuiteState = { pods: new Map(), events: [], lastPhase: -1, phases: {}, evicted: new Set(), notes: [] };
 
+/** The suite was interrupted (its verdict is set): nothing more is copied, cut or echoed from copies. */
+export function interruptedIn(state: SuiteState): boolean {
+  return state.finished?.verdict.verdict === "interrupted";
+}
+
 export type Observation =
   | { type: "created"; job: Job }
   | { type: "job"; change: ChangeType; job: Job }
