@@ -16,8 +16,9 @@ import type { RunContext } from "./context.js";
 import { COPY_MAX_TRIES, COPY_RETRY_MARGIN_MS, COPY_RETRY_MS } from "./pod-echo.js";
 import { copyOut, fromLogArchive } from "./pod-output.js";
 import type { CollectOutcome, Fetched } from "./pod-output.js";
-import { shardOf } from "./suite-logs.js";
-import type { AttemptRef, SuiteLogs, SuiteView } from "./suite-logs.js";
+import { shardOf } from "./attempt-ref.js";
+import type { AttemptRef, SuiteView } from "./attempt-ref.js";
+import type { SuiteLogs } from "./suite-logs.js";
 import { interruptedIn } from "./suite-state.js";
 import type { Verdict } from "./suite-state.js";
 
@@ -85,7 +86,8 @@ export class SuiteArtifacts {
       for (; tries < COPY_MAX_TRIES && !e.copy?.complete; tries++) {
         const ms = waits[Math.min(tries - 1, waits.length - 1)] ?? 0;
         if (this.ctx.now() + ms - (e.reachedAt ?? since) > budget) break;
-        this.note("verbose", `the copy of pod/${pod}'s log ${e.copy ? "broke off" : "did not come"} (${e.copyLines} line(s) echoed from copies so far); copying it again in ${ms} ms`);
+        const so = `${e.copyLines} line(s) echoed from copies so far`;
+        this.note("verbose", `the copy of pod/${pod}'s log ${e.copy ? "broke off" : "did not come"} (${so}); copying it again in ${ms} ms`);
         await new Promise<void>((r) => this.ctx.setTimer(r, ms));
         void f.adopt.then((x) => x.discard(), () => undefined);
         f.adopt = copyOut(this.ctx, f.key, pod, this.ref.suite, (size) => this.logs.copySink(pod, f.shard, size));
@@ -95,7 +97,8 @@ export class SuiteArtifacts {
       e.skip = e.copyLines;
       e.resumed = true;
       const lost = "lines the kubelet rotated away since are in no saved log";
-      this.note("warning", `no copy of pod/${pod}'s log came whole in ${tries} tries (${e.copyLines} line(s) echoed from them); its live follow resumes where it was cut (${lost})`);
+      const tried = `${tries} tries (${e.copyLines} line(s) echoed from them)`;
+      this.note("warning", `no copy of pod/${pod}'s log came whole in ${tried}; its live follow resumes where it was cut (${lost})`);
       this.logs.resume(pod);
     }
     await this.logs.settled();
@@ -147,12 +150,15 @@ export class SuiteArtifacts {
     if (c.copyLines !== undefined && copy?.echo.found) {
       const lost = c.copyLines - live - fromCopy;
       const rotated = lost > 0 ? `, ${lost} not echoed (the kubelet rotated them away before they were read)` : "";
-      const text = `live echo of ${where} was cut for the pod's own copy of its log, echoed as it came: ${live} of ${c.copyLines} lines echoed live, the last ${fromCopy} from the copy${rotated}; the saved test-runner log is that copy, complete`;
+      const counts = `${live} of ${c.copyLines} lines echoed live, the last ${fromCopy} from the copy${rotated}`;
+      const cut = `live echo of ${where} was cut for the pod's own copy of its log, echoed as it came`;
+      const text = `${cut}: ${counts}; the saved test-runner log is that copy, complete`;
       notes.push(text);
       this.note(lost > 0 ? "warning" : "info", text);
     } else if (c.copyLines !== undefined && c.copyLines > c.streamedLines) {
       const missed = `${c.copyLines - c.streamedLines} of ${c.copyLines} lines`;
-      const text = `live echo of ${where} missed ${missed} (the kubelet rotated them away before they were read); the saved test-runner log is the pod's own copy, complete`;
+      const rotated = "the kubelet rotated them away before they were read";
+      const text = `live echo of ${where} missed ${missed} (${rotated}); the saved test-runner log is the pod's own copy, complete`;
       notes.push(text);
       this.note("warning", text);
     }
@@ -175,11 +181,13 @@ export class SuiteArtifacts {
     const c = await fromLogArchive(this.ctx, this.ref.key, this.ref.suite, archive);
     this.tests = c.tests;
     notes.push(`artifacts: ${c.files} file(s) came back${dropped.length ? `, ${dropped.length} left in the pod: ${dropped.join(", ")}` : ""}; ${denied}`);
-    return { ...(c.artifactsDir ? { dir: c.artifactsDir } : {}), files: c.files, bytes: c.bytes, dropped, logComplete: false, problem: "pods/exec is forbidden" };
+    const dir = c.artifactsDir ? { dir: c.artifactsDir } : {};
+    return { ...dir, files: c.files, bytes: c.bytes, dropped, logComplete: false, problem: "pods/exec is forbidden" };
   }
 }
 
 function droppedNote(where: string, c: CollectOutcome): string {
   const names = `${c.dropped.slice(0, 10).join(", ")}${c.dropped.length > 10 ? ", …" : ""}`;
-  return `artifacts of ${where} over the ${humanBytes(c.limitBytes)} limit: kept ${c.files} file(s) (${humanBytes(c.bytes)}), dropped ${c.dropped.length}: ${names}`;
+  const kept = `kept ${c.files} file(s) (${humanBytes(c.bytes)})`;
+  return `artifacts of ${where} over the ${humanBytes(c.limitBytes)} limit: ${kept}, dropped ${c.dropped.length}: ${names}`;
 }

@@ -10,14 +10,23 @@ import { failedIds, mergeAttempts } from "../results/merge.js";
 import type { AttemptResult, SuiteResult } from "../results/run-result.js";
 import type { SuiteOutcome } from "./suite-run.js";
 
+/** What of the run an attempt's objects depend on (the run's context has both). */
+export interface AttemptRun {
+  runId: string;
+  collectVia: "exec" | "log";
+}
+
 /**
  * The objects of one attempt: the first as rendered for the run; a retry a fresh Job (named
  * -<attempt>) rerunning these test ids, or the whole suite. A retry of failed ids is one plain
  * Job, also for a sharded suite.
  */
-export function attemptObjects(run: { runId: string; collectVia: "exec" | "log" }, resolved: ResolvedSuite, attempt: number, rerunIds?: string[]): SuiteObjects {
+export function attemptObjects(run: AttemptRun, resolved: ResolvedSuite, attempt: number, rerunIds?: string[]): SuiteObjects {
   return renderSuite(rerunIds?.length ? { ...resolved, shards: 1 } : resolved, { runId: run.runId, attempt, rerunIds, collectVia: run.collectVia });
 }
+
+/** By attempt: the test ids it reran (absent: the first, or a rerun of the whole suite). */
+export type RerunIds = ReadonlyMap<number, readonly string[]>;
 
 /** Whether a finished attempt is rerun, and with which test ids (no ids: the whole suite). Decided once, as each attempt ends. */
 export function retryOf(o: SuiteOutcome, attempt: number, suite: ResolvedSuite): { ids?: string[] } | undefined {
@@ -27,14 +36,15 @@ export function retryOf(o: SuiteOutcome, attempt: number, suite: ResolvedSuite):
   return ids.length ? { ids } : {};
 }
 
-export function combineAttempts(outcomes: readonly SuiteOutcome[], o: { failOnFlaky: boolean; rerunIds?: ReadonlyMap<number, readonly string[]> }): SuiteResult {
+export function combineAttempts(outcomes: readonly SuiteOutcome[], o: { failOnFlaky: boolean; rerunIds?: RerunIds }): SuiteResult {
   const first = outcomes[0];
   const last = outcomes[outcomes.length - 1];
   if (!first || !last) throw new Error("combineAttempts needs at least one attempt");
   const anyTests = outcomes.some((x) => x.tests !== undefined);
   const tests = anyTests ? mergeAttempts(outcomes.map((x) => x.tests ?? [])) : undefined;
   const flaky = tests?.filter((t) => t.status === "flaky") ?? [];
-  let result: SuiteResult = { ...last.result, startedAt: first.result.startedAt, durationSeconds: Math.round(Date.parse(last.result.finishedAt) - Date.parse(first.result.startedAt)) / 1000 };
+  const durationSeconds = Math.round(Date.parse(last.result.finishedAt) - Date.parse(first.result.startedAt)) / 1000;
+  let result: SuiteResult = { ...last.result, startedAt: first.result.startedAt, durationSeconds };
   if (tests) result = { ...result, tests };
   if (outcomes.length > 1) {
     const attempts: AttemptResult[] = outcomes.map((x) => {

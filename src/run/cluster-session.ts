@@ -106,7 +106,10 @@ export async function runInCluster(ctx: RunContext, planned: readonly PlannedSui
     ctx.signal.removeEventListener("abort", onAbort);
     stopWatches();
     const api = port.apiStats?.();
-    const counts = api && `${api.requests} requests (${api.streams} watches and log streams, ${api.retries} retried after 429/503)`;
-    if (api) note("verbose", `api: ${counts} over ${api.connections} connection(s), at most ${api.peakInFlight} in flight; ${rbac.skipped} RBAC applies not needed`);
+    if (api) {
+      const counts = `${api.requests} requests (${api.streams} watches and log streams, ${api.retries} retried after 429/503)`;
+      const over = `${api.connections} connection(s), at most ${api.peakInFlight} in flight`;
+      note("verbose", `api: ${counts} over ${over}; ${rbac.skipped} RBAC applies not needed`);
+    }
   }
 }

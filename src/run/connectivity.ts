@@ -22,9 +22,13 @@ export function connectivityStep(state: ReachState, change: Connectivity, now: n
     if (state.downSince !== undefined) return { state };
     return {
       state: { downSince: now },
-      note: { level: "warning", text: `API server ${server} unreachable (${change.error.message}); retrying… the Jobs keep running in the cluster meanwhile` },
+      note: {
+        level: "warning",
+        text: `API server ${server} unreachable (${change.error.message}); retrying… the Jobs keep running in the cluster meanwhile`,
+      },
     };
   }
   if (state.downSince === undefined) return { state };
-  return { state: {}, note: { level: "info", text: `reconnected to the API server after ${seconds(now - state.downSince)}; watches and log follows resume where they stopped` } };
+  const text = `reconnected to the API server after ${seconds(now - state.downSince)}; watches and log follows resume where they stopped`;
+  return { state: {}, note: { level: "info", text } };
 }

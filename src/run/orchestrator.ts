@@ -6,88 +6,23 @@ import type { ResolvedSuite } from "../config/resolve.js";
 import { hintFor } from "../diagnose/hints.js";
 import type { FailureClass } from "../diagnose/types.js";
 import { CouldNotRunError } from "../errors.js";
-import type { Emit } from "../events/envelope.js";
-import type { EventBody, EventSink } from "../events/types.js";
+import type { EventBody } from "../events/types.js";
 import { worstExitCode } from "../exit-codes.js";
 import type { ExitCode as ExitCodeT } from "../exit-codes.js";
-import type { ClusterPort } from "../kube/port.js";
 import { RESULT_FILE } from "../names.js";
 import { notRunResult } from "../report/not-run.js";
-import type { JunitRunner } from "../results/junit.js";
-import type { ParsedTests } from "../results/model.js";
 import { RESULT_API_VERSION } from "../results/run-result.js";
 import type { RunResult, SuiteResult } from "../results/run-result.js";
-import type { TimerScope } from "../timers.js";
 import { attemptKey } from "./attempt-key.js";
 import { attemptObjects, combineAttempts } from "./attempts.js";
 import { runInCluster } from "./cluster-session.js";
-import { runStream } from "./context.js";
-import type { RunContext } from "./context.js";
+import { runContext, runStream } from "./context.js";
+import type { PipelineDeps, PipelinePlan, StageNotes } from "./context.js";
 import { withDnsHint } from "./dns-hint.js";
-import type { ReportFiles } from "./files.js";
 import { preflight, preflightDiagnosis } from "./preflight.js";
-import type { PreflightReport } from "./preflight.js";
 
-export interface ImageReady {
-  suite: string;
-  ref: string;
-  action: "built" | "skipped" | "planned" | "reused";
-  checkMs?: number;
-  buildMs?: number;
-  pushMs?: number;
-}
-
-export interface StageNotes {
-  /** A line for humans (what was resolved, what was built). */
-  info(text: string): void;
-  /** A line of the image engine's own output. */
-  engineLine(line: string): void;
-}
-
-export interface PipelineDeps {
-  port: ClusterPort;
-  now(): number;
-  timers: TimerScope;
-  /** Every event of the run, with its envelope. */
-  emit: EventSink;
-  files: ReportFiles;
-  signal: AbortSignal;
-  /** The source stage: git ref → commit, local working tree → overlay. Throws CouldNotRunError. */
-  resolveSources(suites: readonly ResolvedSuite[], notes: StageNotes): Promise<ResolvedSuite[]>;
-  /** Reads and parses a JUnit file the suite wrote (absent file: undefined). */
-  readJunit(path: string, runner: JunitRunner): ParsedTests | undefined;
-  /** The build stage, called only when some suite is built. Throws CouldNotRunError. */
-  build(suites: readonly ResolvedSuite[], notes: StageNotes): Promise<{ suites: ResolvedSuite[]; images: ImageReady[] }>;
-  /**
-   * The consumers of the final result (report.html, notifications), called once the saved logs are
-   * closed and before result.json and run.finished: their warnings join the result; `emit` is the
-   * run's own, for their notes.
-   */
-  finishing?(result: RunResult, emit: Emit): Promise<RunResult>;
-}
-
-export interface PipelinePlan {
-  runId: string;
-  namespace: string;
-  suites: ResolvedSuite[];
-  concurrency: number;
-  failFastMs: number;
-  keep: boolean;
-  /** The report directory as shown to the user. */
-  reportDir: string;
-  /** A flaky test (failed, then passed on a retry) fails its suite. */
-  failOnFlaky?: boolean;
-  artifactsLimitBytes?: number;
-  deadlineSlackMs?: number;
-  /** Left to echo above which a live follow is cut for the pod's copy (default LIVE_CUT_BYTES). */
-  liveCutBytes?: number;
-  /** Waits before taking a broken log copy again (default COPY_RETRY_MS). */
-  copyRetryMs?: readonly number[];
-  /** How long the API server has to answer the preflight (default PREFLIGHT_ANSWER_MS). */
-  preflightAnswerMs?: number;
-  /** How long after the last copy that reached the collector retries go on (tests). */
-  copyRetryBudgetMs?: number;
-}
+// The library's injection point (api/run.ts, the tests) is declared beside the context built from it.
+export type { ImageReady, PipelineDeps, PipelinePlan, StageNotes } from "./context.js";
 
 /** Runs the pipeline; returns the result model, also when the run could not run (run.finished is always the last event). */
 export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promise<RunResult> {
@@ -106,7 +41,9 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
 
     // A verdict for every suite when the run stops before any Job exists.
     const notRun = (d: { class: FailureClass; reason: string; message: string; hint?: string | undefined }) => {
-      const doc = notRunResult({ runId: plan.runId, context, namespace: ns, suites: plan.suites.map((s) => ({ name: s.name, image: s.image })), ...d, ...(d.hint ? { hint: d.hint } : {}), at: new Date(deps.now()) });
+      const notRunSuites = plan.suites.map((s) => ({ name: s.name, image: s.image }));
+      const hint = d.hint ? { hint: d.hint } : {};
+      const doc = notRunResult({ runId: plan.runId, context, namespace: ns, suites: notRunSuites, ...d, ...hint, at: new Date(deps.now()) });
       for (const s of doc.suites) emit({ type: "suite.verdict", suite: s.suite, result: s });
       return finish({ ...doc, reportDir: saving ? plan.reportDir : "" });
     };
@@ -114,8 +51,12 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
 
     // 1. Preflight, before the source and the build: one round of requests (the API server
     // answers in time, its Kubernetes is new enough, the namespace, access, referenced objects).
-    const report = await preflight(deps.port, ns, plan.suites, { setTimer: deps.timers.set, ...(plan.preflightAnswerMs !== undefined ? { answerMs: plan.preflightAnswerMs } : {}) });
-    for (const c of report.checks) if (!c.ok) emit({ type: "run.note", level: c.optional ? "warning" : "info", text: `preflight: ${c.name}: ${c.detail}${c.fix ? ` — fix: ${c.fix}` : ""}` });
+    const answerMs = plan.preflightAnswerMs !== undefined ? { answerMs: plan.preflightAnswerMs } : {};
+    const report = await preflight(deps.port, ns, plan.suites, { setTimer: deps.timers.set, ...answerMs });
+    for (const c of report.checks) {
+      if (c.ok) continue;
+      emit({ type: "run.note", level: c.optional ? "warning" : "info", text: `preflight: ${c.name}: ${c.detail}${c.fix ? ` — fix: ${c.fix}` : ""}` });
+    }
     if (!report.ok) {
       const d = preflightDiagnosis(report);
       const cls = d.class ?? "forbidden";
@@ -155,7 +96,8 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
       const tracked = (resolved.retries ?? 0) > 0;
       for (const o of outcomes) {
         const key = tracked ? attemptKey(resolved.name, o.attempt) : resolved.name;
-        await Promise.all([deps.files.writeJson(`${key}/job.json`, o.job), deps.files.writeJson(`${key}/pods.json`, o.pods), deps.files.writeJson(`${key}/events.json`, o.events)]);
+        const save = (name: string, data: unknown) => deps.files.writeJson(`${key}/${name}`, data);
+        await Promise.all([save("job.json", o.job), save("pods.json", o.pods), save("events.json", o.events)]);
       }
       const combined = combineAttempts(outcomes, { failOnFlaky: plan.failOnFlaky ?? false, rerunIds });
       const result = combined.verdict === "failed" && unresolved.has(resolved.name) ? await withDnsHint(deps.port, resolved, combined) : combined;
@@ -212,31 +154,6 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
     const more = deps.files.failures().map((f) => `could not save ${f.path}: ${f.code}: ${f.message}`).filter((w) => !said.has(w));
     return more.length ? { ...result, warnings: [...said, ...more] } : result;
   }
-}
-
-/** The run's one context for the engine below: the caller's deps, the plan's settings, the run's stream. */
-function runContext(deps: PipelineDeps, plan: PipelinePlan, emit: Emit, report: PreflightReport): RunContext {
-  // Without pods/exec (the preflight said), the collectors send small artifacts through their logs.
-  const execDenied = report.denied.some((d) => d.resource === "pods" && d.subresource === "exec");
-  return {
-    port: deps.port,
-    now: deps.now,
-    setTimer: deps.timers.set,
-    emit: (b) => emit(b),
-    signal: deps.signal,
-    files: deps.files,
-    readJunit: (path, runner) => deps.readJunit(path, runner),
-    runId: plan.runId,
-    namespace: plan.namespace,
-    keep: plan.keep,
-    failFastMs: plan.failFastMs,
-    deadlineSlackMs: plan.deadlineSlackMs ?? 60_000,
-    collectVia: execDenied ? "log" : "exec",
-    ...(plan.artifactsLimitBytes !== undefined ? { artifactsLimitBytes: plan.artifactsLimitBytes } : {}),
-    ...(plan.liveCutBytes !== undefined ? { liveCutBytes: plan.liveCutBytes } : {}),
-    ...(plan.copyRetryMs ? { copyRetryMs: plan.copyRetryMs } : {}),
-    ...(plan.copyRetryBudgetMs !== undefined ? { copyRetryBudgetMs: plan.copyRetryBudgetMs } : {}),
-  };
 }
 
 function iso(ms: number): string {

@@ -81,7 +81,8 @@ export class SuiteAttempts {
       if (!rerun) return;
       if (rerun.ids) this.rerunIds.set(attempt + 1, rerun.ids);
       const what = rerun.ids ? `${rerun.ids.length} failed test(s): ${rerun.ids.join(" ")}` : "the whole suite (no test ids to rerun)";
-      this.ctx.emit({ type: "suite.note", suite: resolved.name, level: "info", text: `attempt ${attempt} failed; attempt ${attempt + 1} of ${(resolved.retries ?? 0) + 1} reruns ${what}` });
+      const text = `attempt ${attempt} failed; attempt ${attempt + 1} of ${(resolved.retries ?? 0) + 1} reruns ${what}`;
+      this.ctx.emit({ type: "suite.note", suite: resolved.name, level: "info", text });
       objects = attemptObjects(this.ctx, resolved, attempt + 1, rerun.ids);
       run = this.driver(objects, attempt + 1);
     }

@@ -6,49 +6,24 @@
 // lines after the last ones echoed live are echoed as it streams in (copySink). The decisions are
 // pod-echo.ts's (pure). The driver (suite-run.ts) feeds and drains it; artifacts.ts hands it the
 // copies it starts, and their bytes.
-import type { ResolvedSuite } from "../config/resolve.js";
-import { shardIndexOf } from "../diagnose/shards.js";
 import { humanBytes } from "../bytes.js";
 import { ContainerLogs } from "../follow/container-logs.js";
 import { CopyEcho } from "../follow/copy-echo.js";
 import type { CatchUp, CatchUpCause } from "../follow/log-follower.js";
 import type { Pod } from "../k8s-types.js";
 import { CLONE_CONTAINER, COLLECTOR_CONTAINER, TEST_CONTAINER } from "../names.js";
-import { checkedOutCommit } from "../render/clone-script.js";
 import { runnerBanner } from "../render/runner-script.js";
+import type { AttemptRef, SuiteView } from "./attempt-ref.js";
 import type { LogCopySink } from "./collect.js";
 import type { RunContext } from "./context.js";
+import { EchoOut } from "./echo-out.js";
 import { LIVE_CUT_BYTES, catchUpWhileCopyComes, fingerprint, holdHead, lateHead, newPodEcho } from "./pod-echo.js";
 import type { PodEcho } from "./pod-echo.js";
 import { interruptedIn } from "./suite-state.js";
-import type { SuiteState } from "./suite-state.js";
-
-/** Which attempt of which suite, and its report folder: <suite> or <suite>/attempt-<n>. */
-export interface AttemptRef {
-  suite: ResolvedSuite;
-  attempt: number;
-  /** The suite has retries: each attempt's files go to <suite>/attempt-<n>/ and events carry the attempt. */
-  tracked: boolean;
-  key: string;
-}
-
-/** The reducer's latest state, written by the driver with every step (the one place it is kept), read by the modules it calls. */
-export interface SuiteView {
-  state: SuiteState;
-}
-
-const TAIL_LINES = 20;
-
-/** A sharded suite's pod: its completion index. */
-export function shardOf(suite: ResolvedSuite, pod: Pod | undefined): number | undefined {
-  return (suite.shards ?? 1) > 1 && pod ? shardIndexOf(pod) : undefined;
-}
 
 export class SuiteLogs {
-  /** The last lines of each container's log (for the result's message). */
-  readonly tails = new Map<string, string[]>();
-  /** The commit the clone printed, if it did. */
-  commit: string | undefined;
+  /** What was echoed: each line's place, the last lines per container, the clone's commit. */
+  readonly out: EchoOut;
   /** The collector's log (only without pods/exec): where the fallback archive comes from. */
   readonly collectorLines: string[] = [];
   private readonly ctx: RunContext;
@@ -60,12 +35,12 @@ export class SuiteLogs {
   private readonly echoed = new Map<string, PodEcho>();
   /** Pods whose output is being copied out (artifacts.ts), with the report folder it goes to. */
   private readonly copying = new Map<string, string>();
-  private readonly wheres = new Map<string, { suite: string; attempt?: number; shard?: number; pod: string; container: string }>();
 
   constructor(ctx: RunContext, ref: AttemptRef, view: SuiteView) {
     this.ctx = ctx;
     this.ref = ref;
     this.view = view;
+    this.out = new EchoOut(ref, view);
     this.viaLog = ctx.collectVia === "log";
     const { suite } = ref;
     this.follows = new ContainerLogs(ctx.port, suite.namespace, [CLONE_CONTAINER, TEST_CONTAINER, ...(this.viaLog ? [COLLECTOR_CONTAINER] : [])], {
@@ -155,7 +130,9 @@ export class SuiteLogs {
     e.reachedAt = this.ctx.now();
     this.settleHead(pod, e, "cutOrMark");
     if (!e.copy && e.headless) {
-      note("verbose", `live follow of pod/${pod} cut about ${humanBytes(size)} behind: it had started after the kubelet rotated the log's first lines away; all of its output is echoed from the pod's own copy as it comes`);
+      const why = "it had started after the kubelet rotated the log's first lines away";
+      const rest = "all of its output is echoed from the pod's own copy as it comes";
+      note("verbose", `live follow of pod/${pod} cut about ${humanBytes(size)} behind: ${why}; ${rest}`);
     } else if (!e.copy && e.handedOver) {
       note("verbose", `live follow of pod/${pod} broke after its container ended: the rest of its output is echoed from the pod's own copy as it comes`);
     } else if (!e.copy) {
@@ -168,13 +145,13 @@ export class SuiteLogs {
       note("verbose", `live follow of pod/${pod} cut about ${humanBytes(behind)} behind: the rest of its output is echoed from the pod's own copy as it comes`);
     }
     const tail = [...e.last];
-    const where = this.logWhere(pod, TEST_CONTAINER, shard);
+    const where = this.out.where(pod, TEST_CONTAINER, shard);
     const echo = new CopyEcho({
       tail,
       skipLines: e.liveLines + e.copyLines - tail.length,
       onLine: (line) => {
         e.copyLines++;
-        this.pushTail(TEST_CONTAINER, line);
+        this.out.keep(TEST_CONTAINER, line);
         fingerprint(e, line);
         this.ctx.emit({ type: "log", ...where, line, fromCopy: true });
       },
@@ -193,28 +170,6 @@ export class SuiteLogs {
         if (complete && !this.interrupted) echo.end();
       },
     };
-  }
-
-  /**
-   * What a log event of this attempt names: suite, attempt (when tracked), shard, pod, container.
-   * Built once per pod and container: every line of a run is an event.
-   */
-  private logWhere(pod: string, container: string, knownShard?: number) {
-    const key = `${pod}/${container}`;
-    let where = this.wheres.get(key);
-    if (!where) {
-      const shard = knownShard ?? shardOf(this.ref.suite, this.view.state.pods.get(pod));
-      where = { suite: this.ref.suite.name, ...(this.ref.tracked ? { attempt: this.ref.attempt } : {}), ...(shard !== undefined ? { shard } : {}), pod, container };
-      this.wheres.set(key, where);
-    }
-    return where;
-  }
-
-  private pushTail(container: string, text: string): void {
-    const tail = this.tails.get(container) ?? [];
-    tail.push(text);
-    if (tail.length > TAIL_LINES) tail.shift();
-    this.tails.set(container, tail);
   }
 
   private line(container: string, text: string, pod: string, kubeletTs: string): void {
@@ -237,15 +192,13 @@ export class SuiteLogs {
       e.skip--;
       return this.ctx.files.appendLog(this.copying.get(pod) ?? this.ref.key, container, text, pod);
     }
-    this.pushTail(container, text);
-    const commit = container === CLONE_CONTAINER ? checkedOutCommit(text) : undefined;
-    if (commit) this.commit = commit;
+    this.out.keep(container, text);
     if (e) {
       e.liveBytes += text.length + 1;
       e.liveLines++;
       fingerprint(e, text);
     }
-    this.ctx.emit({ type: "log", ...this.logWhere(pod, container), ...(kubeletTs ? { kubeletTs } : {}), line: text });
+    this.ctx.emit({ type: "log", ...this.out.where(pod, container), ...(kubeletTs ? { kubeletTs } : {}), line: text });
   }
 
   /**
@@ -278,7 +231,8 @@ export class SuiteLogs {
     const e = this.record(pod);
     e.headless = true;
     e.handedOver = true;
-    const text = `the kubelet rotated the first lines of pod/${pod}'s test-runner log away before they could be followed: its output is echoed from the pod's own copy once the tests end`;
+    const rotated = `the kubelet rotated the first lines of pod/${pod}'s test-runner log away before they could be followed`;
+    const text = `${rotated}: its output is echoed from the pod's own copy once the tests end`;
     this.ctx.emit({ type: "suite.note", suite: this.ref.suite.name, level: "info", text });
     return true;
   }

@@ -19,7 +19,7 @@ import { SuiteArtifacts } from "./artifacts.js";
 import type { RunContext } from "./context.js";
 import { suiteResult } from "./suite-result.js";
 import { SuiteLogs } from "./suite-logs.js";
-import type { AttemptRef, SuiteView } from "./suite-logs.js";
+import type { AttemptRef, SuiteView } from "./attempt-ref.js";
 import { initialState, step } from "./suite-state.js";
 import type { Effect, Observation, StepContext, Verdict } from "./suite-state.js";
 
@@ -171,10 +171,10 @@ export class SuiteRun {
       diagnosis: verdict,
       pods,
       events: state.events,
-      tails: this.logs.tails,
+      tails: this.logs.out.tails,
       phases: state.phases,
       notes,
-      ...(this.logs.commit ? { clonedCommit: this.logs.commit } : {}),
+      ...(this.logs.out.commit ? { clonedCommit: this.logs.out.commit } : {}),
       startedAt: state.startedAt ?? finishedAt,
       finishedAt,
       logPath: (c: string) => this.ctx.files.logPath(this.ref.key, c),
@@ -195,6 +195,7 @@ export class SuiteRun {
     }
     const names = new Set([this.jobName, ...state.pods.keys()]);
     const tests = this.artifacts.tests;
-    this.resolveOutcome({ result, attempt: this.attempt, ...(tests ? { tests } : {}), job: state.job ?? null, pods, events: recentEvents(state.events, names, 100) });
+    const events = recentEvents(state.events, names, 100);
+    this.resolveOutcome({ result, attempt: this.attempt, ...(tests ? { tests } : {}), job: state.job ?? null, pods, events });
   }
 }
