@@ -1,6 +1,6 @@
-// A suite's attempts (its first Job and each retry), the pure decisions on them: each attempt's
-// objects, whether a finished attempt is rerun (the one retry decision), and the attempts → the
-// suite's one result: the verdict is the last attempt's; tests are merged over attempts (a
+// A suite's attempts (its first Job and each retry), the pure decisions on them: whether a
+// finished attempt is rerun (the one retry decision) and the retry's objects, and the attempts →
+// the suite's one result: the verdict is the last attempt's; tests are merged over attempts (a
 // failure that later passes is flaky), and a flaky test fails the suite only with failOnFlaky.
 import type { ResolvedSuite } from "../config/resolve.js";
 import { ExitCode } from "../exit-codes.js";
@@ -17,9 +17,9 @@ export interface AttemptRun {
 }
 
 /**
- * The objects of one attempt: the first as rendered for the run; a retry a fresh Job (named
- * -<attempt>) rerunning these test ids, or the whole suite. A retry of failed ids is one plain
- * Job, also for a sharded suite.
+ * A retry's objects: a fresh Job (named -<attempt>) rerunning these test ids, or the whole suite.
+ * A retry of failed ids is one plain Job, also for a sharded suite. (Attempt 1's are the
+ * orchestrator's render stage: the same objects.)
  */
 export function attemptObjects(run: AttemptRun, resolved: ResolvedSuite, attempt: number, rerunIds?: string[]): SuiteObjects {
   return renderSuite(rerunIds?.length ? { ...resolved, shards: 1 } : resolved, { runId: run.runId, attempt, rerunIds, collectVia: run.collectVia });

@@ -99,6 +99,8 @@ export interface RunContext {
   readonly failFastMs: number;
   /** Our own deadline beyond the Job's activeDeadlineSeconds, in case the cluster never says. */
   readonly deadlineSlackMs: number;
+  /** A flaky test (failed, then passed on a retry) fails its suite. */
+  readonly failOnFlaky: boolean;
   /** "log": the preflight found pods/exec denied; the collectors send small artifacts through their logs. */
   readonly collectVia: "exec" | "log";
   readonly artifactsLimitBytes?: number;
@@ -133,7 +135,6 @@ export function runStream(runId: string, o: { now(): number; files: ReportFiles;
 
 /** The run's one context for the engine below the orchestrator: the caller's deps, the plan's settings, the run's stream. */
 export function runContext(deps: PipelineDeps, plan: PipelinePlan, emit: Emit, report: PreflightReport): RunContext {
-  // Without pods/exec (the preflight said), the collectors send small artifacts through their logs.
   const execDenied = report.denied.some((d) => d.resource === "pods" && d.subresource === "exec");
   return {
     port: deps.port,
@@ -148,6 +149,7 @@ export function runContext(deps: PipelineDeps, plan: PipelinePlan, emit: Emit, r
     keep: plan.keep,
     failFastMs: plan.failFastMs,
     deadlineSlackMs: plan.deadlineSlackMs ?? 60_000,
+    failOnFlaky: plan.failOnFlaky ?? false,
     collectVia: execDenied ? "log" : "exec",
     ...(plan.artifactsLimitBytes !== undefined ? { artifactsLimitBytes: plan.artifactsLimitBytes } : {}),
     ...(plan.liveCutBytes !== undefined ? { liveCutBytes: plan.liveCutBytes } : {}),

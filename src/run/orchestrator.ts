@@ -10,11 +10,11 @@ import type { EventBody } from "../events/types.js";
 import { worstExitCode } from "../exit-codes.js";
 import type { ExitCode as ExitCodeT } from "../exit-codes.js";
 import { RESULT_FILE } from "../names.js";
+import { renderSuite } from "../render/suite.js";
 import { notRunResult } from "../report/not-run.js";
 import { RESULT_API_VERSION } from "../results/run-result.js";
 import type { RunResult, SuiteResult } from "../results/run-result.js";
 import { attemptKey } from "./attempt-key.js";
-import { attemptObjects, combineAttempts } from "./attempts.js";
 import { runInCluster } from "./cluster-session.js";
 import { runContext, runStream } from "./context.js";
 import type { PipelineDeps, PipelinePlan, StageNotes } from "./context.js";
@@ -82,15 +82,16 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
       return await notRun({ class: stage, reason: err.code, message: err.message, hint: err.hint });
     }
 
-    // 4. Render (pure), 5. the cluster: the run's one context, handed down unchanged.
+    // 4. Render (pure), 5. the cluster: the run's one context, handed down unchanged. Without
+    // pods/exec (the preflight said), the collectors send small artifacts through their logs.
     const ctx = runContext(deps, plan, emit, report);
-    const planned = suites.map((resolved) => ({ resolved, objects: attemptObjects(ctx, resolved, 1) }));
+    const planned = suites.map((resolved) => ({ resolved, objects: renderSuite(resolved, { runId: plan.runId, collectVia: ctx.collectVia }) }));
     const attempts = await runInCluster(ctx, planned, plan.concurrency);
 
     // 6. Report: what `kubectl describe` would show, kept beside the logs (the Job's TTL or a
     // delete will take it away), then the result.
     const results: SuiteResult[] = [];
-    for (const [i, { outcomes, rerunIds }] of attempts.entries()) {
+    for (const [i, { outcomes, result: combined }] of attempts.entries()) {
       const resolved = suites[i];
       if (!resolved) continue;
       const tracked = (resolved.retries ?? 0) > 0;
@@ -99,7 +100,6 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
         const save = (name: string, data: unknown) => deps.files.writeJson(`${key}/${name}`, data);
         await Promise.all([save("job.json", o.job), save("pods.json", o.pods), save("events.json", o.events)]);
       }
-      const combined = combineAttempts(outcomes, { failOnFlaky: plan.failOnFlaky ?? false, rerunIds });
       const result = combined.verdict === "failed" && unresolved.has(resolved.name) ? await withDnsHint(deps.port, resolved, combined) : combined;
       results.push(result);
       emit({ type: "suite.verdict", suite: result.suite, result });

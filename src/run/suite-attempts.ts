@@ -1,15 +1,17 @@
 // One suite's attempts: its first Job, then, while its tests keep failing and retries are left, a
 // fresh Job rerunning the failed tests. Each attempt's objects are created here (ServiceAccount,
 // Role and RoleBinding once per run, the overlay before its Job and then owned by it), its driver
-// (suite-run.ts) follows it to an outcome, and whether to retry is decided once, by retryOf
-// (attempts.ts, pure), as each attempt ends. The orchestrator combines the outcomes returned.
+// (suite-run.ts) follows it to an outcome, whether to retry is decided once, by retryOf
+// (attempts.ts, pure, which also renders a retry's objects), as each attempt ends, and the
+// outcomes are combined into the suite's one result, which goes back up with them.
 import type { ResolvedSuite } from "../config/resolve.js";
 import type { FailureClass } from "../diagnose/types.js";
 import type { Job, KubeObject } from "../k8s-types.js";
 import { toKubeError } from "../kube/errors.js";
 import type { SuiteObjects } from "../render/objects.js";
+import type { SuiteResult } from "../results/run-result.js";
 import type { ApplyOnce } from "./apply-once.js";
-import { attemptObjects, retryOf } from "./attempts.js";
+import { attemptObjects, combineAttempts, retryOf } from "./attempts.js";
 import type { RunObjects } from "./cleanup.js";
 import type { RunContext } from "./context.js";
 import type { Routes } from "./routes.js";
@@ -18,14 +20,14 @@ import type { SuiteOutcome } from "./suite-run.js";
 
 export interface PlannedSuite {
   resolved: ResolvedSuite;
-  /** Its first attempt's objects. */
+  /** Its first attempt's objects (the orchestrator's render stage). */
   objects: SuiteObjects;
 }
 
-/** A suite's attempts as they ended, and the test ids each retry reran (by attempt). */
+/** A suite's attempts as they ended (their objects are saved in the report), and its one result. */
 export interface AttemptsOutcome {
   outcomes: SuiteOutcome[];
-  rerunIds: ReadonlyMap<number, readonly string[]>;
+  result: SuiteResult;
 }
 
 /** A failed API call as a verdict, decided on the status and the Status details, never the text. */
@@ -88,10 +90,11 @@ export class SuiteAttempts {
     }
   }
 
-  /** Its attempts' outcomes; a suite never started (interrupted) has only its first attempt's. */
+  /** Its attempts' outcomes and their one result; a suite never started (interrupted) has only its first attempt's. */
   async settled(): Promise<AttemptsOutcome> {
     if (this.outcomes.length === 0) this.outcomes.push(await this.first.outcome);
-    return { outcomes: this.outcomes, rerunIds: this.rerunIds };
+    const result = combineAttempts(this.outcomes, { failOnFlaky: this.ctx.failOnFlaky, rerunIds: this.rerunIds });
+    return { outcomes: this.outcomes, result };
   }
 
   /** An attempt's objects into the cluster, its driver started; a failure (or an interrupt first) is its verdict. */
