@@ -1,7 +1,7 @@
 // What a run tells the user when the API server stops answering mid-run and when it is back.
 // The watches and log follows retry on their own (kind-watch, log-follower); this only turns the
 // port's connectivity changes into two notes, so an outage is neither silent nor one line per
-// retry. Pure: the driver (cluster-stage) passes the clock.
+// retry. Pure: the session (cluster-session.ts) passes the clock.
 import type { Connectivity } from "../kube/port.js";
 
 export interface ReachState {

@@ -1,7 +1,9 @@
 // The one orchestrator of a run: preflight → source → build → render → cluster → report. Every stage reports
 // through one RunEvent stream (the terminal view, --events, the saved logs are its consumers) and
 // the run ends with the RunResult that `-o json` prints. Stages are passed in as deps where they
-// touch the machine (git, the image engine), so tests can drive the pipeline without them.
+// touch the machine (git, the image engine), so tests can drive the pipeline without them. The
+// cluster stage is the levels below, each called with the one RunContext built here, each handing
+// its outcome back as a return value: cluster-session → suite-attempts → suite-run (the driver).
 import type { ResolvedSuite } from "../config/resolve.js";
 import { hintFor } from "../diagnose/hints.js";
 import type { FailureClass } from "../diagnose/types.js";
