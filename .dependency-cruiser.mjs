@@ -16,14 +16,16 @@
 //   4 results   the result model (RunResult) and the test cases in it
 //   5 events    the event stream (run.finished carries the RunResult)
 //   6 report    the formats and views of a result and of the stream;   otlp: the stream as OTLP logs
+//     follow    the mechanics of following the cluster: shared watches, log followers, a Job followed
+//               to its end (`logs`), a log copy's echo; under the engine, debug and api alike
 //   7 run       the engine;   notify: a result to Slack/webhooks
-//   8 debug     a failed suite's pod held open, over the engine's classifier and watch
+//   8 debug     a failed suite's pod held open, judged by diagnose's classifier on follow's watch
 //   9 api       the library's functions (run, status, logs, clean, debug), over the engine and the stages
 //  10 ci        the GitHub Action and step summary, over api
 //  11 cli       the commands, over everything;   index.ts: the library's public surface
 const LEAVES = ["errors", "exit-codes", "bytes", "echo", "names", "k8s-types", "timers", "ci-links", "error-text"];
 const FOLDERS = [
-  "runners", "config", "render", "build", "source", "import", "kube", "diagnose", "results", "events", "report", "otlp", "run", "notify", "debug", "api", "ci", "cli",
+  "runners", "config", "render", "build", "source", "import", "kube", "diagnose", "results", "events", "report", "otlp", "follow", "run", "notify", "debug", "api", "ci", "cli",
   "vendor",
 ];
 
@@ -120,14 +122,15 @@ export default {
     layer("events", ["diagnose", "results"], "the event stream's types"),
     layer("report", ["diagnose", "events", "results", "vendor"], "views and formats of a result or of the stream; pure"),
     layer("otlp", ["events", "vendor"], "the event stream as OTLP log records"),
+    layer("follow", ["diagnose", "kube"], "the cluster followed: list-then-watch, log followers, a Job to its end; no engine, no config"),
 
     // 7: the engine, and the consumers of a finished run beside it.
-    layer("run", ["config", "diagnose", "events", "kube", "render", "report", "results", "vendor"], "the engine: stages in order, the cluster session"),
+    layer("run", ["config", "diagnose", "events", "follow", "kube", "render", "report", "results", "vendor"], "the engine: stages in order, the cluster session"),
     layer("notify", ["config", "events", "report", "results"], "a finished run's result to its notify targets"),
 
     // 8-11: debug's held-open pod, the library, the Action, the CLI.
-    layer("debug", ["diagnose", "kube", "run"], "a failed suite's pod held open, judged by run's classifier on its KindWatch"),
-    layer("api", ["build", "config", "debug", "diagnose", "events", "kube", "notify", "otlp", "render", "report", "results", "run", "source"], "the library's functions"),
+    layer("debug", ["diagnose", "follow", "kube"], "a failed suite's pod held open, judged by diagnose's classifier on follow's KindWatch"),
+    layer("api", ["build", "config", "debug", "diagnose", "events", "follow", "kube", "notify", "otlp", "render", "report", "results", "run", "source"], "the library's functions"),
     layer("ci", ["api", "config", "render", "report", "results"], "the GitHub Action and step summary, over the library"),
     layer(
       "cli",

@@ -8,7 +8,7 @@ import type { Job } from "../k8s-types.js";
 import { CouldNotRunError, UsageError } from "../errors.js";
 import { CLONE_CONTAINER, MANAGED_BY, RESULT_FILE, RUN_ID_LABEL, RUNS_DIR, SUITE_LABEL, TEST_CONTAINER } from "../names.js";
 import type { RunResult } from "../results/run-result.js";
-import { followJob } from "../run/follow-job.js";
+import { followJob } from "../follow/follow-job.js";
 import { RUN_ID_PATTERN } from "../run/run-id.js";
 import { realSetTimer } from "../timers.js";
 import { onCluster, reach } from "./cluster.js";

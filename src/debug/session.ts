@@ -7,7 +7,7 @@ import { CouldNotRunError } from "../errors.js";
 import type { Job, Pod } from "../k8s-types.js";
 import { toKubeError } from "../kube/errors.js";
 import type { ClusterPort } from "../kube/port.js";
-import { KindWatch } from "../run/kind-watch.js";
+import { KindWatch } from "../follow/kind-watch.js";
 import { TimerScope } from "../timers.js";
 import { debugPod, pickJob } from "./pod.js";
 

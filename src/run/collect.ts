@@ -33,7 +33,11 @@ export interface Collected {
 export const COLLECT_COMMAND = [
   "/bin/sh",
   "-c",
-  `cd ${OUT_DIR} || exit 1; : > ${COPYING_MARKER}; [ -e ${LOG_COPY} ] && set -- ${LOG_COPY}; [ -d ${ARTIFACTS_SUBDIR} ] && set -- "$@" ${ARTIFACTS_SUBDIR}; rc=0; [ $# -eq 0 ] || tar -cf - "$@" 2>/dev/null || rc=$?; rm -f ${COPYING_MARKER}; [ $rc -le 1 ]`,
+  [
+    `cd ${OUT_DIR} || exit 1; : > ${COPYING_MARKER};`,
+    `[ -e ${LOG_COPY} ] && set -- ${LOG_COPY}; [ -d ${ARTIFACTS_SUBDIR} ] && set -- "$@" ${ARTIFACTS_SUBDIR};`,
+    `rc=0; [ $# -eq 0 ] || tar -cf - "$@" 2>/dev/null || rc=$?; rm -f ${COPYING_MARKER}; [ $rc -le 1 ]`,
+  ].join(" "),
 ];
 /**
  * Run once a copy has come whole on our side: the collector exits once the marker is there.
@@ -154,7 +158,9 @@ export async function collectOutput(port: ClusterPort, o: CollectOptions): Promi
   if (r.error) result.error = r.error;
   // All of it came: now, not when tar ended, the collector may go. If this fails, the
   // collector goes after its idle grace (COLLECTOR_GRACE); the copy is ours either way.
-  else if (r.exitCode === 0 && (result.logComplete || !log.started)) await port.exec({ namespace: o.namespace, pod: o.pod, container: COLLECTOR_CONTAINER, command: MARK_COLLECTED_COMMAND }, devNull(), devNull());
+  else if (r.exitCode === 0 && (result.logComplete || !log.started)) {
+    await port.exec({ namespace: o.namespace, pod: o.pod, container: COLLECTOR_CONTAINER, command: MARK_COLLECTED_COMMAND }, devNull(), devNull());
+  }
   return result;
 }
 

@@ -1,7 +1,7 @@
 // What a run tells the user when the API server stops answering mid-run and when it is back.
 // The watches and log follows retry on their own (kind-watch, log-follower); this only turns the
 // port's connectivity changes into two notes, so an outage is neither silent nor one line per
-// retry. Pure: the driver (cluster-stage) passes the clock.
+// retry. Pure: the session (cluster-session.ts) passes the clock.
 import type { Connectivity } from "../kube/port.js";
 
 export interface ReachState {
@@ -22,9 +22,13 @@ export function connectivityStep(state: ReachState, change: Connectivity, now: n
     if (state.downSince !== undefined) return { state };
     return {
       state: { downSince: now },
-      note: { level: "warning", text: `API server ${server} unreachable (${change.error.message}); retrying… the Jobs keep running in the cluster meanwhile` },
+      note: {
+        level: "warning",
+        text: `API server ${server} unreachable (${change.error.message}); retrying… the Jobs keep running in the cluster meanwhile`,
+      },
     };
   }
   if (state.downSince === undefined) return { state };
-  return { state: {}, note: { level: "info", text: `reconnected to the API server after ${seconds(now - state.downSince)}; watches and log follows resume where they stopped` } };
+  const text = `reconnected to the API server after ${seconds(now - state.downSince)}; watches and log follows resume where they stopped`;
+  return { state: {}, note: { level: "info", text } };
 }

@@ -40,6 +40,14 @@ export interface WriteFailure {
   message: string;
 }
 
+/** A collected folder taken in: where its artifacts are (as shown, and on disk) and both line counts. */
+export interface Adopted {
+  artifactsDir?: string;
+  artifactsPath?: string;
+  streamedLines: number;
+  copyLines?: number;
+}
+
 export interface ReportFiles {
   /** Creates the directory and writes run.json; throws CouldNotRunError if it cannot. */
   prepare(start: object): void;
@@ -60,7 +68,7 @@ export interface ReportFiles {
    * counts. With `pod`, lines streamed from other pods of the folder (one the Job replaced after an
    * eviction) stay, ahead of the copy.
    */
-  adoptCollected(suite: string, container: string, scratch: string, pod?: string, copyLines?: number): Promise<{ artifactsDir?: string; artifactsPath?: string; streamedLines: number; copyLines?: number }>;
+  adoptCollected(suite: string, container: string, scratch: string, pod?: string, copyLines?: number): Promise<Adopted>;
   /** Every write that failed so far (at most one entry per file). */
   failures(): readonly WriteFailure[];
   close(): Promise<void>;
@@ -91,7 +99,8 @@ export function reportFiles(dir: string, show: (abs: string) => string, onFailur
         writeFileSync(file, `${JSON.stringify(start, null, 2)}\n`);
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
-        throw new CouldNotRunError("REPORT_DIR_UNWRITABLE", `cannot write the report directory ${show(dir)}: ${e.message}`, "pass --report-dir <dir> with a writable folder (it keeps the logs and result.json); nothing was created in the cluster", { cause: err });
+        const hint = "pass --report-dir <dir> with a writable folder (it keeps the logs and result.json); nothing was created in the cluster";
+        throw new CouldNotRunError("REPORT_DIR_UNWRITABLE", `cannot write the report directory ${show(dir)}: ${e.message}`, hint, { cause: err });
       }
     },
     appendLog(suite, container, line, pod) {

@@ -1,121 +1,38 @@
 // The one orchestrator of a run: preflight → source → build → render → cluster → report. Every stage reports
 // through one RunEvent stream (the terminal view, --events, the saved logs are its consumers) and
 // the run ends with the RunResult that `-o json` prints. Stages are passed in as deps where they
-// touch the machine (git, the image engine), so tests can drive the pipeline without them.
+// touch the machine (git, the image engine), so tests can drive the pipeline without them. The
+// cluster stage is the levels below, each called with the one RunContext built here, each handing
+// its outcome back as a return value: cluster-session → suite-attempts → suite-run (the driver).
 import type { ResolvedSuite } from "../config/resolve.js";
+import { hintFor } from "../diagnose/hints.js";
 import type { FailureClass } from "../diagnose/types.js";
 import { CouldNotRunError } from "../errors.js";
-import { envelopeFactory } from "../events/envelope.js";
-import type { Emit } from "../events/envelope.js";
-import type { EventBody, EventSink } from "../events/types.js";
+import type { EventBody } from "../events/types.js";
 import { worstExitCode } from "../exit-codes.js";
 import type { ExitCode as ExitCodeT } from "../exit-codes.js";
-import type { ClusterPort } from "../kube/port.js";
 import { RESULT_FILE } from "../names.js";
 import { renderSuite } from "../render/suite.js";
+import { notRunResult } from "../report/not-run.js";
 import { RESULT_API_VERSION } from "../results/run-result.js";
 import type { RunResult, SuiteResult } from "../results/run-result.js";
-import { notRunResult } from "../report/not-run.js";
-import { retryOf, runInCluster } from "./cluster-stage.js";
-import { combineAttempts } from "./attempts.js";
-import { attemptKey, logKey } from "./attempt-key.js";
-import type { ReportReader } from "../config/report.js";
-import { suiteReport } from "../config/report.js";
-import type { ParsedTests } from "../results/model.js";
-import { join } from "node:path";
+import { attemptKey } from "./attempt-key.js";
+import { runInCluster } from "./cluster-session.js";
+import { runContext, runStream } from "./context.js";
+import type { PipelineDeps, PipelinePlan, StageNotes } from "./context.js";
 import { withDnsHint } from "./dns-hint.js";
 import { preflight, preflightDiagnosis } from "./preflight.js";
-import { hintFor } from "../diagnose/hints.js";
-import { isResolutionFailure } from "../diagnose/dns.js";
-import { ARTIFACTS_LIMIT_BYTES, collectOutput, unpackArchive } from "./collect.js";
-import type { Collected, CollectOptions } from "./collect.js";
-import type { Fetched } from "./suite-run.js";
-import type { CollectOutcome } from "./suite-run.js";
-import { TEST_CONTAINER } from "../names.js";
-import type { ReportFiles } from "./files.js";
-import type { TimerScope } from "../timers.js";
 
-export interface ImageReady {
-  suite: string;
-  ref: string;
-  action: "built" | "skipped" | "planned" | "reused";
-  checkMs?: number;
-  buildMs?: number;
-  pushMs?: number;
-}
-
-export interface StageNotes {
-  /** A line for humans (what was resolved, what was built). */
-  info(text: string): void;
-  /** A line of the image engine's own output. */
-  engineLine(line: string): void;
-}
-
-export interface PipelineDeps {
-  port: ClusterPort;
-  now(): number;
-  timers: TimerScope;
-  /** Every event of the run, with its envelope. */
-  emit: EventSink;
-  files: ReportFiles;
-  signal: AbortSignal;
-  /** The source stage: git ref → commit, local working tree → overlay. Throws CouldNotRunError. */
-  resolveSources(suites: readonly ResolvedSuite[], notes: StageNotes): Promise<ResolvedSuite[]>;
-  /** Reads and parses a JUnit file the suite wrote (absent file: undefined). */
-  readJunit(path: string, reader: ReportReader): ParsedTests | undefined;
-  /** The build stage, called only when some suite is built. Throws CouldNotRunError. */
-  build(suites: readonly ResolvedSuite[], notes: StageNotes): Promise<{ suites: ResolvedSuite[]; images: ImageReady[] }>;
-  /**
-   * The consumers of the final result (report.html, notifications), called once the saved logs are
-   * closed and before result.json and run.finished: their warnings join the result; `emit` is the
-   * run's own, for their notes.
-   */
-  finishing?(result: RunResult, emit: Emit): Promise<RunResult>;
-}
-
-export interface PipelinePlan {
-  runId: string;
-  namespace: string;
-  suites: ResolvedSuite[];
-  concurrency: number;
-  failFastMs: number;
-  keep: boolean;
-  /** The report directory as shown to the user. */
-  reportDir: string;
-  /** A flaky test (failed, then passed on a retry) fails its suite. */
-  failOnFlaky?: boolean;
-  artifactsLimitBytes?: number;
-  deadlineSlackMs?: number;
-  /** Left to echo above which a live follow is cut for the pod's copy (default LIVE_CUT_BYTES). */
-  liveCutBytes?: number;
-  /** Waits before taking a broken log copy again (default COPY_RETRY_MS). */
-  copyRetryMs?: readonly number[];
-  /** How long the API server has to answer the preflight (default PREFLIGHT_ANSWER_MS). */
-  preflightAnswerMs?: number;
-  /** How long after the last copy that reached the collector retries go on (tests). */
-  copyRetryBudgetMs?: number;
-}
+// The library's injection point (api/run.ts, the tests) is declared beside the context built from it.
+export type { ImageReady, PipelineDeps, PipelinePlan, StageNotes } from "./context.js";
 
 /** Runs the pipeline; returns the result model, also when the run could not run (run.finished is always the last event). */
 export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promise<RunResult> {
   const startedAt = deps.now();
   const context = deps.port.context().context;
   const ns = plan.namespace;
-  const unresolved = new Set<string>();
-  const envelope = envelopeFactory(plan.runId, deps.now);
-  let finished = false;
+  const { emit, unresolved } = runStream(plan.runId, deps);
   let saving = true;
-  const emit: Emit = (body) => {
-    // run.finished is the last event of every run: nothing is said (or saved) after it.
-    if (finished) return;
-    const e = envelope(body);
-    // The saved logs are one more consumer of the stream.
-    if (e.type === "log" && !e.fromCopy) deps.files.appendLog(logKey(e.suite, e.attempt, e.shard), e.container, e.line, e.pod);
-    // A name-resolution error in a test's output: its verdict gets the DNS hint (run/dns-hint.ts).
-    if (e.type === "log" && isResolutionFailure(e.line)) unresolved.add(e.suite);
-    deps.emit(e);
-    finished = e.type === "run.finished";
-  };
   const notes: StageNotes = { info: (text) => emit({ type: "run.note", level: "info", text }), engineLine: (line) => emit({ type: "build.output", line }) };
   const names = plan.suites.map((s) => s.name);
   try {
@@ -126,7 +43,9 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
 
     // A verdict for every suite when the run stops before any Job exists.
     const notRun = (d: { class: FailureClass; reason: string; message: string; hint?: string | undefined }) => {
-      const doc = notRunResult({ runId: plan.runId, context, namespace: ns, suites: plan.suites.map((s) => ({ name: s.name, image: s.image })), ...d, ...(d.hint ? { hint: d.hint } : {}), at: new Date(deps.now()) });
+      const notRunSuites = plan.suites.map((s) => ({ name: s.name, image: s.image }));
+      const hint = d.hint ? { hint: d.hint } : {};
+      const doc = notRunResult({ runId: plan.runId, context, namespace: ns, suites: notRunSuites, ...d, ...hint, at: new Date(deps.now()) });
       for (const s of doc.suites) emit({ type: "suite.verdict", suite: s.suite, result: s });
       return finish({ ...doc, reportDir: saving ? plan.reportDir : "" });
     };
@@ -134,8 +53,12 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
 
     // 1. Preflight, before the source and the build: one round of requests (the API server
     // answers in time, its Kubernetes is new enough, the namespace, access, referenced objects).
-    const report = await preflight(deps.port, ns, plan.suites, { setTimer: deps.timers.set, ...(plan.preflightAnswerMs !== undefined ? { answerMs: plan.preflightAnswerMs } : {}) });
-    for (const c of report.checks) if (!c.ok) emit({ type: "run.note", level: c.optional ? "warning" : "info", text: `preflight: ${c.name}: ${c.detail}${c.fix ? ` — fix: ${c.fix}` : ""}` });
+    const answerMs = plan.preflightAnswerMs !== undefined ? { answerMs: plan.preflightAnswerMs } : {};
+    const report = await preflight(deps.port, ns, plan.suites, { setTimer: deps.timers.set, ...answerMs });
+    for (const c of report.checks) {
+      if (c.ok) continue;
+      emit({ type: "run.note", level: c.optional ? "warning" : "info", text: `preflight: ${c.name}: ${c.detail}${c.fix ? ` — fix: ${c.fix}` : ""}` });
+    }
     if (!report.ok) {
       const d = preflightDiagnosis(report);
       const cls = d.class ?? "forbidden";
@@ -161,42 +84,24 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
       return await notRun({ class: stage, reason: err.code, message: err.message, hint: err.hint });
     }
 
-    // 4. Render (pure), 5. the cluster.
-    const planned = suites.map((resolved) => ({ resolved, objects: renderSuite(resolved, { runId: plan.runId }) }));
-    const outcomes = await runInCluster(
-      { port: deps.port, now: deps.now, setTimer: deps.timers.set, emit: (b) => emit(b), signal: deps.signal, logPath: deps.files.logPath, saveLine: (key, container, line, pod) => deps.files.appendLog(key, container, line, pod), collect, collectFromLog },
-      {
-        runId: plan.runId,
-        namespace: ns,
-        suites: planned,
-        concurrency: plan.concurrency,
-        failFastMs: plan.failFastMs,
-        keep: plan.keep,
-        preflight: report,
-        ...(plan.deadlineSlackMs !== undefined ? { deadlineSlackMs: plan.deadlineSlackMs } : {}),
-        ...(plan.liveCutBytes !== undefined ? { liveCutBytes: plan.liveCutBytes } : {}),
-        ...(plan.copyRetryMs ? { copyRetryMs: plan.copyRetryMs } : {}),
-        ...(plan.copyRetryBudgetMs !== undefined ? { copyRetryBudgetMs: plan.copyRetryBudgetMs } : {}),
-        // A retry reruns the failed ids in one plain Job, also for a sharded suite.
-        attemptObjects: (resolved, attempt, rerunIds, collectVia) => renderSuite(rerunIds?.length ? { ...resolved, shards: 1 } : resolved, { runId: plan.runId, attempt, rerunIds, ...(collectVia ? { collectVia } : {}) }),
-      },
-    );
+    // 4. Render (pure), 5. the cluster: the run's one context, handed down unchanged. Without
+    // pods/exec (the preflight said), the collectors send small artifacts through their logs.
+    const ctx = runContext(deps, plan, emit, report);
+    const planned = suites.map((resolved) => ({ resolved, objects: renderSuite(resolved, { runId: plan.runId, collectVia: ctx.collectVia }) }));
+    const attempts = await runInCluster(ctx, planned, plan.concurrency);
 
     // 6. Report: what `kubectl describe` would show, kept beside the logs (the Job's TTL or a
     // delete will take it away), then the result.
     const results: SuiteResult[] = [];
-    for (const [i, attempts] of outcomes.entries()) {
+    for (const [i, { outcomes, result: combined }] of attempts.entries()) {
       const resolved = suites[i];
       if (!resolved) continue;
       const tracked = (resolved.retries ?? 0) > 0;
-      const rerunIds = new Map<number, readonly string[]>();
-      for (const o of attempts) {
+      for (const o of outcomes) {
         const key = tracked ? attemptKey(resolved.name, o.attempt) : resolved.name;
-        await Promise.all([deps.files.writeJson(`${key}/job.json`, o.job), deps.files.writeJson(`${key}/pods.json`, o.pods), deps.files.writeJson(`${key}/events.json`, o.events)]);
-        const ids = retryOf(o, o.attempt, resolved)?.ids;
-        if (ids) rerunIds.set(o.attempt + 1, ids);
+        const save = (name: string, data: unknown) => deps.files.writeJson(`${key}/${name}`, data);
+        await Promise.all([save("job.json", o.job), save("pods.json", o.pods), save("events.json", o.events)]);
       }
-      const combined = combineAttempts(attempts, { failOnFlaky: plan.failOnFlaky ?? false, rerunIds });
       const result = combined.verdict === "failed" && unresolved.has(resolved.name) ? await withDnsHint(deps.port, resolved, combined) : combined;
       results.push(result);
       emit({ type: "suite.verdict", suite: result.suite, result });
@@ -215,37 +120,6 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
     });
   } finally {
     deps.timers.dispose();
-  }
-
-  /** The pod's output into the report: artifacts/, and its complete log in place of the streamed one. */
-  async function collect(key: string, pod: string, suite: ResolvedSuite, onLogCopy?: CollectOptions["onLogCopy"]): Promise<Fetched> {
-    const scratch = deps.files.scratchDir(key);
-    const c = await collectOutput(deps.port, { namespace: ns, pod, dest: scratch, ...(plan.artifactsLimitBytes !== undefined ? { limitBytes: plan.artifactsLimitBytes } : {}), ...(onLogCopy ? { onLogCopy } : {}) });
-    return { take: () => adopt(key, suite, scratch, c, pod), discard: () => deps.files.discardScratch(scratch) };
-  }
-
-  async function collectFromLog(key: string, suite: ResolvedSuite, archive: Buffer): Promise<CollectOutcome> {
-    const scratch = deps.files.scratchDir(key);
-    return adopt(key, suite, scratch, await unpackArchive(archive, scratch));
-  }
-
-  /** A collected folder into the report (artifacts/, the complete log copy) and the suite's JUnit read from it. */
-  async function adopt(key: string, suite: ResolvedSuite, scratch: string, c: Collected, pod?: string): Promise<CollectOutcome> {
-    const adopted = await deps.files.adoptCollected(key, TEST_CONTAINER, scratch, pod, c.logComplete ? c.logLines : undefined);
-    const report = suiteReport(suite);
-    const junit = report && adopted.artifactsPath ? deps.readJunit(join(adopted.artifactsPath, report.file), report.reader) : undefined;
-    return {
-      ...(adopted.artifactsDir && c.files ? { artifactsDir: adopted.artifactsDir } : {}),
-      files: c.files,
-      bytes: c.bytes,
-      dropped: c.dropped,
-      limitBytes: plan.artifactsLimitBytes ?? ARTIFACTS_LIMIT_BYTES,
-      streamedLines: adopted.streamedLines,
-      ...(adopted.copyLines !== undefined ? { copyLines: adopted.copyLines } : {}),
-      ...(junit?.tests.length ? { tests: junit.tests } : {}),
-      ...(junit?.problem ? { junitProblem: junit.problem } : {}),
-      ...(c.error ? { error: c.error.status === 403 ? `pods/exec is forbidden (${c.error.message}); grant "get" and "create" on pods/exec to collect artifacts` : c.error.message } : {}),
-    };
   }
 
   /** The report directory and run.json; the error when it cannot be written (then nothing is saved). */

@@ -1,8 +1,8 @@
 // What of a pod's test-runner output was echoed, live and from its own copies, and the pure
-// decisions on it: when a follow hands over to the copy. SuiteRun (suite-run.ts) keeps one
+// decisions on it: when a follow hands over to the copy. SuiteLogs (suite-logs.ts) keeps one
 // record per pod and carries the decisions out.
-import type { CopyEcho } from "./copy-echo.js";
-import type { CatchUp, CatchUpCause } from "./log-follower.js";
+import type { CopyEcho } from "../follow/copy-echo.js";
+import type { CatchUp, CatchUpCause } from "../follow/log-follower.js";
 
 /** By pod: what of its test-runner output was echoed, and how its copy takes over after a cut. */
 export interface PodEcho {

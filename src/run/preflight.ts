@@ -47,7 +47,9 @@ export interface PreflightReport {
 
 /** Every verb a run uses, per resource; Role/RoleBinding only when a suite grants access. */
 export function requiredAccess(namespace: string, suites: readonly ResolvedSuite[]): AccessCheck[] {
-  const c = (verb: string, group: string, resource: string, subresource?: string): AccessCheck => ({ verb, group, resource, namespace, ...(subresource ? { subresource } : {}) });
+  const c = (verb: string, group: string, resource: string, subresource?: string): AccessCheck => {
+    return { verb, group, resource, namespace, ...(subresource ? { subresource } : {}) };
+  };
   const checks = [
     ...["create", "get", "list", "watch", "delete"].map((v) => c(v, "batch", "jobs")),
     ...["get", "list", "watch", "delete"].map((v) => c(v, "", "pods")),
@@ -65,11 +67,14 @@ export function requiredAccess(namespace: string, suites: readonly ResolvedSuite
   return checks;
 }
 
+const EXEC_DENIED =
+  "only artifacts up to 256 KiB each come back (through the collector's log), and the pod's complete log copy does not (the streamed log is kept)";
+
 /** Verbs a run uses when allowed, and does without otherwise (said as a warning). */
 export const OPTIONAL_ACCESS: readonly { verb: string; resource: string; subresource: string; without: string }[] = [
   // client-node execs over a WebSocket: the API server authorizes its GET upgrade as "get" on
   // pods/exec (and, with AuthorizePodWebsocketUpgradeCreatePermission, "create" as well).
-  ...["get", "create"].map((verb) => ({ verb, resource: "pods", subresource: "exec", without: "only artifacts up to 256 KiB each come back (through the collector's log), and the pod's complete log copy does not (the streamed log is kept)" })),
+  ...["get", "create"].map((verb) => ({ verb, resource: "pods", subresource: "exec", without: EXEC_DENIED })),
 ];
 
 export function optionalAccess(namespace: string): AccessCheck[] {
@@ -81,12 +86,16 @@ export function describeAccess(a: AccessCheck): string {
   return `${a.verb} ${res}`;
 }
 
+function describeResource(r: { resource: string; subresource?: string }): string {
+  return `${r.resource}${r.subresource ? `/${r.subresource}` : ""}`;
+}
+
 export function accessChecks(results: readonly AccessResult[], namespace: string): PreflightCheck[] {
   return results.map((r) => ({
     name: `may ${describeAccess(r)}`,
     ok: r.allowed,
     detail: r.allowed ? "allowed" : `forbidden${r.reason ? ` (${r.reason})` : ""}`,
-    ...(r.allowed ? {} : { fix: `grant "${r.verb}" on ${r.resource}${r.subresource ? `/${r.subresource}` : ""} in namespace ${namespace} (a Role + RoleBinding)`, class: "forbidden" as const }),
+    ...(r.allowed ? {} : { fix: `grant "${r.verb}" on ${describeResource(r)} in namespace ${namespace} (a Role + RoleBinding)`, class: "forbidden" as const }),
   }));
 }
 
@@ -118,8 +127,16 @@ export function referencedObjects(suites: readonly ResolvedSuite[]): { kind: Ref
       if ("secretKeyRef" in ref) add("secrets", ref.secretKeyRef.name, `suites.${s.name}.env.${env}`);
       else add("configmaps", ref.configMapKeyRef.name, `suites.${s.name}.env.${env}`);
     }
-    s.envFrom?.forEach((e, i) => (e.secretRef ? add("secrets", e.secretRef.name, `suites.${s.name}.envFrom[${i}]`) : e.configMapRef && add("configmaps", e.configMapRef.name, `suites.${s.name}.envFrom[${i}]`)));
-    s.volumes?.forEach((v, i) => (v.secret !== undefined ? add("secrets", v.secret, `suites.${s.name}.volumes[${i}]`) : v.configMap !== undefined && add("configmaps", v.configMap, `suites.${s.name}.volumes[${i}]`)));
+    s.envFrom?.forEach((e, i) => {
+      const by = `suites.${s.name}.envFrom[${i}]`;
+      if (e.secretRef) add("secrets", e.secretRef.name, by);
+      else if (e.configMapRef) add("configmaps", e.configMapRef.name, by);
+    });
+    s.volumes?.forEach((v, i) => {
+      const by = `suites.${s.name}.volumes[${i}]`;
+      if (v.secret !== undefined) add("secrets", v.secret, by);
+      else if (v.configMap !== undefined) add("configmaps", v.configMap, by);
+    });
     for (const p of s.imagePullSecrets ?? []) add("secrets", p, `suites.${s.name}.imagePullSecrets`);
     if (s.serviceAccount) add("serviceaccounts", s.serviceAccount, `suites.${s.name}.serviceAccount.name`);
     if (s.source.kind !== "image" && s.source.credentialsSecret) add("secrets", s.source.credentialsSecret, `source.${s.source.kind}.credentials.secretRef`);
@@ -140,17 +157,21 @@ export async function referenceChecks(port: ClusterPort, namespace: string, suit
       const name = `${singular}/${r.name} exists (${r.by.join(", ")})`;
       try {
         const ok = await port.exists(r.kind, namespace, r.name);
-        return ok
-          ? { name, ok, detail: "yes" }
-          : { name, ok, detail: `not found in namespace ${namespace}`, fix: `create ${singular} ${r.name} in ${namespace} (kubectl -n ${namespace} create ${create} ${r.name} ...), or fix ${r.by[0] ?? "the reference"}`, class: "containerConfig" };
+        if (ok) return { name, ok, detail: "yes" };
+        const kubectl = `kubectl -n ${namespace} create ${create} ${r.name} ...`;
+        const fix = `create ${singular} ${r.name} in ${namespace} (${kubectl}), or fix ${r.by[0] ?? "the reference"}`;
+        return { name, ok, detail: `not found in namespace ${namespace}`, fix, class: "containerConfig" };
       } catch (err) {
         const e = toKubeError(err);
-        if (e.status === 403) return uncheckedCheck(name, `your credentials may not get ${r.kind} in ${namespace}; the ${r.kind === "serviceaccounts" ? "Job controller" : "kubelet"} will`);
+        const who = r.kind === "serviceaccounts" ? "Job controller" : "kubelet";
+        if (e.status === 403) return uncheckedCheck(name, `your credentials may not get ${r.kind} in ${namespace}; the ${who} will`);
         return { name, ok: false, detail: e.message, class: e.unreachable ? "unreachable" : "containerConfig" };
       }
     }),
   );
 }
+
+const NATIVE_SIDECAR = "because its collector is a native sidecar (an init container with restartPolicy: Always)";
 
 /** The server's version against MIN_KUBERNETES: the Job's native sidecar needs it. Pure. */
 export function versionChecks(gitVersion: string): PreflightCheck[] {
@@ -162,7 +183,7 @@ export function versionChecks(gitVersion: string): PreflightCheck[] {
     {
       name,
       ok: false,
-      detail: `the server runs Kubernetes ${gitVersion}; the test Job needs ${v.needed} or newer, because its collector is a native sidecar (an init container with restartPolicy: Always)`,
+      detail: `the server runs Kubernetes ${gitVersion}; the test Job needs ${v.needed} or newer, ${NATIVE_SIDECAR}`,
       fix: `use a cluster on Kubernetes ${v.needed} or newer (--context, --kubeconfig), or upgrade this one`,
       class: "unsupportedCluster",
     },
@@ -176,7 +197,8 @@ export function preflightDiagnosis(report: PreflightReport): Diagnosis {
   const cls = order.find((k) => failed.some((c) => c.class === k)) ?? failed[0]?.class ?? "forbidden";
   const message = failed.map((c) => `${c.name}: ${c.detail}`).join("\n");
   const fixes = failed.map((c) => c.fix).filter(Boolean);
-  return { verdict: "couldNotRun", class: cls === "config" ? "jobFailed" : cls, reason: "PreflightFailed", message, ...(fixes.length ? { hint: fixes.join("; ") } : {}) };
+  const hint = fixes.length ? { hint: fixes.join("; ") } : {};
+  return { verdict: "couldNotRun", class: cls === "config" ? "jobFailed" : cls, reason: "PreflightFailed", message, ...hint };
 }
 
 export interface PreflightOptions {
@@ -198,7 +220,9 @@ function withDeadline<T>(p: Promise<T>, ms: number, setTimer: SetTimer): Promise
 
 export async function preflight(port: ClusterPort, namespace: string, suites: readonly ResolvedSuite[], opts: PreflightOptions): Promise<PreflightReport> {
   const context = port.context();
-  const contextCheck: PreflightCheck = { name: "kubeconfig context", ok: Boolean(context.server), detail: `${context.context} → ${context.server || "(no server)"}`, ...(context.server ? {} : { fix: "set --context or --kubeconfig", class: "unreachable" as const }) };
+  const noServer = context.server ? {} : { fix: "set --context or --kubeconfig", class: "unreachable" as const };
+  const detail = `${context.context} → ${context.server || "(no server)"}`;
+  const contextCheck: PreflightCheck = { name: "kubeconfig context", ok: Boolean(context.server), detail, ...noServer };
   const failedReport = (check: PreflightCheck): PreflightReport => ({ context, checks: [contextCheck, check, ...imageChecks(suites)], denied: [], ok: false });
   if (!context.server) return { context, checks: [contextCheck, ...imageChecks(suites)], denied: [], ok: false };
   const apiFix = "check --context/--kubeconfig, the VPN, and `kubectl cluster-info`";
@@ -206,7 +230,8 @@ export async function preflight(port: ClusterPort, namespace: string, suites: re
     const report = failedReport({ name: "API server", ok: false, detail, fix: apiFix, class: "unreachable" });
     // What the round would have checked: said as not checked, never as passed.
     const why = "the API server did not answer";
-    report.checks.splice(2, 0, uncheckedCheck(`Kubernetes ${MIN_KUBERNETES_TEXT} or newer`, why), uncheckedCheck(`namespace ${namespace} exists`, why), uncheckedCheck("access review", why));
+    const unchecked = [`Kubernetes ${MIN_KUBERNETES_TEXT} or newer`, `namespace ${namespace} exists`, "access review"].map((n) => uncheckedCheck(n, why));
+    report.checks.splice(2, 0, ...unchecked);
     return report;
   };
   try {
@@ -235,12 +260,14 @@ export async function preflight(port: ClusterPort, namespace: string, suites: re
 }
 
 /** The namespace, the access review and the referenced objects, at once; never throws (a failure is a check). */
-async function restChecks(port: ClusterPort, namespace: string, suites: readonly ResolvedSuite[]): Promise<{ checks: PreflightCheck[]; denied: AccessCheck[] }> {
+type RestChecks = { checks: PreflightCheck[]; denied: AccessCheck[] };
+async function restChecks(port: ClusterPort, namespace: string, suites: readonly ResolvedSuite[]): Promise<RestChecks> {
   const namespaceCheck = async (): Promise<PreflightCheck[]> => {
     const name = `namespace ${namespace} exists`;
     try {
       const exists = await port.namespaceExists(namespace);
-      return [{ name, ok: exists, detail: exists ? "yes" : "not found", ...(exists ? {} : { fix: `kubectl create namespace ${namespace}, or set namespace / -n`, class: "namespaceMissing" as const }) }];
+      const fix = { fix: `kubectl create namespace ${namespace}, or set namespace / -n`, class: "namespaceMissing" as const };
+      return [{ name, ok: exists, detail: exists ? "yes" : "not found", ...(exists ? {} : fix) }];
     } catch (err) {
       return [{ name, ok: false, detail: toKubeError(err).message, class: "unreachable" }];
     }
@@ -254,7 +281,8 @@ async function restChecks(port: ClusterPort, namespace: string, suites: readonly
       const out = accessChecks(results.slice(0, required.length), namespace);
       for (const r of results.slice(required.length)) {
         const why = OPTIONAL_ACCESS.find((a) => a.verb === r.verb && a.resource === r.resource && a.subresource === r.subresource)?.without ?? "";
-        out.push({ name: `may ${describeAccess(r)}`, ok: r.allowed, optional: true, detail: r.allowed ? "allowed" : `forbidden: ${why}`, ...(r.allowed ? {} : { fix: `grant "${r.verb}" on ${r.resource}/${r.subresource} in namespace ${namespace}` }) });
+        const fix = r.allowed ? {} : { fix: `grant "${r.verb}" on ${r.resource}/${r.subresource} in namespace ${namespace}` };
+        out.push({ name: `may ${describeAccess(r)}`, ok: r.allowed, optional: true, detail: r.allowed ? "allowed" : `forbidden: ${why}`, ...fix });
       }
       return out;
     } catch (err) {

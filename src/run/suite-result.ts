@@ -39,7 +39,9 @@ export interface Observed {
 /** Our message plus the last lines of the container that decided it (git's error, pytest's summary). */
 export function messageWithTail(d: Omit<Diagnosis, "hint">, tails: ReadonlyMap<string, readonly string[]>): string {
   const message = d.message ?? "";
-  const tailOf = d.class === "cloneFailed" ? CLONE_CONTAINER : d.verdict === "failed" || d.verdict === "timedOut" || d.class === "oomKilled" || d.class === "installFailed" || d.class === "workspaceEmpty" ? (d.container ?? TEST_CONTAINER) : undefined;
+  const inTests = d.verdict === "failed" || d.verdict === "timedOut";
+  const testsTail = inTests || d.class === "oomKilled" || d.class === "installFailed" || d.class === "workspaceEmpty";
+  const tailOf = d.class === "cloneFailed" ? CLONE_CONTAINER : testsTail ? (d.container ?? TEST_CONTAINER) : undefined;
   if (!tailOf) return message;
   const tail = (tails.get(tailOf) ?? []).filter((l) => l.trim() !== "");
   if (!tail.length) return message;

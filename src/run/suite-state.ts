@@ -2,7 +2,7 @@
 // The driver (suite-run.ts) feeds it what the shared watches saw and its timers fired, and carries
 // out the effects (progress events, timers, deleting a hopeless Job, finishing). Nothing here
 // does I/O or reads a clock: `now` comes with each step.
-import type { ChangeType } from "./kind-watch.js";
+import type { ChangeType } from "../follow/kind-watch.js";
 import { PHASES, decidingPod, eventProblem, evictedPods, phaseOf, podProblem } from "../diagnose/outcome.js";
 import type { Phase, PodProblem } from "../diagnose/outcome.js";
 import type { Diagnosis } from "../diagnose/types.js";
@@ -29,6 +29,11 @@ export interface SuiteState {
 }
 
 export const initialState: SuiteState = { pods: new Map(), events: [], lastPhase: -1, phases: {}, evicted: new Set(), notes: [] };
+
+/** The suite was interrupted (its verdict is set): nothing more is copied, cut or echoed from copies. */
+export function interruptedIn(state: SuiteState): boolean {
+  return state.finished?.verdict.verdict === "interrupted";
+}
 
 export type Observation =
   | { type: "created"; job: Job }
@@ -83,7 +88,10 @@ export function step(state: SuiteState, obs: Observation, c: StepContext): Step 
       return chain(markPhase(s, "queued", `job/${c.jobName} created`, effects, c.now), c);
     }
     case "job":
-      if (obs.change === "DELETED") return finish(state, { verdict: "couldNotRun", class: "podDeleted", reason: "Deleted", message: `job/${c.jobName} was deleted while it ran` }, false, []);
+      if (obs.change === "DELETED") {
+        const deleted: Verdict = { verdict: "couldNotRun", class: "podDeleted", reason: "Deleted", message: `job/${c.jobName} was deleted while it ran` };
+        return finish(state, deleted, false, []);
+      }
       return evaluate({ ...state, job: obs.job }, c, []);
     case "pod":
       return evaluate({ ...state, pods: podsAfter(state.pods, obs.change, obs.pod) }, c, []);
@@ -91,8 +99,10 @@ export function step(state: SuiteState, obs: Observation, c: StepContext): Step 
       return evaluate({ ...state, events: obs.events }, c, []);
     case "problemTimer":
       return evaluate(state, c, []);
-    case "deadline":
-      return finish(state, { verdict: "timedOut", class: "deadlineExceeded", reason: "DeadlineExceeded", message: `no verdict from the cluster within timeout ${c.suite.timeoutSeconds}s + ${c.deadlineSlackMs / 1000}s` }, !c.keep, []);
+    case "deadline": {
+      const message = `no verdict from the cluster within timeout ${c.suite.timeoutSeconds}s + ${c.deadlineSlackMs / 1000}s`;
+      return finish(state, { verdict: "timedOut", class: "deadlineExceeded", reason: "DeadlineExceeded", message }, !c.keep, []);
+    }
     case "interrupt":
       return finish(state, INTERRUPTED, false, []);
     case "notCreated":
@@ -114,13 +124,16 @@ function podsAfter(pods: ReadonlyMap<string, Pod>, change: ChangeType, pod: Pod)
 
 function finish(state: SuiteState, verdict: Verdict, deleteJob: boolean, effects: Effect[]): Step {
   const notes = deleteJob && state.job ? [...state.notes, `deleted job/${state.job.metadata?.name ?? ""}: it could not make progress`] : state.notes;
-  return { state: { ...state, notes, finished: { verdict, deleteJob: deleteJob && Boolean(state.job) } }, effects: [...effects, { type: "cancelProblemTimer" }, { type: "finish", verdict, deleteJob: deleteJob && Boolean(state.job) }] };
+  const del = deleteJob && Boolean(state.job);
+  const ended: Effect[] = [...effects, { type: "cancelProblemTimer" }, { type: "finish", verdict, deleteJob: del }];
+  return { state: { ...state, notes, finished: { verdict, deleteJob: del } }, effects: ended };
 }
 
 function markPhase(state: SuiteState, p: Phase, detail: string, effects: Effect[], now: number): Step {
   const i = PHASES.indexOf(p);
   if (i <= state.lastPhase) return { state, effects };
-  return { state: { ...state, lastPhase: i, phases: { ...state.phases, [p]: new Date(now).toISOString() } }, effects: [...effects, { type: "phase", phase: p, detail }] };
+  const phases = { ...state.phases, [p]: new Date(now).toISOString() };
+  return { state: { ...state, lastPhase: i, phases }, effects: [...effects, { type: "phase", phase: p, detail }] };
 }
 
 /** Phases, evictions, the verdict (Job, else the pod's final state), else hopeless-pod problems. */
@@ -154,7 +167,8 @@ function phaseDetail(phase: Phase, pod: Pod | undefined, c: StepContext): string
     case "pulling":
       return c.suite.image;
     case "cloning":
-      return src.kind === "git" ? `${src.url} @ ${src.commit ?? src.ref}` : src.kind === "local" ? `${src.url ?? ""} @ ${src.commit ?? "?"} + local overlay` : "";
+      if (src.kind === "git") return `${src.url} @ ${src.commit ?? src.ref}`;
+      return src.kind === "local" ? `${src.url ?? ""} @ ${src.commit ?? "?"} + local overlay` : "";
     case "running":
       return `pod/${name}`;
     default:
@@ -218,7 +232,8 @@ function trackProblem(s: Step, problem: PodProblem | undefined, podName: string,
     return { state: { ...state, problem: { ...problem, since: c.now, pod: podName } }, effects };
   }
   if (c.now - state.problem.since >= c.failFastMs) {
-    const v: Verdict = { verdict: "couldNotRun", class: problem.class, reason: problem.reason, message: problem.message, ...(problem.container ? { container: problem.container } : {}) };
+    const { reason, message } = problem;
+    const v: Verdict = { verdict: "couldNotRun", class: problem.class, reason, message, ...(problem.container ? { container: problem.container } : {}) };
     return finish(state, v, !c.keep, effects);
   }
   return s;

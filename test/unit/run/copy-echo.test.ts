@@ -1,6 +1,6 @@
 // The copy's echo as it streams in: found after the last lines echoed live, whatever the chunks.
 import { describe, expect, it } from "vitest";
-import { CopyEcho } from "../../../src/run/copy-echo.js";
+import { CopyEcho } from "../../../src/follow/copy-echo.js";
 
 /** Feeds `text` in chunks of `size` bytes; returns the lines echoed and the echo. */
 function feed(text: string, size: number, o: { tail: string[]; skipLines: number }, complete = true) {

@@ -1,8 +1,8 @@
 // `logs` on a Job that has not started yet: it follows the clone and then the tests until the
 // run ends (not just what has started so far), ends if the Job is deleted, and leaves no timer.
 import { describe, expect, it } from "vitest";
-import { followJob } from "../../../src/run/follow-job.js";
-import type { FollowEnd } from "../../../src/run/follow-job.js";
+import { followJob } from "../../../src/follow/follow-job.js";
+import type { FollowEnd } from "../../../src/follow/follow-job.js";
 import type { Pod } from "../../../src/k8s-types.js";
 import type { SetTimer } from "../../../src/timers.js";
 import { FakeCluster, job, pod, settle } from "../support/fake-cluster.js";

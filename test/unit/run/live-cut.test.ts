@@ -10,7 +10,7 @@ import { resolveSuite } from "../../../src/config/resolve.js";
 import type { Pod } from "../../../src/k8s-types.js";
 import type { RunEvent } from "../../../src/events/types.js";
 import { renderSuite } from "../../../src/render/suite.js";
-import { TERMINATED_GRACE_MS } from "../../../src/run/log-follower.js";
+import { TERMINATED_GRACE_MS } from "../../../src/follow/log-follower.js";
 import { MARK_COLLECTED_COMMAND } from "../../../src/run/collect.js";
 import { HEAD_LINES } from "../../../src/run/pod-echo.js";
 import { FakeCluster, pod, settle } from "../support/fake-cluster.js";

@@ -3,7 +3,7 @@
 // node) is cut after a grace.
 import { describe, expect, it } from "vitest";
 import type { LogHandlers, LogRequest, WatchHandle } from "../../../src/kube/port.js";
-import { IDLE_RESUME_MAX_MS, IDLE_RESUME_MS, LogFollower, TERMINATED_GRACE_MS } from "../../../src/run/log-follower.js";
+import { IDLE_RESUME_MAX_MS, IDLE_RESUME_MS, LogFollower, TERMINATED_GRACE_MS } from "../../../src/follow/log-follower.js";
 import type { SetTimer } from "../../../src/timers.js";
 
 /** Timers that fire only when the test advances the clock. */

@@ -119,7 +119,9 @@ export class KindWatch<K extends WatchedKind> {
     if (this.stopped) return;
     const gone = err?.status === 410;
     if (err) this.failures++;
-    this.opts.onReconnect?.(gone ? `${this.kind}: resourceVersion too old (410), relisting` : err ? `${this.kind} watch broke: ${err.message}` : `${this.kind} watch ended, resuming`);
+    const broke = err ? `${this.kind} watch broke: ${err.message}` : `${this.kind} watch ended, resuming`;
+    const why = gone ? `${this.kind}: resourceVersion too old (410), relisting` : broke;
+    this.opts.onReconnect?.(why);
     // Back off only on errors: a server-side timeout resumes at once.
     const delay = err && !gone ? Math.min(250 * 2 ** Math.min(this.failures - 1, 4), 4000) : 0;
     this.retry = this.opts.setTimer(() => {

@@ -98,7 +98,8 @@ export class LogFollower {
         const how = this.opts.catchUp?.("grace") ?? "read";
         if (how === "wait") return;
         if (how === "handOver") return this.stop(false);
-        this.opts.onResume?.(`log of ${this.target.container}: follow still open ${TERMINATED_GRACE_MS} ms after the container ended; final read from ${resumeSince(this.cursor) ?? "start"}`);
+        const from = resumeSince(this.cursor) ?? "start";
+        this.opts.onResume?.(`log of ${this.target.container}: follow still open ${TERMINATED_GRACE_MS} ms after the container ended; final read from ${from}`);
         this.handle?.stop();
         this.live = false;
         this.pending = "";
@@ -184,10 +185,12 @@ export class LogFollower {
     }
     if (err) this.failures++;
     this.resumes++;
+    const from = resumeSince(this.cursor) ?? "start";
+    const broke = err ? `stream broke (${err.message})` : undefined;
     if (this.terminated) {
-      this.opts.onResume?.(`log of ${this.target.container}: ${err ? `stream broke (${err.message})` : "stream ended"}; final read from ${resumeSince(this.cursor) ?? "start"}`);
+      this.opts.onResume?.(`log of ${this.target.container}: ${broke ?? "stream ended"}; final read from ${from}`);
     } else {
-      this.opts.onResume?.(`log of ${this.target.container}: ${err ? `stream broke (${err.message})` : "stream ended before the container did"}; resuming from ${resumeSince(this.cursor) ?? "start"}`);
+      this.opts.onResume?.(`log of ${this.target.container}: ${broke ?? "stream ended before the container did"}; resuming from ${from}`);
     }
     // Partial last line: it will come again whole from the resumed stream.
     this.pending = "";
@@ -197,7 +200,8 @@ export class LogFollower {
     // a server that ends every follow at once (kwok's) costs a few requests, not one per 2 s.
     if (!err && !this.terminated) this.idleEnds = this.gotNew ? 1 : this.idleEnds + 1;
     this.gotNew = false;
-    const delay = err ? Math.min(250 * 2 ** Math.min(this.failures - 1, 4), 4000) : this.terminated ? 0 : Math.min(IDLE_RESUME_MS * 2 ** (this.idleEnds - 1), IDLE_RESUME_MAX_MS);
+    const idle = Math.min(IDLE_RESUME_MS * 2 ** (this.idleEnds - 1), IDLE_RESUME_MAX_MS);
+    const delay = err ? Math.min(250 * 2 ** Math.min(this.failures - 1, 4), 4000) : this.terminated ? 0 : idle;
     this.retry = this.opts.setTimer(() => {
       this.retry = undefined;
       this.open(!this.terminated);
