@@ -114,6 +114,17 @@ export function eventProblem(events: readonly KubeEvent[], podName: string): Pod
   return undefined;
 }
 
+/**
+ * The ordinary containers still running in a pod whose tests have ended that incluster did not
+ * put there: an admission webhook's sidecar (a mesh proxy). They keep the pod Running, so its Job
+ * would not complete before its activeDeadlineSeconds; native sidecars (init containers) do not.
+ */
+export function foreignContainersRunning(pod: Pod): string[] {
+  const statuses = pod.status?.containerStatuses ?? [];
+  if (!statuses.some((c) => c.name === TEST_CONTAINER && c.state?.terminated)) return [];
+  return statuses.filter((c) => c.name !== TEST_CONTAINER && c.name !== CLONE_CONTAINER && c.state?.running).map((c) => c.name);
+}
+
 /** The pod that decides the verdict: the newest one that was not disrupted, else the newest. */
 export function decidingPod(pods: readonly Pod[]): Pod | undefined {
   const sorted = [...pods].sort((a, b) => time(b.metadata?.creationTimestamp) - time(a.metadata?.creationTimestamp));

@@ -66,9 +66,10 @@ export class SuiteLogs {
   }
 
   /** The verdict: followers of containers still running stop (all of them when interrupted). */
-  stopUnfinished(interrupted: boolean): void {
+  /** `keptHeld`: a pod held by a container incluster did not add is kept (--keep): its collector will not stop. */
+  stopUnfinished(interrupted: boolean, keptHeld = false): void {
     // Without pods/exec the collector prints the artifacts when it stops, after the tests.
-    const spare = this.viaLog && !interrupted ? new Set([COLLECTOR_CONTAINER]) : new Set<string>();
+    const spare = this.viaLog && !interrupted && !keptHeld ? new Set([COLLECTOR_CONTAINER]) : new Set<string>();
     this.follows.stopUnfinished(this.view.state.pods.values(), interrupted, spare);
   }
 

@@ -19,6 +19,7 @@ import { SuiteArtifacts } from "./artifacts.js";
 import type { RunContext } from "./context.js";
 import { suiteResult } from "./suite-result.js";
 import { SuiteLogs } from "./suite-logs.js";
+import { HELD_POD_GRACE_S, heldPods, releaseHeld } from "./held-pod.js";
 import type { AttemptRef, SuiteView } from "./attempt-ref.js";
 import { initialState, step } from "./suite-state.js";
 import type { Effect, Observation, StepContext, Verdict } from "./suite-state.js";
@@ -137,6 +138,11 @@ export class SuiteRun {
     }
   }
 
+  private note(text: string, notes: string[]): void {
+    notes.push(text);
+    this.ctx.emit({ type: "suite.note", suite: this.suite.name, level: "info", text });
+  }
+
   /** Called when the suite gives up on a hopeless Job, so it does not linger. */
   private async deleteJob(): Promise<void> {
     await this.ctx.port.delete("jobs", this.ctx.namespace, this.jobName);
@@ -147,9 +153,19 @@ export class SuiteRun {
     this.deadlineTimer?.cancel();
     const notes = [...this.view.state.notes];
     if (deleteJob) await this.deleteJob().catch((e: { message?: string }) => notes.push(`could not delete job/${this.jobName}: ${e.message}`));
+    // A pod held by a sidecar incluster did not add (held-pod.ts): without pods/exec its collector
+    // prints the artifacts only once the pod is deleted (now, unless --keep); otherwise after the copy.
+    const viaLog = this.ctx.collectVia === "log";
+    const { state: ended } = this.view;
+    const held = interrupted || deleteJob ? undefined : heldPods(ended.job, ended.pods.values(), this.jobName, this.suite);
+    const keptHeld = held !== undefined && this.ctx.keep;
+    if (held && keptHeld) {
+      const why = viaLog ? "; its collector prints the artifacts only when the pod stops (pods/exec is forbidden)" : "";
+      this.note(`${held.why}; kept (--keep): \`incluster clean\` deletes it${why}`, notes);
+    } else if (held && viaLog) this.note(await releaseHeld(this.ctx, this.jobName, held, undefined), notes);
     // Terminated containers: wait for their logs to be read to the end. Anything still
     // running (interrupt, hopeless pod, our deadline) is stopped.
-    this.logs.stopUnfinished(interrupted);
+    this.logs.stopUnfinished(interrupted, keptHeld);
     const drain = this.ctx.setTimer(() => this.logs.stopAll(), LOG_DRAIN_MS);
     // A live follow far behind (a burst of output) need not be waited for: when the pod's own
     // copy of its log starts to come, it is cut and the copy echoes the rest (suite-logs.ts).
@@ -163,6 +179,9 @@ export class SuiteRun {
 
     const artifacts = interrupted ? undefined : await this.artifacts.collect(verdict, notes);
     const { state } = this.view;
+    // Still held once the output is copied (a sidecar may have ended meanwhile): released now.
+    const stillHeld = held && !keptHeld && !viaLog ? heldPods(state.job, state.pods.values(), this.jobName, this.suite) : undefined;
+    if (stillHeld) this.note(await releaseHeld(this.ctx, this.jobName, stillHeld, HELD_POD_GRACE_S), notes);
     const pods = [...state.pods.values()];
     const finishedAt = this.ctx.now();
     const result = suiteResult({

@@ -96,7 +96,7 @@ export class FakeCluster implements ClusterPort {
     return this.namespaces.has(ns);
   }
   async accessReview(checks: readonly AccessCheck[]): Promise<AccessResult[]> {
-    return checks.map((c) => ({ ...c, allowed: !this.denied.has(`${c.verb} ${c.resource}`) }));
+    return checks.map((c) => ({ ...c, allowed: !this.denied.has(`${c.verb} ${c.resource}`) && !(c.subresource && this.denied.has(`${c.verb} ${c.resource}/${c.subresource}`)) }));
   }
   async apply(obj: KubeObject) {
     this.calls.push(`apply ${obj.kind}/${obj.metadata?.name}`);
