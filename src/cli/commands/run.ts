@@ -49,7 +49,10 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option("--timeout <duration>", "override every suite's timeout (e.g. 10m)")
     .option("--retries <n>", "rerun only the failed tests of a failed suite, up to n more times (overrides retries in the config)")
     .option("--fail-on-flaky", "a test that fails, then passes on a retry, fails its suite (exit 1)")
-    .option("--keep", "keep the run's Jobs and Pods instead of deleting them: on interrupt, and when a container incluster did not add (an injected sidecar) holds a pod after its tests")
+    .option(
+      "--keep",
+      "keep the run's Jobs and Pods instead of deleting them: on interrupt, and when a container incluster did not add (an injected sidecar) holds a pod after its tests",
+    )
     .option("--report-dir <dir>", `where logs and ${RESULT_FILE} go (default ${RUNS_DIR}/<run-id>)`)
     .option("-q, --quiet", "do not echo test output (it is still saved)")
     .option("--no-build", "do not build or push images; run the content-hash tags as they are")
