@@ -5,7 +5,7 @@ import { clip } from "../echo.js";
 import { nearest } from "./suggest.js";
 import { JOB_PREFIX, JOB_SUFFIX } from "../names.js";
 import { mergeScheduling, type Scheduling } from "./scheduling.js";
-import { mergePod, type EnvFromEntry, type PodSettings, type UserVolume } from "./pod-fields.js";
+import { mergePod, type EnvFromEntry, type PodSettings, type PodTemplatePatch, type UserVolume } from "./pod-fields.js";
 import { DEFAULT_BASE_IMAGE, DEFAULT_CLONE_IMAGE, type Config } from "./schema.js";
 
 export const DEFAULT_TIMEOUT_SECONDS = 30 * 60;
@@ -96,6 +96,12 @@ export interface ResolvedSuite {
   envFrom?: EnvFromEntry[];
   /** Secrets and ConfigMaps mounted read-only into the test container. */
   volumes?: UserVolume[];
+  /** The uid the pod runs as: a number (uid, gid and fsGroup), or auto (none named: the platform assigns them); absent: 1000. */
+  runAsUser?: "auto" | number;
+  /** A strategic-merge patch over the rendered pod template (suite else defaults, as a whole). */
+  podTemplate?: PodTemplatePatch;
+  /** The podTemplate may break Pod Security restricted: validate passes, every run warns. */
+  allowUnrestricted?: true;
 }
 
 /** Suite names in file order. */
@@ -126,6 +132,9 @@ export function resolveSuite(config: Config, name: string): ResolvedSuite {
   const serviceAccount = (suite.serviceAccount ?? d.serviceAccount)?.name;
   const envFrom = suite.envFrom ?? d.envFrom;
   const volumes = suite.volumes ?? d.volumes;
+  const runAsUser = (suite.securityContext ?? d.securityContext)?.runAsUser;
+  const podTemplate = suite.podTemplate ?? d.podTemplate;
+  const allowUnrestricted = suite.allowUnrestricted ?? d.allowUnrestricted;
   return {
     name,
     namespace: config.namespace ?? DEFAULT_NAMESPACE,
@@ -150,6 +159,9 @@ export function resolveSuite(config: Config, name: string): ResolvedSuite {
     ...(pod ? { pod } : {}),
     ...(envFrom?.length ? { envFrom: [...envFrom] } : {}),
     ...(volumes?.length ? { volumes: [...volumes] } : {}),
+    ...(runAsUser !== undefined ? { runAsUser } : {}),
+    ...(podTemplate && (podTemplate.metadata || podTemplate.spec) ? { podTemplate } : {}),
+    ...(allowUnrestricted ? { allowUnrestricted: true as const } : {}),
   };
 }
 
