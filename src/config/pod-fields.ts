@@ -193,12 +193,13 @@ export const podSchema = describe(
 );
 
 export const RUN_AS_AUTO = "auto";
+const uidError = (iss: { input?: unknown }) => `expected auto or a uid from 1 to ${INT32_MAX} (0 is root: Pod Security "restricted" refuses it), got ${shown(iss.input)}`;
 
 export const securityContextSchema = describe(
   strict({
     runAsUser: describe(
-      z.union([z.literal(RUN_AS_AUTO), z.number().check(z.int(), z.gte(1), z.lte(INT32_MAX))], {
-        error: (iss) => `expected auto or a uid from 1 to ${INT32_MAX}, got ${shown(iss.input)}`,
+      z.union([z.literal(RUN_AS_AUTO), z.number().check(z.int({ error: uidError }), z.gte(1, { error: uidError }), z.lte(INT32_MAX, { error: uidError }))], {
+        error: uidError,
       }),
       "auto: the pod names no uid, gid or fsGroup (runAsNonRoot stays true) and the platform assigns them (OpenShift's restricted-v2). " +
         "A number: that uid, gid and fsGroup instead of 1000.",
