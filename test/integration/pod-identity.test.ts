@@ -7,7 +7,7 @@
 // same fsGroup: the runner then writes into the checkout through the group alone (umask 0002).
 // Both carry hostAliases and dnsConfig, checked in the pod's /etc/hosts and resolv.conf.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -107,12 +107,7 @@ describe("runAsUser: auto with a platform-assigned uid and fsGroup (simulated by
       const pods = JSON.parse(kubectl("-n", ns, "get", "pods", "-l", `${RUN_ID_LABEL}=${r.result.runId}`, "-o", "json")) as { items: LivePod[] };
       for (const s of r.result.suites) {
         const dir = resolve(ROOT, s.artifacts?.dir ?? join(work, `report-${loop}`, s.suite, "artifacts"));
-        let ident = "";
-        try {
-          ident = readFileSync(join(dir, "identity.txt"), "utf8");
-        } catch {
-          ident = "(no identity.txt)";
-        }
+        const ident = existsSync(join(dir, "identity.txt")) ? readFileSync(join(dir, "identity.txt"), "utf8") : "(no identity.txt)";
         const live = pods.items.find((p) => p.metadata.labels["incluster.dev/suite"] === s.suite);
         const uids = live ? [...live.spec.initContainers, ...live.spec.containers].map((c) => `${c.name}=${c.securityContext?.runAsUser ?? "-"}`).join(" ") : "";
         console.log(
@@ -137,4 +132,57 @@ describe("runAsUser: auto with a platform-assigned uid and fsGroup (simulated by
       expect(r.result.suites.map((s) => s.suite).sort()).toEqual(["services", "split-uid"]);
     }, 240_000);
   }
+});
+
+describe("hostile podTemplates: validate refuses them; allowUnrestricted runs with a warning", () => {
+  const nsBaseline = `${ns}-b`;
+  beforeAll(() => {
+    kubectl("create", "namespace", nsBaseline);
+    kubectl("label", "namespace", nsBaseline, "pod-security.kubernetes.io/enforce=baseline");
+  });
+  afterAll(() => {
+    kubectl("delete", "namespace", nsBaseline, "--wait=false");
+  });
+
+  const withSuite = (name: string, suite: Record<string, unknown>, namespace = ns) => {
+    const demo = parse(readFileSync(DEMO, "utf8")) as Record<string, unknown>;
+    demo.namespace = namespace;
+    demo.suites = { [name]: suite };
+    const file = join(work, `${name}.yaml`);
+    writeFileSync(file, stringify(demo));
+    return file;
+  };
+
+  it.each([
+    ["privileged", { containers: [{ name: "test-runner", securityContext: { privileged: true } }] }],
+    ["hostPath", { volumes: [{ name: "host", hostPath: { path: "/var/run" } }] }],
+    ["runAsUser 0", { securityContext: { runAsUser: 0 } }],
+  ])("%s: validate exits 2 naming the field", async (what, spec) => {
+    const r = await cli(["-c", withSuite("hostile", { test: "tests/e2e/test_services.py", podTemplate: { spec } }), "validate"]);
+    console.log(`[identity] validate, ${what}: exit ${r.code}\n${r.stderr.trim()}`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/suites\.hostile\.podTemplate\.spec\.\S+: the patched pod breaks Pod Security "restricted": /);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("allowUnrestricted: validate passes with a warning, and a run (baseline namespace) passes and warns", async () => {
+    const file = withSuite(
+      "unrestricted",
+      { command: ["sh", "-c", "grep ^CapEff /proc/self/status"], allowUnrestricted: true, podTemplate: { spec: { containers: [{ name: "test-runner", securityContext: { capabilities: { add: ["CHOWN"] } } }] } } },
+      nsBaseline,
+    );
+    const v = await cli(["-c", file, "validate"]);
+    console.log(`[identity] validate, allowUnrestricted: exit ${v.code}\n${(v.stderr + v.stdout).trim()}`);
+    expect(v.code).toBe(0);
+    expect(v.stderr).toContain('warning: suite unrestricted: its podTemplate breaks Pod Security "restricted" (allowUnrestricted: true): ');
+    const r = await runJson(["-c", file, "run", "unrestricted", "--report-dir", join(work, "report-unrestricted")]);
+    const warning = r.stderr.split("\n").filter((l) => l.startsWith("incluster: warning:"));
+    console.log(`[identity] run, allowUnrestricted: exit ${r.code}, verdict ${r.result.suites[0]?.verdict}\n${warning.join("\n")}`);
+    expect(r.code, r.stderr.slice(-2000)).toBe(0);
+    expect(warning).toEqual([
+      'incluster: warning: suite unrestricted: its podTemplate breaks Pod Security "restricted" (allowUnrestricted: true): ' +
+        "spec.containers[test-runner].securityContext.capabilities.add: CHOWN is not allowed (only NET_BIND_SERVICE)",
+    ]);
+    expect(r.result.warnings).toEqual([expect.stringContaining("suite unrestricted: its podTemplate breaks")]);
+  });
 });
