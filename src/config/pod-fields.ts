@@ -193,7 +193,8 @@ export const podSchema = describe(
 );
 
 export const RUN_AS_AUTO = "auto";
-const uidError = (iss: { input?: unknown }) => `expected auto or a uid from 1 to ${INT32_MAX} (0 is root: Pod Security "restricted" refuses it), got ${shown(iss.input)}`;
+const uidError = (iss: { input?: unknown }) =>
+  `expected auto or a uid from 1 to ${INT32_MAX} (0 is root: Pod Security "restricted" refuses it), got ${shown(iss.input)}`;
 
 export const securityContextSchema = describe(
   strict({
