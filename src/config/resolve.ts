@@ -165,6 +165,17 @@ export function resolveSuite(config: Config, name: string): ResolvedSuite {
   };
 }
 
+/** The API group whose presence says the cluster is OpenShift (its SCCs assign each pod a uid and fsGroup). */
+export const PLATFORM_IDENTITY_GROUP = "security.openshift.io";
+
+/**
+ * The suite as it runs on a cluster that assigns uids (it serves PLATFORM_IDENTITY_GROUP):
+ * runAsUser auto unless the config names one. For run's preflight, which can see the API groups.
+ */
+export function withAssignedIdentity(suite: ResolvedSuite): ResolvedSuite {
+  return suite.runAsUser === undefined ? { ...suite, runAsUser: "auto" } : suite;
+}
+
 function splitEnv(merged: Record<string, string | EnvRef>): { env: Record<string, string>; envRefs: Record<string, EnvRef> } {
   const env: Record<string, string> = {};
   const envRefs: Record<string, EnvRef> = {};

@@ -296,3 +296,13 @@ describe("validate: podTemplate", () => {
     expect(patchPath(patch, "spec.hostNetwork")).toEqual(["spec"]);
   });
 });
+
+describe("a cluster that assigns uids (for run's preflight)", () => {
+  it("withAssignedIdentity makes runAsUser auto unless the config names a uid or auto", async () => {
+    const { withAssignedIdentity } = await import("../../../src/config/resolve.js");
+    const c = parseConfig(`${HEAD}defaults: { image: r.test/t:1 }\nsuites:\n  a: { command: ["true"] }\n  b: { command: ["true"], securityContext: { runAsUser: 1001 } }\n`, "t.yaml");
+    expect(withAssignedIdentity(resolveSuite(c, "a")).runAsUser).toBe("auto");
+    expect(withAssignedIdentity(resolveSuite(c, "b")).runAsUser).toBe(1001);
+    expect(renderSuite(withAssignedIdentity(resolveSuite(c, "a"))).job.spec.template.spec.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+  });
+});
