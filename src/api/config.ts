@@ -7,6 +7,7 @@ import { checkParsed, parseConfig } from "../config/parse.js";
 import { resolveSuite } from "../config/resolve.js";
 import type { Config } from "../config/schema.js";
 import { objectList, renderSuite } from "../render/suite.js";
+import { podTemplateProblems } from "../render/pod-template.js";
 
 /** Where each loaded config came from, so run() reads build contexts and source.local relative to it. */
 const origins = new WeakMap<Config, string>();
@@ -29,14 +30,15 @@ export function loadConfig(o: LoadConfigOptions = {}): Config {
   const cwd = o.cwd ?? process.cwd();
   const env = o.env ?? process.env;
   const path = locateConfig({ cwd, env, configFlag: o.path });
-  const config = applyOverrides(parseConfig(readConfigFile(path), path), resolveOverrides({ env }));
+  const config = applyOverrides(parseConfig(readConfigFile(path), path, podTemplateProblems), resolveOverrides({ env }));
   origins.set(config, dirname(path));
   return config;
 }
 
 /** Checks a config given as YAML text or as already-parsed data; throws a UsageError listing every problem. */
 export function validateConfig(input: string | unknown, o: { name?: string; dir?: string } = {}): Config {
-  const config = typeof input === "string" ? parseConfig(input, o.name ?? "incluster.yaml") : checkParsed(input, o.name ?? "config");
+  const name = o.name ?? (typeof input === "string" ? "incluster.yaml" : "config");
+  const config = typeof input === "string" ? parseConfig(input, name, podTemplateProblems) : checkParsed(input, name, undefined, podTemplateProblems);
   if (o.dir) origins.set(config, resolve(o.dir));
   return config;
 }

@@ -29,6 +29,8 @@ import { connectCluster } from "./connect.js";
 import { machineBuild, platformProblem } from "./machine-build.js";
 import type { RunOptions } from "./options.js";
 import { DEFAULT_FAIL_FAST } from "./defaults.js";
+import { podTemplateProblems, unrestrictedWarnings } from "../render/pod-template.js";
+import { formatProblem } from "../config/problems.js";
 
 export { DEFAULT_FAIL_FAST };
 
@@ -88,6 +90,9 @@ export async function run(config: Config, options: RunOptions = {}): Promise<Run
       : undefined;
   if (o.otlpEndpoint !== undefined) otlpLogsUrl(o.otlpEndpoint);
   const initialCheck = names.map((n) => resolveSuite(cfg, n));
+  // A Config built by hand (not loadConfig's) gets the podTemplate check here, still before any contact.
+  const patchProblems = podTemplateProblems(cfg);
+  if (patchProblems.length) throw new UsageError("the config's podTemplate cannot be used", patchProblems.map(formatProblem));
   // The kubeconfig: loading it contacts nothing; a missing one is a usage error.
   const port: ClusterPort = o.port ?? (await connectCluster({ kubeconfig: o.kubeconfig, context: o.context }));
   // init's placeholders (registry.example.com) would fail only at the push or the pull; still nothing contacted.
@@ -134,7 +139,8 @@ export async function run(config: Config, options: RunOptions = {}): Promise<Run
           machineBuild({ config: cfg, configDir, suites: s, notes, port, env, show, engine: o.engine, planOnly: o.build === false, platform: platformFlag }),
         // The result's consumers, before run.finished: report.html beside result.json, then the
         // notifications (Slack, webhooks); a problem with either is a warning, never a change of verdict.
-        finishing: (result, emit) => notifyRun(withHtmlReport(result, reportDir), cfg.notify, { env, cwd, emit }),
+        // A podTemplate acknowledged with allowUnrestricted: one warning per suite, every run.
+        finishing: (result, emit) => notifyRun(withHtmlReport(withWarnings(result, unrestrictedWarnings(suites)), reportDir), cfg.notify, { env, cwd, emit }),
       },
       {
         runId,
@@ -153,6 +159,10 @@ export async function run(config: Config, options: RunOptions = {}): Promise<Run
     // run.finished waits in the export until its own notes are out: it stays the last event.
     await otlp?.close();
   }
+}
+
+function withWarnings(result: RunResult, warnings: readonly string[]): RunResult {
+  return warnings.length ? { ...result, warnings: [...(result.warnings ?? []), ...warnings] } : result;
 }
 
 function invalid(problem: string): never {

@@ -6,7 +6,7 @@ import { humanBytes } from "../bytes.js";
 import { UsageError } from "../errors.js";
 import { decodeConfig } from "./decode.js";
 import { applyOverrides, resolveOverrides } from "./overrides.js";
-import { parseConfig } from "./parse.js";
+import { parseConfig, type ConfigCheck } from "./parse.js";
 import type { Config } from "./schema.js";
 
 export const CONFIG_FILE = "incluster.yaml";
@@ -20,6 +20,8 @@ export interface LoadOptions {
   namespaceFlag?: string | undefined;
   /** A command's --timeout, if it has one. */
   timeoutFlag?: string | undefined;
+  /** Further checks of a valid config (the podTemplate patch, in render/). */
+  check?: ConfigCheck | undefined;
 }
 
 export interface LoadedConfig {
@@ -89,7 +91,7 @@ export function locateConfig(o: Pick<LoadOptions, "cwd" | "env" | "configFlag">)
 export function loadConfig(o: LoadOptions): LoadedConfig {
   const path = locateConfig(o);
   const overrides = resolveOverrides({ namespaceFlag: o.namespaceFlag, timeoutFlag: o.timeoutFlag, env: o.env });
-  const config = parseConfig(readConfigFile(path), path);
+  const config = parseConfig(readConfigFile(path), path, o.check);
   return { config: applyOverrides(config, overrides), path };
 }
 

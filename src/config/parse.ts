@@ -12,7 +12,13 @@ export const MAX_PROBLEMS = 50;
 /** Aliases expanded when building data: more is an alias bomb ("billion laughs"), not a config. */
 export const MAX_ALIAS_COUNT = 100;
 
-export function parseConfig(text: string, file: string): Config {
+/**
+ * Checks a valid config further, with what this layer cannot import (render/'s podTemplate check);
+ * its problems are reported as the schema's are, with their lines.
+ */
+export type ConfigCheck = (config: Config) => Problem[];
+
+export function parseConfig(text: string, file: string, check?: ConfigCheck): Config {
   const lc = new LineCounter();
   // An error at the very end (an unclosed quote or bracket) is reported on the last line there is.
   const line = (offset: number) => lc.linePos(Math.min(offset, text.trimEnd().length)).line;
@@ -52,11 +58,11 @@ export function parseConfig(text: string, file: string): Config {
     }
     throw tooDeep(err, file);
   }
-  return checkParsed(data, file, where);
+  return checkParsed(data, file, where, check);
 }
 
 /** Checks already-parsed data against the schema (the library's validateConfig with an object). */
-export function checkParsed(data: unknown, file: string, where: (p: Problem) => string = () => ""): Config {
+export function checkParsed(data: unknown, file: string, where: (p: Problem) => string = () => "", check?: ConfigCheck): Config {
   if (data === null || data === undefined) {
     throw new UsageError(`${file} is empty`, [`(top level): expected a mapping starting with apiVersion: ${API_VERSION}, got an empty document`]);
   }
@@ -69,8 +75,10 @@ export function checkParsed(data: unknown, file: string, where: (p: Problem) => 
   let problems: Problem[];
   try {
     const result = configSchema.safeParse(data, PARSE_OPTIONS);
-    if (result.success) return result.data;
-    problems = zodProblems(result.error);
+    if (result.success) {
+      problems = check?.(result.data) ?? [];
+      if (problems.length === 0) return result.data;
+    } else problems = zodProblems(result.error);
   } catch (err) {
     // zod gathers a document's issues in one array, spread into its parent's: past ~100,000
     // issues (thousands of bad suites) that overflows the stack. They are then gathered suite by suite.

@@ -5,7 +5,7 @@ import { clip } from "../echo.js";
 import { nearest } from "./suggest.js";
 import { JOB_PREFIX, JOB_SUFFIX } from "../names.js";
 import { mergeScheduling, type Scheduling } from "./scheduling.js";
-import { mergePod, type EnvFromEntry, type PodSettings, type UserVolume } from "./pod-fields.js";
+import { mergePod, type EnvFromEntry, type PodSettings, type PodTemplatePatch, type UserVolume } from "./pod-fields.js";
 import { DEFAULT_BASE_IMAGE, DEFAULT_CLONE_IMAGE, type Config } from "./schema.js";
 import { PYTEST_JUNIT } from "../runners/pytest.js";
 import type { RunnerName } from "../runners/index.js";
@@ -98,6 +98,12 @@ export interface ResolvedSuite {
   envFrom?: EnvFromEntry[];
   /** Secrets and ConfigMaps mounted read-only into the test container. */
   volumes?: UserVolume[];
+  /** The uid the pod runs as: a number (uid, gid and fsGroup), or auto (none named: the platform assigns them); absent: 1000. */
+  runAsUser?: "auto" | number;
+  /** A strategic-merge patch over the rendered pod template (suite else defaults, as a whole). */
+  podTemplate?: PodTemplatePatch;
+  /** The podTemplate may break Pod Security restricted: validate passes, every run warns. */
+  allowUnrestricted?: true;
 }
 
 /** Suite names in file order. */
@@ -128,6 +134,9 @@ export function resolveSuite(config: Config, name: string): ResolvedSuite {
   const serviceAccount = (suite.serviceAccount ?? d.serviceAccount)?.name;
   const envFrom = suite.envFrom ?? d.envFrom;
   const volumes = suite.volumes ?? d.volumes;
+  const runAsUser = (suite.securityContext ?? d.securityContext)?.runAsUser;
+  const podTemplate = suite.podTemplate ?? d.podTemplate;
+  const allowUnrestricted = suite.allowUnrestricted ?? d.allowUnrestricted;
   return {
     name,
     namespace: config.namespace ?? DEFAULT_NAMESPACE,
@@ -155,7 +164,21 @@ export function resolveSuite(config: Config, name: string): ResolvedSuite {
     ...(pod ? { pod } : {}),
     ...(envFrom?.length ? { envFrom: [...envFrom] } : {}),
     ...(volumes?.length ? { volumes: [...volumes] } : {}),
+    ...(runAsUser !== undefined ? { runAsUser } : {}),
+    ...(podTemplate && (podTemplate.metadata || podTemplate.spec) ? { podTemplate } : {}),
+    ...(allowUnrestricted ? { allowUnrestricted: true as const } : {}),
   };
+}
+
+/** The API group whose presence says the cluster is OpenShift (its SCCs assign each pod a uid and fsGroup). */
+export const PLATFORM_IDENTITY_GROUP = "security.openshift.io";
+
+/**
+ * The suite as it runs on a cluster that assigns uids (it serves PLATFORM_IDENTITY_GROUP):
+ * runAsUser auto unless the config names one. For run's preflight, which can see the API groups.
+ */
+export function withAssignedIdentity(suite: ResolvedSuite): ResolvedSuite {
+  return suite.runAsUser === undefined ? { ...suite, runAsUser: "auto" } : suite;
 }
 
 function splitEnv(merged: Record<string, string | EnvRef>): { env: Record<string, string>; envRefs: Record<string, EnvRef> } {

@@ -9,6 +9,7 @@ import { schedulingSchema } from "./scheduling.js";
 import { notifySchema } from "./notify.js";
 import { envFromSchema, imagePullSecretsSchema, podSchema, serviceAccountSchema, volumesSchema } from "./pod-fields.js";
 import { runnerSchema, suiteRunnerProblems } from "./runner.js";
+import { allowUnrestrictedSchema, podTemplateSchema, securityContextSchema } from "./pod-fields.js";
 
 export const API_VERSION = "incluster.dev/v1alpha1";
 export const KIND = "Config";
@@ -77,6 +78,9 @@ const suiteShape = {
   pod: z.optional(podSchema),
   envFrom: z.optional(envFromSchema),
   volumes: z.optional(volumesSchema),
+  securityContext: z.optional(securityContextSchema),
+  podTemplate: z.optional(podTemplateSchema),
+  allowUnrestricted: z.optional(allowUnrestrictedSchema),
   junit: describe(
     z.optional(text("a path like reports/junit.xml")),
     "Where the suite's runner writes JUnit XML, relative to the artifacts directory ($INCLUSTER_ARTIFACTS). " +
@@ -142,6 +146,9 @@ const defaults = describe(
     pod: z.optional(podSchema),
     envFrom: z.optional(envFromSchema),
     volumes: z.optional(volumesSchema),
+    securityContext: z.optional(securityContextSchema),
+    podTemplate: z.optional(podTemplateSchema),
+    allowUnrestricted: z.optional(allowUnrestrictedSchema),
   }),
   "Values every suite inherits unless it sets its own; env is merged, the suite's entries win; every other field is taken whole from the suite if it sets it.",
 );

@@ -1,7 +1,8 @@
 // The clone-repo container's script. Unlike the guide's it never falls back to another
 // branch and never discards git's stderr: a missing ref fails the pod with a message naming it.
-// It runs as uid 1000 (restricted profile), so there is no chown step: the emptyDir is group
-// 1000 through fsGroup. URL, ref and commit arrive as environment variables, never spliced
+// It runs as the pod's uid (1000, or one the platform assigns), so there is no chown step: the
+// emptyDir belongs to the pod's fsGroup, and umask 0002 keeps the checkout writable to that group
+// (the test container may run as another uid of it). URL, ref and commit arrive as environment variables, never spliced
 // into the script, so no value can change what the script does; "--" before the URL keeps one
 // that starts with '-' from being read as an option.
 import { CLONE_MARKERS, OUT_DIR } from "../names.js";
@@ -18,6 +19,7 @@ export function checkedOutCommit(line: string): string | undefined {
 // The clone runs beside the tests (not as an init container, which costs a kubelet sync): when
 // it ends it leaves a marker the runner waits for, success or its exit code.
 const PROLOGUE = `set -eu
+umask 0002
 trap 'rc=$?; if [ "$rc" = 0 ]; then : > ${OUT_DIR}/${CLONE_MARKERS.ok}; else echo "$rc" > ${OUT_DIR}/${CLONE_MARKERS.failed}; fi' EXIT
 `;
 

@@ -8,6 +8,7 @@ import {
 import type { Container, EnvVar, JobObject, PodSpec, SecurityContext, Volume } from "./objects.js";
 import { userVolumeName, type EnvFromEntry } from "../config/pod-fields.js";
 import { RUNNER_ARG0, SHARD_COUNT_ENV, SHARD_INDEX_ENV, runnerScript } from "./runner-script.js";
+import { applyPodTemplate } from "./pod-patch.js";
 
 export { CLONE_CONTAINER, TEST_CONTAINER, overlayName } from "../names.js";
 export const WORKSPACE_VOLUME = "source-code";
@@ -20,9 +21,14 @@ export const ARTIFACTS_ENV = "INCLUSTER_ARTIFACTS";
 export const ATTEMPT_ENV = "INCLUSTER_ATTEMPT";
 export { SHARD_COUNT_ENV, SHARD_INDEX_ENV } from "./runner-script.js";
 
+/** The uid (and gid and fsGroup) a suite's pod names; undefined with runAsUser: auto (the platform assigns them). */
+export function runAsOf(suite: Pick<ResolvedSuite, "runAsUser">): number | undefined {
+  return suite.runAsUser === "auto" ? undefined : (suite.runAsUser ?? RUN_AS);
+}
+
 /** Every container: what Pod Security "restricted" requires, and nothing it forbids. */
-export function containerSecurity(): SecurityContext {
-  return { allowPrivilegeEscalation: false, runAsNonRoot: true, runAsUser: RUN_AS, capabilities: { drop: ["ALL"] } };
+export function containerSecurity(runAs: number | undefined): SecurityContext {
+  return { allowPrivilegeEscalation: false, runAsNonRoot: true, ...(runAs !== undefined ? { runAsUser: runAs } : {}), capabilities: { drop: ["ALL"] } };
 }
 
 export interface AttemptOptions {
@@ -52,16 +58,21 @@ export function renderJob(suite: ResolvedSuite, runId?: string, a: AttemptOption
       ...(shards > 1 ? { completionMode: "Indexed" as const, completions: shards, parallelism: shards, backoffLimitPerIndex: 0 } : { backoffLimit: 0 }),
       podFailurePolicy: { rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget" }] }] },
       // The user's pod labels first: incluster's own win (validation already refuses a clash).
-      template: {
-        metadata: { labels: { ...suite.pod?.labels, ...labels }, ...(suite.pod?.annotations ? { annotations: { ...suite.pod.annotations } } : {}) },
-        spec: podSpec(suite, overlayName(suite.name, runId), { ...a, collectVia: a.collectVia ?? (runId ? "exec" : "none") }),
-      },
+      // podTemplate, the user's strategic-merge patch, goes over the whole template last.
+      template: applyPodTemplate(
+        {
+          metadata: { labels: { ...suite.pod?.labels, ...labels }, ...(suite.pod?.annotations ? { annotations: { ...suite.pod.annotations } } : {}) },
+          spec: podSpec(suite, overlayName(suite.name, runId), { ...a, collectVia: a.collectVia ?? (runId ? "exec" : "none") }),
+        },
+        suite.podTemplate,
+      ),
     },
   };
 }
 
 
 function podSpec(suite: ResolvedSuite, overlay: string, a: AttemptOptions): PodSpec {
+  const runAs = runAsOf(suite);
   const cloned = suite.source.kind !== "image";
   const local = suite.source.kind === "local";
   return {
@@ -70,15 +81,21 @@ function podSpec(suite: ResolvedSuite, overlay: string, a: AttemptOptions): PodS
     ...(suite.imagePullSecrets ? { imagePullSecrets: suite.imagePullSecrets.map((name) => ({ name })) } : {}),
     ...(suite.pod?.priorityClassName ? { priorityClassName: suite.pod.priorityClassName } : {}),
     ...(suite.pod?.runtimeClassName ? { runtimeClassName: suite.pod.runtimeClassName } : {}),
+    ...(suite.pod?.hostAliases
+      ? {
+          hostAliases: suite.pod.hostAliases.map((h) => ({ ip: h.ip, ...(h.hostnames ? { hostnames: [...h.hostnames] } : {}) })),
+        }
+      : {}),
+    ...(suite.pod?.dnsConfig ? { dnsConfig: dnsConfig(suite.pod.dnsConfig) } : {}),
     restartPolicy: "Never",
     // The collector may keep the output this long for a copy taken again (COLLECTOR_GRACE).
     ...(a.collectVia === "exec" ? { terminationGracePeriodSeconds: COLLECTOR_GRACE.podGraceS } : {}),
     securityContext: {
       runAsNonRoot: true,
-      runAsUser: RUN_AS,
-      runAsGroup: RUN_AS,
-      // Makes the emptyDir group-writable for uid 1000: the guide's root chown is not needed.
-      fsGroup: RUN_AS,
+      // Makes the emptyDir group-writable for the pod's uid: the guide's root chown is not needed.
+      // runAsUser: auto names none of the three: the platform assigns them (OpenShift's
+      // restricted-v2), and the scripts' umask 0002 keeps what they write writable to the group.
+      ...(runAs !== undefined ? { runAsUser: runAs, runAsGroup: runAs, fsGroup: runAs } : {}),
       seccompProfile: { type: "RuntimeDefault" },
     },
     // The collector starts first and outlives the tests (a native sidecar: MIN_KUBERNETES in
@@ -128,7 +145,7 @@ function cloneContainer(suite: ResolvedSuite): Container {
       ...(commit ? [{ name: "GIT_COMMIT", value: commit }] : []),
       ...overlayEnv,
       ...credEnv,
-      // uid 1000 has no home in alpine/git; git writes its config there.
+      // The pod's uid has no home in alpine/git; git writes its config there.
       { name: "HOME", value: "/tmp" },
       // A private repository without credentials fails at once instead of waiting for a password.
       { name: "GIT_TERMINAL_PROMPT", value: "0" },
@@ -138,7 +155,7 @@ function cloneContainer(suite: ResolvedSuite): Container {
       { name: OUT_VOLUME, mountPath: OUT_DIR },
       ...(local ? [{ name: OVERLAY_VOLUME, mountPath: OVERLAY_DIR, readOnly: true }] : []),
     ],
-    securityContext: containerSecurity(),
+    securityContext: containerSecurity(runAsOf(suite)),
   };
 }
 
@@ -151,6 +168,7 @@ function cloneContainer(suite: ResolvedSuite): Container {
  * so it costs no pull.
  */
 export const COLLECTOR_SCRIPT = [
+  "umask 0002",
   `dump() { cd ${OUT_DIR} || return; ` +
     `find ${ARTIFACTS_SUBDIR} -type f -size -${LOG_FALLBACK.fileLimitKiB + 1}k > .small; ` +
     `find ${ARTIFACTS_SUBDIR} -type f ! -size -${LOG_FALLBACK.fileLimitKiB + 1}k > .big; ` +
@@ -174,7 +192,7 @@ function collectorContainer(suite: ResolvedSuite, a: AttemptOptions): Container 
     ...(a.collectVia && a.collectVia !== "exec" ? { env: [{ name: LOG_FALLBACK.env, value: a.collectVia }] } : {}),
     volumeMounts: [{ name: OUT_VOLUME, mountPath: OUT_DIR }],
     resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "200m", memory: "64Mi" } },
-    securityContext: containerSecurity(),
+    securityContext: containerSecurity(runAsOf(suite)),
   };
 }
 
@@ -200,7 +218,7 @@ function testContainer(suite: ResolvedSuite, a: AttemptOptions = {}): Container 
       ...(suite.source.kind !== "image" ? [{ name: WORKSPACE_VOLUME, mountPath: WORKSPACE }] : []),
       ...(suite.volumes ?? []).map((v, i) => ({ name: userVolumeName(v, i), mountPath: v.mountPath, readOnly: true })),
     ],
-    securityContext: { ...containerSecurity(), readOnlyRootFilesystem: false },
+    securityContext: { ...containerSecurity(runAsOf(suite)), readOnlyRootFilesystem: false },
   };
 }
 
@@ -212,6 +230,15 @@ function userVolumes(suite: ResolvedSuite): Volume[] {
       ? { name: userVolumeName(v, i), secret: { secretName: v.secret, ...items } }
       : { name: userVolumeName(v, i), configMap: { name: v.configMap, ...items } };
   });
+}
+
+/** dnsConfig as the pod spec takes it: only the parts that are set. */
+function dnsConfig(d: NonNullable<NonNullable<ResolvedSuite["pod"]>["dnsConfig"]>): NonNullable<PodSpec["dnsConfig"]> {
+  return {
+    ...(d.nameservers ? { nameservers: [...d.nameservers] } : {}),
+    ...(d.searches ? { searches: [...d.searches] } : {}),
+    ...(d.options ? { options: d.options.map((o) => ({ name: o.name, ...(o.value !== undefined ? { value: o.value } : {}) })) } : {}),
+  };
 }
 
 function envFromSource(e: EnvFromEntry): NonNullable<Container["envFrom"]>[number] {

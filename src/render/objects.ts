@@ -63,6 +63,8 @@ export interface PodSpec {
   imagePullSecrets?: { name: string }[];
   priorityClassName?: string;
   runtimeClassName?: string;
+  hostAliases?: { ip: string; hostnames?: string[] }[];
+  dnsConfig?: { nameservers?: string[]; searches?: string[]; options?: { name: string; value?: string }[] };
   restartPolicy?: "Never" | "OnFailure" | "Always";
   terminationGracePeriodSeconds?: number;
   hostNetwork?: boolean;

@@ -36,7 +36,7 @@ export function runnerScript(suite: ResolvedSuite, rerunIds?: readonly string[])
     `echo "${runnerBanner(suite.name)}"`,
     ...workspaceCheck(suite),
     "cd /workspace",
-    "# uid 1000 may have no home in this image; pip --user and git need a writable one.",
+    "# The pod's uid (1000, or one the platform assigns) may have no home in this image; pip --user and git need a writable one.",
     'if [ ! -w "${HOME:-/nonexistent}" ]; then export HOME=/tmp; fi',
     "if command -v git >/dev/null 2>&1; then",
     "  git config --global --add safe.directory /workspace || true",
@@ -48,6 +48,9 @@ export function runnerScript(suite: ResolvedSuite, rerunIds?: readonly string[])
     ...run(suite, rerunIds),
   ];
   return [
+    // What the runner writes stays writable to the pod's group (fsGroup): the collector and a
+    // platform-assigned uid (runAsUser: auto) read and write it through the group, not uid 1000.
+    "umask 0002",
     `out=${OUT_DIR}`,
     `mkdir -p ${ARTIFACTS_DIR}`,
     'stage() { printf %s "$1" > "$out/stage"; }',

@@ -2,12 +2,15 @@
 // construction, and the hostile generator's configs that validate) is rendered and every object
 // is created with dryRun=All in a namespace that enforces Pod Security "restricted". The API
 // server's validation and admission must accept every one: whatever validate accepts, the cluster
-// accepts. Nothing is persisted.
+// accepts. Nothing is persisted. The generators include issue 24's hostAliases, dnsConfig,
+// runAsUser (auto or a uid) and podTemplate patches (restricted-compatible ones, and hostile ones
+// validate must refuse).
 import { KubeConfig, KubernetesObjectApi, type KubernetesObject } from "@kubernetes/client-node";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { parseConfig } from "../../src/config/parse.js";
+import { podTemplateProblems } from "../../src/render/pod-template.js";
 import { resolveSuite } from "../../src/config/resolve.js";
 import type { Config } from "../../src/config/schema.js";
 import { UsageError } from "../../src/errors.js";
@@ -39,7 +42,7 @@ function validConfigs(arb: fc.Arbitrary<unknown>, n: number, seed: number): { co
   let refused = 0;
   for (const data of fc.sample(arb, { numRuns: n, seed })) {
     try {
-      configs.push(parseConfig(stringify(data), "incluster.yaml"));
+      configs.push(parseConfig(stringify(data), "incluster.yaml", podTemplateProblems));
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
       refused++;
@@ -70,19 +73,26 @@ describe("fuzz sample against the API server (dryRun=All)", () => {
     const valid = validConfigs(validConfigData, SAMPLE, SEED);
     const hostile = validConfigs(hostileConfigData, SAMPLE, SEED + 1);
     const objects: KubernetesObject[] = [];
+    const used = { hostAliases: 0, dnsConfig: 0, runAsAuto: 0, runAsUid: 0, podTemplate: 0 };
     for (const config of [...valid.configs, ...hostile.configs]) {
       for (const name of Object.keys(config.suites)) {
         const suite = { ...resolveSuite(config, name), namespace: NS };
+        if (suite.pod?.hostAliases?.length) used.hostAliases++;
+        if (suite.pod?.dnsConfig) used.dnsConfig++;
+        if (suite.runAsUser === "auto") used.runAsAuto++;
+        else if (suite.runAsUser !== undefined) used.runAsUid++;
+        if (suite.podTemplate) used.podTemplate++;
         for (const o of objectList(renderSuite(suite, { runId: "fz0001" }))) objects.push(o as KubernetesObject);
       }
     }
     const failures = await dryRunAll(objects);
     console.log(
       `dry-run sample: valid generator ${valid.configs.length} accepted / ${valid.refused} refused; hostile generator ${hostile.configs.length} accepted / ${hostile.refused} refused; ` +
-        `${objects.length} objects sent with dryRun=All, ${failures.length} rejected`,
+        `${objects.length} objects sent with dryRun=All, ${failures.length} rejected; suites with ${JSON.stringify(used)}`,
     );
     expect(valid.refused).toBe(0);
     expect(objects.length).toBeGreaterThan(SAMPLE);
     expect(failures).toEqual([]);
+    for (const [field, n] of Object.entries(used)) expect(n, field).toBeGreaterThan(0);
   });
 });

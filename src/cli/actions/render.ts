@@ -6,6 +6,7 @@ import { placeholderProblems } from "../../config/placeholders.js";
 import { resolveSuite, type ResolvedSuite } from "../../config/resolve.js";
 import { toJson, toYaml } from "../../render/format.js";
 import { renderSuite } from "../../render/suite.js";
+import { unrestrictedWarnings } from "../../render/pod-template.js";
 import { buildPlatform, checkPlatformFlag } from "../build-flags.js";
 import { loadForCommand } from "../load-config.js";
 import type { CliContext } from "../context.js";
@@ -15,7 +16,9 @@ export async function renderAction(ctx: CliContext, suite: string, opts: { outpu
   const { config, path } = loadForCommand(ctx);
   // A preview may show placeholders; validate and run refuse them.
   for (const p of placeholderProblems(config)) ctx.stderr.write(`warning: ${p} (validate and run refuse it)\n`);
-  const objects = renderSuite(await builtImage(ctx, config, resolveSuite(config, suite), dirname(path), opts.platform));
+  const resolved = resolveSuite(config, suite);
+  for (const w of unrestrictedWarnings([resolved])) ctx.stderr.write(`warning: ${w}\n`);
+  const objects = renderSuite(await builtImage(ctx, config, resolved, dirname(path), opts.platform));
   ctx.stdout.write(opts.output === "json" ? toJson(objects) : toYaml(objects));
 }
 

@@ -51,7 +51,8 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option("--fail-on-flaky", "a test that fails, then passes on a retry, fails its suite (exit 1)")
     .option(
       "--keep",
-      "keep the run's Jobs and Pods instead of deleting them: on interrupt, and when a container incluster did not add (an injected sidecar) holds a pod after its tests",
+      "keep the run's Jobs and Pods instead of deleting them: on interrupt, and when a container incluster did not add " +
+        "(an injected sidecar) holds a pod after its tests",
     )
     .option("--report-dir <dir>", `where logs and ${RESULT_FILE} go (default ${RUNS_DIR}/<run-id>)`)
     .option("-q, --quiet", "do not echo test output (it is still saved)")

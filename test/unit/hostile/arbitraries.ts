@@ -71,8 +71,67 @@ function pools(hostile: boolean) {
     fc.oneof(fc.record({ nodeSelector: fc.dictionary(anyText, anyText, { maxKeys: 2 }) }), fc.record({ tolerations: fc.array(fc.record({ key: anyText, value: anyText, tolerationSeconds: scalar }, { requiredKeys: [] }), { maxLength: 2 }) })),
   );
 
+  // Issue 24's pod fields: hostAliases and dnsConfig as the API server takes them, the identity
+  // (auto or a uid), and podTemplate patches that keep the pod within "restricted" (the hostile
+  // pool adds ones validate must refuse: privileged, hostPath, root, incluster's parts removed).
+  const subdomain = fc.tuple(label, fc.option(label, { nil: undefined })).map(([a, b]) => (b ? `${a}.${b}.test` : `${a}.test`));
+  const ip = fc.oneof(fc.ipV4(), fc.ipV6());
+  const badIp = fc.oneof(fc.ipV4Extended(), fc.constantFrom("fe80::1%eth0", "10.0.0.1/24", "::ffff:999.1.1.1", "1.2.3.4:80", "1.2.3", "1::2::3", " 10.0.0.1"), anyText);
+  const hostAliases = pick(
+    fc.uniqueArray(fc.record({ ip, hostnames: fc.array(subdomain, { maxLength: 3 }) }, { requiredKeys: ["ip"] }), { selector: (a) => a.ip, maxLength: 3 }),
+    fc.array(fc.record({ ip: badIp, hostnames: fc.array(fc.oneof(subdomain, anyText), { maxLength: 2 }) }, { requiredKeys: [] }), { maxLength: 3 }),
+  );
+  const resolverOption = fc.record(
+    { name: fc.constantFrom("ndots", "timeout", "attempts", "edns0", "rotate", "single-request"), value: fc.nat(15).map(String) },
+    { requiredKeys: ["name"] },
+  );
+  const dnsConfig = pick(
+    fc.record(
+      {
+        nameservers: fc.array(ip, { maxLength: 3 }),
+        searches: fc.array(fc.tuple(subdomain, fc.boolean()).map(([d, dot]) => (dot ? `${d}.` : d)), { maxLength: 4 }),
+        options: fc.array(resolverOption, { maxLength: 3 }),
+      },
+      { requiredKeys: [] },
+    ),
+    fc.record(
+      {
+        nameservers: fc.array(fc.oneof(ip, badIp), { maxLength: 5 }),
+        searches: fc.array(fc.oneof(subdomain, anyText), { maxLength: 40 }),
+        options: fc.array(fc.record({ name: anyText, value: scalar }, { requiredKeys: [] }), { maxLength: 2 }),
+      },
+      { requiredKeys: [] },
+    ),
+  );
+  const pod = fc.record({ hostAliases, dnsConfig }, { requiredKeys: [] });
+  const uid = fc.integer({ min: 1, max: 2 ** 31 - 1 });
+  const securityContext = pick(fc.record({ runAsUser: fc.oneof(fc.constant("auto"), uid) }), fc.record({ runAsUser: fc.oneof(fc.constantFrom(0, -1, 2 ** 31, 1.5, "root"), scalar) }));
+  const restricted = { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } };
+  const validPatch = fc.oneof(
+    fc.record({ metadata: fc.record({ labels: fc.dictionary(label.map((l) => `example.com/${l}`), label, { maxKeys: 2 }), annotations: fc.dictionary(label.map((l) => `team-${l}`), legalText, { maxKeys: 2 }) }, { requiredKeys: [] }) }),
+    uid.map((u) => ({ spec: { securityContext: { runAsUser: u, fsGroup: u } } })),
+    fc.record({ n: fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,10}$/), v: legalText }).map(({ n, v }) => ({ spec: { containers: [{ name: "test-runner", env: [{ name: n, value: v }] }] } })),
+    fc.constant({ spec: { containers: [{ name: "proxy", image: "registry.example.com/envoy:1", securityContext: restricted }] } }),
+    fc.constant({ spec: { volumes: [{ name: "scratch", emptyDir: { medium: "Memory" } }], containers: [{ name: "test-runner", volumeMounts: [{ name: "scratch", mountPath: "/scratch" }] }] } }),
+    fc.nat(600).map((n) => ({ spec: { terminationGracePeriodSeconds: n } })),
+    fc.constant({ spec: { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway" }] } }),
+    fc.constant({ spec: { containers: [{ name: "test-runner", securityContext: { capabilities: { add: ["NET_BIND_SERVICE"] } } }] } }),
+  );
+  const badPatch = fc.oneof(
+    fc.constant({ spec: { containers: [{ name: "test-runner", securityContext: { privileged: true } }] } }),
+    fc.constant({ spec: { volumes: [{ name: "host", hostPath: { path: "/" } }] } }),
+    fc.constant({ spec: { securityContext: { runAsUser: 0 } } }),
+    fc.constant({ spec: { hostNetwork: true } }),
+    fc.constant({ spec: { containers: [{ name: "test-runner", $patch: "delete" }] } }),
+    fc.constant({ metadata: { labels: { app: "mine" } } }),
+    fc.constant({ spec: { containers: [{ image: "no-name" }] } }),
+    fc.record({ spec: scalar }),
+    anyText,
+  );
+  const podTemplate = pick(validPatch, badPatch);
+
   const suite = fc
-    .record({ scheduling, which: fc.constantFrom("test", "command", hostile ? "both" : "test", hostile ? "neither" : "command"), test: target, command, env, resources, timeout: duration, ttlSecondsAfterFinished: seconds, image: imageRef, install: pick(legalText, scalar), kubernetesAccess: bool }, { requiredKeys: ["which", "test", "command"] })
+    .record({ pod, securityContext, podTemplate, scheduling, which: fc.constantFrom("test", "command", hostile ? "both" : "test", hostile ? "neither" : "command"), test: target, command, env, resources, timeout: duration, ttlSecondsAfterFinished: seconds, image: imageRef, install: pick(legalText, scalar), kubernetesAccess: bool }, { requiredKeys: ["which", "test", "command"] })
     .map(({ which, test, command, ...rest }) => ({ ...rest, ...(which === "test" || which === "both" ? { test } : {}), ...(which === "command" || which === "both" ? { command } : {}) }));
 
   const gitUrl = pick(fc.tuple(label, label).map(([h, r]) => `https://${h}.example.com/${r}.git`), fc.oneof(fc.constantFrom("https://user:tok@h/r.git", "https://tok@h/r.git", "-oProxyCommand=x", "--upload-pack=touch", "http://h/r b.git"), anyText));

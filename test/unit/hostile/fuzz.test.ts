@@ -11,6 +11,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
 import { parseConfig } from "../../../src/config/parse.js";
+import { podTemplateProblems } from "../../../src/render/pod-template.js";
 import { parseQuantity } from "../../../src/config/quantity.js";
 import { resolveSuite } from "../../../src/config/resolve.js";
 import type { Config } from "../../../src/config/schema.js";
@@ -47,7 +48,8 @@ type Outcome = { config: Config } | { error: UsageError };
 function load(text: string): Outcome {
   const t = performance.now();
   try {
-    return { config: parseConfig(text, "incluster.yaml") };
+    // As every command loads it: podTemplate checked on the pod it makes.
+    return { config: parseConfig(text, "incluster.yaml", podTemplateProblems) };
   } catch (e) {
     if (!(e instanceof UsageError)) throw new Error(`not a UsageError: ${String(e)}`, { cause: e });
     expect(e.problems.length).toBeGreaterThan(0);
@@ -73,11 +75,12 @@ function checkObjects(objects: object[]): void {
       expect(v).toMatch(LABEL_VALUE);
     }
     if (o.kind !== "Job") continue;
-    const spec = o.spec as { activeDeadlineSeconds: number; ttlSecondsAfterFinished: number; template: { spec: { containers: { env: { name: string; value?: string; valueFrom?: unknown }[]; resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }[] } } };
+    const spec = o.spec as { activeDeadlineSeconds: number; ttlSecondsAfterFinished: number; template: { spec: { containers: { env?: { name: string; value?: string; valueFrom?: unknown }[]; resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }[] } } };
     expect(Number.isSafeInteger(spec.activeDeadlineSeconds) && spec.activeDeadlineSeconds > 0).toBe(true);
     expect(Number.isInteger(spec.ttlSecondsAfterFinished) && spec.ttlSecondsAfterFinished >= 0 && spec.ttlSecondsAfterFinished < 2 ** 31).toBe(true);
     for (const c of spec.template.spec.containers) {
-      for (const e of c.env) expect(typeof e.value === "string" || e.valueFrom !== undefined).toBe(true);
+      // A podTemplate may add a container of its own, without env.
+      for (const e of c.env ?? []) expect(typeof e.value === "string" || e.valueFrom !== undefined).toBe(true);
       const { requests = {}, limits = {} } = c.resources ?? {};
       for (const [name, q] of [...Object.entries(requests), ...Object.entries(limits)]) {
         const v = parseQuantity(q);
