@@ -36,7 +36,8 @@ export function cluster() {
 
 /**
  * One row of the table. baseline and incluster are raw medians (with their unit), ratio the
- * median of the paired ratios (or a count/limit for absolute figures), goal the issue's goal.
+ * median of the paired ratios (or a count/limit for absolute figures), goal the issue's goal;
+ * met true or false against it, or null for a figure without a goal.
  */
 export function row(figure, baseline, incluster, ratio, goal, met) {
   return { figure, baseline, incluster, ratio, goal, met };

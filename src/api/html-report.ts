@@ -1,13 +1,14 @@
 // report.html in a run's report directory: reads what the pure renderer (report/html.ts) needs —
 // the pods saved per suite and attempt, the end of each failing container's log — and writes the
 // page beside result.json. Called at the end of every run, before run.finished (api/run.ts), and by `incluster report`.
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 import type { Pod } from "../k8s-types.js";
 import { EXCERPT_READ_BYTES, excerptOf, excerptTargets } from "../report/excerpts.js";
 import type { LogTail } from "../report/excerpts.js";
-import { toHtml } from "../report/html.js";
+import { htmlParts } from "../report/html.js";
+import type { HtmlReportInput } from "../report/html.js";
 import type { RunResult } from "../results/run-result.js";
 import { timelineOf } from "../report/timeline.js";
 import type { SavedPods } from "../report/timeline.js";
@@ -62,8 +63,32 @@ export function writeHtmlReport(result: RunResult, dir: string): string {
     return [excerptOf(tail, result.suites.find((s) => s.suite === t.suite))];
   });
   const file = join(dir, REPORT_HTML);
-  writeFileSync(file, toHtml({ result, timeline: timelineOf(result, pods), excerpts, version: pkg.version }));
+  writeParts(file, { result, timeline: timelineOf(result, pods), excerpts, version: pkg.version });
   return file;
+}
+
+/** The page written part by part, about 64 KB at a time: a run of 100,000 tests never holds the whole page as one string. */
+function writeParts(file: string, input: HtmlReportInput): void {
+  const fd = openSync(file, "w");
+  const write = (text: string) => {
+    const bytes = Buffer.from(text);
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+  };
+  try {
+    let pending: string[] = [];
+    let size = 0;
+    for (const part of htmlParts(input)) {
+      pending.push(part);
+      size += part.length;
+      if (size < 64 * 1024) continue;
+      write(pending.join(""));
+      pending = [];
+      size = 0;
+    }
+    write(pending.join(""));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** At the end of a run: the page, or a warning on the result when it cannot be written; never a change of verdict. */

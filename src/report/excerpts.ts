@@ -3,6 +3,7 @@
 // section pytest printed for it (`____ test_name ____` up to the next section).
 import { CLONE_CONTAINER, TEST_CONTAINER } from "../names.js";
 import type { RunResult, SuiteResult } from "../results/run-result.js";
+import { ownString } from "../results/own-string.js";
 import { stripAnsi } from "./text.js";
 
 /** How many lines from the end of a failing container's log the report shows. */
@@ -30,7 +31,8 @@ export interface LogTail extends ExcerptTarget {
   complete: boolean;
 }
 
-export interface LogExcerpt extends LogTail {
+/** What the page quotes from one log; the text read is not kept (a 256 KB read per failing log adds up over 100 suites). */
+export interface LogExcerpt extends Omit<LogTail, "text" | "complete"> {
   /** The last lines. */
   tail: string[];
   /** Each failed test's own section of the log, by test id. */
@@ -71,7 +73,7 @@ function sectionsOf(lines: readonly string[], tests: readonly { id: string; name
     if (!test || out[test.id]) continue;
     let j = i + 1;
     while (j < lines.length && !SECTION.test(lines[j]!.trim()) && !BANNER.test(lines[j]!.trim())) j++;
-    out[test.id] = lines.slice(i, Math.min(j, i + EXCERPT_SECTION_LINES));
+    out[test.id] = lines.slice(i, Math.min(j, i + EXCERPT_SECTION_LINES)).map(ownString);
   }
   return out;
 }
@@ -88,5 +90,7 @@ export function excerptOf(tail: LogTail, suite: SuiteResult | undefined): LogExc
     // A test's failure in this attempt: its own result there, or one of its reruns.
     return tail.attempt === undefined || (t.attempt === tail.attempt && t.status !== "flaky") || (t.reruns ?? []).some((r) => r.attempt === tail.attempt);
   });
-  return { ...tail, tail: lines.slice(-EXCERPT_TAIL_LINES), sections: sectionsOf(lines, failed) };
+  const { text: _text, complete: _complete, ...where } = tail;
+  // The kept lines are copies: a line split out of the text would keep all of it (results/own-string.ts).
+  return { ...where, tail: lines.slice(-EXCERPT_TAIL_LINES).map(ownString), sections: sectionsOf(lines, failed) };
 }

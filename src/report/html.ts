@@ -1,18 +1,21 @@
 // report.html (pure): one self-contained page per run — inline CSS, no script, no request to
 // anywhere (its Content-Security-Policy forbids them) — readable offline and as a CI artifact:
-// the run's timeline drawn to scale, then per suite its verdict, its tests with the failures
-// expanded, the quoted logs and the pod's events. Landmarks and headings for screen readers;
-// every colour pair meets WCAG AA contrast.
+// first what failed (html-tests.ts), then the run's timeline drawn to scale, then per suite its
+// verdict, its tests (passed and skipped collapsed), the quoted logs and the pod's events.
+// Landmarks and headings for screen readers; every colour pair meets WCAG AA contrast. The page
+// comes as parts (htmlParts), so a run of 100,000 tests is written without one string of it all.
 import { tallyText } from "./tally.js";
-import type { FailureClass, Verdict } from "../diagnose/types.js";
 import { testCounts } from "../results/merge.js";
-import type { MergedTest } from "../results/model.js";
 import type { LogExcerpt } from "./excerpts.js";
 import { countsText } from "./human.js";
 import type { EventSummary, RunResult, SuiteResult } from "../results/run-result.js";
 import type { BarPhase, Timeline, TimelineRow } from "./timeline.js";
 import { BAR_PHASES } from "./timeline.js";
-import { stripAnsi } from "./text.js";
+import { CSS } from "./html-css.js";
+import { failuresSection, suiteTests } from "./html-tests.js";
+import { VERDICT, anchor, badge, clean, duration, esc } from "./html-text.js";
+
+export { duration };
 
 export interface HtmlReportInput {
   result: RunResult;
@@ -22,30 +25,6 @@ export interface HtmlReportInput {
   version: string;
 }
 
-const esc = (s: string | number): string => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const clean = (s: string | undefined): string => esc(stripAnsi(s ?? ""));
-
-const VERDICT: Record<Verdict, string> = {
-  passed: "PASSED",
-  failed: "FAILED",
-  couldNotRun: "COULD NOT RUN",
-  timedOut: "TIMED OUT",
-  interrupted: "INTERRUPTED",
-};
-const STATUS_ORDER: Record<MergedTest["status"], number> = { error: 0, failed: 1, flaky: 2, skipped: 3, passed: 4 };
-
-/** "0.4 s", "12 s", "2 min 5 s". */
-export function duration(ms: number): string {
-  const s = ms / 1000;
-  if (s < 10) return `${s.toFixed(1)} s`;
-  if (s < 60) return `${Math.round(s)} s`;
-  const m = Math.floor(s / 60);
-  const rest = Math.round(s - m * 60);
-  return rest ? `${m} min ${rest} s` : `${m} min`;
-}
-
-const anchor = (suite: string) => `suite-${suite.replace(/[^a-zA-Z0-9_-]/g, "-")}`;
-const badge = (v: Verdict, cls?: FailureClass) => `<span class="badge v-${v}">${VERDICT[v]}</span>${cls && v !== "passed" ? ` <code>${esc(cls)}</code>` : ""}`;
 const pct = (x: number, total: number) => `${((x / total) * 100).toFixed(3)}%`;
 
 /** Round steps of 1, 2 or 5 × 10^k seconds, about five ticks across. */
@@ -125,48 +104,6 @@ function facts(s: SuiteResult): string {
   return `<dl class="facts">${rows.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${v}</dd></div>`).join("")}</dl>`;
 }
 
-const STATUS_WORD: Record<MergedTest["status"], string> = { passed: "passed", failed: "FAILED", error: "ERROR", flaky: "FLAKY", skipped: "skipped" };
-
-function failureDetail(t: MergedTest, sections: { label: string; lines: string[] }[]): string {
-  const runs = t.status === "flaky" ? [] : [{ attempt: t.attempt, message: t.message, text: t.text }];
-  const all = [...runs, ...(t.reruns ?? [])].sort((a, b) => a.attempt - b.attempt);
-  const parts = all.map(
-    (r) =>
-      `<p class="run">attempt ${r.attempt}${r.message ? `: ${clean(r.message.split("\n")[0])}` : ""}</p>` +
-      `${r.text ? `<pre>${clean(r.text)}</pre>` : ""}`,
-  );
-  if (t.status === "flaky") parts.push(`<p class="run">passed on attempt ${t.attempt}</p>`);
-  for (const s of sections) parts.push(`<p class="run">${esc(s.label)}</p><pre class="log">${clean(s.lines.join("\n"))}</pre>`);
-  return (
-    `<details open><summary>${t.status === "flaky" ? "Its failures before it passed" : "Failure"}` +
-    `${t.file ? ` <span class="where">${esc(t.file)}${t.line ? `:${t.line}` : ""}</span>` : ""}</summary>${parts.join("")}</details>`
-  );
-}
-
-function testsTable(s: SuiteResult, excerpts: readonly LogExcerpt[]): string {
-  if (!s.tests) return `<p>No per-test results: the suite wrote no JUnit file (docs/junit.md says how to add one).</p>`;
-  const tests = [...s.tests].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
-  const rows = tests.map((t) => {
-    const where = [t.shard !== undefined ? `shard ${t.shard}` : "", t.reruns?.length || t.status === "flaky" ? `attempt ${t.attempt}` : ""]
-      .filter(Boolean)
-      .join(", ");
-    const head =
-      `<tr class="t-${t.status}"><td><span class="st st-${t.status}">${STATUS_WORD[t.status]}</span></td>` +
-      `<td class="id"><code>${esc(t.id)}</code></td><td class="num">${esc(duration(t.durationMs))}</td><td>${esc(where)}</td>` +
-      `<td class="msg">${clean(t.status === "flaky" ? `passed on attempt ${t.attempt}` : (t.message ?? "").split("\n")[0])}</td></tr>`;
-    if (t.status === "passed" || t.status === "skipped") return head;
-    const sections = excerpts.flatMap((x) => (x.sections[t.id] ? [{ label: `from ${x.path}`, lines: x.sections[t.id]! }] : []));
-    return `${head}\n<tr class="detail"><td colspan="5">${failureDetail(t, sections)}</td></tr>`;
-  });
-  return `<p class="counts">${esc(countsText(testCounts(s.tests)))}</p>
-<div class="scroll"><table class="tests">
-<caption class="sr">Tests of ${esc(s.suite)}, failures first</caption>
-<thead><tr><th scope="col">status</th><th scope="col">test</th><th scope="col">time</th><th scope="col">run</th><th scope="col">message</th></tr></thead>
-<tbody>
-${rows.join("\n")}
-</tbody></table></div>`;
-}
-
 function excerptBlock(x: LogExcerpt): string {
   const who = [x.attempt !== undefined ? `attempt ${x.attempt}` : "", x.shard !== undefined ? `shard ${x.shard}` : ""].filter(Boolean).join(", ");
   return (
@@ -191,81 +128,25 @@ ${rows.join("\n")}
   );
 }
 
-function suiteSection(s: SuiteResult, excerpts: readonly LogExcerpt[]): string {
+/** A suite's section, in parts (its tests may be thousands of lines). */
+function* suiteSection(s: SuiteResult, excerpts: readonly LogExcerpt[]): Generator<string> {
   const id = anchor(s.suite);
   const mine = excerpts.filter((x) => x.suite === s.suite);
-  return `<section id="${id}" aria-labelledby="${id}-h" class="suite">
+  yield `<section id="${id}" aria-labelledby="${id}-h" class="suite">
 <h2 id="${id}-h">${esc(s.suite)} ${badge(s.verdict)}</h2>
 ${facts(s)}
 <h3>Tests</h3>
-${testsTable(s, mine)}
+`;
+  yield* suiteTests(s);
+  yield `
 ${mine.length ? `<h3>Logs</h3>\n${mine.map(excerptBlock).join("\n")}` : ""}
 ${s.events.length ? `<h3>Pod events</h3>\n${eventsTable(s.events)}` : ""}
-</section>`;
+</section>
+`;
 }
 
-const CSS = `
-:root{--fg:#1b1f24;--muted:#4b5563;--bg:#fff;--panel:#f4f5f7;--line:#d5d9de;--link:#0b57b8}
-*{box-sizing:border-box}
-body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:var(--fg);background:var(--bg)}
-header,main,footer,nav{max-width:1200px;margin:0 auto;padding:0 16px}
-header{padding-top:16px}
-h1{font-size:1.5rem;margin:.3em 0}
-h2{font-size:1.25rem;margin:1.6em 0 .5em;border-bottom:1px solid var(--line);padding-bottom:.2em}
-h3{font-size:1.05rem;margin:1.2em 0 .4em}
-a{color:var(--link)}
-code,pre{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:.85em}
-pre{background:var(--panel);border:1px solid var(--line);padding:8px;overflow:auto;white-space:pre-wrap;overflow-wrap:anywhere;margin:.3em 0}
-pre.inline{display:inline-block;margin:0;padding:2px 6px;max-width:100%}
-pre.log{max-height:28em}
-.skip{position:absolute;left:-9999px}.skip:focus{left:8px;top:8px;background:#fff;padding:4px}
-.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.summary{color:var(--muted);margin:.2em 0}
-nav ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:6px 14px;margin:.6em 0}
-.badge{display:inline-block;padding:0 .45em;border-radius:3px;font-size:.8rem;font-weight:700;color:#fff;vertical-align:middle;white-space:nowrap}
-.v-passed{background:#1e6b34}.v-failed{background:#b3261e}.v-couldNotRun,.v-timedOut{background:#8a4b00}.v-interrupted{background:#4b5563}
-.scroll{overflow-x:auto}
-table{border-collapse:collapse;width:100%}
-th,td{text-align:left;padding:4px 6px;border-bottom:1px solid var(--line);vertical-align:top}
-thead th{font-size:.85rem;color:var(--muted)}
-caption{caption-side:bottom;text-align:left;color:var(--muted);font-size:.85rem;padding-top:4px}
-.timeline th[scope=row]{white-space:nowrap;width:1%}
-.timeline tr.k-attempt th,.timeline tr.k-shard th{padding-left:22px;font-weight:400}
-.track-cell,.axis{width:100%;min-width:160px}
-.track{position:relative;height:18px;background:var(--panel)}
-.axis .track{background:none;height:1.3em}
-.tick{position:absolute;top:0;font-size:.75rem;color:var(--muted);border-left:1px solid var(--line);padding-left:2px;white-space:nowrap}
-.tick.end{border-left:0;border-right:1px solid var(--line);padding:0 2px 0 0;transform:translateX(-100%)}
-.seg{position:absolute;top:2px;bottom:2px;min-width:2px}
-.mark{position:absolute;top:-2px;bottom:-2px;width:4px;margin-left:-2px;border-radius:1px}
-.p-queued{background:#6b7280}.p-scheduled{background:#7c3aed}.p-pulling{background:#0369a1}.p-cloning{background:#b45309}.p-running{background:#0f766e}
-.when{white-space:nowrap}.dur{color:var(--muted);font-size:.85rem}
-.legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:4px 14px;font-size:.85rem;margin:.3em 0}
-.swatch{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px}
-.mark-swatch{background:var(--fg);width:4px}
-.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:.4em 0}
-.facts div{display:contents}.facts dt{color:var(--muted)}.facts dd{margin:0;overflow-wrap:anywhere}
-.st{font-weight:700;font-size:.8rem}.st-failed,.st-error{color:#b3261e}.st-flaky{color:#8a4b00}.st-passed{color:#1e6b34}.st-skipped{color:var(--muted)}
-.tests .id{overflow-wrap:anywhere}.num{white-space:nowrap}.msg{overflow-wrap:anywhere}
-tr.detail td{border-bottom:2px solid var(--line);padding-left:18px}
-details summary{cursor:pointer;font-weight:600}.where{font-weight:400;color:var(--muted)}
-.run{margin:.5em 0 .1em;font-size:.9rem}
-.ev-warning td:nth-child(2){color:#8a4b00;font-weight:600}
-.excerpt{margin:.6em 0}.excerpt figcaption{font-size:.9rem;overflow-wrap:anywhere}
-footer{color:var(--muted);font-size:.8rem;padding:24px 16px}
-@media (max-width:640px){
- body{font-size:14px}
- .facts{grid-template-columns:1fr}.facts dt{margin-top:4px}
- .timeline .when,.timeline thead th:last-child{display:none}
- .track-cell,.axis{min-width:120px}
- .tick:nth-child(even){display:none}
- .tests th:nth-child(4),.tests td:nth-child(4),.tests th:nth-child(3),.tests td:nth-child(3){display:none}
- tr.detail td{padding-left:6px}
-}
-`.trim();
-
-/** The whole page for one run. */
-export function toHtml(input: HtmlReportInput): string {
+/** The page for one run, in parts to write one after the other: their concatenation is the page. */
+export function* htmlParts(input: HtmlReportInput): Generator<string> {
   const r = input.result;
   const tests = r.suites.some((s) => s.tests) ? `; tests: ${countsText(testCounts(r.suites.flatMap((s) => s.tests ?? [])))}` : "";
   const title = `incluster run ${r.runId}: ${tallyText(r)}`;
@@ -279,7 +160,7 @@ export function toHtml(input: HtmlReportInput): string {
   const footer =
     `Written by incluster ${esc(input.version)} from <code>result.json</code> (${esc(r.apiVersion)}). ` +
     "This page makes no network requests and needs no JavaScript.";
-  return `<!doctype html>
+  yield `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -300,11 +181,18 @@ ${warnings ? `<ul class="warnings" aria-label="Warnings">${warnings}</ul>` : ""}
 </header>
 <nav aria-label="Suites"><ul>${nav}</ul></nav>
 <main id="main">
-${timelineSection(input.timeline)}
-${r.suites.map((s) => suiteSection(s, input.excerpts)).join("\n")}
-</main>
+`;
+  yield* failuresSection(r.suites, input.excerpts);
+  yield `${timelineSection(input.timeline)}\n`;
+  for (const s of r.suites) yield* suiteSection(s, input.excerpts);
+  yield `</main>
 <footer>${footer}</footer>
 </body>
 </html>
 `;
+}
+
+/** The whole page for one run. */
+export function toHtml(input: HtmlReportInput): string {
+  return [...htmlParts(input)].join("");
 }

@@ -3,6 +3,7 @@
 // the file comes from the user's test run, and a bad file must not cost the suite its verdict.
 import { XMLParser, XMLValidator } from "../vendor/xml-parser.js";
 import type { ParsedTests, TestCase, TestStatus } from "./model.js";
+import { ownString, sharedStrings } from "./own-string.js";
 import { pytestNodeId } from "./pytest-id.js";
 
 export type JunitRunner = "pytest" | "other";
@@ -37,18 +38,20 @@ export function parseJunit(xml: string, o: { runner?: JunitRunner } = {}): Parse
   const roots = "testsuites" in doc ? [asNode(doc.testsuites)] : "testsuite" in doc ? [{ testsuite: doc.testsuite }] : [];
   if (roots.length === 0) return { tests: [], problem: `expected a <testsuites> or <testsuite> root element, got ${rootName(doc)}` };
   const cases: TestCase[] = [];
+  // Every kept string is a copy of its own, not a view of the file's text (own-string.ts).
+  const shared = sharedStrings();
   const walk = (n: Node) => {
-    for (const tc of children(n, "testcase")) cases.push(testCase(tc, o.runner ?? "other"));
+    for (const tc of children(n, "testcase")) cases.push(testCase(tc, o.runner ?? "other", shared));
     for (const s of children(n, "testsuite")) walk(s);
   };
   for (const r of roots) walk(r);
   return { tests: combineDuplicates(cases) };
 }
 
-function testCase(n: Node, runner: JunitRunner): TestCase {
-  const name = attr(n, "name") ?? "";
-  const classname = attr(n, "classname") ?? "";
-  const fileAttr = attr(n, "file") || undefined;
+function testCase(n: Node, runner: JunitRunner, shared: (s: string) => string): TestCase {
+  const name = ownString(attr(n, "name") ?? "");
+  const classname = shared(attr(n, "classname") ?? "");
+  const fileAttr = attr(n, "file") ? shared(attr(n, "file")!) : undefined;
   const lineAttr = wholeNumber(attr(n, "line"));
   const named =
     runner === "pytest"
@@ -56,12 +59,12 @@ function testCase(n: Node, runner: JunitRunner): TestCase {
       : { id: classname && classname !== name ? `${classname}::${name}` : name, file: fileAttr };
   // pytest writes its item's 0-based location line.
   const line = lineAttr === undefined ? undefined : runner === "pytest" ? lineAttr + 1 : lineAttr;
-  const outcome = caseOutcome(n);
+  const outcome = caseOutcome(n, shared);
   return {
     id: named.id,
     name,
     classname,
-    ...(named.file ? { file: named.file } : {}),
+    ...(named.file ? { file: shared(named.file) } : {}),
     ...(line !== undefined ? { line } : {}),
     status: outcome.status,
     durationMs: milliseconds(attr(n, "time")),
@@ -74,13 +77,13 @@ function testCase(n: Node, runner: JunitRunner): TestCase {
 /** A failure decides over an error (pytest adds a teardown error to a failed test), either over a skip. */
 const OUTCOME_ELEMENTS: readonly (readonly [string, TestStatus])[] = [["failure", "failed"], ["error", "error"], ["skipped", "skipped"]];
 
-function caseOutcome(n: Node): { status: TestStatus; message?: string; type?: string; text?: string } {
+function caseOutcome(n: Node, shared: (s: string) => string): { status: TestStatus; message?: string; type?: string; text?: string } {
   for (const [tag, status] of OUTCOME_ELEMENTS) {
     const el = children(n, tag)[0];
     if (!el) continue;
-    const text = textOf(el).trim();
-    const message = attr(el, "message") || firstLine(text);
-    const type = attr(el, "type") || undefined;
+    const text = ownString(textOf(el).trim());
+    const message = ownString(attr(el, "message") || firstLine(text) || "");
+    const type = attr(el, "type") ? shared(attr(el, "type")!) : undefined;
     return { status, ...(message ? { message } : {}), ...(type ? { type } : {}), ...(text ? { text } : {}) };
   }
   return { status: "passed" };

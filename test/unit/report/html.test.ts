@@ -67,10 +67,10 @@ describe("report.html", () => {
     expect(html).not.toContain("\u001b");
   });
 
-  it("landmarks and headings: header, nav, main, footer; one h1, an h2 per suite and for the timeline", () => {
+  it("landmarks and headings: header, nav, main, footer; one h1, an h2 per suite and for the failures and the timeline", () => {
     for (const tag of ["<header>", '<nav aria-label="Suites">', '<main id="main">', "<footer>"]) expect(html).toContain(tag);
     expect(html.match(/<h1[ >]/g)).toHaveLength(1);
-    expect(html.match(/<h2[ >]/g)).toHaveLength(1 + result.suites.length);
+    expect(html.match(/<h2[ >]/g)).toHaveLength(2 + result.suites.length);
     expect(html).toContain('<html lang="en">');
   });
 
@@ -82,6 +82,24 @@ describe("report.html", () => {
     // Drawn to scale: shop's pulling lasted 3.7 s of the run's 150 s.
     expect(t.totalMs).toBe(150_000);
     expect(t.rows[3]!.segments.find((s) => s.phase === "pulling")).toEqual({ phase: "pulling", startMs: 5300, endMs: 9000 });
+  });
+
+  it("what failed comes first: every failing test of every suite, then each suite that did not pass without one, then the timeline", () => {
+    const failures = html.slice(html.indexOf('<section id="failures"'), html.indexOf('<section aria-labelledby="timeline-h">'));
+    const failing = result.suites.flatMap((s) => s.tests ?? []).filter((t) => t.status !== "passed" && t.status !== "skipped");
+    expect(failures).toContain("5 failing tests (3 failed, 1 error, 1 flaky) in 2 suites; 1 suite did not pass without a failing test.");
+    for (const t of failing) expect(failures).toContain(`<td class="id"><code>${t.id}</code></td>`);
+    expect(failures.match(/<tr class="t-(failed|error|flaky)">/g)).toHaveLength(failing.length);
+    expect(failures).toContain("<code>deadlineExceeded</code>: Job was active longer than specified deadline");
+    expect(failures).not.toContain("smoke");
+  });
+
+  it("passed and skipped tests collapsed in each suite's section, with their counts on the summary", () => {
+    expect(html).toContain('<details class="list"><summary>2 passed tests</summary>');
+    expect(html).toContain('<details class="list"><summary>1 skipped test</summary>');
+    expect(html).toContain("    0.0 s  tests/e2e/test_api.py::test_metrics — metrics disabled");
+    expect(html).not.toMatch(/<details class="list" open/);
+    expect(html).toContain('<p>Its failing tests are listed under <a href="#suite-api-failures">Failures</a> (1 failed, 1 error, 1 flaky).</p>');
   });
 
   it("failures expanded: each failed, errored and flaky test has an open <details>, with its section of the log", () => {
