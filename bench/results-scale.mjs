@@ -140,7 +140,7 @@ try {
   const chunkedRss = chunked.peakRssKb / 1024;
   rows.push(
     row(
-      `results, ${label(suites)} suites × ${label(perSuite)} tests: peak RSS if result.json were written in chunks (report/json.ts jsonChunks; run/files.ts does not yet)`,
+      `results, ${label(suites)} suites × ${label(perSuite)} tests: peak RSS, result.json written by jsonChunks directly (a cross-check: run/files.ts writes it so too)`,
       `${(chunked.startRssKb / 1024).toFixed(0)} MB`,
       `${chunkedRss.toFixed(0)} MB`,
       `write ${fmtMs(chunked.jsonMs)}`,
