@@ -192,7 +192,8 @@ describe("the packed tarball", () => {
     const types = join(app, "node_modules/incluster/dist/types");
     for (const f of pack.files.filter((x) => x.path.startsWith("dist/types/"))) {
       const text = readFileSync(join(types, f.path.slice("dist/types/".length)), "utf8");
-      expect(text, f.path).not.toMatch(/from "(\.\.\/)+(src|test)\/|vitest|package\.json/);
+      // An import of vitest, not the word: "vitest" is a runner's name in the config's types.
+      expect(text, f.path).not.toMatch(/from "(\.\.\/)+(src|test)\/|(from |import\()"vitest|package\.json/);
       expect(text.match(/(from |import\()"[^".][^"]*"/g)?.filter((m) => !m.includes('"node:')) ?? [], f.path).toEqual([]);
     }
   });
