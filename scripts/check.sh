@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one script that checks everything (README's test command; .ci/run calls it):
 # typecheck, lint (code and GitHub workflows), the folders' import rules (.dependency-cruiser.mjs),
-# bundle, the committed Action bundle checked against the source ("check dist"), unit tests, then the integration tests on the project's own cluster
+# build (bundle and declarations), the committed Action bundle checked against the source ("check dist"), unit tests, then the integration tests on the project's own cluster
 # (brought up if it is not running; `npm run cluster:down` removes it), then the packed-tarball
 # test again on the other supported Node majors (the integration run covers the Node in use).
 # Runs on a Node that package.json's engines allow: the one on PATH if it does, else Node 24
@@ -16,7 +16,7 @@ step typecheck;   npx tsc --noEmit
 step lint;        npx eslint .
 step deps;        npm run --silent deps   # cycles and upward imports between src/ folders
 step actionlint;  bash scripts/actionlint.sh
-step bundle;      node scripts/bundle.mjs
+step build;       npm run --silent build   # bundle, declarations, and their check that they compile alone (scripts/types.mjs)
 step "action dist"; node scripts/build-action.mjs --check
 step unit;        npx vitest run --project unit
 step cluster;     bash test/cluster/up

@@ -10,7 +10,7 @@ import { envFromSchema, imagePullSecretsSchema, podSchema, serviceAccountSchema,
 import { runnerSchema, suiteRunnerProblems } from "./runner.js";
 import { DEFAULT_CLONE_IMAGE, sourceSchema } from "./source-schema.js";
 
-export { DEFAULT_CLONE_IMAGE, sourceSchema };
+export { DEFAULT_CLONE_IMAGE };
 import { allowUnrestrictedSchema, podTemplateSchema, securityContextSchema } from "./pod-fields.js";
 
 export const API_VERSION = "incluster.dev/v1alpha1";
