@@ -103,7 +103,7 @@ function envPrint(env: Record<string, string>, refs: ResolvedSuite["envRefs"] = 
   );
   return [
     'echo "environment:"',
-    ...(shown.length ? [`for name in ${shown.join(" ")}; do echo "  $name=$(printenv "$name")"; done`] : []),
+    ...(shown.length ? [`for name in ${shown.join(" ")}; do printf '  %s=%s\\n' "$name" "$(printenv "$name")"; done`] : []),
     ...hidden.map((n) => `echo "  ${n}=(hidden)"`),
     ...fromRefs,
   ];

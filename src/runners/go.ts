@@ -6,7 +6,7 @@
 // (a subtest by its parent's and its own names, one go test per parent); a shard lists the tests
 // with `go test -list` and runs every n-th (package, test) pair, sorted, one go test per package.
 import { ARTIFACTS_DIR, OUT_DIR, SHARD_COUNT_ENV, SHARD_INDEX_ENV } from "../names.js";
-import { commandLine, escapeRegExp, shq } from "./shell.js";
+import { commandLine, escapeRegExp, printLine, shq } from "./shell.js";
 import type { ReportedTest, ReportedTests, RunnerAdapter } from "./types.js";
 
 export const GO_REPORT = "go-test.json";
@@ -94,7 +94,7 @@ function setup(): string[] {
     "gotest() {",
     "  shown='+ go test -json'",
     "  for a in \"$@\"; do case $a in *[!A-Za-z0-9_./:=@%+,-]*) shown=\"$shown '$a'\" ;; *) shown=\"$shown $a\" ;; esac; done",
-    "  echo \"$shown\"",
+    `  ${printLine('"$shown"')}`,
     // go test's own status, through the pipe (sh has no pipefail); || keeps set -e from ending the group first.
     `  { status=0; go test -json "$@" </dev/null || status=$?; echo "$status" > ${STATUS_FILE}; } | tee -a ${REPORT_PATH} | LC_ALL=C awk "$gofmt"`,
     `  status=$(cat ${STATUS_FILE}); if [ "$status" != 0 ]; then code=$status; fi`,
@@ -139,7 +139,7 @@ function shardLines(flags: readonly string[], packages: readonly string[]): stri
   const [listed, ids, mine, plan] = ["list", "ids", "mine", "plan"].map((f) => `${OUT_DIR}/.go-${f}`);
   const flagWords = flags.length ? `${commandLine(flags)} ` : "";
   return [
-    `echo ${shq(`+ ${list}`)}`,
+    printLine(shq(`+ ${list}`)),
     `${list} </dev/null > ${listed} || true`,
     `LC_ALL=C awk ${shq(GO_LIST_AWK)} ${listed} | LC_ALL=C sort -u > ${ids}`,
     `LC_ALL=C awk -v i="$${SHARD_INDEX_ENV}" -v n="$${SHARD_COUNT_ENV}" '(NR - 1) % n == i' ${ids} > ${mine}`,

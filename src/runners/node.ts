@@ -6,7 +6,7 @@
 // and only their files; a shard is node's own --test-shard, a share of the files node would run.
 import { ARTIFACTS_DIR, OUT_DIR, SHARD_COUNT_ENV, SHARD_INDEX_ENV } from "../names.js";
 import { NODE_REPORTER } from "./node-reporter.js";
-import { commandLine, echoAndRun, escapeRegExp, shq } from "./shell.js";
+import { commandLine, echoAndRun, escapeRegExp, printLine, shq } from "./shell.js";
 import type { ReportedStatus, ReportedTest, ReportedTests, RunnerAdapter } from "./types.js";
 
 export const NODE_REPORT = "node-tests.jsonl";
@@ -77,7 +77,7 @@ function rerunLines(base: readonly string[], ids: readonly string[]): string[] {
   }
   const argvs = [...runs.values()].map((r) => [...base, ...r.patterns.map((p) => `--test-name-pattern=${p}`), ...r.files]);
   if (argvs.length === 1) return echoAndRun(argvs[0]!);
-  return ["code=0", ...argvs.flatMap((argv) => [`echo ${shq(`+ ${commandLine(argv)}`)}`, `${commandLine(argv)} || code=$?`]), '(exit "$code")'];
+  return ["code=0", ...argvs.flatMap((argv) => [printLine(shq(`+ ${commandLine(argv)}`)), `${commandLine(argv)} || code=$?`]), '(exit "$code")'];
 }
 
 function validateTarget(test: string): string | undefined {
@@ -115,7 +115,7 @@ export const node: RunnerAdapter = {
     // node splits the files it would run (sorted) by index: each file in exactly one shard.
     const shard = `--test-shard=$((${SHARD_INDEX_ENV} + 1))/$${SHARD_COUNT_ENV}`;
     const [before, after] = [commandLine(base), commandLine(files)];
-    return [...setup(), `echo ${shq(`+ ${before}`)} "${shard}"${after ? ` ${shq(after)}` : ""}`, `${before} "${shard}"${after ? ` ${after}` : ""}`];
+    return [...setup(), printLine(`${shq(`+ ${before} `)}"${shard}"${after ? shq(` ${after}`) : ""}`), `${before} "${shard}"${after ? ` ${after}` : ""}`];
   },
   plain(test) {
     const all = words(test);

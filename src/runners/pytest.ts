@@ -2,7 +2,7 @@
 // JUnit (xunit1: test cases carry file and line), read by results/junit.ts with pytest's node ids;
 // a retry runs the failed node ids; a shard collects every node id and runs its share.
 import { ARTIFACTS_DIR, SHARD_COUNT_ENV, SHARD_INDEX_ENV } from "../names.js";
-import { echoAndRun, shq } from "./shell.js";
+import { echoAndRun, printLine, shq } from "./shell.js";
 import type { RunnerAdapter } from "./types.js";
 
 /** Where pytest suites' JUnit goes, under the artifacts directory. */
@@ -44,7 +44,8 @@ export const pytest: RunnerAdapter = {
     if (o.sharded) {
       // A shard collects every node id, sorts them by code point and runs every n-th from its index.
       return [
-        `echo ${shq(`+ pytest shard $${SHARD_INDEX_ENV} of $${SHARD_COUNT_ENV}: ${test}`)}`,
+        // The shard number expands (double quotes); the target is printed as written (one quoted word).
+        printLine(`"+ pytest shard $${SHARD_INDEX_ENV} of $${SHARD_COUNT_ENV}: "${shq(test)}`),
         `python3 -c ${shq(SHARD_PY)} ${[test, ...OPTS].map(shq).join(" ")}`,
       ];
     }

@@ -20,13 +20,13 @@ const hasPytest = spawnSync("python3", ["-m", "pytest", "--version"]).status ===
 
 describe("the pytest adapter's lines are today's", () => {
   it("the target, a retry's node ids, a shard's share", () => {
-    expect(pytest.script("tests/e2e")).toEqual([`echo '+ python3 -m pytest tests/e2e ${OPTS}'`, `python3 -m pytest tests/e2e ${OPTS}`]);
+    expect(pytest.script("tests/e2e")).toEqual([`printf '%s\\n' '+ python3 -m pytest tests/e2e ${OPTS}'`, `python3 -m pytest tests/e2e ${OPTS}`]);
     expect(pytest.script("tests/e2e", { rerun: ["t.py::a", "t.py::C::b[x y]"] })).toEqual([
-      `echo '+ python3 -m pytest t.py::a '\\''t.py::C::b[x y]'\\'' ${OPTS}'`,
+      `printf '%s\\n' '+ python3 -m pytest t.py::a '\\''t.py::C::b[x y]'\\'' ${OPTS}'`,
       `python3 -m pytest t.py::a 't.py::C::b[x y]' ${OPTS}`,
     ]);
     const shard = pytest.script("tests/e2e", { sharded: true });
-    expect(shard[0]).toBe("echo '+ pytest shard $INCLUSTER_SHARD_INDEX of $INCLUSTER_SHARD_COUNT: tests/e2e'");
+    expect(shard[0]).toBe(`printf '%s\\n' "+ pytest shard $INCLUSTER_SHARD_INDEX of $INCLUSTER_SHARD_COUNT: "tests/e2e`);
     expect(shard[1]).toMatch(/^python3 -c 'import os, subprocess, sys\n/);
     // A retry of a sharded suite is one plain Job of the failed ids.
     expect(pytest.script("tests/e2e", { rerun: ["t.py::a"], sharded: true })[1]).toBe(`python3 -m pytest t.py::a ${OPTS}`);
