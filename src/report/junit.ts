@@ -157,5 +157,18 @@ export function toJunit(result: RunResult): string {
       if (body.tag) tc.ele(body.tag, { type: body.type, message: xmlSafe(s.message || s.verdict) }).txt(xmlSafe(body.text));
     }
   }
-  return `${root.end({ prettyPrint: true })}\n`;
+  return `${keepWhitespace(root.end({ prettyPrint: true }))}\n`;
 }
+
+/**
+ * A reader normalizes a raw newline or tab in an attribute to a space, and CR LF in text to LF
+ * (XML 1.0, 3.3.3 and 2.11), so a multi-line failure message came back as one line. xmlbuilder2
+ * writes them raw (it follows DOM Parsing's serialization); here they become character references.
+ * Sound because the output has no CDATA or comments, and text and attributes have `<` and `>`
+ * escaped: every raw `<` opens a tag that the next raw `>` closes.
+ */
+export function keepWhitespace(xml: string): string {
+  return xml.replace(/<[^>]*>|\r/g, (m) => (m === "\r" ? CHAR_REF["\r"] : m.replace(/[\t\n\r]/g, (c) => CHAR_REF[c as "\t" | "\n" | "\r"])));
+}
+
+const CHAR_REF = { "\t": "&#9;", "\n": "&#10;", "\r": "&#13;" } as const;

@@ -5,6 +5,7 @@ import { toJunit } from "../../../src/report/junit.js";
 import { toJson } from "../../../src/report/json.js";
 import { runSummary } from "../../../src/report/human.js";
 import { oneLine, xmlSafe } from "../../../src/report/text.js";
+import { parseJunit } from "../../../src/results/junit.js";
 import { RESULT_API_VERSION } from "../../../src/results/run-result.js";
 import { expectGolden } from "../support/golden.js";
 import { sampleResult } from "./sample-result.js";
@@ -50,5 +51,19 @@ describe("text for the outputs", () => {
     expect(oneLine("\n\n  \u001b[1mAssertionError\u001b[22m: x\nmore")).toBe("AssertionError: x");
     expect([...oneLine("y".repeat(500))].length).toBe(200);
     expect(oneLine(undefined)).toBe("");
+  });
+});
+
+describe("-o junit keeps a message's lines", () => {
+  it("writes newlines, tabs and CRs in attributes and CRs in text as character references, so a reader gets them back", () => {
+    const result: typeof sampleResult = structuredClone(sampleResult);
+    const suite = result.suites.find((s) => (s.tests ?? []).some((t) => t.status === "failed"))!;
+    const test = suite.tests!.find((t) => t.status === "failed")!;
+    test.message = "balance should be -5\n\texpected: -5\r\n\tactual: 0";
+    test.text = "Traceback\r\nline 2";
+    const xml = toJunit(result);
+    const back = parseJunit(xml).tests.find((t) => t.name === test.name)!;
+    expect(back.message).toBe(test.message);
+    expect(back.text).toBe(test.text);
   });
 });
