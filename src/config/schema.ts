@@ -85,7 +85,7 @@ const suiteShape = {
   junit: describe(
     z.optional(text("a path like reports/junit.xml")),
     "Where the suite's runner writes JUnit XML, relative to the artifacts directory ($INCLUSTER_ARTIFACTS). " +
-      "pytest suites write artifacts/junit.xml on their own. Recipes: docs/junit.md.",
+      "pytest suites write artifacts/junit.xml on their own. Recipes: docs/runners.md.",
   ),
   retries: z.optional(retries),
   shards: describe(

@@ -150,7 +150,7 @@ function* testList(s: SuiteResult, word: string, tests: readonly MergedTest[]): 
 /** A suite's tests in its own section, in parts: the counts, where its failures are, its passed and skipped tests collapsed. */
 export function* suiteTests(s: SuiteResult): Generator<string> {
   if (!s.tests) {
-    yield `<p>No per-test results: the suite wrote no JUnit file (docs/junit.md says how to add one).</p>`;
+    yield `<p>No per-test results: the suite wrote no JUnit file (docs/runners.md says how to add one).</p>`;
     return;
   }
   const failing = failingTests(s);

@@ -167,7 +167,7 @@ export const go: RunnerAdapter = {
   },
   commandSetup() {
     // go has no environment variable that writes -json to a file: the command writes it there, e.g.
-    // go test -json ./... | tee "$INCLUSTER_GO_REPORT" (docs/junit.md).
+    // go test -json ./... | tee "$INCLUSTER_GO_REPORT" (docs/runners.md).
     return [`export INCLUSTER_GO_REPORT=${REPORT_PATH}`];
   },
   report: { file: GO_REPORT, parse: parseGoReport },
