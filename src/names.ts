@@ -75,7 +75,7 @@ export const COPYING_MARKER = ".copying";
 /**
  * After the tests end (the kubelet's SIGTERM), the collector keeps the output for a copy until
  * the marker is there, or no copy has run for idleS seconds, or maxS seconds have passed. A copy
- * that breaks (the API server restarting) is taken again within idleS (run/suite-run.ts); the
+ * that breaks (the API server restarting) is taken again within idleS (run/artifacts.ts); the
  * pod's terminationGracePeriodSeconds is podGraceS, beyond maxS, so the kubelet never kills the
  * collector mid-copy.
  */

@@ -19,7 +19,7 @@ export { SHARD_PY } from "../runners/pytest.js";
 
 /**
  * The first line the runner prints: a follow whose first line is another one started after the
- * kubelet had rotated the beginning of the log away (run/suite-run.ts). Suite names are DNS
+ * kubelet had rotated the beginning of the log away (run/suite-logs.ts). Suite names are DNS
  * labels: nothing in it needs quoting.
  */
 export function runnerBanner(suite: string): string {
