@@ -1,6 +1,7 @@
 // A failed or flaky test of this run told apart by its suite's history (pure): a new failure (it
 // did not fail the last time it ran), one still failing, a known flaky test or a newly flaky one.
 // The counts include this run. Without history for the suite, nothing is said.
+import { TREND_STRIP } from "../results/model.js";
 import type { MergedTest, TestTrend } from "../results/model.js";
 import type { SuiteResult } from "../results/run-result.js";
 import type { HistoryTestStatus, SuiteHistory } from "./model.js";
@@ -17,12 +18,13 @@ export function trendOf(t: Pick<MergedTest, "id" | "status">, h: SuiteHistory | 
     if (mine) past.push(mine.status);
   }
   const runs = past.length + 1;
+  const recent: TestTrend["recent"] = [...past.slice(0, TREND_STRIP - 1).reverse(), failed ? "failed" : "flaky"];
   if (failed) {
     const count = past.filter((s) => s === "failed").length + 1;
-    return { kind: past[0] === "failed" ? "stillFailing" : "newFailure", count, runs };
+    return { kind: past[0] === "failed" ? "stillFailing" : "newFailure", count, runs, recent };
   }
   const count = past.filter((s) => s === "flaky").length + 1;
-  return { kind: count > 1 ? "knownFlaky" : "newFlaky", count, runs };
+  return { kind: count > 1 ? "knownFlaky" : "newFlaky", count, runs, recent };
 }
 
 /** The suite's result with each failed and flaky test's trend. */

@@ -54,7 +54,12 @@ export interface TestTrend {
   kind: "newFailure" | "stillFailing" | "knownFlaky" | "newFlaky";
   count: number;
   runs: number;
+  /** Its status in its last runs (at most TREND_STRIP), oldest first, this run last: report.html's pass/fail strip. */
+  recent: ("passed" | "failed" | "flaky" | "skipped" | "quarantined")[];
 }
+
+/** How many runs a trend's `recent` strip shows. */
+export const TREND_STRIP = 20;
 
 export interface MergedTest extends Omit<TestCase, "status"> {
   status: MergedStatus;

@@ -14,15 +14,15 @@ const h = history("s", [
 
 describe("a test's trend against its history", () => {
   it("new failure, still failing, known flaky, newly flaky; counts include this run", () => {
-    expect(trendOf({ id: "a", status: "failed" }, h)).toEqual({ kind: "newFailure", count: 2, runs: 5 });
-    expect(trendOf({ id: "b", status: "error" }, h)).toEqual({ kind: "stillFailing", count: 5, runs: 5 });
-    expect(trendOf({ id: "f", status: "flaky" }, h)).toEqual({ kind: "knownFlaky", count: 5, runs: 5 });
-    expect(trendOf({ id: "g", status: "flaky" }, h)).toEqual({ kind: "newFlaky", count: 1, runs: 5 });
-    expect(trendOf({ id: "brand-new", status: "failed" }, h)).toEqual({ kind: "newFailure", count: 1, runs: 1 });
+    expect(trendOf({ id: "a", status: "failed" }, h)).toEqual({ kind: "newFailure", count: 2, runs: 5, recent: ["passed", "passed", "failed", "passed", "failed"] });
+    expect(trendOf({ id: "b", status: "error" }, h)).toMatchObject({ kind: "stillFailing", count: 5, runs: 5 });
+    expect(trendOf({ id: "f", status: "flaky" }, h)).toMatchObject({ kind: "knownFlaky", count: 5, runs: 5 });
+    expect(trendOf({ id: "g", status: "flaky" }, h)).toMatchObject({ kind: "newFlaky", count: 1, runs: 5, recent: ["passed", "passed", "passed", "passed", "flaky"] });
+    expect(trendOf({ id: "brand-new", status: "failed" }, h)).toEqual({ kind: "newFailure", count: 1, runs: 1, recent: ["failed"] });
     expect(trendOf({ id: "a", status: "passed" }, h)).toBeUndefined();
     expect(trendOf({ id: "b", status: "failed" }, { suite: "s", runs: [] })).toBeUndefined();
-    expect(trendText({ kind: "knownFlaky", count: 5, runs: 5 })).toBe("known flaky (5 of 5 runs)");
-    expect(trendText({ kind: "newFailure", count: 1, runs: 1 })).toBe("new failure (1 of 1 run)");
+    expect(trendText({ kind: "knownFlaky", count: 5, runs: 5, recent: [] })).toBe("known flaky (5 of 5 runs)");
+    expect(trendText({ kind: "newFailure", count: 1, runs: 1, recent: [] })).toBe("new failure (1 of 1 run)");
   });
 
   it("withTrends marks only failed and flaky tests; a suite without history is unchanged", () => {

@@ -7,6 +7,7 @@ import { withTrends } from "../../../src/history/trend.js";
 import type { SuiteHistory } from "../../../src/history/model.js";
 import { testCaseRecords } from "../../../src/otlp/records.js";
 import { runSummary } from "../../../src/report/human.js";
+import { toHtml } from "../../../src/report/html.js";
 import type { RunResult } from "../../../src/results/run-result.js";
 import { expectGolden } from "../support/golden.js";
 import { sampleResult } from "../report/sample-result.js";
@@ -33,6 +34,15 @@ describe("trends in the summaries", () => {
     const md = stepSummary(r);
     expect(md).toContain("#### Flaky");
     expectGolden("ci/step-summary-history.md", md);
+  });
+});
+
+describe("trends in report.html", () => {
+  it("each failing test's trend and its pass/fail strip, oldest first", () => {
+    const html = toHtml({ result: withPast(sampleResult, 4), timeline: { totalMs: 1000, rows: [] }, excerpts: [], version: "0.1.0" });
+    expect(html).toContain('<span class="trend">known flaky (5 of 5 runs)</span>');
+    expect(html).toContain('aria-label="last 5 runs, oldest first: flaky, flaky, flaky, flaky, flaky"');
+    expect(html).toContain('<i class="h-failed"></i><i class="h-failed"></i><i class="h-failed"></i><i class="h-failed"></i><i class="h-failed"></i>');
   });
 });
 
