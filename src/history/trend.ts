@@ -27,9 +27,11 @@ export function trendOf(t: Pick<MergedTest, "id" | "status">, h: SuiteHistory | 
   return { kind: count > 1 ? "knownFlaky" : "newFlaky", count, runs, recent };
 }
 
-/** The suite's result with each failed and flaky test's trend. */
+/** The suite's result with its duration trend and each failed and flaky test's trend. */
 export function withTrends(s: SuiteResult, h: SuiteHistory | undefined): SuiteResult {
-  if (!s.tests || !h || h.runs.length === 0) return s;
+  if (!h || h.runs.length === 0) return s;
+  const durationTrend = [...h.runs.slice(0, TREND_STRIP - 1).map((r) => r.durationMs).reverse(), Math.round(s.durationSeconds * 1000)];
+  if (!s.tests) return { ...s, durationTrend };
   // One pass over the history for every test, not one per test: a run can hold thousands.
   const index = h.runs.map((run) => new Map(run.tests.map((x) => [x.id, x])));
   const slim = { suite: h.suite, runs: h.runs };
@@ -39,5 +41,5 @@ export function withTrends(s: SuiteResult, h: SuiteHistory | undefined): SuiteRe
     const trend = trendOf(t, own);
     return trend ? { ...t, trend } : t;
   });
-  return { ...s, tests };
+  return { ...s, durationTrend, tests };
 }

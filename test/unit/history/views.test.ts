@@ -43,6 +43,8 @@ describe("trends in report.html", () => {
     expect(html).toContain('<span class="trend">known flaky (5 of 5 runs)</span>');
     expect(html).toContain('aria-label="last 5 runs, oldest first: flaky, flaky, flaky, flaky, flaky"');
     expect(html).toContain('<i class="h-failed"></i><i class="h-failed"></i><i class="h-failed"></i><i class="h-failed"></i><i class="h-failed"></i>');
+    // Each suite's duration over its runs: the same in the sample's past, so five full bars.
+    expect(html).toContain('aria-label="last 5 runs, oldest first: 1 min 36 s, 1 min 36 s, 1 min 36 s, 1 min 36 s, 1 min 36 s"');
   });
 });
 
