@@ -50,8 +50,9 @@ interface HistoryJson {
   }[];
 }
 
-/** The summary's line for a test: "    FAILED <id> — still failing (…)". */
-const lineOf = (stderr: string, id: string) => stderr.split("\n").find((l) => /^\s+(FAILED|FLAKY)\s/.test(l) && l.includes(id)) ?? "";
+/** The summary's line for a test: "    FAILED <id> — still failing (…) — <message>" (not pytest's own "FAILED <id> - …" quoted in the message). */
+const lineOf = (stderr: string, id: string) =>
+  stderr.split("\n").find((l) => /^ {4}(FAILED|FLAKY) +/.test(l) && (l.includes(`${id} — `) || l.trimEnd().endsWith(id))) ?? "";
 
 describe("five runs, then incluster history", () => {
   it(`${RUNS} runs of a suite with a flaky test and a real failure: history -o json and the summary's labels`, async () => {
