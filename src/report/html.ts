@@ -27,8 +27,9 @@ export interface HtmlReportInput {
 
 const pct = (x: number, total: number) => `${((x / total) * 100).toFixed(3)}%`;
 
-/** Round steps of 1, 2 or 5 × 10^k seconds, about five ticks across. */
-function ticks(totalMs: number): number[] {
+/** The timeline's axis marks: round steps of 1, 2 or 5 × 10^k, about five across; a run that took no measurable time has one, at 0. */
+export function ticks(totalMs: number): number[] {
+  if (!(totalMs > 0) || !Number.isFinite(totalMs)) return [0]; // a 0 ms step would never end the loop
   const raw = totalMs / 5;
   const pow = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= raw) ?? raw;

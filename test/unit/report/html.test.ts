@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Pod } from "../../../src/k8s-types.js";
 import { excerptOf, excerptTargets } from "../../../src/report/excerpts.js";
-import { duration, toHtml } from "../../../src/report/html.js";
+import { duration, ticks, toHtml } from "../../../src/report/html.js";
 import { podPhaseStarts, timelineOf } from "../../../src/report/timeline.js";
 import type { RunResult } from "../../../src/results/run-result.js";
 import { expectGolden } from "../support/golden.js";
@@ -116,5 +116,13 @@ describe("report.html", () => {
 
   it("durations", () => {
     expect([duration(400), duration(12_400), duration(125_000)]).toEqual(["0.4 s", "12 s", "2 min 5 s"]);
+  });
+});
+
+describe("the timeline's axis", () => {
+  it("has round steps, and one mark for a run of 0 ms (it looped forever: a 0 ms step)", () => {
+    expect(ticks(10_000)).toEqual([0, 2000, 4000, 6000, 8000, 10_000]);
+    expect(ticks(0)).toEqual([0]);
+    expect(ticks(Number.NaN)).toEqual([0]);
   });
 });
