@@ -9,6 +9,7 @@
 //               k8s-types.ts, timers.ts, ci-links.ts, error-text.ts), and vendor/ (the heavy
 //               packages; which folders may load one is named per folder)
 //   1 runners   the runner adapters: a target's check, the shell lines that run it, its report read back
+//     history   a suite's memory across runs (the model) and the pure decisions over it (quarantine, shard balance)
 //     config    what a user may write (it checks a suite's target with its runner's adapter)
 //   2 render    config → Kubernetes objects;   build, source, import: the other stages over config
 //     kube      the cluster port (beside render: it needs no config)
@@ -25,7 +26,7 @@
 //  11 cli       the commands, over everything;   index.ts: the library's public surface
 const LEAVES = ["errors", "exit-codes", "bytes", "echo", "names", "k8s-types", "timers", "ci-links", "error-text"];
 const FOLDERS = [
-  "runners", "config", "render", "build", "source", "import", "kube", "diagnose", "results", "events", "report", "otlp", "follow", "run", "notify", "debug", "api", "ci", "cli",
+  "runners", "history", "config", "render", "build", "source", "import", "kube", "diagnose", "results", "events", "report", "otlp", "follow", "run", "notify", "debug", "api", "ci", "cli",
   "vendor",
 ];
 
@@ -109,6 +110,7 @@ export default {
 
     // 1-2: the configuration and the stages over it. kube/ needs no config: the port speaks objects.
     layer("runners", [], "the runner adapters (pytest, node, go): pure text in, shell lines and tests out; below config, which checks targets with them"),
+    layer("history", [], "a suite's run history and the pure decisions over it (quarantine, flake counts, shard balance)"),
     layer("config", ["runners"], "the configuration is the bottom of the domain, over the runners it names"),
     layer("render", ["config", "runners"], "objects from the resolved config; pure"),
     layer("build", ["config"], "the build stage: images from the config"),
@@ -125,12 +127,12 @@ export default {
     layer("follow", ["diagnose", "kube"], "the cluster followed: list-then-watch, log followers, a Job to its end; no engine, no config"),
 
     // 7: the engine, and the consumers of a finished run beside it.
-    layer("run", ["config", "diagnose", "events", "follow", "kube", "render", "report", "results", "vendor"], "the engine: stages in order, the cluster session"),
+    layer("run", ["config", "diagnose", "events", "follow", "history", "kube", "render", "report", "results", "vendor"], "the engine: stages in order, the cluster session"),
     layer("notify", ["config", "events", "report", "results"], "a finished run's result to its notify targets"),
 
     // 8-11: debug's held-open pod, the library, the Action, the CLI.
     layer("debug", ["diagnose", "follow", "kube"], "a failed suite's pod held open, judged by diagnose's classifier on follow's KindWatch"),
-    layer("api", ["build", "config", "debug", "diagnose", "events", "follow", "kube", "notify", "otlp", "render", "report", "results", "run", "source"], "the library's functions"),
+    layer("api", ["build", "config", "debug", "diagnose", "events", "follow", "history", "kube", "notify", "otlp", "render", "report", "results", "run", "source"], "the library's functions"),
     layer("ci", ["api", "config", "render", "report", "results"], "the GitHub Action and step summary, over the library"),
     layer(
       "cli",

@@ -65,6 +65,7 @@ const testWord: Partial<Record<MergedTest["status"], { word: string; color: keyo
   failed: { word: "FAILED", color: "red" },
   error: { word: "ERROR ", color: "red" },
   flaky: { word: "FLAKY ", color: "yellow" },
+  quarantined: { word: "QUARANTINED", color: "yellow" },
 };
 
 export function countsText(c: TestCounts): string {
@@ -72,6 +73,7 @@ export function countsText(c: TestCounts): string {
   if (c.errors) parts.push(`${c.errors} error${c.errors === 1 ? "" : "s"}`);
   if (c.flaky) parts.push(`${c.flaky} flaky`);
   if (c.skipped) parts.push(`${c.skipped} skipped`);
+  if (c.quarantined) parts.push(`${c.quarantined} quarantined`);
   return `${parts.join(", ")} (${c.tests} ${c.tests === 1 ? "test" : "tests"})`;
 }
 
@@ -85,7 +87,7 @@ function testLines(style: Style, s: SuiteResult): string[] {
     const where = t.shard !== undefined ? ` [shard ${t.shard}]` : "";
     lines.push(`    ${paint(style, w.color, w.word)} ${t.id}${where}${detail(t) ? ` — ${detail(t)}` : ""}`);
     // The assertion's values on their own lines, as the runner gave them (node:test, testify).
-    if (t.expected !== undefined && t.actual !== undefined && t.status !== "flaky") {
+    if (t.expected !== undefined && t.actual !== undefined && t.status !== "flaky" && t.status !== "quarantined") {
       lines.push(`        expected: ${oneLine(t.expected)}`, `        actual:   ${oneLine(t.actual)}`);
     }
   }
@@ -94,6 +96,7 @@ function testLines(style: Style, s: SuiteResult): string[] {
 }
 
 function detail(t: MergedTest): string {
+  if (t.quarantine) return [`${t.quarantine.outcome} (quarantined: ${t.quarantine.reason})`, oneLine(t.message ?? t.text)].filter(Boolean).join(": ");
   if (t.status !== "flaky") return oneLine(t.message ?? t.text);
   const failed = (t.reruns ?? []).map((r) => `attempt ${r.attempt}: ${oneLine(r.message ?? r.text) || r.status}`);
   return [`passed on attempt ${t.attempt}`, ...failed].join("; ");

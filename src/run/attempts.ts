@@ -1,13 +1,17 @@
 // A suite's attempts (its first Job and each retry), the pure decisions on them: whether a
 // finished attempt is rerun (the one retry decision) and the retry's objects, and the attempts →
 // the suite's one result: the verdict is the last attempt's; tests are merged over attempts (a
-// failure that later passes is flaky), and a flaky test fails the suite only with failOnFlaky.
+// failure that later passes is flaky), quarantined tests marked; a flaky test fails the suite only
+// with failOnFlaky, and a suite whose only failures are quarantined tests passes. This is the one
+// place a suite's verdict is decided from its tests: every output reads the result made here.
 import { rerunsFailedTests } from "../config/report.js";
 import type { ResolvedSuite } from "../config/resolve.js";
 import { ExitCode } from "../exit-codes.js";
 import type { SuiteObjects } from "../render/objects.js";
 import { renderSuite } from "../render/suite.js";
 import { failedIds, mergeAttempts } from "../results/merge.js";
+import { onlyQuarantinedFailed, quarantinedFailures, quarantineTests } from "../results/quarantine.js";
+import type { MergedTest } from "../results/model.js";
 import type { AttemptResult, SuiteResult } from "../results/run-result.js";
 import type { SuiteOutcome } from "./suite-run.js";
 
@@ -37,12 +41,20 @@ export function retryOf(o: SuiteOutcome, attempt: number, suite: ResolvedSuite):
   return ids.length ? { ids } : {};
 }
 
-export function combineAttempts(outcomes: readonly SuiteOutcome[], o: { failOnFlaky: boolean; rerunIds?: RerunIds }): SuiteResult {
+export interface CombineOptions {
+  failOnFlaky: boolean;
+  rerunIds?: RerunIds;
+  /** Why a test is quarantined in this run (history/quarantine.ts), or undefined. */
+  quarantined?: (id: string) => string | undefined;
+}
+
+export function combineAttempts(outcomes: readonly SuiteOutcome[], o: CombineOptions): SuiteResult {
   const first = outcomes[0];
   const last = outcomes[outcomes.length - 1];
   if (!first || !last) throw new Error("combineAttempts needs at least one attempt");
   const anyTests = outcomes.some((x) => x.tests !== undefined);
-  const tests = anyTests ? mergeAttempts(outcomes.map((x) => x.tests ?? [])) : undefined;
+  const merged = anyTests ? mergeAttempts(outcomes.map((x) => x.tests ?? [])) : undefined;
+  const tests = merged && o.quarantined ? quarantineTests(merged, o.quarantined) : merged;
   const flaky = tests?.filter((t) => t.status === "flaky") ?? [];
   const durationSeconds = Math.round(Date.parse(last.result.finishedAt) - Date.parse(first.result.startedAt)) / 1000;
   let result: SuiteResult = { ...last.result, startedAt: first.result.startedAt, durationSeconds };
@@ -63,10 +75,24 @@ export function combineAttempts(outcomes: readonly SuiteOutcome[], o: { failOnFl
     });
     result = { ...result, attempts, pods: outcomes.flatMap((x) => x.result.pods) };
   }
+  if (tests && result.verdict === "failed" && result.class === "testsFailed") {
+    const failedShards = (last.result.shards ?? []).filter((sh) => sh.verdict !== "passed").map((sh) => sh.index);
+    const allTestsFailed = failedShards.every((i) => last.result.shards?.find((sh) => sh.index === i)?.class === "testsFailed");
+    if (allTestsFailed && onlyQuarantinedFailed(tests, failedShards)) result = passedWithQuarantine(result, tests);
+  }
   if (flaky.length && result.verdict === "passed") {
     const note = `${flaky.length} flaky test(s): failed, then passed on a retry: ${flaky.map((t) => t.id).join(", ")}`;
     result = { ...result, notes: [...result.notes, note] };
     if (o.failOnFlaky) result = { ...result, verdict: "failed", class: "flaky", exitCode: ExitCode.testsFailed, message: `${note} (--fail-on-flaky)` };
   }
   return result;
+}
+
+/** A suite whose only failures are quarantined tests: passed, with a note naming them and why. */
+function passedWithQuarantine(r: SuiteResult, tests: readonly MergedTest[]): SuiteResult {
+  const q = quarantinedFailures(tests);
+  const names = q.map((t) => `${t.id} (${t.quarantine?.reason ?? "quarantined"})`).join(", ");
+  const note = `${q.length} quarantined test(s) failed and do not fail the suite: ${names}`;
+  const { class: _c, reason: _r, message: _m, hint: _h, ...rest } = r;
+  return { ...rest, verdict: "passed", exitCode: ExitCode.ok, events: [], notes: [...r.notes, note] };
 }

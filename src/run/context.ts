@@ -11,6 +11,7 @@ import type { Emit } from "../events/envelope.js";
 import type { EventSink } from "../events/types.js";
 import type { ClusterPort } from "../kube/port.js";
 import type { ReportReader } from "../config/report.js";
+import type { SuiteHistory } from "../history/model.js";
 import type { ParsedTests } from "../results/model.js";
 import type { RunResult } from "../results/run-result.js";
 import type { SetTimer, TimerScope } from "../timers.js";
@@ -77,6 +78,8 @@ export interface PipelinePlan {
   preflightAnswerMs?: number;
   /** How long after the last copy that reached the collector retries go on (tests). */
   copyRetryBudgetMs?: number;
+  /** Each suite's run history (suite name → its last runs), read before the run; absent: none. */
+  histories?: ReadonlyMap<string, SuiteHistory>;
 }
 
 export interface RunContext {
@@ -110,6 +113,8 @@ export interface RunContext {
   readonly copyRetryMs?: readonly number[];
   /** How long after the last copy that reached the collector retries go on (default: its idle grace less a margin). */
   readonly copyRetryBudgetMs?: number;
+  /** Each suite's run history (suite name → its last runs, newest first): quarantine and shard balance read it. */
+  readonly histories: ReadonlyMap<string, SuiteHistory>;
 }
 
 /**
@@ -155,5 +160,6 @@ export function runContext(deps: PipelineDeps, plan: PipelinePlan, emit: Emit, r
     ...(plan.liveCutBytes !== undefined ? { liveCutBytes: plan.liveCutBytes } : {}),
     ...(plan.copyRetryMs ? { copyRetryMs: plan.copyRetryMs } : {}),
     ...(plan.copyRetryBudgetMs !== undefined ? { copyRetryBudgetMs: plan.copyRetryBudgetMs } : {}),
+    histories: plan.histories ?? new Map(),
   };
 }

@@ -22,6 +22,7 @@ import { runContext, runStream } from "./context.js";
 import type { PipelineDeps, PipelinePlan, StageNotes } from "./context.js";
 import { withDnsHint } from "./dns-hint.js";
 import { preflight, preflightDiagnosis } from "./preflight.js";
+import { shardPlan } from "./shard-plan.js";
 
 // The library's injection point (api/run.ts, the tests) is declared beside the context built from it.
 export type { ImageReady, PipelineDeps, PipelinePlan, StageNotes } from "./context.js";
@@ -87,6 +88,12 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
     // 4. Render (pure), 5. the cluster: the run's one context, handed down unchanged. Without
     // pods/exec (the preflight said), the collectors send small artifacts through their logs.
     const ctx = runContext(deps, plan, emit, report);
+    // With a run history, a sharded suite's count (shards: auto) and its split's weights.
+    suites = suites.map((s) => {
+      const p = shardPlan(s, ctx.histories.get(s.name));
+      for (const text of p.notes) emit({ type: "suite.note", suite: s.name, level: "info", text });
+      return p.suite;
+    });
     const planned = suites.map((resolved) => ({ resolved, objects: renderSuite(resolved, { runId: plan.runId, collectVia: ctx.collectVia }) }));
     const attempts = await runInCluster(ctx, planned, plan.concurrency);
 

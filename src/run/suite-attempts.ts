@@ -6,6 +6,8 @@
 // outcomes are combined into the suite's one result, which goes back up with them.
 import type { ResolvedSuite } from "../config/resolve.js";
 import type { FailureClass } from "../diagnose/types.js";
+import { DEFAULT_FLAKY_POLICY, quarantineOf } from "../history/quarantine.js";
+import type { Quarantine } from "../history/quarantine.js";
 import type { Job, KubeObject } from "../k8s-types.js";
 import { toKubeError } from "../kube/errors.js";
 import type { SuiteObjects } from "../render/objects.js";
@@ -51,6 +53,8 @@ export class SuiteAttempts {
   private readonly rbac: ApplyOnce;
   private readonly outcomes: SuiteOutcome[] = [];
   private readonly rerunIds = new Map<number, readonly string[]>();
+  /** Which tests are quarantined in this run: decided once, as the suite starts (the config's entries, the history, the clock). */
+  private readonly quarantine: Quarantine;
 
   constructor(ctx: RunContext, planned: PlannedSuite, shared: { routes: Routes; objects: RunObjects; rbac: ApplyOnce }) {
     this.ctx = ctx;
@@ -59,6 +63,8 @@ export class SuiteAttempts {
     this.objects = shared.objects;
     this.rbac = shared.rbac;
     this.first = this.driver(planned.objects, 1);
+    const r = planned.resolved;
+    this.quarantine = quarantineOf(r.quarantine ?? [], r.flaky ?? DEFAULT_FLAKY_POLICY, ctx.histories.get(r.name), ctx.now());
   }
 
   private driver(objects: SuiteObjects, attempt: number): SuiteRun {
@@ -93,7 +99,10 @@ export class SuiteAttempts {
   /** Its attempts' outcomes and their one result; a suite never started (interrupted) has only its first attempt's. */
   async settled(): Promise<AttemptsOutcome> {
     if (this.outcomes.length === 0) this.outcomes.push(await this.first.outcome);
-    const result = combineAttempts(this.outcomes, { failOnFlaky: this.ctx.failOnFlaky, rerunIds: this.rerunIds });
+    const q = this.quarantine;
+    const combined = combineAttempts(this.outcomes, { failOnFlaky: this.ctx.failOnFlaky, rerunIds: this.rerunIds, quarantined: (id) => q.reasonFor(id) });
+    const expired = q.expired.map((e) => `quarantine of ${e.test} ended ${e.until ?? ""}: it counts again (${e.reason})`);
+    const result = expired.length ? { ...combined, notes: [...combined.notes, ...expired] } : combined;
     return { outcomes: this.outcomes, result };
   }
 
