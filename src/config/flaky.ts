@@ -6,6 +6,7 @@ import { describe, duration, shown, strict, text } from "./fields.js";
 
 export const QUARANTINE_MAX = 500;
 export const FLAKY_WINDOW_MAX = 500;
+export const NEW_TESTS_MAX = 10;
 
 const until = z.string({ error: (iss) => `expected a date like 2026-12-31 or an ISO 8601 time, got ${shown(iss.input)}` }).check(
   z.refine((s) => /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && Number.isFinite(Date.parse(s)), {
@@ -47,13 +48,18 @@ export const flakySchema = describe(
     window: describe(z.optional(whole(1, FLAKY_WINDOW_MAX, "a number of runs")), "How many of a test's most recent runs are looked at. Default 20."),
     threshold: describe(z.optional(whole(0, FLAKY_WINDOW_MAX, "a number of runs")), "Quarantined when flaky in more than this many of those runs. Default 2."),
     release: describe(z.optional(whole(0, FLAKY_WINDOW_MAX, "a number of runs")), "Released after this many clean (passed) runs in a row. Default 5."),
+    newTests: describe(
+      z.optional(whole(0, NEW_TESTS_MAX, "a number of reruns")),
+      "New-flake detection: tests the run history has never seen (and that passed) are rerun this many more times, each time as a " +
+        "retry attempt of only those ids; one that does not pass every time is flaky. Default 0 (off).",
+    ),
   }),
   "Flaky tests across runs, from the run history: the automatic quarantine.",
 );
 
 export const DEFAULT_MAX_AUTO_SHARDS = 10;
 export const DEFAULT_TARGET_DURATION = "5m";
-export const DEFAULT_FLAKY = { quarantine: "off", window: 20, threshold: 2, release: 5 } as const;
+export const DEFAULT_FLAKY = { quarantine: "off", window: 20, threshold: 2, release: 5, newTests: 0 } as const;
 
 export const targetDurationSchema = describe(
   duration,

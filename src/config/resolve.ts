@@ -95,7 +95,7 @@ export interface ResolvedSuite {
   /** quarantine: entries of defaults, then of the suite (history/quarantine.ts decides with them). */
   quarantine?: { test: string; reason: string; until?: string }[];
   /** flaky: the automatic quarantine's numbers, every default filled in; absent when the config has no flaky:. */
-  flaky?: { quarantine: "auto" | "off"; window: number; threshold: number; release: number };
+  flaky?: { quarantine: "auto" | "off"; window: number; threshold: number; release: number; newTests: number };
   /** nodeSelector, tolerations, affinity for the pod: suite else defaults, each part as a whole. */
   scheduling?: Scheduling;
   /** Secrets the kubelet pulls the images with (suite else defaults). */

@@ -106,7 +106,8 @@ function detail(t: MergedTest): string {
 function attemptLines(style: Style, s: SuiteResult): string[] {
   const lines: string[] = [];
   for (const a of s.attempts ?? []) {
-    const rerun = a.rerunIds ? `, reran ${a.rerunIds.length} failed test${a.rerunIds.length === 1 ? "" : "s"}` : "";
+    const kind = a.newTests ? "new" : "failed";
+    const rerun = a.rerunIds ? `, reran ${a.rerunIds.length} ${kind} test${a.rerunIds.length === 1 ? "" : "s"}` : "";
     lines.push(`  attempt ${a.attempt}: ${verdictText(style, a)}, job/${a.job}${rerun}`);
   }
   for (const sh of s.shards ?? []) if (sh.verdict !== "passed") lines.push(`  shard ${sh.index}: ${verdictText(style, sh)}, pod/${sh.pod}`);

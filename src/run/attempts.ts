@@ -5,6 +5,8 @@
 // with failOnFlaky, and a suite whose only failures are quarantined tests passes. This is the one
 // place a suite's verdict is decided from its tests: every output reads the result made here.
 import { rerunsFailedTests } from "../config/report.js";
+import type { SuiteHistory } from "../history/model.js";
+import { newTestIds } from "../history/new-tests.js";
 import type { ResolvedSuite } from "../config/resolve.js";
 import { ExitCode } from "../exit-codes.js";
 import type { SuiteObjects } from "../render/objects.js";
@@ -41,11 +43,34 @@ export function retryOf(o: SuiteOutcome, attempt: number, suite: ResolvedSuite):
   return ids.length ? { ids } : {};
 }
 
+/**
+ * New-flake detection (flaky.newTests: K): once the suite's own attempts are done, whether one more
+ * attempt reruns the tests its history has never seen that passed in them (one that failed is
+ * already flaky or failed): K such attempts of the same ids, stopped early only by a verdict that
+ * is no test's. `outcomes` are every attempt so far; `probes` the ones that were such reruns.
+ */
+export function probeOf(
+  outcomes: readonly SuiteOutcome[],
+  probes: ReadonlySet<number>,
+  suite: ResolvedSuite,
+  history: SuiteHistory | undefined,
+): string[] | undefined {
+  const last = outcomes[outcomes.length - 1];
+  if (!last || probes.size >= (suite.flaky?.newTests ?? 0) || !rerunsFailedTests(suite)) return undefined;
+  if (last.result.verdict !== "passed" && last.result.class !== "testsFailed") return undefined;
+  const own = outcomes.filter((x) => !probes.has(x.attempt));
+  const passed = mergeAttempts(own.map((x) => x.tests ?? [])).filter((t) => t.status === "passed");
+  const ids = newTestIds(passed.map((t) => t.id), history);
+  return ids.length ? ids : undefined;
+}
+
 export interface CombineOptions {
   failOnFlaky: boolean;
   rerunIds?: RerunIds;
   /** Why a test is quarantined in this run (history/quarantine.ts), or undefined. */
   quarantined?: (id: string) => string | undefined;
+  /** The attempts that reran new tests (probeOf): they add runs to the tests, never a verdict. */
+  probes?: ReadonlySet<number>;
 }
 
 export function combineAttempts(outcomes: readonly SuiteOutcome[], o: CombineOptions): SuiteResult {
@@ -57,7 +82,9 @@ export function combineAttempts(outcomes: readonly SuiteOutcome[], o: CombineOpt
   const tests = merged && o.quarantined ? quarantineTests(merged, o.quarantined) : merged;
   const flaky = tests?.filter((t) => t.status === "flaky") ?? [];
   const durationSeconds = Math.round(Date.parse(last.result.finishedAt) - Date.parse(first.result.startedAt)) / 1000;
-  let result: SuiteResult = { ...last.result, startedAt: first.result.startedAt, durationSeconds };
+  // The verdict is the last of the suite's own attempts: a new test's extra runs only make it flaky.
+  const decided = [...outcomes].reverse().find((x) => !o.probes?.has(x.attempt)) ?? last;
+  let result: SuiteResult = { ...decided.result, startedAt: first.result.startedAt, finishedAt: last.result.finishedAt, durationSeconds };
   if (tests) result = { ...result, tests };
   if (outcomes.length > 1) {
     const attempts: AttemptResult[] = outcomes.map((x) => {
@@ -71,17 +98,26 @@ export function combineAttempts(outcomes: readonly SuiteOutcome[], o: CombineOpt
         logs: x.result.logs,
         ...(x.result.artifacts?.dir ? { artifactsDir: x.result.artifacts.dir } : {}),
         ...(ids ? { rerunIds: [...ids] } : {}),
+        ...(o.probes?.has(x.attempt) ? { newTests: true as const } : {}),
       };
     });
     result = { ...result, attempts, pods: outcomes.flatMap((x) => x.result.pods) };
   }
   if (tests && result.verdict === "failed" && result.class === "testsFailed") {
-    const failedShards = (last.result.shards ?? []).filter((sh) => sh.verdict !== "passed").map((sh) => sh.index);
-    const allTestsFailed = failedShards.every((i) => last.result.shards?.find((sh) => sh.index === i)?.class === "testsFailed");
+    const failedShards = (decided.result.shards ?? []).filter((sh) => sh.verdict !== "passed").map((sh) => sh.index);
+    const allTestsFailed = failedShards.every((i) => decided.result.shards?.find((sh) => sh.index === i)?.class === "testsFailed");
     if (allTestsFailed && onlyQuarantinedFailed(tests, failedShards)) result = passedWithQuarantine(result, tests);
   }
   if (flaky.length && result.verdict === "passed") {
-    const note = `${flaky.length} flaky test(s): failed, then passed on a retry: ${flaky.map((t) => t.id).join(", ")}`;
+    const probed = new Set([...(o.probes ?? [])].flatMap((a) => o.rerunIds?.get(a) ?? []));
+    const fresh = flaky.filter((t) => probed.has(t.id));
+    const retried = flaky.filter((t) => !probed.has(t.id));
+    const note = [
+      retried.length ? `${retried.length} flaky test(s): failed, then passed on a retry: ${retried.map((t) => t.id).join(", ")}` : "",
+      fresh.length ? `${fresh.length} new flaky test(s): not in the history, and did not pass every run: ${fresh.map((t) => t.id).join(", ")}` : "",
+    ]
+      .filter(Boolean)
+      .join("; ");
     result = { ...result, notes: [...result.notes, note] };
     if (o.failOnFlaky) result = { ...result, verdict: "failed", class: "flaky", exitCode: ExitCode.testsFailed, message: `${note} (--fail-on-flaky)` };
   }

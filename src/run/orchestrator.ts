@@ -16,7 +16,7 @@ import { renderSuite } from "../render/suite.js";
 import { notRunResult } from "../report/not-run.js";
 import { RESULT_API_VERSION } from "../results/run-result.js";
 import type { RunResult, SuiteResult } from "../results/run-result.js";
-import { attemptKey } from "./attempt-key.js";
+import { attemptKey, tracksAttempts } from "./attempt-key.js";
 import { runInCluster } from "./cluster-session.js";
 import { runContext, runStream } from "./context.js";
 import type { PipelineDeps, PipelinePlan, StageNotes } from "./context.js";
@@ -103,7 +103,7 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
     for (const [i, { outcomes, result: combined }] of attempts.entries()) {
       const resolved = suites[i];
       if (!resolved) continue;
-      const tracked = (resolved.retries ?? 0) > 0;
+      const tracked = tracksAttempts(resolved);
       for (const o of outcomes) {
         const key = tracked ? attemptKey(resolved.name, o.attempt) : resolved.name;
         const save = (name: string, data: unknown) => deps.files.writeJson(`${key}/${name}`, data);

@@ -81,6 +81,31 @@ describe("quarantine that keeps the test running", () => {
   }, 240_000);
 });
 
+describe("new-flake detection", () => {
+  it("a new test that fails 1 time in 3 is caught on its first run: flaky after 2 extra runs of only the new ids", async () => {
+    const old = "tests/e2e/test_new.py::test_old";
+    const fresh = "tests/e2e/test_new.py::test_new_flaky";
+    const history: SuiteHistory = {
+      suite: "new-tests",
+      runs: [{ runId: "seed", startedAt: "2026-12-06T00:00:00Z", verdict: "passed", attempts: 1, durationMs: 1000, tests: [{ id: old, status: "passed", durationMs: 5 }] }],
+    };
+    const r = await runWithHistory("new-tests", new Map([["new-tests", history]]), "new-tests");
+    const s = r.suites[0]!;
+    const t = s.tests?.find((x) => x.id === fresh);
+    console.log(`[history] new test: exit ${r.exitCode}; ${fresh}: ${t?.status}; attempts ${JSON.stringify(s.attempts?.map((a) => [a.attempt, a.verdict, a.rerunIds, a.newTests]))}`);
+    console.log(`[history] note: ${s.notes.find((n) => n.includes("new flaky"))}`);
+    expect(r.exitCode).toBe(0);
+    expect(t?.status).toBe("flaky");
+    expect(s.tests?.find((x) => x.id === old)?.status).toBe("passed");
+    expect(s.attempts?.map((a) => [a.attempt, a.rerunIds, a.newTests])).toEqual([
+      [1, undefined, undefined],
+      [2, [fresh], true],
+      [3, [fresh], true],
+    ]);
+    expect(s.notes).toContain(`1 new flaky test(s): not in the history, and did not pass every run: ${fresh}`);
+  }, 240_000);
+});
+
 describe("shards balanced by time", () => {
   it("one test of 6 s and 24 of 0.5 s, 3 shards: round-robin without history, LPT from the first run's history", async () => {
     const ratio = (r: RunResult) => {

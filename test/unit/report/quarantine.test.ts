@@ -11,7 +11,9 @@ import { toJunit } from "../../../src/report/junit.js";
 import type { TestCase } from "../../../src/results/model.js";
 import { RESULT_API_VERSION } from "../../../src/results/run-result.js";
 import type { RunResult, SuiteResult } from "../../../src/results/run-result.js";
-import { combineAttempts } from "../../../src/run/attempts.js";
+import { combineAttempts, probeOf } from "../../../src/run/attempts.js";
+import { resolveSuite } from "../../../src/config/resolve.js";
+import type { Config } from "../../../src/config/schema.js";
 import type { SuiteOutcome } from "../../../src/run/suite-run.js";
 import { expectGolden } from "../support/golden.js";
 
@@ -54,6 +56,8 @@ const outcome = (attempt: number, result: Partial<SuiteResult>, tests: TestCase[
   events: [],
 });
 const NOW = Date.parse("2026-12-07T00:00:00Z");
+const resolved = () =>
+  resolveSuite({ apiVersion: "incluster.dev/v1alpha1", kind: "Config", source: {}, defaults: { image: "x:1" }, suites: { mixed: { test: "tests" } } } as unknown as Config, "mixed");
 
 const attempts = [
   outcome(1, {}, [tc("test_passes", "passed"), tc("test_fails_on_purpose", "failed"), tc("test_flaky_first_attempt", "failed")]),
@@ -115,5 +119,33 @@ describe("a quarantined test runs, is reported, and does not fail its suite", ()
     expectGolden("ci/quarantine-step-summary.md", stepSummary(run));
     expectGolden("ci/quarantine-annotations.txt", `${annotations(run).join("\n")}\n`);
     expect(annotations(run)[0]).toMatch(/^::warning file=tests\/test_mixed.py,title=mixed%3A tests\/test_mixed.py%3A%3Atest_fails_on_purpose \(quarantined\)::quarantined: JIRA-42/);
+  });
+});
+
+describe("new-flake detection (flaky.newTests)", () => {
+  const history = { suite: "mixed", runs: [{ runId: "h1", startedAt: "2026-12-06T00:00:00Z", verdict: "passed" as const, attempts: 1, durationMs: 1, tests: [{ id: "tests/test_mixed.py::test_passes", status: "passed" as const, durationMs: 1 }] }] };
+  const suite = { ...resolved(), flaky: { quarantine: "off" as const, window: 20, threshold: 2, release: 5, newTests: 2 } };
+  const first = [outcome(1, { verdict: "passed", class: undefined, exitCode: 0 }, [tc("test_passes", "passed"), tc("test_new", "passed")])];
+
+  it("after the suite's own attempts, the passing tests the history has never seen, at most newTests times; none without a history", () => {
+    expect(probeOf(first, new Set(), suite, history)).toEqual(["tests/test_mixed.py::test_new"]);
+    expect(probeOf(first, new Set([2, 3]), suite, history)).toBeUndefined();
+    expect(probeOf(first, new Set(), suite, undefined)).toBeUndefined();
+    expect(probeOf(first, new Set(), { ...suite, flaky: { ...suite.flaky, newTests: 0 } }, history)).toBeUndefined();
+  });
+
+  it("a new test that fails on an extra run is flaky; the verdict stays the suite's own attempt's", () => {
+    const all = [...first, outcome(2, { job: "j-2" }, [tc("test_new", "failed")]), outcome(3, { verdict: "passed", exitCode: 0, job: "j-3" }, [tc("test_new", "passed")])];
+    const probes = new Set([2, 3]);
+    const rerunIds = new Map([[2, ["tests/test_mixed.py::test_new"]], [3, ["tests/test_mixed.py::test_new"]]]);
+    const r = combineAttempts(all.slice(0, 2), { failOnFlaky: false, probes, rerunIds });
+    expect(r).toMatchObject({ verdict: "passed", exitCode: 0 });
+    expect(r.tests?.find((t) => t.name === "test_new")?.status).toBe("flaky");
+    expect(r.notes).toContain("1 new flaky test(s): not in the history, and did not pass every run: tests/test_mixed.py::test_new");
+    expect(r.attempts?.map((a) => [a.attempt, a.newTests])).toEqual([[1, undefined], [2, true]]);
+    // The same ids K times, even once one failed; not past K.
+    expect(probeOf(all.slice(0, 2), new Set([2]), suite, history)).toEqual(["tests/test_mixed.py::test_new"]);
+    expect(probeOf(all, probes, suite, history)).toBeUndefined();
+    expect(combineAttempts(all, { failOnFlaky: true, probes, rerunIds })).toMatchObject({ verdict: "failed", class: "flaky" });
   });
 });
