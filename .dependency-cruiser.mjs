@@ -15,7 +15,7 @@
 //   3 diagnose  Job/Pod/Event → phase, verdict, class
 //   4 results   the result model (RunResult) and the test cases in it
 //   5 events    the event stream (run.finished carries the RunResult)
-//     history   a suite's runs across runs: the model, stats and trends (pure), its codec and stores
+//     history   a suite's memory across runs: the model, stats, trends, quarantine and shard balance (pure), its codec and stores
 //   6 report    the formats and views of a result and of the stream;   otlp: the stream as OTLP logs
 //     follow    the mechanics of following the cluster: shared watches, log followers, a Job followed
 //               to its end (`logs`), a log copy's echo; under the engine, debug and api alike

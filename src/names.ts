@@ -50,6 +50,8 @@ export const ARTIFACTS_DIR = `${OUT_DIR}/${ARTIFACTS_SUBDIR}`;
 /** A sharded suite's test container: its shard's index (0-based, the Job's completion index) and the shard count. */
 export const SHARD_INDEX_ENV = "INCLUSTER_SHARD_INDEX";
 export const SHARD_COUNT_ENV = "INCLUSTER_SHARD_COUNT";
+/** A sharded pytest suite with a run history: {"d": {id: median ms}, "m": ms for an id not in d}, the split's weights (history/shards.ts). */
+export const SHARD_WEIGHTS_ENV = "INCLUSTER_SHARD_WEIGHTS";
 /** The in-pod copy of everything the test container printed, beside the artifacts. */
 export const LOG_COPY = "test-runner.log";
 /**

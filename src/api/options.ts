@@ -1,5 +1,6 @@
 // The options of the library's run(): what the CLI's flags map onto, one to one.
 import type { EventSink } from "../events/types.js";
+import type { SuiteHistory } from "../history/model.js";
 import type { ClusterPort } from "../kube/port.js";
 
 export interface RunOptions {
@@ -26,6 +27,11 @@ export interface RunOptions {
   retries?: number;
   /** A flaky test (failed, then passed on a retry) fails its suite (exit 1). */
   failOnFlaky?: boolean;
+  /**
+   * The suites' run histories (suite name → its last runs, newest first), as the run is to see
+   * them: the automatic quarantine and the shards' balance read them. Given here, they are used as they are.
+   */
+  histories?: ReadonlyMap<string, SuiteHistory>;
   /** At most this many bytes of artifacts per attempt come back (default 100 MiB); the rest is named and dropped. */
   artifactsLimitBytes?: number;
   /** On interrupt, keep the run's Jobs and Pods. */

@@ -160,6 +160,7 @@ export async function run(config: Config, options: RunOptions = {}): Promise<Run
         keep: Boolean(o.keep),
         reportDir: show(reportDir),
         failOnFlaky: Boolean(o.failOnFlaky),
+        ...(o.histories ? { histories: o.histories } : {}),
         ...(o.artifactsLimitBytes !== undefined ? { artifactsLimitBytes: o.artifactsLimitBytes } : {}),
       },
     );

@@ -1,9 +1,9 @@
 // What `incluster run` hands GitHub Actions: the step summary (Markdown), `::error` annotations
 // for failed tests, and the step outputs. Pure functions of the RunResult.
 import { countsText, LISTED_TESTS_MAX } from "../report/human.js";
-import { failures, flakyTrends, suiteTally } from "../report/failures.js";
+import { failures, flakyTrends, quarantinedTests, suiteTally } from "../report/failures.js";
 import { trendText } from "../report/trend.js";
-import type { Failure } from "../report/failures.js";
+import type { Failure, QuarantinedTest } from "../report/failures.js";
 import type { RunResult, SuiteResult } from "../results/run-result.js";
 import { tallyText } from "../report/tally.js";
 import { oneLine } from "../report/text.js";
@@ -66,6 +66,12 @@ export function stepSummary(r: RunResult, link?: { url: string; label: string })
     for (const f of flaky.slice(0, LISTED_TESTS_MAX)) lines.push(`- **${md(f.suite)}** ${code(f.test)}: ${trendText(f.trend)}`);
     if (flaky.length > LISTED_TESTS_MAX) lines.push(`- … and ${flaky.length - LISTED_TESTS_MAX} more`);
   }
+  const quarantined = quarantinedTests(r);
+  if (quarantined.length) {
+    lines.push("", "#### Quarantined (they ran; they do not fail the run)", "");
+    for (const q of quarantined.slice(0, LISTED_TESTS_MAX)) lines.push(`- ${quarantinedLine(q)}`);
+    if (quarantined.length > LISTED_TESTS_MAX) lines.push(`- … and ${quarantined.length - LISTED_TESTS_MAX} more (the JUnit report lists every test)`);
+  }
   lines.push("", `Report: \`${r.reportDir || "(none)"}\`${link ? ` · [${md(link.label)}](${link.url})` : ""}`, "");
   return lines.join("\n");
 }
@@ -76,8 +82,31 @@ function failureLine(f: Failure): string {
   return f.test ? `**${md(f.suite)}** ${code(f.test)}${where}: ${msg}` : `**${md(f.suite)}**: ${msg}`;
 }
 
-/** `::error` workflow commands, one per failure: file and line where the JUnit named them. */
+function quarantinedLine(q: QuarantinedTest): string {
+  const msg = q.message ? `: ${md(oneLine(q.message))}` : "";
+  return `**${md(q.suite)}** ${code(q.test)} ${md(q.outcome)} (quarantined: ${md(q.reason)})${msg}`;
+}
+
+/** `::warning` workflow commands, one per quarantined test that did not pass: it ran, and its result does not fail the run. */
+function quarantineAnnotations(r: RunResult, room: number): string[] {
+  return quarantinedTests(r)
+    .slice(0, Math.max(0, room))
+    .map((q) => {
+      const props: string[] = [];
+      if (q.file) props.push(`file=${property(q.file)}`);
+      if (q.file && q.line !== undefined) props.push(`line=${q.line}`);
+      props.push(`title=${property(`${q.suite}: ${q.test} (quarantined)`)}`);
+      const body = [`quarantined: ${q.reason}`, `it ${q.outcome}; the run does not fail for it`, q.message].filter(Boolean).join("\n");
+      return `::warning ${props.join(",")}::${data(cut(body))}`;
+    });
+}
+
+/** `::error` workflow commands, one per failure (file and line where the JUnit named them); then `::warning`s for quarantined tests. */
 export function annotations(r: RunResult): string[] {
+  return [...failureAnnotations(r), ...quarantineAnnotations(r, ANNOTATIONS_MAX - Math.min(failures(r).length, ANNOTATIONS_MAX))];
+}
+
+function failureAnnotations(r: RunResult): string[] {
   const all = failures(r);
   const out = all.slice(0, ANNOTATIONS_MAX).map((f) => {
     const props: string[] = [];

@@ -9,6 +9,7 @@ import { mergePod, type EnvFromEntry, type PodSettings, type PodTemplatePatch, t
 import { DEFAULT_BASE_IMAGE, DEFAULT_CLONE_IMAGE, type Config } from "./schema.js";
 import { PYTEST_JUNIT } from "../runners/pytest.js";
 import type { RunnerName } from "../runners/index.js";
+import { DEFAULT_FLAKY, DEFAULT_MAX_AUTO_SHARDS, DEFAULT_TARGET_DURATION } from "./flaky.js";
 
 export const DEFAULT_TIMEOUT_SECONDS = 30 * 60;
 export const DEFAULT_TTL_SECONDS = 3600;
@@ -87,6 +88,14 @@ export interface ResolvedSuite {
   retries?: number;
   /** Pods of one Indexed Job; absent: a plain Job. */
   shards?: number;
+  /** shards: auto: the engine picks the count from the run history (history/shards.ts autoShardCount). */
+  autoShards?: { targetMs: number; max: number };
+  /** The split's weights from the run history (set by the engine, not the config): pytest ids split longest-first. */
+  shardWeights?: { durations: Record<string, number>; defaultMs: number };
+  /** quarantine: entries of defaults, then of the suite (history/quarantine.ts decides with them). */
+  quarantine?: { test: string; reason: string; until?: string }[];
+  /** flaky: the automatic quarantine's numbers, every default filled in; absent when the config has no flaky:. */
+  flaky?: { quarantine: "auto" | "off"; window: number; threshold: number; release: number; newTests: number };
   /** nodeSelector, tolerations, affinity for the pod: suite else defaults, each part as a whole. */
   scheduling?: Scheduling;
   /** Secrets the kubelet pulls the images with (suite else defaults). */
@@ -137,6 +146,7 @@ export function resolveSuite(config: Config, name: string): ResolvedSuite {
   const runAsUser = (suite.securityContext ?? d.securityContext)?.runAsUser;
   const podTemplate = suite.podTemplate ?? d.podTemplate;
   const allowUnrestricted = suite.allowUnrestricted ?? d.allowUnrestricted;
+  const quarantine = [...(d.quarantine ?? []), ...(suite.quarantine ?? [])].map((q) => ({ ...q }));
   return {
     name,
     namespace: config.namespace ?? DEFAULT_NAMESPACE,
@@ -157,7 +167,17 @@ export function resolveSuite(config: Config, name: string): ResolvedSuite {
     // pytest's JUnit (its target, or a command that names it); another runner's report is its own (config/report.ts).
     ...(suite.junit !== undefined || (suite.runner ?? (suite.command ? undefined : "pytest")) === "pytest" ? { junit: suite.junit ?? PYTEST_JUNIT } : {}),
     ...((suite.retries ?? d.retries) ? { retries: suite.retries ?? d.retries } : {}),
-    ...(suite.shards && suite.shards > 1 ? { shards: suite.shards } : {}),
+    ...(typeof suite.shards === "number" && suite.shards > 1 ? { shards: suite.shards } : {}),
+    ...(suite.shards === "auto"
+      ? {
+          autoShards: {
+            targetMs: (parseDuration(suite.targetDuration ?? DEFAULT_TARGET_DURATION) ?? 300) * 1000,
+            max: suite.maxShards ?? DEFAULT_MAX_AUTO_SHARDS,
+          },
+        }
+      : {}),
+    ...(quarantine.length ? { quarantine } : {}),
+    ...(config.flaky ? { flaky: { ...DEFAULT_FLAKY, ...definedOnly(config.flaky) } } : {}),
     ...(scheduling ? { scheduling } : {}),
     ...(imagePullSecrets?.length ? { imagePullSecrets: [...imagePullSecrets] } : {}),
     ...(serviceAccount ? { serviceAccount } : {}),
@@ -179,6 +199,10 @@ export const PLATFORM_IDENTITY_GROUP = "security.openshift.io";
  */
 export function withAssignedIdentity(suite: ResolvedSuite): ResolvedSuite {
   return suite.runAsUser === undefined ? { ...suite, runAsUser: "auto" } : suite;
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function splitEnv(merged: Record<string, string | EnvRef>): { env: Record<string, string>; envRefs: Record<string, EnvRef> } {

@@ -10,6 +10,7 @@ import { historySchema } from "./history.js";
 import { envFromSchema, imagePullSecretsSchema, podSchema, serviceAccountSchema, volumesSchema } from "./pod-fields.js";
 import { runnerSchema, suiteRunnerProblems } from "./runner.js";
 import { DEFAULT_CLONE_IMAGE, sourceSchema } from "./source-schema.js";
+import { flakySchema, maxShardsSchema, quarantineSchema, targetDurationSchema } from "./flaky.js";
 
 export { DEFAULT_CLONE_IMAGE };
 import { allowUnrestrictedSchema, podTemplateSchema, securityContextSchema } from "./pod-fields.js";
@@ -90,10 +91,20 @@ const suiteShape = {
   ),
   retries: z.optional(retries),
   shards: describe(
-    z.optional(wholeNumber(1, MAX_SHARDS, (iss) => `expected a whole number of shards from 1 to ${MAX_SHARDS}, got ${shown(iss.input)}`)),
+    z.optional(
+      z.union([
+        wholeNumber(1, MAX_SHARDS, (iss) => `expected a whole number of shards from 1 to ${MAX_SHARDS}, or auto, got ${shown(iss.input)}`),
+        z.literal("auto"),
+      ]),
+    ),
     "Run the suite as one Indexed Job of this many pods (JOB_COMPLETION_INDEX): pytest node ids and go tests are split stably over them, " +
-      "node test files by node's --test-shard; a command suite gets INCLUSTER_SHARD_INDEX and INCLUSTER_SHARD_COUNT.",
+      "node test files by node's --test-shard; a command suite gets INCLUSTER_SHARD_INDEX and INCLUSTER_SHARD_COUNT. " +
+      "With a run history, pytest ids are split by their median durations (longest first). " +
+      "auto: as many shards as targetDuration needs, from the history (1 without).",
   ),
+  targetDuration: z.optional(targetDurationSchema),
+  maxShards: z.optional(maxShardsSchema(MAX_SHARDS)),
+  quarantine: z.optional(quarantineSchema),
   build: describe(
     z.optional(
       strict({
@@ -151,8 +162,10 @@ const defaults = describe(
     securityContext: z.optional(securityContextSchema),
     podTemplate: z.optional(podTemplateSchema),
     allowUnrestricted: z.optional(allowUnrestrictedSchema),
+    quarantine: z.optional(quarantineSchema),
   }),
-  "Values every suite inherits unless it sets its own; env is merged, the suite's entries win; every other field is taken whole from the suite if it sets it.",
+  "Values every suite inherits unless it sets its own; env is merged, the suite's entries win; quarantine entries of both apply; " +
+    "every other field is taken whole from the suite if it sets it.",
 );
 
 const imageSchema = describe(
@@ -218,6 +231,7 @@ export const configSchema = meta(
     suites: suitesSchema,
     notify: z.optional(notifySchema),
     history: z.optional(historySchema),
+    flaky: z.optional(flakySchema),
   }).check(
     z.superRefine((c, ctx) => {
       for (const [name, suite] of Object.entries(c.suites)) {

@@ -4,7 +4,7 @@
 // (test/unit/history/codec.test.ts measures it), and fitHistory rolls off the oldest runs if a
 // suite still outgrows HISTORY_MAX_BYTES. Pure (zlib's sync functions compute, they do no I/O).
 import { gunzipSync, gzipSync } from "node:zlib";
-import type { HistoryRun, HistoryTestStatus, HistoryVerdict, SuiteHistory } from "./model.js";
+import type { HistoryRun, HistoryTest, HistoryTestStatus, HistoryVerdict, SuiteHistory } from "./model.js";
 
 export const CODEC_VERSION = 1;
 /** An encoded history stays below this: well under the API server's 1 MiB per object. */
@@ -12,6 +12,20 @@ export const HISTORY_MAX_BYTES = 512 * 1024;
 
 const LETTER: Record<HistoryTestStatus, string> = { passed: "p", failed: "f", flaky: "k", skipped: "s", quarantined: "q" };
 const STATUS: Record<string, HistoryTestStatus> = Object.fromEntries(Object.entries(LETTER).map(([s, l]) => [l, s as HistoryTestStatus]));
+type Outcome = NonNullable<HistoryTest["outcome"]>;
+/**
+ * A quarantined test keeps what it did (the automatic quarantine releases a test on its clean
+ * runs): its outcome's letter in upper case. "q" is one whose outcome is not known.
+ */
+function letterOf(t: HistoryTest): string {
+  return t.status === "quarantined" && t.outcome ? LETTER[t.outcome].toUpperCase() : LETTER[t.status];
+}
+function testOf(letter: string): Pick<HistoryTest, "status" | "outcome"> | undefined {
+  const status = STATUS[letter];
+  if (status) return { status };
+  const outcome = STATUS[letter.toLowerCase()];
+  return outcome && outcome !== "quarantined" ? { status: "quarantined", outcome: outcome as Outcome } : undefined;
+}
 /** The letter of a test that did not run in that run. */
 const ABSENT = ".";
 const VERDICTS: readonly HistoryVerdict[] = ["passed", "failed", "timedOut", "couldNotRun"];
@@ -45,7 +59,7 @@ function columns(h: SuiteHistory): Encoded {
     const ms = new Array<number | undefined>(index.size);
     for (const t of run.tests) {
       const i = index.get(t.id) ?? 0;
-      letters[i] = LETTER[t.status];
+      letters[i] = letterOf(t);
       ms[i] = Math.max(0, Math.round(t.durationMs));
     }
     return {
@@ -83,8 +97,8 @@ export function decodeHistory(bytes: Buffer): SuiteHistory | { problem: string }
     const tests: HistoryRun["tests"] = [];
     let k = 0;
     for (let i = 0; i < r.s.length; i++) {
-      const status = STATUS[r.s[i] ?? ABSENT];
-      if (status) tests.push({ id: doc.ids[i] ?? "", status, durationMs: r.ms[k++] ?? 0 });
+      const t = testOf(r.s[i] ?? ABSENT);
+      if (t) tests.push({ id: doc.ids[i] ?? "", ...t, durationMs: r.ms[k++] ?? 0 });
     }
     runs.push({ runId: r.r, ...(r.c ? { commit: r.c } : {}), startedAt: r.t, verdict: r.v, attempts: r.a, durationMs: r.d, tests });
   }

@@ -10,6 +10,8 @@ export interface HistoryTest {
   id: string;
   status: HistoryTestStatus;
   durationMs: number;
+  /** For a quarantined test, what it did (its merged status): the automatic policy releases it after clean runs. */
+  outcome?: Exclude<HistoryTestStatus, "quarantined">;
 }
 
 export type HistoryVerdict = "passed" | "failed" | "timedOut" | "couldNotRun";

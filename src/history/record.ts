@@ -1,11 +1,20 @@
 // What a finished suite adds to its history (pure): its verdict, attempts and each test's merged
 // status and duration, ids as the result model has them. An interrupted suite adds nothing: its
 // tests were cut, not judged.
-import type { MergedTest } from "../results/model.js";
+import type { MergedTest, RanStatus } from "../results/model.js";
 import type { SuiteResult } from "../results/run-result.js";
-import type { HistoryRun, HistoryTestStatus, SuiteHistory } from "./model.js";
+import type { HistoryRun, HistoryTest, HistoryTestStatus, SuiteHistory } from "./model.js";
 
 const TEST_STATUS: Record<MergedTest["status"], HistoryTestStatus> = {
+  passed: "passed",
+  failed: "failed",
+  error: "failed",
+  flaky: "flaky",
+  skipped: "skipped",
+  quarantined: "quarantined",
+};
+
+const OUTCOME: Record<RanStatus, NonNullable<HistoryTest["outcome"]>> = {
   passed: "passed",
   failed: "failed",
   error: "failed",
@@ -23,7 +32,13 @@ export function historyRun(runId: string, s: SuiteResult): HistoryRun | undefine
     verdict: s.verdict,
     attempts: Math.max(1, s.attempts?.length ?? 1),
     durationMs: Math.round(s.durationSeconds * 1000),
-    tests: (s.tests ?? []).map((t) => ({ id: t.id, status: TEST_STATUS[t.status], durationMs: Math.round(t.durationMs) })),
+    tests: (s.tests ?? []).map((t) => ({
+      id: t.id,
+      status: TEST_STATUS[t.status],
+      // What a quarantined test did: the automatic quarantine releases it on clean runs.
+      ...(t.quarantine ? { outcome: OUTCOME[t.quarantine.outcome] } : {}),
+      durationMs: Math.round(t.durationMs),
+    })),
   };
 }
 

@@ -3,7 +3,7 @@ import type { ResolvedSuite } from "../config/resolve.js";
 import { CLONE_SCRIPT, OVERLAY_DIR, cloneScript } from "./clone-script.js";
 import {
   ARTIFACTS_DIR, ARTIFACTS_SUBDIR, CLONE_CONTAINER, COMPLETION_INDEX_ANNOTATION, LOG_FALLBACK, COLLECTED_MARKER, COLLECTOR_CONTAINER, COLLECTOR_GRACE,
-  COPYING_MARKER, OUT_DIR, TESTS_ENDED_MARKER, OUT_VOLUME, TEST_CONTAINER, baseName, jobName, overlayName, suiteLabels,
+  COPYING_MARKER, OUT_DIR, SHARD_WEIGHTS_ENV, TESTS_ENDED_MARKER, OUT_VOLUME, TEST_CONTAINER, baseName, jobName, overlayName, suiteLabels,
 } from "../names.js";
 import type { Container, EnvVar, JobObject, PodSpec, SecurityContext, Volume } from "./objects.js";
 import { userVolumeName, type EnvFromEntry } from "../config/pod-fields.js";
@@ -252,6 +252,8 @@ function shardEnv(suite: ResolvedSuite): EnvVar[] {
   return [
     { name: SHARD_INDEX_ENV, valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${COMPLETION_INDEX_ANNOTATION}']` } } },
     { name: SHARD_COUNT_ENV, value: String(suite.shards) },
+    // The split's weights from the run history: every shard computes the same split (runners/pytest.ts SHARD_PY).
+    ...(suite.shardWeights ? [{ name: SHARD_WEIGHTS_ENV, value: JSON.stringify({ d: suite.shardWeights.durations, m: suite.shardWeights.defaultMs }) }] : []),
   ];
 }
 

@@ -30,6 +30,39 @@ export function failures(r: RunResult): Failure[] {
   return r.suites.flatMap((s) => (s.verdict === "passed" ? [] : suiteFailures(s)));
 }
 
+/** A quarantined test of a run: what it did and why it is quarantined (the CI's warnings list them). */
+export interface QuarantinedTest {
+  suite: string;
+  test: string;
+  file?: string;
+  line?: number;
+  reason: string;
+  outcome: string;
+  /** Its failure's message, when it failed. */
+  message?: string;
+}
+
+/** Every quarantined test of every suite that did not pass cleanly: failed, errored or flaky (a quarantined test that passed is not news). */
+export function quarantinedTests(r: RunResult): QuarantinedTest[] {
+  return r.suites.flatMap((s) =>
+    (s.tests ?? []).flatMap((t) => {
+      if (!t.quarantine || t.quarantine.outcome === "passed" || t.quarantine.outcome === "skipped") return [];
+      const message = stripAnsi(t.message ?? "");
+      return [
+        {
+          suite: s.suite,
+          test: t.id,
+          ...(t.file !== undefined ? { file: t.file } : {}),
+          ...(t.line !== undefined ? { line: t.line } : {}),
+          reason: t.quarantine.reason,
+          outcome: t.quarantine.outcome,
+          ...(message ? { message } : {}),
+        },
+      ];
+    }),
+  );
+}
+
 function suiteFailures(s: SuiteResult): Failure[] {
   const failing = (s.tests ?? []).filter((t) => t.status === "failed" || t.status === "error");
   if (failing.length === 0) {

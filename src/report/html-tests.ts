@@ -21,7 +21,14 @@ export const LIST_PAGE = 1000;
 const ROWS_PER_PART = 20;
 
 const FAILING_ORDER: Partial<Record<MergedTest["status"], number>> = { error: 0, failed: 1, flaky: 2 };
-const STATUS_WORD: Record<MergedTest["status"], string> = { passed: "passed", failed: "FAILED", error: "ERROR", flaky: "FLAKY", skipped: "skipped" };
+const STATUS_WORD: Record<MergedTest["status"], string> = {
+  passed: "passed",
+  failed: "FAILED",
+  error: "ERROR",
+  flaky: "FLAKY",
+  skipped: "skipped",
+  quarantined: "quarantined",
+};
 const isFailing = (t: MergedTest) => t.status === "failed" || t.status === "error" || t.status === "flaky";
 
 /** A suite's failed, errored and flaky tests, in that order (report order within each). */
@@ -132,7 +139,7 @@ export function* failuresSection(suites: readonly SuiteResult[], excerpts: reado
 
 /** One line of a collapsed list: the time right-aligned, the id, where it ran, the skip's reason. */
 function listLine(t: MergedTest): string {
-  const run = runOf(t);
+  const run = [runOf(t), t.quarantine ? `${t.quarantine.outcome}; quarantined: ${t.quarantine.reason}` : ""].filter(Boolean).join("; ");
   const message = (t.message ?? "").split("\n")[0];
   return `${duration(t.durationMs).padStart(9)}  ${t.id}${run ? `  (${run})` : ""}${message ? ` — ${message}` : ""}`;
 }
@@ -171,4 +178,5 @@ export function* suiteTests(s: SuiteResult): Generator<string> {
   yield `<p class="counts">${esc(countsText(testCounts(s.tests)))}</p>${where}`;
   yield* testList(s, "passed", s.tests.filter((t) => t.status === "passed"));
   yield* testList(s, "skipped", s.tests.filter((t) => t.status === "skipped"));
+  yield* testList(s, "quarantined", s.tests.filter((t) => t.status === "quarantined"));
 }

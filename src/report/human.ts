@@ -66,6 +66,7 @@ const testWord: Partial<Record<MergedTest["status"], { word: string; color: keyo
   failed: { word: "FAILED", color: "red" },
   error: { word: "ERROR ", color: "red" },
   flaky: { word: "FLAKY ", color: "yellow" },
+  quarantined: { word: "QUARANTINED", color: "yellow" },
 };
 
 export function countsText(c: TestCounts): string {
@@ -73,6 +74,7 @@ export function countsText(c: TestCounts): string {
   if (c.errors) parts.push(`${c.errors} error${c.errors === 1 ? "" : "s"}`);
   if (c.flaky) parts.push(`${c.flaky} flaky`);
   if (c.skipped) parts.push(`${c.skipped} skipped`);
+  if (c.quarantined) parts.push(`${c.quarantined} quarantined`);
   return `${parts.join(", ")} (${c.tests} ${c.tests === 1 ? "test" : "tests"})`;
 }
 
@@ -87,7 +89,7 @@ function testLines(style: Style, s: SuiteResult): string[] {
     const trend = t.trend ? ` — ${paint(style, "bold", trendText(t.trend))}` : "";
     lines.push(`    ${paint(style, w.color, w.word)} ${t.id}${where}${trend}${detail(t) ? ` — ${detail(t)}` : ""}`);
     // The assertion's values on their own lines, as the runner gave them (node:test, testify).
-    if (t.expected !== undefined && t.actual !== undefined && t.status !== "flaky") {
+    if (t.expected !== undefined && t.actual !== undefined && t.status !== "flaky" && t.status !== "quarantined") {
       lines.push(`        expected: ${oneLine(t.expected)}`, `        actual:   ${oneLine(t.actual)}`);
     }
   }
@@ -96,6 +98,7 @@ function testLines(style: Style, s: SuiteResult): string[] {
 }
 
 function detail(t: MergedTest): string {
+  if (t.quarantine) return [`${t.quarantine.outcome} (quarantined: ${t.quarantine.reason})`, oneLine(t.message ?? t.text)].filter(Boolean).join(": ");
   if (t.status !== "flaky") return oneLine(t.message ?? t.text);
   const failed = (t.reruns ?? []).map((r) => `attempt ${r.attempt}: ${oneLine(r.message ?? r.text) || r.status}`);
   return [`passed on attempt ${t.attempt}`, ...failed].join("; ");
@@ -105,7 +108,8 @@ function detail(t: MergedTest): string {
 function attemptLines(style: Style, s: SuiteResult): string[] {
   const lines: string[] = [];
   for (const a of s.attempts ?? []) {
-    const rerun = a.rerunIds ? `, reran ${a.rerunIds.length} failed test${a.rerunIds.length === 1 ? "" : "s"}` : "";
+    const kind = a.newTests ? "new" : "failed";
+    const rerun = a.rerunIds ? `, reran ${a.rerunIds.length} ${kind} test${a.rerunIds.length === 1 ? "" : "s"}` : "";
     lines.push(`  attempt ${a.attempt}: ${verdictText(style, a)}, job/${a.job}${rerun}`);
   }
   for (const sh of s.shards ?? []) if (sh.verdict !== "passed") lines.push(`  shard ${sh.index}: ${verdictText(style, sh)}, pod/${sh.pod}`);

@@ -12,6 +12,8 @@ export interface JsonTest {
   file?: string;
   line?: number;
   shard?: number;
+  /** A quarantined test's reason and what it did. */
+  quarantine?: { reason: string; outcome: string };
   /** The other failing runs (attempt and message), for a flaky or retried test. */
   reruns?: { attempt: number; status: "failed" | "error"; message?: string }[];
 }
@@ -29,6 +31,7 @@ function jsonTest(t: MergedTest): JsonTest {
     ...(t.file !== undefined ? { file: t.file } : {}),
     ...(t.line !== undefined ? { line: t.line } : {}),
     ...(t.shard !== undefined ? { shard: t.shard } : {}),
+    ...(t.quarantine ? { quarantine: { ...t.quarantine } } : {}),
     ...(t.reruns?.length
       ? { reruns: t.reruns.map((r) => ({ attempt: r.attempt, status: r.status, ...(r.message !== undefined ? { message: r.message } : {}) })) }
       : {}),

@@ -1,6 +1,8 @@
 // `-o junit`: one <testsuite> per suite holding its real test cases (from the suite's own JUnit),
 // retries as Maven Surefire writes them (flakyFailure/rerunFailure, surefire-test-report-3.0.xsd),
 // and the suite's own verdict as one testcase when it has no tests or no failing test to carry it.
+// A quarantined test is a <skipped message="quarantined: …"> case with what it did in <system-out>,
+// so CI systems do not count it as a failure.
 import { create } from "../vendor/xml-builder.js";
 import type { XMLBuilder } from "xmlbuilder2/lib/interfaces.js";
 import type { MergedTest, Rerun } from "../results/model.js";
@@ -52,7 +54,7 @@ function counts(s: SuiteResult): Counts {
   const c: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
   for (const t of s.tests ?? []) {
     c.tests++;
-    if (t.status === "skipped") c.skipped++;
+    if (t.status === "skipped" || t.status === "quarantined") c.skipped++;
     if (t.status === "failed" || t.status === "error") {
       if (failingRuns(t)[0]?.status === "error") c.errors++;
       else c.failures++;
@@ -85,6 +87,11 @@ function addTestCase(suite: XMLBuilder, t: MergedTest): void {
     tc.ele("skipped", t.message ? { message: xmlSafe(t.message) } : {});
     return;
   }
+  if (t.quarantine) {
+    tc.ele("skipped", { message: xmlSafe(`quarantined: ${t.quarantine.reason}`) });
+    tc.ele("system-out").txt(xmlSafe(quarantinedOutput(t)));
+    return;
+  }
   if (t.status === "flaky") {
     for (const r of t.reruns ?? []) rerunElement(tc, r.status === "error" ? "flakyError" : "flakyFailure", r);
     return;
@@ -97,6 +104,16 @@ function addTestCase(suite: XMLBuilder, t: MergedTest): void {
     );
   }
   for (const r of later) rerunElement(tc, r.status === "error" ? "rerunError" : "rerunFailure", r);
+}
+
+/** What a quarantined test did, for its <system-out>: its outcome, then each failing run's message and trace. */
+function quarantinedOutput(t: MergedTest): string {
+  const outcome = t.quarantine?.outcome ?? "passed";
+  const own: Rerun = { attempt: t.attempt, status: outcome === "error" ? "error" : "failed", durationMs: t.durationMs, ...pick(t) };
+  const runs = [...(outcome === "failed" || outcome === "error" ? [own] : []), ...(t.reruns ?? [])].sort((a, b) => a.attempt - b.attempt);
+  const lines = [`quarantined test ${outcome} (attempt ${t.attempt})`];
+  for (const r of runs) lines.push(`attempt ${r.attempt}: ${r.status}${r.message ? `: ${r.message}` : ""}`, ...(r.text ? [r.text] : []));
+  return lines.join("\n");
 }
 
 /** Surefire's rerun and flaky elements carry the trace in a <stackTrace> child, not as text. */

@@ -98,6 +98,9 @@ export function byCodePoint(a: string, b: string): number {
 export function testCounts(tests: readonly { status: MergedStatus }[]): TestCounts {
   const c: TestCounts = { tests: tests.length, passed: 0, failed: 0, errors: 0, skipped: 0, flaky: 0 };
   const key = { passed: "passed", failed: "failed", error: "errors", skipped: "skipped", flaky: "flaky" } as const;
-  for (const t of tests) c[key[t.status]]++;
+  for (const t of tests) {
+    if (t.status === "quarantined") c.quarantined = (c.quarantined ?? 0) + 1;
+    else c[key[t.status]]++;
+  }
   return c;
 }

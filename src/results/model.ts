@@ -32,7 +32,9 @@ export interface ParsedTests {
 }
 
 /** A test that failed, then passed, in some attempt: Playwright's "flaky", Surefire's flakyFailure. */
-export type MergedStatus = TestStatus | "flaky";
+export type RanStatus = TestStatus | "flaky";
+/** What a test's result is: what it did, or `quarantined` (it ran, and what it did is in its `quarantine`). */
+export type MergedStatus = RanStatus | "quarantined";
 
 /** A failing run of a test that is not its reported result (Surefire's rerun and flaky elements). */
 export interface Rerun {
@@ -71,9 +73,11 @@ export interface MergedTest extends Omit<TestCase, "status"> {
   shard?: number;
   /** A failed or flaky test against its history, when the suite has one. */
   trend?: TestTrend;
+  /** A quarantined test (status `quarantined`): why, and what it did; it never fails its suite. */
+  quarantine?: { reason: string; outcome: RanStatus };
 }
 
-/** passed + failed + errors + skipped + flaky = tests (a flaky test is not counted as passed). */
+/** passed + failed + errors + skipped + flaky + quarantined = tests (a flaky test is not counted as passed). */
 export interface TestCounts {
   tests: number;
   passed: number;
@@ -81,4 +85,6 @@ export interface TestCounts {
   errors: number;
   skipped: number;
   flaky: number;
+  /** Present when some test is quarantined (whatever it did). */
+  quarantined?: number;
 }

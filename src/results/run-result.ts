@@ -81,6 +81,8 @@ export interface AttemptResult {
   artifactsDir?: string;
   /** The test ids this attempt reran (absent for attempt 1, or a runner without ids). */
   rerunIds?: string[];
+  /** This attempt reran tests new to the history (flaky.newTests), not failed ones. */
+  newTests?: true;
 }
 
 export interface ShardResult {

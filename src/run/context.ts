@@ -81,6 +81,8 @@ export interface PipelinePlan {
   preflightAnswerMs?: number;
   /** How long after the last copy that reached the collector retries go on (tests). */
   copyRetryBudgetMs?: number;
+  /** Each suite's run history (suite name → its last runs), read before the run; absent: none. */
+  histories?: ReadonlyMap<string, SuiteHistory>;
 }
 
 export interface RunContext {
@@ -163,7 +165,8 @@ export function runContext(
     deadlineSlackMs: plan.deadlineSlackMs ?? 60_000,
     failOnFlaky: plan.failOnFlaky ?? false,
     collectVia: execDenied ? "log" : "exec",
-    histories,
+    // The caller's own (RunOptions.histories: tests, the bench) are used as they are; else the store's.
+    histories: plan.histories ?? histories,
     ...(plan.artifactsLimitBytes !== undefined ? { artifactsLimitBytes: plan.artifactsLimitBytes } : {}),
     ...(plan.liveCutBytes !== undefined ? { liveCutBytes: plan.liveCutBytes } : {}),
     ...(plan.copyRetryMs ? { copyRetryMs: plan.copyRetryMs } : {}),

@@ -16,7 +16,7 @@ import { renderSuite } from "../render/suite.js";
 import { notRunResult } from "../report/not-run.js";
 import { RESULT_API_VERSION } from "../results/run-result.js";
 import type { RunResult, SuiteResult } from "../results/run-result.js";
-import { attemptKey } from "./attempt-key.js";
+import { attemptKey, tracksAttempts } from "./attempt-key.js";
 import { runInCluster } from "./cluster-session.js";
 import { runContext, runStream } from "./context.js";
 import type { PipelineDeps, PipelinePlan, StageNotes } from "./context.js";
@@ -24,6 +24,7 @@ import { withDnsHint } from "./dns-hint.js";
 import { preflight, preflightDiagnosis } from "./preflight.js";
 import { readHistories, writeHistories } from "./history.js";
 import { withTrends } from "../history/trend.js";
+import { shardPlan } from "./shard-plan.js";
 
 // The library's injection point (api/run.ts, the tests) is declared beside the context built from it.
 export type { ImageReady, PipelineDeps, PipelinePlan, StageNotes } from "./context.js";
@@ -95,6 +96,12 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
     // 4. Render (pure), 5. the cluster: the run's one context, handed down unchanged. Without
     // pods/exec (the preflight said), the collectors send small artifacts through their logs.
     const ctx = runContext(deps, plan, emit, report, read.histories);
+    // With a run history, a sharded suite's count (shards: auto) and its split's weights.
+    suites = suites.map((s) => {
+      const p = shardPlan(s, ctx.histories.get(s.name));
+      for (const text of p.notes) emit({ type: "suite.note", suite: s.name, level: "info", text });
+      return p.suite;
+    });
     const planned = suites.map((resolved) => ({ resolved, objects: renderSuite(resolved, { runId: plan.runId, collectVia: ctx.collectVia }) }));
     const attempts = await runInCluster(ctx, planned, plan.concurrency);
 
@@ -104,7 +111,7 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
     for (const [i, { outcomes, result: combined }] of attempts.entries()) {
       const resolved = suites[i];
       if (!resolved) continue;
-      const tracked = (resolved.retries ?? 0) > 0;
+      const tracked = tracksAttempts(resolved);
       for (const o of outcomes) {
         const key = tracked ? attemptKey(resolved.name, o.attempt) : resolved.name;
         const save = (name: string, data: unknown) => deps.files.writeJson(`${key}/${name}`, data);

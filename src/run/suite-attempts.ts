@@ -6,12 +6,14 @@
 // outcomes are combined into the suite's one result, which goes back up with them.
 import type { ResolvedSuite } from "../config/resolve.js";
 import type { FailureClass } from "../diagnose/types.js";
+import { DEFAULT_FLAKY_POLICY, quarantineOf } from "../history/quarantine.js";
+import type { Quarantine } from "../history/quarantine.js";
 import type { Job, KubeObject } from "../k8s-types.js";
 import { toKubeError } from "../kube/errors.js";
 import type { SuiteObjects } from "../render/objects.js";
 import type { SuiteResult } from "../results/run-result.js";
 import type { ApplyOnce } from "./apply-once.js";
-import { attemptObjects, combineAttempts, retryOf } from "./attempts.js";
+import { attemptObjects, combineAttempts, probeOf, retryOf } from "./attempts.js";
 import type { RunObjects } from "./cleanup.js";
 import type { RunContext } from "./context.js";
 import type { Routes } from "./routes.js";
@@ -51,6 +53,10 @@ export class SuiteAttempts {
   private readonly rbac: ApplyOnce;
   private readonly outcomes: SuiteOutcome[] = [];
   private readonly rerunIds = new Map<number, readonly string[]>();
+  /** The attempts that reran tests new to the history (flaky.newTests). */
+  private readonly probes = new Set<number>();
+  /** Which tests are quarantined in this run: decided once, as the suite starts (the config's entries, the history, the clock). */
+  private readonly quarantine: Quarantine;
 
   constructor(ctx: RunContext, planned: PlannedSuite, shared: { routes: Routes; objects: RunObjects; rbac: ApplyOnce }) {
     this.ctx = ctx;
@@ -59,6 +65,8 @@ export class SuiteAttempts {
     this.objects = shared.objects;
     this.rbac = shared.rbac;
     this.first = this.driver(planned.objects, 1);
+    const r = planned.resolved;
+    this.quarantine = quarantineOf(r.quarantine ?? [], r.flaky ?? DEFAULT_FLAKY_POLICY, ctx.histories.get(r.name), ctx.now());
   }
 
   private driver(objects: SuiteObjects, attempt: number): SuiteRun {
@@ -79,13 +87,20 @@ export class SuiteAttempts {
       this.objects.inflight.delete(p);
       const o = await run.outcome;
       this.outcomes.push(o);
-      const rerun = this.objects.interrupted ? undefined : retryOf(o, attempt, resolved);
-      if (!rerun) return;
-      if (rerun.ids) this.rerunIds.set(attempt + 1, rerun.ids);
-      const what = rerun.ids ? `${rerun.ids.length} failed test(s): ${rerun.ids.join(" ")}` : "the whole suite (no test ids to rerun)";
-      const text = `attempt ${attempt} failed; attempt ${attempt + 1} of ${(resolved.retries ?? 0) + 1} reruns ${what}`;
+      if (this.objects.interrupted) return;
+      // A failed attempt's retry first; once none is due, the new tests' extra runs (never a retry after them).
+      const rerun = this.probes.size ? undefined : retryOf(o, attempt, resolved);
+      const probe = rerun ? undefined : probeOf(this.outcomes, this.probes, resolved, this.ctx.histories.get(resolved.name));
+      if (!rerun && !probe) return;
+      const ids = rerun ? rerun.ids : probe;
+      if (ids) this.rerunIds.set(attempt + 1, ids);
+      if (probe) this.probes.add(attempt + 1);
+      const what = ids ? `${ids.length} ${probe ? "new" : "failed"} test(s): ${ids.join(" ")}` : "the whole suite (no test ids to rerun)";
+      const text = probe
+        ? `new-flake detection: attempt ${attempt + 1} reruns ${what} (run ${this.probes.size} of ${resolved.flaky?.newTests ?? 0} more)`
+        : `attempt ${attempt} failed; attempt ${attempt + 1} of ${(resolved.retries ?? 0) + 1} reruns ${what}`;
       this.ctx.emit({ type: "suite.note", suite: resolved.name, level: "info", text });
-      objects = attemptObjects(this.ctx, resolved, attempt + 1, rerun.ids);
+      objects = attemptObjects(this.ctx, resolved, attempt + 1, ids);
       run = this.driver(objects, attempt + 1);
     }
   }
@@ -93,7 +108,15 @@ export class SuiteAttempts {
   /** Its attempts' outcomes and their one result; a suite never started (interrupted) has only its first attempt's. */
   async settled(): Promise<AttemptsOutcome> {
     if (this.outcomes.length === 0) this.outcomes.push(await this.first.outcome);
-    const result = combineAttempts(this.outcomes, { failOnFlaky: this.ctx.failOnFlaky, rerunIds: this.rerunIds });
+    const q = this.quarantine;
+    const combined = combineAttempts(this.outcomes, {
+      failOnFlaky: this.ctx.failOnFlaky,
+      rerunIds: this.rerunIds,
+      quarantined: (id) => q.reasonFor(id),
+      probes: this.probes,
+    });
+    const expired = q.expired.map((e) => `quarantine of ${e.test} ended ${e.until ?? ""}: it counts again (${e.reason})`);
+    const result = expired.length ? { ...combined, notes: [...combined.notes, ...expired] } : combined;
     return { outcomes: this.outcomes, result };
   }
 

@@ -14,7 +14,7 @@ import { CLONE_CONTAINER, TEST_CONTAINER } from "../names.js";
 import type { SuiteResult } from "../results/run-result.js";
 import type { TestCase } from "../results/model.js";
 import type { Timer } from "../timers.js";
-import { attemptKey } from "./attempt-key.js";
+import { attemptKey, tracksAttempts } from "./attempt-key.js";
 import { SuiteArtifacts } from "./artifacts.js";
 import type { RunContext } from "./context.js";
 import { suiteResult } from "./suite-result.js";
@@ -59,7 +59,7 @@ export class SuiteRun {
     this.suite = suite;
     this.jobName = jobName;
     this.attempt = attempt;
-    const tracked = (suite.retries ?? 0) > 0;
+    const tracked = tracksAttempts(suite);
     this.ref = { suite, attempt, tracked, key: tracked ? attemptKey(suite.name, attempt) : suite.name };
     this.logs = new SuiteLogs(ctx, this.ref, this.view);
     this.artifacts = new SuiteArtifacts(ctx, this.ref, this.view, this.logs);

@@ -1,22 +1,39 @@
 // pytest: the first-class runner from the start, now behind the adapter interface. Its report is
 // JUnit (xunit1: test cases carry file and line), read by results/junit.ts with pytest's node ids;
 // a retry runs the failed node ids; a shard collects every node id and runs its share.
-import { ARTIFACTS_DIR, SHARD_COUNT_ENV, SHARD_INDEX_ENV } from "../names.js";
+import { ARTIFACTS_DIR, SHARD_COUNT_ENV, SHARD_INDEX_ENV, SHARD_WEIGHTS_ENV } from "../names.js";
 import { echoAndRun, printLine, shq } from "./shell.js";
 import type { RunnerAdapter } from "./types.js";
 
 /** Where pytest suites' JUnit goes, under the artifacts directory. */
 export const PYTEST_JUNIT = "junit.xml";
 
-/** A shard's share of a pytest target: collected ids sorted by code point, every n-th from the index (results/merge.ts splitForShard). */
+/**
+ * A shard's share of a pytest target. Every shard collects the same ids and computes the same split:
+ * with weights from the run history ($INCLUSTER_SHARD_WEIGHTS), longest processing time first
+ * (history/shards.ts lptSplit, the same order and ties: an id not in the history weighs the
+ * suite's median, so a new test runs in exactly one shard); without, the ids sorted by code point
+ * and dealt every n-th from the index (results/merge.ts splitForShard).
+ */
 export const SHARD_PY = [
-  "import os, subprocess, sys",
+  "import json, os, subprocess, sys",
   "target, opts = sys.argv[1], sys.argv[2:]",
   'out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", target], capture_output=True, text=True).stdout',
   'ids = sorted({l.strip() for l in out.splitlines() if "::" in l and not l.startswith(" ")})',
   `i, n = int(os.environ["${SHARD_INDEX_ENV}"]), int(os.environ["${SHARD_COUNT_ENV}"])`,
-  "mine = ids[i::n]",
-  'print(f"shard {i} of {n}: {len(mine)} of {len(ids)} tests", flush=True)',
+  `w = json.loads(os.environ.get("${SHARD_WEIGHTS_ENV}") or "null")`,
+  "if w:",
+  '    d, m = w["d"], w["m"]',
+  "    loads, own = [0] * n, [[] for _ in range(n)]",
+  "    for t in sorted(ids, key=lambda t: (-d.get(t, m), t)):",
+  "        k = min(range(n), key=lambda j: (loads[j], j))",
+  "        loads[k] += d.get(t, m)",
+  "        own[k].append(t)",
+  "    mine = sorted(own[i])",
+  '    print(f"shard {i} of {n}: {len(mine)} of {len(ids)} tests, {loads[i] / 1000:.1f}s of {sum(loads) / 1000:.1f}s by their median times", flush=True)',
+  "else:",
+  "    mine = ids[i::n]",
+  '    print(f"shard {i} of {n}: {len(mine)} of {len(ids)} tests", flush=True)',
   "sys.exit(subprocess.call([sys.executable, \"-m\", \"pytest\", *mine, *opts]) if mine else 0)",
 ].join("\n");
 

@@ -12,6 +12,28 @@ describe("the history codec", () => {
     expect(decodeHistory(encodeHistory(h))).toEqual(h);
   });
 
+  it("keeps what a quarantined test did (the automatic quarantine releases a test on its clean runs)", () => {
+    const h = {
+      suite: "s",
+      runs: [
+        {
+          runId: "r1",
+          startedAt: "2026-12-07T10:00:00.000Z",
+          verdict: "passed" as const,
+          attempts: 2,
+          durationMs: 900,
+          tests: [
+            { id: "t::a", status: "quarantined" as const, outcome: "flaky" as const, durationMs: 5 },
+            { id: "t::b", status: "quarantined" as const, outcome: "failed" as const, durationMs: 6 },
+            { id: "t::c", status: "quarantined" as const, durationMs: 7 },
+            { id: "t::d", status: "passed" as const, durationMs: 8 },
+          ],
+        },
+      ],
+    };
+    expect(decodeHistory(encodeHistory(h))).toEqual(h);
+  });
+
   it("refuses what it cannot read, without throwing", () => {
     expect(decodeHistory(Buffer.from("not gzip"))).toHaveProperty("problem");
     expect(decodeHistory(gzipSync(JSON.stringify({ v: 99, ids: [], runs: [] })))).toEqual({ problem: "unknown history format (v 99)" });

@@ -27,7 +27,7 @@ describe("the pytest adapter's lines are today's", () => {
     ]);
     const shard = pytest.script("tests/e2e", { sharded: true });
     expect(shard[0]).toBe(`printf '%s\\n' "+ pytest shard $INCLUSTER_SHARD_INDEX of $INCLUSTER_SHARD_COUNT: "tests/e2e`);
-    expect(shard[1]).toMatch(/^python3 -c 'import os, subprocess, sys\n/);
+    expect(shard[1]).toMatch(/^python3 -c 'import json, os, subprocess, sys\n/);
     // A retry of a sharded suite is one plain Job of the failed ids.
     expect(pytest.script("tests/e2e", { rerun: ["t.py::a"], sharded: true })[1]).toBe(`python3 -m pytest t.py::a ${OPTS}`);
   });
