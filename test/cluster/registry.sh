@@ -173,7 +173,7 @@ down() {
 down_one() {
   local pid
   if pid="$(running_pid)"; then
-    log "stopping registry pid $pid (data kept in $DATA)"
+    log "stopping pid $pid (data kept in $DATA)"
     kill "$pid"
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$pid" 2>/dev/null && { log "still alive, SIGKILL $pid"; kill -9 "$pid"; }
