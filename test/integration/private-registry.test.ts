@@ -146,6 +146,7 @@ describe("a private registry with htpasswd authentication", () => {
       const registry = `${HOST}/it-${nonce}-${loop}`;
       const file = project(`loop-${loop}`, registry, SUITES);
       const report = join(work, `report-${loop}`);
+      mkdirSync(report, { recursive: true });
 
       // First the suite without the Secret: the node has never had this repository, so it must ask the registry.
       const t0 = Date.now();
