@@ -102,7 +102,7 @@ describe("a cluster serving security.openshift.io", () => {
     const d = await cli(["-c", file, "doctor"]);
     const line = d.stdout.split("\n").find((l) => l.includes(`cluster assigns pod uids (API group ${GROUP})`));
     console.log(`[openshift] doctor: exit ${d.code}: ${line}`);
-    expect(line).toMatch(/^OK .*: yes: suites without securityContext\.runAsUser run as runAsUser: auto/);
+    expect(line).toMatch(/^ok +cluster assigns pod uids \(API group security\.openshift\.io\): yes: suites without securityContext\.runAsUser run as runAsUser: auto/);
     const r = await cli(["-c", file, "render", "unassigned", "-o", "json"]);
     const job = (JSON.parse(r.stdout) as { items: { kind: string; spec: { template: LivePod } }[] }).items.find((o) => o.kind === "Job");
     expect(job?.spec.template.spec.securityContext).toMatchObject({ runAsUser: 1000, fsGroup: 1000 });
