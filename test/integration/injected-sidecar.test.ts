@@ -346,11 +346,12 @@ describe("a webhook injects a never-ending ordinary sidecar into the run's pod",
     const patched = admitted.filter((a) => a.labels[RUN_ID_LABEL] === result.runId && a.patched && !a.dryRun);
     const sharded = result.suites.find((x) => x.suite === "sharded");
     const retried = result.suites.find((x) => x.suite === "retried");
-    // Per suite: from the last line its test containers wrote (the kubelet's stamp) to its verdict event.
+    // Per suite: from the last line its test containers wrote (the kubelet's stamp) to its last phase
+    // "finished" (its verdict decided; suite.verdict events all come at the run's end).
     const verdictLag = (suite: string) => {
       const last = Math.max(...evs.flatMap((e) => (e.type === "log" && e.suite === suite && e.container === "test-runner" ? [stampMs(e.kubeletTs)] : [])));
-      const verdict = evs.find((e) => e.type === "suite.verdict" && e.suite === suite);
-      return verdict ? Date.parse(verdict.ts) - last : NaN;
+      const finished = evs.filter((e) => e.type === "suite.phase" && e.suite === suite && e.phase === "finished").at(-1);
+      return finished ? Date.parse(finished.ts) - last : NaN;
     };
     const statuses = (x: typeof sharded) => {
       const counts = new Map<string, number>();
