@@ -11,6 +11,8 @@ export interface HintContext {
   timeout?: string;
   exitCode?: number;
   logPath?: string;
+  /** The suite's imagePullSecrets (names): a pull error's hint says which, or that there are none. */
+  pullSecrets?: readonly string[];
 }
 
 export function hintFor(cls: FailureClass, c: HintContext): string {
@@ -37,7 +39,7 @@ export function hintFor(cls: FailureClass, c: HintContext): string {
     case "imagePull":
       return (
         `the node cannot pull ${c.image ?? "the image"}: check the name and tag exist in the registry (\`incluster build\` pushes it), ` +
-        "that the node can reach the registry, and imagePullSecrets for a private one."
+        `that the node can reach the registry, and ${pullCredentials(c.pullSecrets)}.`
       );
     case "unschedulable":
       return "no node can take the pod: lower the suite's resources.requests or add capacity (`kubectl describe nodes` shows what is allocatable).";
@@ -87,4 +89,10 @@ export function hintFor(cls: FailureClass, c: HintContext): string {
     case "interrupted":
       return "interrupted: the run's Jobs and Pods were deleted (use --keep to keep them).";
   }
+}
+
+/** A private registry's part of a pull error's hint: the suite's pull Secrets, or that it names none. */
+function pullCredentials(secrets: readonly string[] | undefined): string {
+  if (!secrets?.length) return "for a private registry a pull Secret named in imagePullSecrets (this suite names none)";
+  return `that imagePullSecrets (${secrets.join(", ")}) hold credentials for that registry`;
 }

@@ -5,7 +5,7 @@
 // This file only assembles the port: the shared state is the KubeConnection (connection.ts),
 // and each method is a function of the file that owns its concern.
 import { realSetTimer, type SetTimer } from "../timers.js";
-import { accessReview, namespaceExists, nodePlatforms, serverVersion } from "./cluster-info.js";
+import { accessReview, apiGroups, namespaceExists, nodePlatforms, serverVersion } from "./cluster-info.js";
 import { openConnection } from "./connection.js";
 import { execCommand } from "./exec.js";
 import { openLogStream } from "./http-stream.js";
@@ -32,6 +32,7 @@ export function createClusterPort(opts: ClusterOptions & { setTimer?: SetTimer }
     onConnectivity: (listener) => transport.onConnectivity(listener),
     context: () => contextInfo(kc),
     serverVersion: () => serverVersion(conn),
+    apiGroups: () => apiGroups(conn),
     nodePlatforms: () => nodePlatforms(conn),
     namespaceExists: (namespace) => namespaceExists(conn, namespace),
     accessReview: (checks) => accessReview(conn, checks),

@@ -1,6 +1,6 @@
-// What preflight and doctor ask of the cluster itself: its version, its nodes' platforms,
+// What preflight and doctor ask of the cluster itself: its version, its API groups, its nodes' platforms,
 // whether a namespace exists, and what the user may do there (SelfSubjectAccessReview).
-import { VersionApi } from "../vendor/kube.js";
+import { ApisApi, VersionApi } from "../vendor/kube.js";
 import type { V1SelfSubjectAccessReview, V1SubjectAccessReviewStatus } from "@kubernetes/client-node";
 import { kubeCall, toKubeError } from "./errors.js";
 import type { KubeConnection } from "./connection.js";
@@ -8,6 +8,11 @@ import type { AccessCheck, AccessResult } from "./port.js";
 
 export function serverVersion(conn: Pick<KubeConnection, "config">): Promise<string> {
   return kubeCall(async () => (await new VersionApi(conn.config).getCode()).gitVersion);
+}
+
+/** The API groups the server serves, by name (discovery; CRDs' groups included). */
+export function apiGroups(conn: Pick<KubeConnection, "config">): Promise<string[]> {
+  return kubeCall(async () => ((await new ApisApi(conn.config).getAPIVersions()).groups ?? []).map((g) => g.name));
 }
 
 /** os/arch from a node's kubernetes.io/os and kubernetes.io/arch labels (linux/amd64 where absent). Pure. */

@@ -146,6 +146,8 @@ export interface ClusterPort {
   /** The server did not answer in time: every request waiting on it fails now as unreachable. */
   dropConnection?(why: string): void;
   serverVersion(): Promise<string>;
+  /** Names of the API groups the server serves (discovery, GET /apis). Optional: a port without it tells nothing. */
+  apiGroups?(): Promise<string[]>;
   /** os/arch of every node (kubernetes.io/os, kubernetes.io/arch labels); [] when nodes may not be listed. */
   nodePlatforms(): Promise<string[]>;
   namespaceExists(namespace: string): Promise<boolean>;

@@ -4,7 +4,7 @@
 // touch the machine (git, the image engine), so tests can drive the pipeline without them. The
 // cluster stage is the levels below, each called with the one RunContext built here, each handing
 // its outcome back as a return value: cluster-session → suite-attempts → suite-run (the driver).
-import type { ResolvedSuite } from "../config/resolve.js";
+import { PLATFORM_IDENTITY_GROUP, withAssignedIdentity, type ResolvedSuite } from "../config/resolve.js";
 import { hintFor } from "../diagnose/hints.js";
 import type { FailureClass } from "../diagnose/types.js";
 import { CouldNotRunError } from "../errors.js";
@@ -74,12 +74,15 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
     const read = await readHistories(deps.history, names, emit);
     recordHistory = read.readable;
 
+    // On a cluster that assigns pod uids (OpenShift), suites that name none let it (runAsUser: auto).
+    const planSuites = report.assignsIdentity ? identityAssigned(plan.suites, emit) : plan.suites;
+
     // 2. Source, 3. build: a failure is every suite's verdict.
     let suites: ResolvedSuite[];
     let stage: FailureClass = "sourceFailed";
     try {
       const texts: string[] = [];
-      suites = await deps.resolveSources(plan.suites, { info: (t) => texts.push(t), engineLine: notes.engineLine });
+      suites = await deps.resolveSources(planSuites, { info: (t) => texts.push(t), engineLine: notes.engineLine });
       const src = suites[0]?.source;
       if (src) emit(sourceEvent(src, texts.join("\n")));
       stage = "buildFailed";
@@ -174,6 +177,17 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
     const more = deps.files.failures().map((f) => `could not save ${f.path}: ${f.code}: ${f.message}`).filter((w) => !said.has(w));
     return more.length ? { ...result, warnings: [...said, ...more] } : result;
   }
+}
+
+/** The suites with runAsUser auto where they name no uid, said once in a note naming them. */
+function identityAssigned(suites: readonly ResolvedSuite[], emit: (e: EventBody) => void): ResolvedSuite[] {
+  const out = suites.map(withAssignedIdentity);
+  const changed = out.filter((s, i) => s !== suites[i]).map((s) => s.name);
+  if (changed.length) {
+    const text = `the cluster assigns pod uids (it serves ${PLATFORM_IDENTITY_GROUP}): ${changed.join(", ")} run with securityContext.runAsUser: auto`;
+    emit({ type: "run.note", level: "info", text });
+  }
+  return out;
 }
 
 function iso(ms: number): string {

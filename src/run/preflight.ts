@@ -1,7 +1,7 @@
 // Everything checked before anything is built or created, in one round of requests: the API
 // answers (within PREFLIGHT_ANSWER_MS), its Kubernetes is new enough for the Job, the namespace
 // exists, the user may do every verb the run uses (SelfSubjectAccessReview), the referenced
-// Secrets and ConfigMaps exist, each suite has an image.
+// Secrets and ConfigMaps exist, each suite has an image; and whether the cluster assigns pod uids.
 // Pure: `requiredAccess`, `accessChecks`, `imageChecks`, `versionChecks`, `preflightDiagnosis`;
 // the I/O is in `preflight`.
 import type { ResolvedSuite } from "../config/resolve.js";
@@ -10,24 +10,10 @@ import type { AccessCheck, AccessResult, ClusterPort, ContextInfo } from "../kub
 import { toKubeError } from "../kube/errors.js";
 import { MIN_KUBERNETES_TEXT, serverVersionVerdict } from "./server-version.js";
 import type { SetTimer } from "../timers.js";
+import { uncheckedCheck, type PreflightCheck } from "./checks.js";
+import { platformIdentity } from "./platform.js";
 
-export interface PreflightCheck {
-  name: string;
-  /** Nothing here stops the run (a check that could not be made is ok, and `unchecked`). */
-  ok: boolean;
-  detail: string;
-  fix?: string;
-  class?: "unreachable" | "unsupportedCluster" | "namespaceMissing" | "forbidden" | "config" | "containerConfig";
-  /** A failed optional check is a warning: the run goes on without what it enables. */
-  optional?: boolean;
-  /** The check could not be made (no permission to look, no answer): `detail` says why. Never shown as ok. */
-  unchecked?: true;
-}
-
-/** A check that could not be made: it does not stop the run, and doctor shows it as `?`, never as ok. */
-export function uncheckedCheck(name: string, why: string): PreflightCheck {
-  return { name, ok: true, unchecked: true, detail: `could not check (${why})` };
-}
+export { uncheckedCheck, type PreflightCheck } from "./checks.js";
 
 /**
  * How long the API server has to answer once the credentials are loaded: an unreachable or
@@ -39,6 +25,8 @@ export const PREFLIGHT_ANSWER_MS = 1200;
 export interface PreflightReport {
   context: ContextInfo;
   serverVersion?: string;
+  /** The cluster assigns pods their uid and fsGroup (OpenShift, run/platform.ts): suites render with runAsUser auto. */
+  assignsIdentity?: boolean;
   checks: PreflightCheck[];
   /** The access checks that were denied, for `doctor` to print a Role that grants them. */
   denied: AccessCheck[];
@@ -254,13 +242,14 @@ export async function preflight(port: ClusterPort, namespace: string, suites: re
     return apiDown(e.unreachable ? `${context.server} unreachable (${e.message})` : `${context.server} did not answer: ${e.message}`);
   }
   const checks = [contextCheck, { name: "API server", ok: true, detail: `reachable, Kubernetes ${answer.value}` }, ...versionChecks(answer.value)];
-  const { checks: more, denied } = await rest;
+  const { checks: more, denied, assignsIdentity } = await rest;
   checks.push(...more, ...imageChecks(suites));
-  return { context, serverVersion: answer.value, checks, denied, ok: checks.every((c) => c.ok || c.optional) };
+  const identity = assignsIdentity ? { assignsIdentity } : {};
+  return { context, serverVersion: answer.value, checks, denied, ...identity, ok: checks.every((c) => c.ok || c.optional) };
 }
 
-/** The namespace, the access review and the referenced objects, at once; never throws (a failure is a check). */
-type RestChecks = { checks: PreflightCheck[]; denied: AccessCheck[] };
+/** The namespace, the access review, the referenced objects and the API groups, at once; never throws (a failure is a check). */
+type RestChecks = { checks: PreflightCheck[]; denied: AccessCheck[]; assignsIdentity: boolean };
 async function restChecks(port: ClusterPort, namespace: string, suites: readonly ResolvedSuite[]): Promise<RestChecks> {
   const namespaceCheck = async (): Promise<PreflightCheck[]> => {
     const name = `namespace ${namespace} exists`;
@@ -290,6 +279,6 @@ async function restChecks(port: ClusterPort, namespace: string, suites: readonly
     }
   };
   const refs = async (): Promise<PreflightCheck[]> => (referencedObjects(suites).length ? referenceChecks(port, namespace, suites) : []);
-  const parts = await Promise.all([namespaceCheck(), access(), refs()]);
-  return { checks: parts.flat(), denied };
+  const [ns, acc, ref, platform] = await Promise.all([namespaceCheck(), access(), refs(), platformIdentity(port)]);
+  return { checks: [...ns, ...acc, ...ref, ...platform.checks], denied, assignsIdentity: platform.assignsIdentity };
 }

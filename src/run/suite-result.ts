@@ -83,6 +83,7 @@ export function suiteResult(o: Observed): SuiteResult {
           timeout: `${s.timeoutSeconds}s`,
           ...(d.testExitCode !== undefined ? { exitCode: d.testExitCode } : {}),
           logPath: o.logPath(TEST_CONTAINER),
+          ...(s.imagePullSecrets ? { pullSecrets: s.imagePullSecrets } : {}),
         });
   const message = messageWithTail(d, o.tails);
   const logs: Record<string, string> = {};

@@ -3,6 +3,7 @@
 // the CLI's bundle loads it as dist/vendor/<file>.cjs only when a command needs it, so the CLI's
 // own file stays small enough to start from a code cache (scripts/bundle.mjs, docs/performance.md).
 export {
+  ApisApi,
   AuthorizationV1Api,
   BatchV1Api,
   CoreV1Api,

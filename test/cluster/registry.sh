@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# Local image registry for the test cluster: Debian's docker-registry
-# (distribution 2.8.2) started by hand with OUR config.
+# Local image registries for the test cluster: Debian's docker-registry
+# (distribution 2.8.2) started by hand with OUR config, twice:
+#   open  127.0.0.1:5000  every image of the project; anyone may pull and push
+#   auth  127.0.0.1:5001  htpasswd authentication (a private registry: pulls need
+#                         imagePullSecrets, pushes a logged-in engine); its user and
+#                         password are generated once into $RUN/registry-auth.credentials
+#                         (0600, `user:password`), for tests to read
 #
 #   test/cluster/registry.sh up|down|status|gc
 #
@@ -12,15 +17,32 @@
 set -euo pipefail
 
 CACHE="${INCLUSTER_CACHE:-$HOME/.cache/incluster}"
-ADDR="${INCLUSTER_REGISTRY_ADDR:-127.0.0.1:5000}"
-DATA="$CACHE/registry"             # blobs; survives down/up on purpose
-RUN="$CACHE/run"                   # pidfile, config, log (machine-wide: one port 5000)
-PIDFILE="$RUN/registry.pid"
-CONFIG="$RUN/registry.yml"
-LOG="$RUN/registry.log"
+RUN="$CACHE/run"                   # pidfiles, configs, logs (machine-wide: one port each)
 BIN=/usr/bin/docker-registry
+AUTH_USER=incluster
+CREDENTIALS="$RUN/registry-auth.credentials"
+HTPASSWD="$RUN/registry-auth.htpasswd"
 
-log() { printf '[registry %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+# The instance the functions below act on: `use open` or `use auth`.
+use() {
+  INSTANCE="$1"
+  case "$1" in
+    open)
+      ADDR="${INCLUSTER_REGISTRY_ADDR:-127.0.0.1:5000}"
+      DATA="$CACHE/registry"       # blobs; survives down/up on purpose
+      NAME=registry ;;
+    auth)
+      ADDR="${INCLUSTER_AUTH_REGISTRY_ADDR:-127.0.0.1:5001}"
+      DATA="$CACHE/registry-auth"
+      NAME=registry-auth ;;
+  esac
+  PIDFILE="$RUN/$NAME.pid"
+  CONFIG="$RUN/$NAME.yml"
+  LOG="$RUN/$NAME.log"
+}
+use open
+
+log() { printf '[%s %s] %s\n' "$NAME" "$(date +%H:%M:%S)" "$*" >&2; }
 
 # The PID in the pidfile, if that process is alive and really our registry
 # (guards against a stale pidfile whose PID was reused by something else).
@@ -32,12 +54,20 @@ running_pid() {
   echo "$pid"
 }
 
-healthy() { curl -fsS -m 2 "http://$ADDR/v2/" >/dev/null 2>&1; }
+# The open registry answers /v2/ with 200; the authenticated one with 401 and its realm.
+healthy() {
+  local code
+  code="$(curl -sS -m 2 -o /dev/null -w '%{http_code}' "http://$ADDR/v2/" 2>/dev/null)" || return 1
+  [[ "$INSTANCE" == open && "$code" == 200 || "$INSTANCE" == auth && "$code" == 401 ]]
+}
 
 ensure_package() {
-  if ! dpkg -s docker-registry >/dev/null 2>&1; then
-    log "installing Debian package docker-registry (services are not started: policy-rc.d)"
-    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends docker-registry >&2
+  # apache2-utils: htpasswd, for the authenticated registry's bcrypt password file.
+  local p missing=()
+  for p in docker-registry apache2-utils; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if ((${#missing[@]})); then
+    log "installing Debian packages ${missing[*]} (services are not started: policy-rc.d)"
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${missing[@]}" >&2
   fi
   # The package ships /etc/init.d/docker-registry with the all-interfaces config.
   # Disable its rc links so no boot/runlevel change ever starts it, and stop one
@@ -79,13 +109,30 @@ health:
     enabled: true
     interval: 10s
     threshold: 3
+$(auth_config)
 YAML
   mv "$CONFIG.tmp" "$CONFIG"
 }
 
-up() {
+auth_config() {
+  [[ "$INSTANCE" == auth ]] || return 0
+  printf 'auth:\n  htpasswd:\n    realm: incluster-test\n    path: %s\n' "$HTPASSWD"
+}
+
+# One user with a random password, made once (kept across down/up, like the blobs). The
+# password reaches htpasswd on stdin (-i), never a command line another user could read.
+ensure_credentials() {
+  [[ -s "$CREDENTIALS" && -s "$HTPASSWD" ]] && return 0
+  local password
+  password="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+  (umask 077 && printf '%s:%s\n' "$AUTH_USER" "$password" >"$CREDENTIALS.tmp" && mv "$CREDENTIALS.tmp" "$CREDENTIALS")
+  printf '%s' "$password" | (umask 077 && htpasswd -iBn "$AUTH_USER" >"$HTPASSWD.tmp") && mv "$HTPASSWD.tmp" "$HTPASSWD"
+  log "credentials for user $AUTH_USER written to $CREDENTIALS (0600)"
+}
+
+up_one() {
   local t0=$SECONDS
-  ensure_package
+  use "$1"
   if pid="$(running_pid)" && healthy; then
     log "already running (pid $pid) on http://$ADDR, data $DATA"
     return 0
@@ -95,6 +142,7 @@ up() {
     ss -ltnp "( sport = :${ADDR##*:} )" >&2 || true
     exit 1
   fi
+  [[ "$INSTANCE" == auth ]] && ensure_credentials
   write_config
   log "starting $BIN serve $CONFIG (listen $ADDR, data $DATA, log $LOG)"
   # setsid: detach from the caller's session so the registry outlives this script.
@@ -111,10 +159,21 @@ up() {
   log "up (pid $(cat "$PIDFILE")) in $((SECONDS - t0))s"
 }
 
+up() {
+  ensure_package
+  up_one open
+  up_one auth
+}
+
 down() {
+  use auth; down_one
+  use open; down_one
+}
+
+down_one() {
   local pid
   if pid="$(running_pid)"; then
-    log "stopping registry pid $pid (data kept in $DATA)"
+    log "stopping pid $pid (data kept in $DATA)"
     kill "$pid"
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$pid" 2>/dev/null && { log "still alive, SIGKILL $pid"; kill -9 "$pid"; }
@@ -125,14 +184,18 @@ down() {
 }
 
 status() {
-  local pid
-  if pid="$(running_pid)" && healthy; then
-    echo "registry: running pid $pid on http://$ADDR data $DATA ($(du -sh "$DATA" 2>/dev/null | cut -f1))"
-    curl -fsS -m 2 "http://$ADDR/v2/_catalog" 2>/dev/null || true; echo
-  else
-    echo "registry: not running"
-    return 1
-  fi
+  local pid rc=0
+  for i in open auth; do
+    use "$i"
+    if pid="$(running_pid)" && healthy; then
+      echo "$NAME: running pid $pid on http://$ADDR data $DATA ($(du -sh "$DATA" 2>/dev/null | cut -f1))"
+      [[ "$INSTANCE" == open ]] && { curl -fsS -m 2 "http://$ADDR/v2/_catalog" 2>/dev/null || true; echo; }
+    else
+      echo "$NAME: not running"
+      rc=1
+    fi
+  done
+  return "$rc"
 }
 
 # Frees the space of superseded images. images/build.sh pushes every image
@@ -142,7 +205,8 @@ status() {
 # garbage collector, which needs the registry stopped (it is restarted after).
 gc() {
   local t0=$SECONDS before repo tags tag digest keep deleted=0
-  up   # the tag listing and deletes go through the HTTP API
+  ensure_package
+  up_one open   # the tag listing and deletes go through the HTTP API
   before="$(du -sh "$DATA" | cut -f1)"
   for repo in $(curl -fsS "http://$ADDR/v2/_catalog?n=1000" | python3 -c 'import json,sys; print("\n".join(json.load(sys.stdin)["repositories"]))'); do
     tags="$(curl -fsS "http://$ADDR/v2/$repo/tags/list" | python3 -c 'import json,sys; print("\n".join(json.load(sys.stdin)["tags"] or []))')"
@@ -160,10 +224,10 @@ gc() {
       deleted=$((deleted + 1))
     done
   done
-  down
+  down_one
   log "garbage-collect (deleted $deleted manifest(s))"
   "$BIN" garbage-collect --delete-untagged "$CONFIG" >>"$LOG" 2>&1
-  up
+  up_one open
   log "gc done in $((SECONDS - t0))s: $before -> $(du -sh "$DATA" | cut -f1)"
 }
 

@@ -4,6 +4,7 @@
 // here) adds `mesh-proxy` to the run's pod, and incluster still gives its verdict at the test
 // container's end (exit 0 / 1), brings the artifacts and the saved log back whole, and leaves
 // nothing running after it exits; with --keep the Job stays and `status` classifies it as run did.
+// The same for a sharded suite (two pods of an Indexed Job) and a retried one (two Jobs).
 // The webhook configuration, the namespace and the server go in afterAll, whatever happened.
 import { CoreV1Api, KubeConfig, KubernetesObjectApi, type KubernetesObject } from "@kubernetes/client-node";
 import { execFileSync } from "node:child_process";
@@ -306,6 +307,83 @@ describe("a webhook injects a never-ending ordinary sidecar into the run's pod",
     expect(pods[0]?.spec?.containers?.map((x) => x.name)).not.toContain(SIDECAR);
     expect(r.stderr).not.toContain(SIDECAR);
   }, 180_000);
+
+  it("a sharded (shards: 2) and a retried (retries: 1) suite: each pod's verdict at its test's end, nothing left running", async () => {
+    const path = join(work, "sharded-retried.yaml");
+    writeFileSync(
+      path,
+      stringify({
+        apiVersion: "incluster.dev/v1alpha1",
+        kind: "Config",
+        namespace: ns,
+        source: { git: { url: "git://10.244.0.1/sample-app.git", ref: "main", image: "127.0.0.1:5000/incluster/git:2" } },
+        defaults: { image: IMAGE, install: "", kubernetesAccess: false, resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } }, timeout: "5m" },
+        suites: {
+          sharded: { test: "tests/e2e/test_forty.py", shards: 2 },
+          // One test passes, one always fails, one fails on attempt 1 only: attempt 2 reruns the two failed.
+          retried: { test: "tests/e2e/test_mixed.py", retries: 1 },
+        },
+      }),
+    );
+    const events = join(work, "events-sharded-retried.jsonl");
+    const t0 = Date.now();
+    const r = await cli(["-c", path, "run", "sharded", "retried", "--report-dir", join(work, "report-sharded-retried"), "--events", events, "-o", "json"]);
+    const exitedAt = Date.now();
+    let result: RunResult;
+    try {
+      result = JSON.parse(r.stdout) as RunResult;
+    } catch {
+      throw new Error(`no JSON on stdout (exit ${r.code}):\n${r.stderr.slice(-3000)}`);
+    }
+    const atExit = await leftOf(result.runId);
+    const evs = readFileSync(events, "utf8").trim().split("\n").map((l) => JSON.parse(l) as RunEvent);
+    let later = atExit;
+    for (let i = 0; i < 40 && running(later).length > 0; i++) {
+      await new Promise((res) => setTimeout(res, 250));
+      later = await leftOf(result.runId);
+    }
+    const settledMs = Date.now() - exitedAt;
+    const patched = admitted.filter((a) => a.labels[RUN_ID_LABEL] === result.runId && a.patched && !a.dryRun);
+    const sharded = result.suites.find((x) => x.suite === "sharded");
+    const retried = result.suites.find((x) => x.suite === "retried");
+    // The kubelet's stamps of the test containers' lines: the run ends at the last one's end, and the
+    // retry's Job starts at attempt 1's end (not at the proxy's, which never comes).
+    const stamps = (pick: (e: Extract<RunEvent, { type: "log" }>) => boolean) =>
+      evs.flatMap((e) => (e.type === "log" && e.container === "test-runner" && pick(e) ? [stampMs(e.kubeletTs)] : []));
+    const afterLast = exitedAt - Math.max(...stamps(() => true));
+    const firstOfRetry = Math.min(...evs.flatMap((e) => (e.type === "log" && e.suite === "retried" && e.attempt === 2 ? [stampMs(e.kubeletTs)] : [])));
+    const retryGap = firstOfRetry - Math.max(...stamps((e) => e.suite === "retried" && (e.attempt ?? 1) === 1));
+    const statuses = (x: typeof sharded) => {
+      const counts = new Map<string, number>();
+      for (const t of x?.tests ?? []) counts.set(t.status, (counts.get(t.status) ?? 0) + 1);
+      return [...counts].map(([k, n]) => `${k} ${n}`).join(", ");
+    };
+    console.log(
+      `[injected-sidecar] sharded + retried: exit ${r.code} in ${exitedAt - t0} ms; webhook patched ${patched.length} pod(s) of the run\n` +
+        `  sharded: ${sharded?.verdict}, shards ${sharded?.shards?.map((x) => `${x.index}:${x.verdict}`).join(" ")}, tests ${statuses(sharded)}\n` +
+        `  retried: ${retried?.verdict} (${retried?.class}), attempts ${retried?.attempts?.map((a) => `${a.attempt}:${a.verdict}`).join(" ")}, tests ${statuses(retried)}; attempt 2's first line ${retryGap} ms after attempt 1's last\n` +
+        `  exit ${afterLast} ms after the last test line of the run\n` +
+        `  left at exit: ${JSON.stringify(atExit)}; running ${settledMs} ms after exit: [${running(later).join(", ")}]`,
+    );
+    expect(r.code, r.stderr.slice(-3000)).toBe(1);
+    // Two shard pods and two attempt pods, each with the never-ending proxy.
+    expect(patched.length).toBe(4);
+    expect(sharded?.verdict).toBe("passed");
+    expect(sharded?.shards?.map((x) => x.verdict)).toEqual(["passed", "passed"]);
+    expect(sharded?.tests?.length).toBe(40);
+    expect(sharded?.tests?.every((t) => t.status === "passed")).toBe(true);
+    expect(retried).toMatchObject({ verdict: "failed", class: "testsFailed" });
+    expect(retried?.attempts?.map((a) => a.attempt)).toEqual([1, 2]);
+    expect(Object.fromEntries((retried?.tests ?? []).map((t) => [t.name, t.status]))).toEqual({
+      test_passes: "passed",
+      test_fails_on_purpose: "failed",
+      test_flaky_first_attempt: "flaky",
+    });
+    expect(afterLast).toBeLessThan(10_000);
+    expect(retryGap).toBeLessThan(20_000);
+    expect(atExit.jobs.filter((j) => !j.deleting)).toEqual([]);
+    expect(running(later)).toEqual([]);
+  }, 300_000);
 
   it("without pods/exec: the artifacts come back through the collector's log, at the test's end", async () => {
     // A user with every right doctor asks for except pods/exec, by token.

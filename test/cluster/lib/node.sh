@@ -55,7 +55,7 @@ restore_sysctls() {
 
 # --- containerd --------------------------------------------------------------
 write_containerd_config() {
-  mkdir -p "$CFG/certs.d/127.0.0.1:5000" "$CFG/cni" "$STATE/containerd" "$RUN/containerd" "$STATE/cni/ipam"
+  mkdir -p "$CFG/certs.d/127.0.0.1:5000" "$CFG/certs.d/127.0.0.1:5001" "$CFG/cni" "$STATE/containerd" "$RUN/containerd" "$STATE/cni/ipam"
   write_file "$CFG/containerd.toml" <<EOF
 # Written by test/cluster/lib/node.sh
 version = 2
@@ -102,6 +102,13 @@ EOF
   write_file "$CFG/certs.d/127.0.0.1:5000/hosts.toml" <<'EOF'
 server = "http://127.0.0.1:5000"
 [host."http://127.0.0.1:5000"]
+  capabilities = ["pull", "resolve"]
+EOF
+  # The authenticated registry (registry.sh): plain HTTP too; the credentials come with each pull
+  # from the pod's imagePullSecrets, never from this file.
+  write_file "$CFG/certs.d/127.0.0.1:5001/hosts.toml" <<'EOF'
+server = "http://127.0.0.1:5001"
+[host."http://127.0.0.1:5001"]
   capabilities = ["pull", "resolve"]
 EOF
   write_file "$CFG/cni/10-incluster.conflist" <<EOF
