@@ -6,6 +6,7 @@ import { ExitCode } from "../exit-codes.js";
 import { registerBuild } from "./commands/build.js";
 import { registerClean } from "./commands/clean.js";
 import { registerDebug } from "./commands/debug.js";
+import { registerDev } from "./commands/dev.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerImport } from "./commands/import.js";
 import { registerInit } from "./commands/init.js";
@@ -29,6 +30,7 @@ const COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [
   registerBuild,
   registerRun,
   registerDebug,
+  registerDev,
   registerLogs,
   registerReport,
   registerStatus,

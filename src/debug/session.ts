@@ -121,7 +121,7 @@ export function startState(pod: Pod): string | undefined {
 }
 
 /** Watches the pod (list, then watch resuming from its resourceVersion) until it is Running, failed, or the time is up. */
-function untilRunning(port: ClusterPort, ns: string, name: string, timers: TimerScope, ms: number): Promise<string> {
+export function untilRunning(port: ClusterPort, ns: string, name: string, timers: TimerScope, ms: number): Promise<string> {
   const pods = new KindWatch(port, "pods", ns, { fieldSelector: `metadata.name=${name}` }, { setTimer: timers.set });
   return new Promise((resolve) => {
     let done = false;
