@@ -16,6 +16,7 @@ const benches = [
   ["rebuild-skip", ["--runs", quick ? "3" : "5"]],
   ["bad-config", ["--runs", quick ? "1" : "3"]],
   ["results-scale", quick ? ["--quick"] : ["--runs", "5"]],
+  ["dev-loop", ["--runs", quick ? "3" : "10"]],
 ];
 const only = arg("--only", "")?.split(",").filter(Boolean) ?? [];
 const rows = [];
