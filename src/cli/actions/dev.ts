@@ -2,7 +2,7 @@
 // the debounced rounds are run --watch's (cli/watch/tree.ts, loop.ts); the rounds are the
 // library's; the terminal view and --events consume the rounds' events; one verdict line per
 // round on stdout. Ctrl-C, and --idle without a round, end it and delete the pod.
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { deadlineSeconds } from "../../api/debug.js";
 import { startDev, type DevSession } from "../../api/dev.js";
 import { UsageError } from "../../errors.js";
@@ -70,7 +70,9 @@ export async function devAction(ctx: CliContext, suite: string, flags: DevFlags)
     const dev = session;
     let changed: string[] = [];
     let idleTimer: Timer | undefined;
-    const exclude = [join(ctx.cwd, INCLUSTER_DIR)].map((p) => relativeToTop(dev.top, p)).filter((p): p is string => p !== undefined);
+    // The events file, when it is in the tree, would start a round with every round's events.
+    const excluded = [join(ctx.cwd, INCLUSTER_DIR), ...(flags.events ? [resolve(ctx.cwd, flags.events)] : [])];
+    const exclude = excluded.map((p) => relativeToTop(dev.top, p)).filter((p): p is string => p !== undefined);
     let onChange = () => undefined as void;
     const tree = await watchTree(dev.top, {
       exclude,
