@@ -178,3 +178,27 @@ describe("the round's files", () => {
     }
   });
 });
+
+describe("a round through the port (a hand-written fake cluster)", () => {
+  const junit = readFileSync(join(import.meta.dirname, "../fixtures/junit/pytest-xunit1.xml"), "utf8");
+
+  it("one exec in the test container, the tar on its stdin; the report on stdout becomes the tests, the exit code the verdict", async () => {
+    const { FakeCluster } = await import("../support/fake-cluster.js");
+    const { runRound } = await import("../../../src/dev/round.js");
+    const port = new FakeCluster();
+    const stdins: boolean[] = [];
+    port.execAnswer = async (req, stdout) => {
+      stdins.push(Boolean(req.stdin));
+      stdout.write(junit);
+      return { exitCode: 1 };
+    };
+    const bodies: { type: string }[] = [];
+    const suite = { ...localSuite(), runner: { kind: "pytest" as const, test: "tests/" }, junit: "junit.xml" };
+    const r = await runRound({ port, suite, namespace: "ns", pod: "p-dev", archive: Buffer.from("tar"), deleted: [], emit: (b) => bodies.push(b), now: Date.now });
+    expect(port.execs.map((e) => [e.req.pod, e.req.container])).toEqual([["p-dev", "test-runner"]]);
+    expect(stdins).toEqual([true]);
+    expect(r).toMatchObject({ verdict: "failed", exitCode: 1, testExitCode: 1, pods: ["p-dev"] });
+    expect(r.tests?.length).toBeGreaterThan(0);
+    expect(r.tests?.some((t) => t.status === "failed")).toBe(true);
+  });
+});
