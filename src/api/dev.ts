@@ -6,7 +6,7 @@
 // log lines, suite.verdict, run.finished with a RunResult, so every consumer of run's stream
 // (the terminal view, --events) renders it. The caller decides when rounds happen (the CLI's
 // file watcher) and calls close() at the end; the pod also ends on its own after `idle`.
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { applyOverrides, resolveOverrides } from "../config/overrides.js";
 import { DEFAULT_NAMESPACE, resolveSuite } from "../config/resolve.js";
 import type { ResolvedSuite } from "../config/resolve.js";
@@ -47,7 +47,7 @@ export interface DevOptions {
   changed?: boolean;
   /** The config's file: a change to it is read again (its suite's image, install, env). Default: none. */
   configPath?: string;
-  /** Where source.local and build paths are relative to (default: the config's folder, else cwd). */
+  /** Where source.local and build paths are relative to (default: configPath's folder, else loadConfig's, else cwd). */
   configDir?: string;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
@@ -89,7 +89,7 @@ async function start(config: Config, suiteName: string, o: DevOptions): Promise<
   const cwd = o.cwd ?? process.cwd();
   const env = o.env ?? process.env;
   const now = o.now ?? Date.now;
-  const configDir = o.configDir ?? configDirOf(config) ?? cwd;
+  const configDir = o.configDir ?? (o.configPath ? dirname(resolve(cwd, o.configPath)) : configDirOf(config)) ?? cwd;
   const overrides = resolveOverrides({ namespaceFlag: o.namespace, env: {} });
   const checked = (c: Config) => {
     if (!c.source.local) {

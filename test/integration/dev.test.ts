@@ -69,7 +69,7 @@ describe("incluster dev", () => {
     originalText = original();
     dev = startCli(["-c", join(repo, "incluster.yaml"), "dev", suite, "--events", eventsFile]);
     dev.child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
-    await waitForOutput(() => stdout, /^round 1: /m, 240_000);
+    await waitForOutput(() => stdout + dev!.stderrSoFar(), /^round 1: |^error/m, 240_000);
     expect(stdout, dev.stderrSoFar()).toMatch(/^round 1: PASSED \S+ \([\d.]+s\) — exit 0$/m);
     const ns = JSON.parse(execFileSync(KUBECTL, ["get", "namespace", NAMESPACE, "-o", "json"], { encoding: "utf8", env: { ...process.env, KUBECONFIG: ADMIN_KUBECONFIG } })) as {
       metadata: { labels: Record<string, string> };
@@ -96,7 +96,7 @@ describe("incluster dev", () => {
     writeFileSync(join(repo, TEST), `${originalText}\n\ndef test_dev_edit():\n    assert 1 == 2, "edited to fail"\n`);
     await waitForOutput(() => stdout, /^round 2: /m, 60_000);
     const ms2 = Date.now() - t0;
-    expect(stdout).toMatch(/^round 2: FAILED \S+ \([\d.]+s\) — exit 1$/m);
+    expect(stdout, d.stderrSoFar()).toMatch(/^round 2: FAILED \S+ \([\d.]+s\) — exit 1$/m);
     expect(d.stderrSoFar()).toContain("test_dev_edit");
     const failed = events().filter((e) => e.type === "suite.verdict").at(-1);
     const tests = failed?.type === "suite.verdict" ? (failed.result.tests ?? []) : [];
@@ -117,7 +117,7 @@ describe("incluster dev", () => {
     const before = (await devPods()).map((p) => p.metadata?.name);
     writeFileSync(join(repo, "incluster.yaml"), config("echo installed-by-dev"));
     await waitForOutput(() => stdout, /^round 4: /m, 240_000);
-    expect(stdout).toMatch(/^round 4: PASSED .* — exit 0$/m);
+    expect(stdout, d.stderrSoFar().slice(-3000)).toMatch(/^round 4: PASSED .* — exit 0$/m);
     expect(d.stderrSoFar()).toContain("incluster.yaml changed: rebuilding the image and recreating the pod");
     expect(d.stderrSoFar()).toContain("installed-by-dev");
     const after = (await devPods()).filter((p) => !p.metadata?.deletionTimestamp).map((p) => p.metadata?.name);

@@ -2,7 +2,7 @@
 // the debounced rounds are run --watch's (cli/watch/tree.ts, loop.ts); the rounds are the
 // library's; the terminal view and --events consume the rounds' events; one verdict line per
 // round on stdout. Ctrl-C, and --idle without a round, end it and delete the pod.
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { deadlineSeconds } from "../../api/debug.js";
 import { startDev, type DevSession } from "../../api/dev.js";
 import { UsageError } from "../../errors.js";
@@ -62,6 +62,7 @@ export async function devAction(ctx: CliContext, suite: string, flags: DevFlags)
       idle,
       changed: Boolean(flags.changed),
       configPath: path,
+      configDir: dirname(path),
       cwd: ctx.cwd,
       env: ctx.env,
       onEvent: (e) => sinks.forEach((s) => s(e)),
