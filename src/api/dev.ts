@@ -181,6 +181,8 @@ async function start(config: Config, suiteName: string, o: DevOptions): Promise<
       const sync = syncArchive(top, changed, cfg.source.local?.include ?? []);
       if (sync.note) note(sync.note);
       ({ written: sent, deleted, archive } = sync);
+      const gone = deleted.length ? `, ${deleted.length} deleted` : "";
+      if (changed.length) note(`${sentText(changed)} changed: ${sent.length} file(s) sent${gone} (${archive?.length ?? 0} B tar)`);
     }
     const pod = held;
     if (!pod) throw new CouldNotRunError("DEV_NOT_RUNNING", "the dev session is closed");
@@ -224,4 +226,9 @@ async function workingTree(config: Config, configDir: string): Promise<string> {
     );
   }
   return r.stdout.trim();
+}
+
+function sentText(paths: readonly string[]): string {
+  const unique = [...new Set(paths)];
+  return unique.length <= 3 ? unique.join(", ") : `${unique.slice(0, 3).join(", ")} and ${unique.length - 3} more`;
 }

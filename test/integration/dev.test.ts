@@ -98,6 +98,7 @@ describe("incluster dev", () => {
     const ms2 = Date.now() - t0;
     expect(stdout, d.stderrSoFar()).toMatch(/^round 2: FAILED \S+ \([\d.]+s\) — exit 1$/m);
     expect(d.stderrSoFar()).toContain("test_dev_edit");
+    expect(d.stderrSoFar()).toMatch(/incluster: tests\/e2e\/test_services\.py changed: 1 file\(s\) sent \(\d+ B tar\)/);
     const failed = events().filter((e) => e.type === "suite.verdict").at(-1);
     const tests = failed?.type === "suite.verdict" ? (failed.result.tests ?? []) : [];
     expect(tests.find((t) => t.name === "test_dev_edit")?.status).toBe("failed");
