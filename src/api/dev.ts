@@ -187,6 +187,9 @@ async function start(config: Config, suiteName: string, o: DevOptions): Promise<
     const pod = held;
     if (!pod) throw new CouldNotRunError("DEV_NOT_RUNNING", "the dev session is closed");
     const only = o.changed && suite.runner.kind === "pytest" && !stale.length ? changedTests(changed, suite.runner.test) : [];
+    if (o.changed && changed.length && !stale.length) {
+      note(only.length ? `--changed: running ${only.join(", ")}` : "--changed: no test file of the suite changed; running the whole suite");
+    }
     emit({ type: "run.started", namespace: pod.namespace, context: port.context().context, suites: [suiteName] });
     const result = await runRound({
       port, suite, namespace: pod.namespace, pod: pod.name, deleted, emit, now,
