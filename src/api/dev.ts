@@ -55,6 +55,8 @@ export interface DevOptions {
   engine?: string;
   onEvent?: EventSink;
   now?: () => number;
+  /** Aborting while the pod starts deletes it and rejects with an InterruptedError (exit 130). */
+  signal?: AbortSignal;
 }
 
 export interface DevRound {
@@ -136,7 +138,7 @@ async function start(config: Config, suiteName: string, o: DevOptions): Promise<
   };
   const open = async (s: ResolvedSuite) => {
     const id = newRunId();
-    const held = await openHeldPod(port, s, id, idle, timers);
+    const held = await openHeldPod(port, s, id, idle, timers, o.signal);
     note(`pod/${held.name}: suite ${suiteName}'s pod, held for rounds (idle deadline ${idle}s): the same image, env, ServiceAccount and resources`);
     return held;
   };

@@ -3,8 +3,8 @@
 // collector deletes it with the pod), the pod watched until Running. Deletion takes the pod and
 // its overlay at once (grace 0: the hold has nothing to finish).
 import type { ResolvedSuite } from "../config/resolve.js";
-import { untilRunning } from "../debug/session.js";
-import { CouldNotRunError } from "../errors.js";
+import { WAIT_INTERRUPTED, untilRunning } from "../debug/session.js";
+import { CouldNotRunError, InterruptedError } from "../errors.js";
 import type { KubeObject } from "../k8s-types.js";
 import { toKubeError } from "../kube/errors.js";
 import type { ClusterPort } from "../kube/port.js";
@@ -24,7 +24,14 @@ export interface HeldPod {
 }
 
 /** Creates the held pod of `suite` for dev session `devId` and waits until it is Running. */
-export async function openHeldPod(port: ClusterPort, suite: ResolvedSuite, devId: string, idleSeconds: number, timers: TimerScope): Promise<HeldPod> {
+export async function openHeldPod(
+  port: ClusterPort,
+  suite: ResolvedSuite,
+  devId: string,
+  idleSeconds: number,
+  timers: TimerScope,
+  signal?: AbortSignal,
+): Promise<HeldPod> {
   const objects = renderSuite(suite, { runId: devId, collectVia: "none" });
   const pod = devPod(suite, devId, idleSeconds);
   const ns = suite.namespace;
@@ -43,7 +50,11 @@ export async function openHeldPod(port: ClusterPort, suite: ResolvedSuite, devId
     await closeHeldPod(port, held);
     throw new CouldNotRunError("DEV_CREATE", `could not create pod/${name}: ${toKubeError(err).message}`, undefined, { cause: err });
   }
-  const state = await untilRunning(port, ns, name, timers, DEV_START_MS);
+  const state = await untilRunning(port, ns, name, timers, DEV_START_MS, signal);
+  if (state === WAIT_INTERRUPTED) {
+    await closeHeldPod(port, held);
+    throw new InterruptedError(`interrupted while pod/${name} started; deleted it`);
+  }
   if (state !== "Running") {
     await closeHeldPod(port, held);
     throw new CouldNotRunError(

@@ -141,3 +141,19 @@ describe("incluster dev", () => {
     expect(Date.now() - t0).toBeLessThan(5000);
   }, 60_000);
 });
+
+describe("incluster dev interrupted while its pod starts", () => {
+  it("Ctrl-C before the pod is Running: exit 130, the pod and its overlay deleted, nothing left within 2 s", async () => {
+    const d = startCli(["-c", join(repo, "incluster.yaml"), "dev", suite]);
+    await waitForOutput(d.stderrSoFar, /source: local working tree/, 60_000);
+    const t0 = Date.now();
+    d.child.kill("SIGINT");
+    const r = await d.done;
+    let left = await leftovers();
+    while (left.length && Date.now() - t0 < 2000) left = await leftovers();
+    console.log(`[dev] Ctrl-C during the start: exit ${r.code} after ${Date.now() - t0} ms; left: ${left.join(", ") || "nothing"}`);
+    expect(r.code, r.stderr).toBe(130);
+    expect(left).toEqual([]);
+    expect(Date.now() - t0).toBeLessThanOrEqual(2000);
+  }, 120_000);
+});

@@ -48,8 +48,10 @@ export async function devAction(ctx: CliContext, suite: string, flags: DevFlags)
   let session: DevSession | undefined;
   let interrupted = false;
   let stop = () => undefined as void;
+  const starting = new AbortController();
   const detach = ctx.onInterrupt(() => {
     interrupted = true;
+    starting.abort();
     stop();
     void session?.close();
   });
@@ -66,6 +68,7 @@ export async function devAction(ctx: CliContext, suite: string, flags: DevFlags)
       cwd: ctx.cwd,
       env: ctx.env,
       onEvent: (e) => sinks.forEach((s) => s(e)),
+      signal: starting.signal,
     });
     if (interrupted) return 130;
     const dev = session;
