@@ -21,12 +21,13 @@
 //               to its end (`logs`), a log copy's echo; under the engine, debug and api alike
 //   7 run       the engine;   notify: a result to Slack/webhooks
 //   8 debug     a failed suite's pod held open, judged by diagnose's classifier on follow's watch
+//     dev       `incluster dev`'s held pod and its rounds (files in over pods/exec, tests run in place)
 //   9 api       the library's functions (run, status, logs, clean, debug), over the engine and the stages
 //  10 ci        the GitHub Action and step summary, over api
 //  11 cli       the commands, over everything;   index.ts: the library's public surface
 const LEAVES = ["errors", "exit-codes", "bytes", "echo", "names", "k8s-types", "timers", "ci-links", "error-text"];
 const FOLDERS = [
-  "runners", "config", "render", "build", "source", "import", "kube", "diagnose", "results", "events", "history", "report", "otlp", "follow", "run", "notify", "debug", "api", "ci", "cli",
+  "runners", "config", "render", "build", "source", "import", "kube", "diagnose", "results", "events", "history", "report", "otlp", "follow", "run", "notify", "debug", "dev", "api", "ci", "cli",
   "vendor",
 ];
 
@@ -132,11 +133,16 @@ export default {
 
     // 8-11: debug's held-open pod, the library, the Action, the CLI.
     layer("debug", ["diagnose", "follow", "kube"], "a failed suite's pod held open, judged by diagnose's classifier on follow's KindWatch"),
-    layer("api", ["build", "config", "debug", "diagnose", "events", "follow", "history", "kube", "notify", "otlp", "render", "report", "results", "run", "source"], "the library's functions"),
+    layer(
+      "dev",
+      ["config", "debug", "diagnose", "events", "kube", "render", "results"],
+      "the dev loop's held pod (the run's pod, its tests replaced by a hold) and one round in it: pure plans, one exec",
+    ),
+    layer("api", ["build", "config", "debug", "dev", "diagnose", "events", "follow", "history", "kube", "notify", "otlp", "render", "report", "results", "run", "source"], "the library's functions"),
     layer("ci", ["api", "config", "render", "report", "results"], "the GitHub Action and step summary, over the library"),
     layer(
       "cli",
-      ["api", "build", "ci", "config", "debug", "diagnose", "events", "history", "import", "kube", "render", "report", "results", "run", "runners", "source"],
+      ["api", "build", "ci", "config", "debug", "dev", "diagnose", "events", "history", "import", "kube", "render", "report", "results", "run", "runners", "source"],
       "the commands: a shell over everything below (never imported by it)",
     ),
     {

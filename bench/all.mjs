@@ -17,6 +17,7 @@ const benches = [
   ["bad-config", ["--runs", quick ? "1" : "3"]],
   ["results-scale", quick ? ["--quick"] : ["--runs", "5"]],
   ["shard-balance", ["--runs", quick ? "1" : "3"]],
+  ["dev-loop", ["--runs", quick ? "3" : "10"]],
 ];
 const only = arg("--only", "")?.split(",").filter(Boolean) ?? [];
 const rows = [];

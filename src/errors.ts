@@ -29,6 +29,9 @@ export type ErrorCode =
   | "DEBUG_CREATE"
   | "DEBUG_NOT_RUNNING"
   | "DEBUG_EXEC"
+  // incluster dev's held pod.
+  | "DEV_CREATE"
+  | "DEV_NOT_RUNNING"
   | "CLUSTER_UNREACHABLE"
   | "CLUSTER_REQUEST_FAILED";
 

@@ -20,6 +20,9 @@ export type { SuiteHistory, HistoryRun, HistoryTest, HistoryTestStatus, HistoryV
 export type { SuiteStats, TestStats, StatsOrder } from "./history/stats.js";
 export { debug } from "./api/debug.js";
 export type { DebugOptions, DebugResult } from "./api/debug.js";
+// The dev loop: one held pod of a suite, rounds of changed files and tests in it (`incluster dev`).
+export { startDev } from "./api/dev.js";
+export type { DevOptions, DevRound, DevSession } from "./api/dev.js";
 export type { ClusterAccess } from "./api/cluster.js";
 export type { JobState } from "./diagnose/job-state.js";
 export type { Config } from "./config/schema.js";

@@ -23,6 +23,10 @@ export const LEGACY_JOB_LABELS: readonly string[] = [LEGACY_JOB_NAME_LABEL, "con
 /** On `incluster debug`'s held-open pod: the Job it copies, and the run that Job belonged to. */
 export const DEBUG_LABEL = "incluster.dev/debug-of";
 export const DEBUGGED_RUN_LABEL = `${RUN_ID_LABEL}-debugged`;
+/** On `incluster dev`'s held pod: the suite it runs (its run-id label is the dev session's id). */
+export const DEV_LABEL = "incluster.dev/dev-of";
+/** Appended to the dev session's Job name to name its held pod. */
+export const DEV_SUFFIX = "-dev";
 /**
  * Keys a suite's pod.labels and pod.annotations may not set: incluster's own labels (its
  * selectors find pods by them) and the Job controller's (legacy unprefixed ones included).

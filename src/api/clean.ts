@@ -2,7 +2,7 @@
 // tool's objects). It cannot tell a run whose caller still follows it from one whose caller died
 // (killed, a lost CI runner): a running Job is left alone unless its run is named or `all` is set.
 import { podsOf, runEnded } from "../diagnose/job-state.js";
-import { JOB_NAME_LABEL, MANAGED_BY, RUN_ID_LABEL, overlayJob } from "../names.js";
+import { DEV_LABEL, JOB_NAME_LABEL, MANAGED_BY, RUN_ID_LABEL, jobName, overlayJob } from "../names.js";
 import { checkRunId, onCluster, reach } from "./cluster.js";
 import type { ClusterAccess } from "./cluster.js";
 
@@ -53,7 +53,12 @@ async function cleanUnwrapped(o: CleanOptions = {}): Promise<CleanResult> {
   for (const j of chosen) await remove("jobs", j.metadata?.name ?? "", { propagation: "Orphan" });
   const jobNames = new Set(items.map((j) => j.metadata?.name ?? ""));
   const chosenNames = new Set(chosen.map((j) => j.metadata?.name ?? ""));
+  // `incluster dev`'s held pods (no Job): one still held is its session's, kept like a running
+  // Job unless its run is named or `all` is set; one whose hold ended (idle) is a leftover.
+  const isDev = (p: (typeof pods.items)[number]) => p.metadata?.labels?.[DEV_LABEL] !== undefined;
+  const heldDev = pods.items.filter((p) => isDev(p) && !o.all && !o.runId && !["Succeeded", "Failed"].includes(p.status?.phase ?? ""));
   for (const p of pods.items) {
+    if (heldDev.includes(p)) continue;
     const job = p.metadata?.labels?.[JOB_NAME_LABEL] ?? "";
     // A chosen Job's pods, and pods whose Job is already gone (a run killed mid-cleanup).
     if (chosenNames.has(job) || !jobNames.has(job)) await remove("pods", p.metadata?.name ?? "", { gracePeriodSeconds: 5 });
@@ -61,6 +66,8 @@ async function cleanUnwrapped(o: CleanOptions = {}): Promise<CleanResult> {
   // source: local overlays belong to their Job; one whose Job is gone (a crash between
   // creating the two) is a leftover.
   const remaining = new Set(items.filter((j) => !chosen.includes(j) || o.dryRun).map((j) => j.metadata?.name ?? ""));
+  // A held dev pod's overlay is named after the Job name its session would have.
+  for (const p of heldDev) remaining.add(jobName(p.metadata?.labels?.[DEV_LABEL] ?? "", p.metadata?.labels?.[RUN_ID_LABEL]));
   for (const cm of await port.listConfigMaps(namespace, selector)) {
     const name = cm.metadata?.name ?? "";
     const owner = overlayJob(name);
@@ -73,6 +80,9 @@ async function cleanUnwrapped(o: CleanOptions = {}): Promise<CleanResult> {
     dryRun: Boolean(o.dryRun),
     jobs: chosen.map((j) => j.metadata?.name ?? ""),
     deleted,
-    kept: { jobs: running.map((j) => j.metadata?.name ?? ""), runs: [...new Set(running.map((j) => j.metadata?.labels?.[RUN_ID_LABEL] ?? "?"))] },
+    kept: {
+      jobs: running.map((j) => j.metadata?.name ?? ""),
+      runs: [...new Set([...running, ...heldDev].map((j) => j.metadata?.labels?.[RUN_ID_LABEL] ?? "?"))],
+    },
   };
 }

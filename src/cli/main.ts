@@ -6,6 +6,7 @@ import { ExitCode } from "../exit-codes.js";
 import { registerBuild } from "./commands/build.js";
 import { registerClean } from "./commands/clean.js";
 import { registerDebug } from "./commands/debug.js";
+import { registerDev } from "./commands/dev.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerHistory } from "./commands/history.js";
 import { registerImport } from "./commands/import.js";
@@ -30,6 +31,7 @@ const COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [
   registerBuild,
   registerRun,
   registerDebug,
+  registerDev,
   registerLogs,
   registerReport,
   registerStatus,

@@ -120,8 +120,11 @@ export function startState(pod: Pod): string | undefined {
   return problem?.container ? problem.reason : undefined;
 }
 
-/** Watches the pod (list, then watch resuming from its resourceVersion) until it is Running, failed, or the time is up. */
-function untilRunning(port: ClusterPort, ns: string, name: string, timers: TimerScope, ms: number): Promise<string> {
+/** Answer of untilRunning when `signal` aborted the wait. */
+export const WAIT_INTERRUPTED = "interrupted";
+
+/** Watches the pod (list, then watch resuming from its resourceVersion) until it is Running, failed, the time is up, or `signal` aborts. */
+export function untilRunning(port: ClusterPort, ns: string, name: string, timers: TimerScope, ms: number, signal?: AbortSignal): Promise<string> {
   const pods = new KindWatch(port, "pods", ns, { fieldSelector: `metadata.name=${name}` }, { setTimer: timers.set });
   return new Promise((resolve) => {
     let done = false;
@@ -130,9 +133,13 @@ function untilRunning(port: ClusterPort, ns: string, name: string, timers: Timer
       done = true;
       t.cancel();
       pods.stop();
+      signal?.removeEventListener("abort", onAbort);
       resolve(why);
     };
+    const onAbort = () => finish(WAIT_INTERRUPTED);
     const t = timers.set(() => finish(`not Running after ${ms / 1000}s`), ms);
+    if (signal?.aborted) return finish(WAIT_INTERRUPTED);
+    signal?.addEventListener("abort", onAbort, { once: true });
     pods.subscribe((type, pod) => {
       if (pod.metadata?.name !== name) return;
       const state = type === "DELETED" ? "deleted" : startState(pod);

@@ -45,7 +45,7 @@ export function runnerScript(suite: ResolvedSuite, rerunIds?: readonly string[])
     ...envPrint(suite.env, suite.envRefs),
     ...install(suite.install),
     "stage test",
-    ...run(suite, rerunIds),
+    ...testLines(suite, rerunIds),
   ];
   return [
     // What the runner writes stays writable to the pod's group (fsGroup): the collector and a
@@ -118,7 +118,8 @@ function install(command: string | undefined): string[] {
   ];
 }
 
-function run(suite: ResolvedSuite, rerunIds?: readonly string[]): string[] {
+/** The sh lines that run the suite's tests (a command, or its runner's adapter; `rerunIds`: only these); `dev` runs them in its held pod. */
+export function testLines(suite: ResolvedSuite, rerunIds?: readonly string[]): string[] {
   // A command runs as written (after the setup of the runner whose report it writes, if it names one).
   if (suite.runner.kind === "command") {
     const setup = suite.runner.reads ? runnerAdapter(suite.runner.reads).commandSetup() : [];

@@ -75,6 +75,19 @@ describe("clean()", () => {
     await expect(clean({ port: cluster, runId: "x,app=other" })).rejects.toBeInstanceOf(UsageError);
     expect(cluster.lists.length).toBe(before);
   });
+  it("incluster dev's held pod is kept while it holds (its session's); one whose hold ended is deleted; --all takes both", async () => {
+    const cluster = new FakeCluster();
+    const dev = (runId: string, status: Pod["status"]) => {
+      const labels = { "app.kubernetes.io/managed-by": "incluster", "incluster.dev/suite": "smoke", "incluster.dev/run-id": runId, "incluster.dev/dev-of": "smoke" };
+      cluster.put("pods", pod(`test-smoke-e2e-${runId}-dev`, labels, status));
+    };
+    dev("held11", running());
+    dev("ended1", { ...finished(0), phase: "Succeeded" });
+    const r = await clean({ port: cluster, config });
+    expect(r.deleted).toEqual(["pod/test-smoke-e2e-ended1-dev"]);
+    expect(r.kept.runs).toEqual(["held11"]);
+    expect((await clean({ port: cluster, config, all: true })).deleted).toEqual(["pod/test-smoke-e2e-held11-dev"]);
+  });
 });
 
 describe("logs()", () => {

@@ -139,7 +139,7 @@ describe("init", () => {
 });
 
 describe("help", () => {
-  it.each(["init", "validate", "render", "scaffold", "build", "import", "debug", "doctor", "run"])("%s --help: exit 0, summary and commented examples (golden)", async (command) => {
+  it.each(["init", "validate", "render", "scaffold", "build", "import", "debug", "doctor", "run", "dev"])("%s --help: exit 0, summary and commented examples (golden)", async (command) => {
     const r = await runCli([command, "--help"], { cwd: tmpdir() });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("\nExamples:\n  # ");
