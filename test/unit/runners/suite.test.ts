@@ -74,7 +74,7 @@ describe("validate: a runner and its target", () => {
   });
 
   it("an unknown runner lists the known ones; junit: beside another runner's target is refused", async () => {
-    expect((await validate("  api:\n    runner: mocha\n    test: t\n")).stderr).toContain('suites.api.runner: expected one of pytest, node, go, jest, vitest, got "mocha"');
+    expect((await validate("  api:\n    runner: mocha\n    test: t\n")).stderr).toContain('suites.api.runner: expected one of pytest, node, go, jest, vitest, playwright, got "mocha"');
     expect((await validate("  api:\n    runner: node\n    test: t/\n    junit: j.xml\n")).stderr).toContain("suites.api.junit: runner node writes and reads its own report");
   });
 
