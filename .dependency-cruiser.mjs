@@ -15,6 +15,7 @@
 //   3 diagnose  Job/Pod/Event → phase, verdict, class
 //   4 results   the result model (RunResult) and the test cases in it
 //   5 events    the event stream (run.finished carries the RunResult)
+//     history   a suite's runs across runs: the model, stats and trends (pure), its codec and stores
 //   6 report    the formats and views of a result and of the stream;   otlp: the stream as OTLP logs
 //     follow    the mechanics of following the cluster: shared watches, log followers, a Job followed
 //               to its end (`logs`), a log copy's echo; under the engine, debug and api alike
@@ -25,7 +26,7 @@
 //  11 cli       the commands, over everything;   index.ts: the library's public surface
 const LEAVES = ["errors", "exit-codes", "bytes", "echo", "names", "k8s-types", "timers", "ci-links", "error-text"];
 const FOLDERS = [
-  "runners", "config", "render", "build", "source", "import", "kube", "diagnose", "results", "events", "report", "otlp", "follow", "run", "notify", "debug", "api", "ci", "cli",
+  "runners", "config", "render", "build", "source", "import", "kube", "diagnose", "results", "events", "history", "report", "otlp", "follow", "run", "notify", "debug", "api", "ci", "cli",
   "vendor",
 ];
 
@@ -120,29 +121,30 @@ export default {
     layer("diagnose", ["config", "render"], "verdicts from Kubernetes objects; pure"),
     layer("results", ["diagnose", "runners", "vendor"], "the result model and the test cases (JUnit); pure"),
     layer("events", ["diagnose", "results"], "the event stream's types"),
+    layer("history", ["kube", "results"], "a suite's memory across runs: model, codec, stats, trends (pure) and its stores (the port's ConfigMaps, a folder)"),
     layer("report", ["diagnose", "events", "results", "vendor"], "views and formats of a result or of the stream; pure"),
     layer("otlp", ["events", "vendor"], "the event stream as OTLP log records"),
     layer("follow", ["diagnose", "kube"], "the cluster followed: list-then-watch, log followers, a Job to its end; no engine, no config"),
 
     // 7: the engine, and the consumers of a finished run beside it.
-    layer("run", ["config", "diagnose", "events", "follow", "kube", "render", "report", "results", "vendor"], "the engine: stages in order, the cluster session"),
+    layer("run", ["config", "diagnose", "events", "follow", "history", "kube", "render", "report", "results", "vendor"], "the engine: stages in order, the cluster session"),
     layer("notify", ["config", "events", "report", "results"], "a finished run's result to its notify targets"),
 
     // 8-11: debug's held-open pod, the library, the Action, the CLI.
     layer("debug", ["diagnose", "follow", "kube"], "a failed suite's pod held open, judged by diagnose's classifier on follow's KindWatch"),
-    layer("api", ["build", "config", "debug", "diagnose", "events", "follow", "kube", "notify", "otlp", "render", "report", "results", "run", "source"], "the library's functions"),
+    layer("api", ["build", "config", "debug", "diagnose", "events", "follow", "history", "kube", "notify", "otlp", "render", "report", "results", "run", "source"], "the library's functions"),
     layer("ci", ["api", "config", "render", "report", "results"], "the GitHub Action and step summary, over the library"),
     layer(
       "cli",
-      ["api", "build", "ci", "config", "debug", "diagnose", "events", "import", "kube", "render", "report", "results", "run", "runners", "source"],
+      ["api", "build", "ci", "config", "debug", "diagnose", "events", "history", "import", "kube", "render", "report", "results", "run", "runners", "source"],
       "the commands: a shell over everything below (never imported by it)",
     ),
     {
       name: "index-layer",
-      comment: "src/index.ts exports the library: it may import the leaves and api/, config/, diagnose/, events/, kube/, results/ (never cli/ or ci/)",
+      comment: "src/index.ts exports the library: it may import the leaves and api/, config/, diagnose/, events/, history/, kube/, results/ (never cli/ or ci/)",
       severity: "error",
       from: { path: "^src/index\\.ts$" },
-      to: { path: "^src/", pathNot: [leafFiles, ...folderPaths(["api", "config", "diagnose", "events", "kube", "results"])] },
+      to: { path: "^src/", pathNot: [leafFiles, ...folderPaths(["api", "config", "diagnose", "events", "history", "kube", "results"])] },
     },
   ],
   options: {

@@ -91,6 +91,18 @@ export const RESULT_FILE = "result.json";
 /** source: local: the per-run overlay ConfigMap is named after its Job plus this suffix. */
 export const OVERLAY_SUFFIX = "-src";
 
+/**
+ * A suite's run history (src/history/) is one ConfigMap per suite, labelled managed-by=incluster,
+ * the suite and HISTORY_LABEL: it has no run id, so `clean` (which selects by run id) never
+ * deletes it.
+ */
+export const HISTORY_LABEL = "incluster.dev/history";
+export const HISTORY_PREFIX = "incluster-history-";
+
+export function historyName(suite: string): string {
+  return `${HISTORY_PREFIX}${suite}`;
+}
+
 /** test-<suite>-e2e: the guide's name, used for the shared objects and run-less Jobs. */
 export function baseName(suite: string): string {
   return `${JOB_PREFIX}${suite}${JOB_SUFFIX}`;

@@ -48,6 +48,11 @@ export interface RunOptions {
    * (run.note), never a change of verdict. The CLI takes --otlp-endpoint, else OTEL_EXPORTER_OTLP_ENDPOINT.
    */
   otlpEndpoint?: string;
+  /**
+   * Where each suite's run history is kept, beating the config's history.store: "cluster" (one
+   * ConfigMap per suite in the namespace), "none", or "dir:<path>" (relative to cwd).
+   */
+  history?: string;
   /** A ClusterPort to use instead of one made from the kubeconfig (tests, other tools). */
   port?: ClusterPort;
   /**

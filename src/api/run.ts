@@ -7,6 +7,8 @@ import { applyOverrides, resolveOverrides } from "../config/overrides.js";
 import { DEFAULT_NAMESPACE, listSuites, resolveSuite } from "../config/resolve.js";
 import { MAX_RETRIES } from "../config/schema.js";
 import type { Config } from "../config/schema.js";
+import { DEFAULT_HISTORY_STORE, historyStoreProblem, parseHistoryStore } from "../config/history.js";
+import type { HistoryStoreSpec } from "../config/history.js";
 import { UsageError } from "../errors.js";
 import { envelopeFactory } from "../events/envelope.js";
 import type { EventSink } from "../events/types.js";
@@ -31,6 +33,7 @@ import type { RunOptions } from "./options.js";
 import { DEFAULT_FAIL_FAST } from "./defaults.js";
 import { podTemplateProblems, unrestrictedWarnings } from "../render/pod-template.js";
 import { formatProblem } from "../config/problems.js";
+import { runHistory } from "./history.js";
 
 export { DEFAULT_FAIL_FAST };
 
@@ -89,6 +92,7 @@ export async function run(config: Config, options: RunOptions = {}): Promise<Run
       ? (platformProblem("platform", o.platform) ? invalid(platformProblem("platform", o.platform) ?? "") : o.platform)
       : undefined;
   if (o.otlpEndpoint !== undefined) otlpLogsUrl(o.otlpEndpoint);
+  const historySpec = historyStoreOf(o.history, cfg);
   const initialCheck = names.map((n) => resolveSuite(cfg, n));
   // A Config built by hand (not loadConfig's) gets the podTemplate check here, still before any contact.
   const patchProblems = podTemplateProblems(cfg);
@@ -124,12 +128,17 @@ export async function run(config: Config, options: RunOptions = {}): Promise<Run
   const onAbort = () => controller.abort();
   if (o.signal?.aborted) controller.abort();
   else o.signal?.addEventListener("abort", onAbort, { once: true });
+  const timers = new TimerScope();
+  // A dir: store of the option is relative to cwd, the config's to its folder.
+  const baseDir = o.history !== undefined ? cwd : configDir;
+  const history = runHistory(historySpec, { port, namespace, setTimer: timers.set, baseDir, keep: cfg.history?.keep });
   try {
     return await orchestrate(
       {
         port,
         now,
-        timers: new TimerScope(),
+        timers,
+        ...(history ? { history } : {}),
         emit: sink,
         files: reportFiles(reportDir, show),
         signal: controller.signal,
@@ -163,6 +172,14 @@ export async function run(config: Config, options: RunOptions = {}): Promise<Run
 
 function withWarnings(result: RunResult, warnings: readonly string[]): RunResult {
   return warnings.length ? { ...result, warnings: [...(result.warnings ?? []), ...warnings] } : result;
+}
+
+/** The history store: the option (--history) beats the config's history.store; default cluster. */
+function historyStoreOf(flag: string | undefined, cfg: Config): HistoryStoreSpec {
+  const s = flag ?? cfg.history?.store ?? DEFAULT_HISTORY_STORE;
+  const spec = parseHistoryStore(s);
+  if (!spec) throw new UsageError(`${flag !== undefined ? "--history" : "history.store"}: ${historyStoreProblem(s) ?? ""}`);
+  return spec;
 }
 
 function invalid(problem: string): never {

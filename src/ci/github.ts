@@ -1,7 +1,8 @@
 // What `incluster run` hands GitHub Actions: the step summary (Markdown), `::error` annotations
 // for failed tests, and the step outputs. Pure functions of the RunResult.
 import { countsText, LISTED_TESTS_MAX } from "../report/human.js";
-import { failures, suiteTally } from "../report/failures.js";
+import { failures, flakyTrends, suiteTally } from "../report/failures.js";
+import { trendText } from "../report/trend.js";
 import type { Failure } from "../report/failures.js";
 import type { RunResult, SuiteResult } from "../results/run-result.js";
 import { tallyText } from "../report/tally.js";
@@ -59,13 +60,19 @@ export function stepSummary(r: RunResult, link?: { url: string; label: string })
     for (const f of all.slice(0, LISTED_TESTS_MAX)) lines.push(`- ${failureLine(f)}`);
     if (all.length > LISTED_TESTS_MAX) lines.push(`- … and ${all.length - LISTED_TESTS_MAX} more (the JUnit report lists every test)`);
   }
+  const flaky = flakyTrends(r);
+  if (flaky.length) {
+    lines.push("", "#### Flaky", "");
+    for (const f of flaky.slice(0, LISTED_TESTS_MAX)) lines.push(`- **${md(f.suite)}** ${code(f.test)}: ${trendText(f.trend)}`);
+    if (flaky.length > LISTED_TESTS_MAX) lines.push(`- … and ${flaky.length - LISTED_TESTS_MAX} more`);
+  }
   lines.push("", `Report: \`${r.reportDir || "(none)"}\`${link ? ` · [${md(link.label)}](${link.url})` : ""}`, "");
   return lines.join("\n");
 }
 
 function failureLine(f: Failure): string {
   const where = f.file ? ` (${md(f.file)}${f.line !== undefined ? `:${f.line}` : ""})` : "";
-  const msg = md(oneLine(f.message)) || "failed";
+  const msg = `${f.trend ? `${trendText(f.trend)} — ` : ""}${md(oneLine(f.message)) || "failed"}`;
   return f.test ? `**${md(f.suite)}** ${code(f.test)}${where}: ${msg}` : `**${md(f.suite)}**: ${msg}`;
 }
 

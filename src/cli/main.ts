@@ -7,6 +7,7 @@ import { registerBuild } from "./commands/build.js";
 import { registerClean } from "./commands/clean.js";
 import { registerDebug } from "./commands/debug.js";
 import { registerDoctor } from "./commands/doctor.js";
+import { registerHistory } from "./commands/history.js";
 import { registerImport } from "./commands/import.js";
 import { registerInit } from "./commands/init.js";
 import { registerLogs } from "./commands/logs.js";
@@ -32,6 +33,7 @@ const COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [
   registerLogs,
   registerReport,
   registerStatus,
+  registerHistory,
   registerClean,
   registerDoctor,
 ];

@@ -6,6 +6,7 @@ import { resourcesSchema } from "./resources.js";
 import { DNS_LABEL_PATTERN, SUITE_NAME_MAX, namespaceProblem } from "./names.js";
 import { schedulingSchema } from "./scheduling.js";
 import { notifySchema } from "./notify.js";
+import { historySchema } from "./history.js";
 import { envFromSchema, imagePullSecretsSchema, podSchema, serviceAccountSchema, volumesSchema } from "./pod-fields.js";
 import { runnerSchema, suiteRunnerProblems } from "./runner.js";
 import { DEFAULT_CLONE_IMAGE, sourceSchema } from "./source-schema.js";
@@ -216,6 +217,7 @@ export const configSchema = meta(
     defaults: z.optional(defaults),
     suites: suitesSchema,
     notify: z.optional(notifySchema),
+    history: z.optional(historySchema),
   }).check(
     z.superRefine((c, ctx) => {
       for (const [name, suite] of Object.entries(c.suites)) {

@@ -61,6 +61,12 @@ export type RunEvent =
        */
       fromCopy?: true;
     })
+  /**
+   * The suites' histories were read at the start of the run (after the preflight): the store and
+   * how many past runs each suite has; `problem` when they could not be read (the run goes on
+   * without history, and a run.note warning says why once).
+   */
+  | (EventBase & { type: "history.read"; store: "cluster" | "dir"; where: string; suites: { suite: string; runs: number }[]; problem?: string })
   | (EventBase & { type: "suite.verdict"; suite: string; result: SuiteResult })
   | (EventBase & { type: "run.finished"; result: RunResult });
 

@@ -12,9 +12,9 @@ import { openLogStream } from "./http-stream.js";
 import { contextInfo, currentServer, loadKubeConfig } from "./kubeconfig.js";
 import type { ClusterOptions } from "./kubeconfig.js";
 import { listKind, watchKind } from "./list-watch.js";
-import { applyObject, createObject, deleteObject, setOwner } from "./objects.js";
+import { applyObject, createObject, deleteObject, setOwner, writeConfigMap } from "./objects.js";
 import type { ClusterPort } from "./port.js";
-import { listApplied, listConfigMaps, listServices, objectExists } from "./reads.js";
+import { getConfigMap, listApplied, listConfigMaps, listServices, objectExists, readConfigMaps } from "./reads.js";
 
 export type { ClusterOptions } from "./kubeconfig.js";
 export { loadKubeConfig } from "./kubeconfig.js";
@@ -41,6 +41,9 @@ export function createClusterPort(opts: ClusterOptions & { setTimer?: SetTimer }
     setOwner: (namespace, configMap, owner) => setOwner(conn, namespace, configMap, owner),
     listApplied: (namespace, labelSelector) => listApplied(conn, namespace, labelSelector),
     listConfigMaps: (namespace, labelSelector) => listConfigMaps(conn, namespace, labelSelector),
+    readConfigMaps: (namespace, labelSelector) => readConfigMaps(conn, namespace, labelSelector),
+    getConfigMap: (namespace, name) => getConfigMap(conn, namespace, name),
+    writeConfigMap: (cm) => writeConfigMap(conn, cm),
     listServices: (namespace) => listServices(conn, namespace),
     exists: (kind, namespace, name) => objectExists(conn, kind, namespace, name),
     list: (kind, namespace, selector) => listKind(conn, kind, namespace, selector),

@@ -6,7 +6,7 @@ import type { KubernetesObject } from "@kubernetes/client-node";
 import { foundUnless404, kubeCall } from "./errors.js";
 import type { KubeConnection } from "./connection.js";
 import { FIELD_MANAGER, applyPath, createPath, knownPath } from "./paths.js";
-import type { OwnerRef } from "./port.js";
+import type { ConfigMapData, OwnerRef } from "./port.js";
 import type { Transport } from "./transport.js";
 import type { KubeObject } from "../k8s-types.js";
 
@@ -64,5 +64,19 @@ export function setOwner(conn: Pick<KubeConnection, "objects">, namespace: strin
     const ownerReferences = [{ ...owner, blockOwnerDeletion: false, controller: false }];
     const patch = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: configMap, namespace, ownerReferences } };
     await conn.objects.patch(patch, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch);
+  });
+}
+
+/** Create (no resourceVersion) or replace at that resourceVersion: a PUT the API server refuses with 409 when the object moved on. */
+export function writeConfigMap(conn: Pick<KubeConnection, "transport">, cm: ConfigMapData): Promise<string> {
+  return kubeCall(async () => {
+    const base = knownPath({ apiVersion: "v1", kind: "ConfigMap", metadata: { namespace: cm.namespace } }) ?? "";
+    const metadata = { name: cm.name, namespace: cm.namespace, labels: cm.labels, ...(cm.resourceVersion ? { resourceVersion: cm.resourceVersion } : {}) };
+    const content = { ...(cm.data ? { data: cm.data } : {}), ...(cm.binaryData ? { binaryData: cm.binaryData } : {}) };
+    const body = { apiVersion: "v1", kind: "ConfigMap", metadata, ...content };
+    const written = cm.resourceVersion
+      ? await send(conn.transport, "PUT", `${base}/${encodeURIComponent(cm.name)}?fieldManager=${FIELD_MANAGER}`, body, "application/json")
+      : await send(conn.transport, "POST", createPath(base), body, "application/json");
+    return (written as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion ?? "";
   });
 }

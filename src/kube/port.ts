@@ -83,6 +83,17 @@ export interface OwnerRef {
   uid: string;
 }
 
+/** A ConfigMap whole, as the history store reads and writes it (binaryData values are base64, as the API has them). */
+export interface ConfigMapData {
+  name: string;
+  namespace: string;
+  /** Set on what was read; on a write, the version it replaces (absent: create). */
+  resourceVersion?: string;
+  labels: Record<string, string>;
+  data?: Record<string, string>;
+  binaryData?: Record<string, string>;
+}
+
 export interface ExecRequest {
   namespace: string;
   pod: string;
@@ -156,6 +167,16 @@ export interface ClusterPort {
   listApplied?(namespace: string, labelSelector: string): Promise<KubeObject[]>;
   /** ConfigMaps by label (names and labels only): `clean` finds overlays their Job no longer owns. */
   listConfigMaps(namespace: string, labelSelector: string): Promise<KubeObject[]>;
+  /** ConfigMaps by label, whole (data, binaryData, resourceVersion): the history store's one read of a run. */
+  readConfigMaps(namespace: string, labelSelector: string): Promise<ConfigMapData[]>;
+  /** One ConfigMap whole; undefined when it does not exist (403 and the rest are thrown). */
+  getConfigMap(namespace: string, name: string): Promise<ConfigMapData | undefined>;
+  /**
+   * Creates the ConfigMap (no resourceVersion) or replaces it if it is still at `resourceVersion`
+   * (optimistic concurrency). Someone else's write in between is a KubeError with status 409
+   * (Conflict, or AlreadyExists for a create). Returns the new resourceVersion.
+   */
+  writeConfigMap(cm: ConfigMapData): Promise<string>;
   /** Names of the namespace's Services: the DNS diagnosis and doctor match env hosts against them. */
   listServices(namespace: string): Promise<string[]>;
   /**

@@ -3,6 +3,7 @@
 import { foundUnless404, kubeCall } from "./errors.js";
 import type { KubeConnection } from "./connection.js";
 import type { KubeObject } from "../k8s-types.js";
+import type { ConfigMapData } from "./port.js";
 
 export type ReadableKind = "secrets" | "configmaps" | "serviceaccounts";
 
@@ -45,4 +46,39 @@ export function listConfigMaps(conn: Pick<KubeConnection, "core">, namespace: st
 
 export function listServices(conn: Pick<KubeConnection, "core">, namespace: string): Promise<string[]> {
   return kubeCall(async () => (await conn.core.listNamespacedService({ namespace })).items.map((s) => s.metadata?.name ?? "").filter(Boolean));
+}
+
+interface RawConfigMap {
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string> };
+  data?: Record<string, string>;
+  binaryData?: Record<string, string>;
+}
+
+/** A ConfigMap as the port hands it out (the client's binaryData is base64 text, as in the API's JSON). Pure. */
+export function configMapData(c: RawConfigMap, namespace: string): ConfigMapData {
+  return {
+    name: c.metadata?.name ?? "",
+    namespace: c.metadata?.namespace ?? namespace,
+    ...(c.metadata?.resourceVersion ? { resourceVersion: c.metadata.resourceVersion } : {}),
+    labels: c.metadata?.labels ?? {},
+    ...(c.data ? { data: c.data } : {}),
+    ...(c.binaryData ? { binaryData: c.binaryData } : {}),
+  };
+}
+
+/** ConfigMaps with the label, whole. */
+export function readConfigMaps(conn: Pick<KubeConnection, "core">, namespace: string, labelSelector: string): Promise<ConfigMapData[]> {
+  return kubeCall(async () => {
+    const list = await conn.core.listNamespacedConfigMap({ namespace, labelSelector });
+    return list.items.map((c) => configMapData(c as RawConfigMap, namespace));
+  });
+}
+
+/** One ConfigMap whole, or undefined (404). */
+export async function getConfigMap(conn: Pick<KubeConnection, "core">, namespace: string, name: string): Promise<ConfigMapData | undefined> {
+  let found: RawConfigMap | undefined;
+  const exists = await foundUnless404(async () => {
+    found = (await conn.core.readNamespacedConfigMap({ name, namespace })) as RawConfigMap;
+  });
+  return exists && found ? configMapData(found, namespace) : undefined;
 }

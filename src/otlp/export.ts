@@ -12,7 +12,7 @@ import { BatchLogRecordProcessor, ExportResultCode, LoggerProvider, OTLPLogExpor
 import type { LogRecordExporter, ReadableLogRecord } from "@opentelemetry/sdk-logs";
 import pkg from "../../package.json" with { type: "json" };
 import type { EventBody, EventSink, RunEvent } from "../events/types.js";
-import { runResource, toOtlpRecord } from "./records.js";
+import { runResource, testCaseRecords, toOtlpRecord } from "./records.js";
 import { otlpLogsUrl } from "./url.js";
 
 /** One export (a batch, with the SDK's retries) may take this long. */
@@ -123,6 +123,11 @@ export function startOtlpExport(o: OtlpRun, next: EventSink): OtlpExport {
     sink: (e) => {
       logger.emit(toOtlpRecord(e));
       sent++;
+      // A suite's verdict is followed by one record per test case (OpenTelemetry's test.case.* attributes).
+      for (const r of testCaseRecords(e)) {
+        logger.emit(r);
+        sent++;
+      }
       // The caller's stream still ends with run.finished: the export's own notes come before it.
       if (e.type === "run.finished") held = e;
       else next(e);

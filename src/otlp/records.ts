@@ -9,6 +9,15 @@ export const ATTR_RUN_ID = "incluster.run_id";
 export const ATTR_SUITE = "incluster.suite";
 export const ATTR_ATTEMPT = "incluster.attempt";
 export const ATTR_SHARD = "incluster.shard";
+/** OpenTelemetry's test semantic conventions (incubating: not in the stable package, so named here). */
+export const ATTR_TEST_CASE_NAME = "test.case.name";
+export const ATTR_TEST_CASE_RESULT_STATUS = "test.case.result.status";
+export const ATTR_TEST_SUITE_NAME = "test.suite.name";
+/** incluster's own status of a test (flaky, skipped, quarantined: more than pass and fail) and its trend against history. */
+export const ATTR_TEST_STATUS = "incluster.test.status";
+export const ATTR_TEST_TREND = "incluster.test.trend";
+/** The eventName of a test case's record, one per test after its suite's verdict. */
+export const TEST_CASE_EVENT = "incluster.test.case";
 /** A non-log event's record: its `eventName` is this prefix plus the event type (`incluster.suite.verdict`). */
 export const EVENT_NAME_PREFIX = "incluster.";
 export const SERVICE_NAME = "incluster";
@@ -93,6 +102,8 @@ export function toOtlpRecord(e: RunEvent): OtlpRecord {
   const text = severityText[severityNumber];
   const attributes: Record<string, string | number> = {};
   if ("suite" in e && typeof e.suite === "string") attributes[ATTR_SUITE] = e.suite;
+  // An event about one test (its id in `test`) names it as the test conventions do.
+  if ("test" in e && typeof e.test === "string") attributes[ATTR_TEST_CASE_NAME] = e.test;
   if (e.type === "log") {
     attributes[ATTR_K8S_POD_NAME] = e.pod;
     attributes[ATTR_K8S_CONTAINER_NAME] = e.container;
@@ -116,4 +127,35 @@ export function toOtlpRecord(e: RunEvent): OtlpRecord {
     body: bodyOf(e),
     attributes,
   };
+}
+
+/** The conventions' result: pass or fail; a skipped (or quarantined) test has none, its own status says what it was. */
+const RESULT_STATUS: Record<string, "pass" | "fail" | undefined> = { passed: "pass", flaky: "pass", failed: "fail", error: "fail" };
+
+/** After a suite.verdict: one record per test case, with test.case.name and test.case.result.status. Others: none. */
+export function testCaseRecords(e: RunEvent): OtlpRecord[] {
+  if (e.type !== "suite.verdict") return [];
+  const observed = parseRfc3339Nanos(e.ts) ?? msToHrTime(Date.parse(e.ts));
+  return (e.result.tests ?? []).map((t) => {
+    const status = RESULT_STATUS[t.status];
+    const attributes: Record<string, string | number> = {
+      [ATTR_SUITE]: e.suite,
+      [ATTR_TEST_SUITE_NAME]: e.suite,
+      [ATTR_TEST_CASE_NAME]: t.id,
+      ...(status ? { [ATTR_TEST_CASE_RESULT_STATUS]: status } : {}),
+      [ATTR_TEST_STATUS]: t.status,
+      ...(t.trend ? { [ATTR_TEST_TREND]: t.trend.kind } : {}),
+    };
+    const failed = status === "fail";
+    const body: Body = { id: t.id, status: t.status, durationMs: t.durationMs, ...(t.message && t.status !== "passed" ? { message: t.message } : {}) };
+    return {
+      timestamp: observed,
+      observedTimestamp: observed,
+      severityNumber: failed ? Severity.error : Severity.info,
+      severityText: failed ? "ERROR" : "INFO",
+      eventName: TEST_CASE_EVENT,
+      body,
+      attributes,
+    };
+  });
 }

@@ -1,6 +1,7 @@
 // What failed in a run, as data the CI summary, the annotations and the Slack message all list:
 // each failing test (with its file and line from the JUnit), or the suite itself when no test
 // says why it did not pass. Pure.
+import type { TestTrend } from "../results/model.js";
 import type { RunResult, SuiteResult } from "../results/run-result.js";
 import { stripAnsi } from "./text.js";
 
@@ -14,6 +15,8 @@ export interface Failure {
   message: string;
   /** The traceback, when the runner wrote one. */
   detail?: string;
+  /** New or still failing, against the suite's history. */
+  trend?: TestTrend;
 }
 
 /** Suites that passed and the rest, as the run's one-line tally counts them. */
@@ -40,5 +43,11 @@ function suiteFailures(s: SuiteResult): Failure[] {
     ...(t.line !== undefined ? { line: t.line } : {}),
     message: stripAnsi(t.message ?? "") || t.status,
     ...(t.text ? { detail: stripAnsi(t.text) } : {}),
+    ...(t.trend ? { trend: t.trend } : {}),
   }));
+}
+
+/** Every flaky test that has a trend (known or newly flaky), by suite: what the step summary lists beside the failures. */
+export function flakyTrends(r: RunResult): { suite: string; test: string; trend: TestTrend }[] {
+  return r.suites.flatMap((s) => (s.tests ?? []).flatMap((t) => (t.status === "flaky" && t.trend ? [{ suite: s.suite, test: t.id, trend: t.trend }] : [])));
 }

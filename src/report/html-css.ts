@@ -42,6 +42,9 @@ caption{caption-side:bottom;text-align:left;color:var(--muted);font-size:.85rem;
 .mark-swatch{background:var(--fg);width:4px}
 .facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:.4em 0}
 .facts div{display:contents}.facts dt{color:var(--muted)}.facts dd{margin:0;overflow-wrap:anywhere}
+.trend{font-weight:600}.strip{display:inline-flex;gap:1px;vertical-align:middle}.strip i{width:6px;height:12px;background:var(--muted)}
+.bars{display:inline-flex;gap:1px;align-items:flex-end;height:1.2rem;vertical-align:middle}.bars i{width:6px;background:#3a6ea5}
+.strip .h-passed{background:#1e6b34}.strip .h-failed{background:#b3261e}.strip .h-flaky{background:#d08a00}
 .st{font-weight:700;font-size:.8rem}.st-failed,.st-error{color:#b3261e}.st-flaky{color:#8a4b00}.st-passed{color:#1e6b34}.st-skipped{color:var(--muted)}
 .tests .id{overflow-wrap:anywhere}.num{white-space:nowrap}.msg{overflow-wrap:anywhere}
 tr.detail td{border-bottom:2px solid var(--line);padding-left:18px}

@@ -11,6 +11,7 @@ import type { LogExcerpt } from "./excerpts.js";
 import { countsText } from "./human.js";
 import { anchor, badge, clean, duration, esc, plural } from "./html-text.js";
 import { firstAndRest, pages } from "./paging.js";
+import { trendText } from "./trend.js";
 
 /** How many failing tests of one suite the Failures section shows before its "show N more" button. */
 export const FAILURES_SHOWN = 50;
@@ -50,12 +51,21 @@ function failureDetail(t: MergedTest, sections: { label: string; lines: string[]
   );
 }
 
+/** The trend's words and its pass/fail strip (oldest first, this run last), when the suite has a history. */
+function trendCell(t: MergedTest): string {
+  if (!t.trend) return "";
+  const label = `last ${t.trend.recent.length} runs, oldest first: ${t.trend.recent.join(", ")}`;
+  const cells = t.trend.recent.map((s) => `<i class="h-${s}"></i>`).join("");
+  const strip = `<span class="strip" role="img" aria-label="${esc(label)}" title="${esc(label)}">${cells}</span>`;
+  return `<span class="trend">${esc(trendText(t.trend))}</span> ${strip}<br>`;
+}
+
 function failureRows(t: MergedTest, excerpts: readonly LogExcerpt[]): string {
   const message = t.status === "flaky" ? `passed on attempt ${t.attempt}` : (t.message ?? "").split("\n")[0];
   const head =
     `<tr class="t-${t.status}"><td><span class="st st-${t.status}">${STATUS_WORD[t.status]}</span></td>` +
     `<td class="id"><code>${esc(t.id)}</code></td><td class="num">${esc(duration(t.durationMs))}</td><td>${esc(runOf(t))}</td>` +
-    `<td class="msg">${clean(message)}</td></tr>`;
+    `<td class="msg">${trendCell(t)}${clean(message)}</td></tr>`;
   const sections = excerpts.flatMap((x) => (x.sections[t.id] ? [{ label: `from ${x.path}`, lines: x.sections[t.id]! }] : []));
   return `${head}\n<tr class="detail"><td colspan="5">${failureDetail(t, sections)}</td></tr>`;
 }

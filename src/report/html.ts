@@ -85,6 +85,7 @@ function facts(s: SuiteResult): string {
   add("message", s.message && `<pre class="inline">${clean(s.message)}</pre>`);
   add("hint", s.hint && clean(s.hint));
   add("duration", esc(duration(s.durationSeconds * 1000)));
+  add("duration trend", s.durationTrend && durationBars(s.durationTrend));
   add("job", s.job ? `<code>job/${esc(s.job)}</code>` : undefined);
   add("pods", s.pods.map((p) => `<code>pod/${esc(p)}</code>`).join(" "));
   add("image", `<code>${esc(s.image)}</code>`);
@@ -102,6 +103,14 @@ function facts(s: SuiteResult): string {
   for (const sh of s.shards ?? []) add(`shard ${sh.index}`, `${badge(sh.verdict, sh.class)} <code>pod/${esc(sh.pod)}</code>`);
   for (const n of s.notes) add("note", clean(n));
   return `<dl class="facts">${rows.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${v}</dd></div>`).join("")}</dl>`;
+}
+
+/** The suite's durations over its last runs as bars (oldest first, this run last), with a text alternative. */
+function durationBars(ms: readonly number[]): string {
+  const max = Math.max(1, ...ms);
+  const label = `last ${ms.length} runs, oldest first: ${ms.map((d) => duration(d)).join(", ")}`;
+  const bars = ms.map((d) => `<i style="height:${Math.max(1, Math.round((d / max) * 100))}%"></i>`).join("");
+  return `<span class="bars" role="img" aria-label="${esc(label)}" title="${esc(label)}">${bars}</span>`;
 }
 
 function excerptBlock(x: LogExcerpt): string {

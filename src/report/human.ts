@@ -4,6 +4,7 @@ import type { MergedTest, TestCounts } from "../results/model.js";
 import type { RunResult, SuiteResult } from "../results/run-result.js";
 import { tallyText } from "./tally.js";
 import { oneLine } from "./text.js";
+import { trendText } from "./trend.js";
 
 export interface Style {
   color: boolean;
@@ -83,7 +84,8 @@ function testLines(style: Style, s: SuiteResult): string[] {
   for (const t of listed.slice(0, LISTED_TESTS_MAX)) {
     const w = testWord[t.status]!;
     const where = t.shard !== undefined ? ` [shard ${t.shard}]` : "";
-    lines.push(`    ${paint(style, w.color, w.word)} ${t.id}${where}${detail(t) ? ` — ${detail(t)}` : ""}`);
+    const trend = t.trend ? ` — ${paint(style, "bold", trendText(t.trend))}` : "";
+    lines.push(`    ${paint(style, w.color, w.word)} ${t.id}${where}${trend}${detail(t) ? ` — ${detail(t)}` : ""}`);
     // The assertion's values on their own lines, as the runner gave them (node:test, testify).
     if (t.expected !== undefined && t.actual !== undefined && t.status !== "flaky") {
       lines.push(`        expected: ${oneLine(t.expected)}`, `        actual:   ${oneLine(t.actual)}`);

@@ -38,6 +38,10 @@ export function terminalText(o: Omit<TerminalOptions, "write">, e: RunEvent): st
         `${paint(o.style, "yellow", "incluster:")} ${e.level === "warning" ? "warning: " : ""}` +
         `${e.level === "verbose" ? paint(o.style, "dim", e.text) : e.text}`
       );
+    case "history.read":
+      // Its problem is also a warning note; the counts are for -v.
+      if (!o.verbose || e.problem) return undefined;
+      return paint(o.style, "dim", `incluster: history (${e.store}, ${e.where}): ${e.suites.map((s) => `${s.suite} ${s.runs} past runs`).join(", ")}`);
     case "suite.phase":
       return progressLine(o.style, at(), e.suite, `${e.phase}${e.detail ? `: ${e.detail}` : ""}`);
     case "suite.note":

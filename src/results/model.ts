@@ -46,6 +46,23 @@ export interface Rerun {
   text?: string;
 }
 
+/**
+ * A failed or flaky test against its suite's history (src/history/trend.ts): a new failure (it
+ * did not fail in its previous run), a still-failing one, a known flaky one or a newly flaky one.
+ * `count` is the runs that failed (failures) or were flaky (flaky kinds) and `runs` the runs the
+ * test ran in, both counting this one.
+ */
+export interface TestTrend {
+  kind: "newFailure" | "stillFailing" | "knownFlaky" | "newFlaky";
+  count: number;
+  runs: number;
+  /** Its status in its last runs (at most TREND_STRIP), oldest first, this run last: report.html's pass/fail strip. */
+  recent: ("passed" | "failed" | "flaky" | "skipped" | "quarantined")[];
+}
+
+/** How many runs a trend's `recent` strip shows. */
+export const TREND_STRIP = 20;
+
 export interface MergedTest extends Omit<TestCase, "status" | "flakyFailures"> {
   status: MergedStatus;
   /** The attempt (1-based) whose result the top-level fields carry. */
@@ -54,6 +71,8 @@ export interface MergedTest extends Omit<TestCase, "status" | "flakyFailures"> {
   reruns?: Rerun[];
   /** The shard (JOB_COMPLETION_INDEX) that ran it, for a sharded suite. */
   shard?: number;
+  /** A failed or flaky test against its history, when the suite has one. */
+  trend?: TestTrend;
 }
 
 /** passed + failed + errors + skipped + flaky = tests (a flaky test is not counted as passed). */

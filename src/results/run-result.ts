@@ -63,6 +63,8 @@ export interface SuiteResult {
   attempts?: AttemptResult[];
   /** Each shard (an index of the suite's Indexed Job) of a suite with `shards`. */
   shards?: ShardResult[];
+  /** With a history: the suite's durations (ms) over its last runs (at most TREND_STRIP), oldest first, this run last. */
+  durationTrend?: number[];
 }
 
 export interface AttemptResult {

@@ -10,6 +10,7 @@ import { envelopeFactory } from "../events/envelope.js";
 import type { Emit } from "../events/envelope.js";
 import type { EventSink } from "../events/types.js";
 import type { ClusterPort } from "../kube/port.js";
+import type { SuiteHistory } from "../history/model.js";
 import type { ReportReader } from "../config/report.js";
 import type { ParsedTests } from "../results/model.js";
 import type { RunResult } from "../results/run-result.js";
@@ -17,6 +18,7 @@ import type { SetTimer, TimerScope } from "../timers.js";
 import { logKey } from "./attempt-key.js";
 import type { ReportFiles } from "./files.js";
 import type { PreflightReport } from "./preflight.js";
+import type { RunHistory } from "./history.js";
 
 export interface ImageReady {
   suite: string;
@@ -54,6 +56,8 @@ export interface PipelineDeps {
    * run's own, for their notes.
    */
   finishing?(result: RunResult, emit: Emit): Promise<RunResult>;
+  /** The suites' history store and how many runs it keeps; absent: no history (history.store none). */
+  history?: RunHistory;
 }
 
 export interface PipelinePlan {
@@ -110,6 +114,8 @@ export interface RunContext {
   readonly copyRetryMs?: readonly number[];
   /** How long after the last copy that reached the collector retries go on (default: its idle grace less a margin). */
   readonly copyRetryBudgetMs?: number;
+  /** Each suite's history as read at the run's start (suite → history); empty without a store or when it could not be read. */
+  readonly histories: ReadonlyMap<string, SuiteHistory>;
 }
 
 /**
@@ -134,7 +140,13 @@ export function runStream(runId: string, o: { now(): number; files: ReportFiles;
 }
 
 /** The run's one context for the engine below the orchestrator: the caller's deps, the plan's settings, the run's stream. */
-export function runContext(deps: PipelineDeps, plan: PipelinePlan, emit: Emit, report: PreflightReport): RunContext {
+export function runContext(
+  deps: PipelineDeps,
+  plan: PipelinePlan,
+  emit: Emit,
+  report: PreflightReport,
+  histories: ReadonlyMap<string, SuiteHistory> = new Map(),
+): RunContext {
   const execDenied = report.denied.some((d) => d.resource === "pods" && d.subresource === "exec");
   return {
     port: deps.port,
@@ -151,6 +163,7 @@ export function runContext(deps: PipelineDeps, plan: PipelinePlan, emit: Emit, r
     deadlineSlackMs: plan.deadlineSlackMs ?? 60_000,
     failOnFlaky: plan.failOnFlaky ?? false,
     collectVia: execDenied ? "log" : "exec",
+    histories,
     ...(plan.artifactsLimitBytes !== undefined ? { artifactsLimitBytes: plan.artifactsLimitBytes } : {}),
     ...(plan.liveCutBytes !== undefined ? { liveCutBytes: plan.liveCutBytes } : {}),
     ...(plan.copyRetryMs ? { copyRetryMs: plan.copyRetryMs } : {}),

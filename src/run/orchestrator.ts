@@ -22,6 +22,8 @@ import { runContext, runStream } from "./context.js";
 import type { PipelineDeps, PipelinePlan, StageNotes } from "./context.js";
 import { withDnsHint } from "./dns-hint.js";
 import { preflight, preflightDiagnosis } from "./preflight.js";
+import { readHistories, writeHistories } from "./history.js";
+import { withTrends } from "../history/trend.js";
 
 // The library's injection point (api/run.ts, the tests) is declared beside the context built from it.
 export type { ImageReady, PipelineDeps, PipelinePlan, StageNotes } from "./context.js";
@@ -33,6 +35,8 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
   const ns = plan.namespace;
   const { emit, unresolved } = runStream(plan.runId, deps);
   let saving = true;
+  // Written at the end only when it was read at the start (the store is there and readable).
+  let recordHistory = false;
   const notes: StageNotes = { info: (text) => emit({ type: "run.note", level: "info", text }), engineLine: (line) => emit({ type: "build.output", line }) };
   const names = plan.suites.map((s) => s.name);
   try {
@@ -65,6 +69,10 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
       return await notRun({ class: cls, reason: d.reason ?? "PreflightFailed", message: d.message ?? "", hint: hintFor(cls, { namespace: ns }) });
     }
 
+    // The suites' histories, one read, for the context (trends, quarantine, shard balance).
+    const read = await readHistories(deps.history, names, emit);
+    recordHistory = read.readable;
+
     // 2. Source, 3. build: a failure is every suite's verdict.
     let suites: ResolvedSuite[];
     let stage: FailureClass = "sourceFailed";
@@ -86,7 +94,7 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
 
     // 4. Render (pure), 5. the cluster: the run's one context, handed down unchanged. Without
     // pods/exec (the preflight said), the collectors send small artifacts through their logs.
-    const ctx = runContext(deps, plan, emit, report);
+    const ctx = runContext(deps, plan, emit, report, read.histories);
     const planned = suites.map((resolved) => ({ resolved, objects: renderSuite(resolved, { runId: plan.runId, collectVia: ctx.collectVia }) }));
     const attempts = await runInCluster(ctx, planned, plan.concurrency);
 
@@ -102,7 +110,8 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
         const save = (name: string, data: unknown) => deps.files.writeJson(`${key}/${name}`, data);
         await Promise.all([save("job.json", o.job), save("pods.json", o.pods), save("events.json", o.events)]);
       }
-      const result = combined.verdict === "failed" && unresolved.has(resolved.name) ? await withDnsHint(deps.port, resolved, combined) : combined;
+      const hinted = combined.verdict === "failed" && unresolved.has(resolved.name) ? await withDnsHint(deps.port, resolved, combined) : combined;
+      const result = withTrends(hinted, ctx.histories.get(resolved.name));
       results.push(result);
       emit({ type: "suite.verdict", suite: result.suite, result });
     }
@@ -140,6 +149,8 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
    */
   async function finish(result: RunResult): Promise<RunResult> {
     if (saving) await deps.files.close();
+    // The run's records, unless it was interrupted (Ctrl-C: its suites were cut, not judged).
+    if (recordHistory && deps.history && !deps.signal.aborted) await writeHistories(deps.history, result, { emit, setTimer: deps.timers.set });
     let final = withWriteFailures(result);
     if (deps.finishing) final = await deps.finishing(final, emit);
     if (saving) {

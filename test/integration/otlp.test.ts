@@ -56,11 +56,16 @@ describe("OTLP export to a real OpenTelemetry Collector", () => {
     expect(numbers(received.map((x) => x.line!)).size).toBe(LINES);
     expect(numbers(saved).size).toBe(LINES);
 
-    // Every event but the exporter's own closing notes became one record: nothing else lost or doubled.
+    // Every event but the exporter's own closing notes became one record, and each suite's
+    // verdict one more per test case (test.case.name, test.case.result.status): nothing else lost or doubled.
     const own = events.filter((e) => e.type === "run.note" && e.text.startsWith("OTLP export"));
     expect(own.map((e) => e.type === "run.note" && e.level)).toEqual(["verbose"]);
     expect(own[0]).toMatchObject({ text: expect.stringContaining(`${records.length} records sent, ${records.length} delivered`) });
-    expect(records.length).toBe(events.length - own.length);
+    const cases = events.flatMap((e) => (e.type === "suite.verdict" ? (e.result.tests ?? []) : []));
+    expect(records.length).toBe(events.length - own.length + cases.length);
+    const caseRecords = records.filter((x) => x.eventName === "incluster.test.case");
+    expect(caseRecords.map((x) => x.attributes["test.case.name"]).sort()).toEqual(cases.map((t) => t.id).sort());
+    expect(caseRecords.every((x) => x.attributes["test.case.result.status"] === "pass")).toBe(true);
     expect(events.at(-1)?.type).toBe("run.finished");
 
     // The kubelet's timestamps, to the nanosecond; semantic-convention attributes.

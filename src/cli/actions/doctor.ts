@@ -4,7 +4,11 @@ import { ExitCode } from "../../exit-codes.js";
 import { stringify } from "yaml";
 import { accessRole } from "../../render/access-role.js";
 import { inClusterServiceAccount, serviceAccountBinding } from "../../ci/in-cluster.js";
-import { preflight, uncheckedCheck } from "../../run/preflight.js";
+import { describeAccess, preflight, uncheckedCheck } from "../../run/preflight.js";
+import type { PreflightCheck } from "../../run/preflight.js";
+import { HISTORY_WITHOUT, historyAccess } from "../../history/access.js";
+import { parseHistoryStore } from "../../config/history.js";
+import type { ClusterPort } from "../../kube/port.js";
 import { realSetTimer } from "../../timers.js";
 import { dirname } from "node:path";
 import { buildChecks } from "../build-step.js";
@@ -34,6 +38,12 @@ export async function doctorAction(ctx: CliContext): Promise<void> {
       ? await serviceChecks(port, namespace, suites)
       : [uncheckedCheck("Services named in env", "the API server did not answer")];
   report.checks.push(await sourceCheck(suites, configDir), ...(await pullChecks(config, suites)), ...services);
+  // The run history's ConfigMaps (history.store: cluster, the default): optional, as run treats them.
+  if (report.serverVersion !== undefined && parseHistoryStore(config.history?.store ?? "cluster")?.kind === "cluster") {
+    const h = await historyChecks(port, namespace);
+    report.checks.push(...h.checks);
+    report.denied.push(...h.denied);
+  }
   const style = outputStyle(ctx.stderr, ctx.env);
   const failed = report.checks.filter((c) => !c.ok).length;
   ctx.stdout.write(`${report.checks.map((c) => checkLine(style, c)).join("\n")}\n${checksSummary(report.checks)}\n`);
@@ -65,4 +75,22 @@ export async function doctorAction(ctx: CliContext): Promise<void> {
     );
   }
   ctx.setExitCode(failed ? ExitCode.couldNotRun : ExitCode.ok);
+}
+
+/** configmaps get/list/create/update for the run history: one optional check per verb, the denied ones for the Role. */
+async function historyChecks(port: ClusterPort, namespace: string): Promise<{ checks: PreflightCheck[]; denied: ReturnType<typeof historyAccess> }> {
+  const wanted = historyAccess(namespace);
+  try {
+    const results = await port.accessReview(wanted);
+    const checks = results.map((r) => ({
+      name: `may ${describeAccess(r)} (run history)`,
+      ok: r.allowed,
+      optional: true,
+      detail: r.allowed ? "allowed" : `forbidden: ${HISTORY_WITHOUT}`,
+      ...(r.allowed ? {} : { fix: `grant "${r.verb}" on configmaps in namespace ${namespace}, or set history.store: none` }),
+    }));
+    return { checks, denied: wanted.filter((_, i) => results[i] && !results[i].allowed) };
+  } catch {
+    return { checks: [uncheckedCheck("may use configmaps (run history)", "the access review was refused")], denied: [] };
+  }
 }

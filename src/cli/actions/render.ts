@@ -7,6 +7,8 @@ import { resolveSuite, type ResolvedSuite } from "../../config/resolve.js";
 import { toJson, toYaml } from "../../render/format.js";
 import { renderSuite } from "../../render/suite.js";
 import { unrestrictedWarnings } from "../../render/pod-template.js";
+import { historyRule } from "../../history/access.js";
+import { parseHistoryStore } from "../../config/history.js";
 import { buildPlatform, checkPlatformFlag } from "../build-flags.js";
 import { loadForCommand } from "../load-config.js";
 import type { CliContext } from "../context.js";
@@ -20,6 +22,22 @@ export async function renderAction(ctx: CliContext, suite: string, opts: { outpu
   for (const w of unrestrictedWarnings([resolved])) ctx.stderr.write(`warning: ${w}\n`);
   const objects = renderSuite(await builtImage(ctx, config, resolved, dirname(path), opts.platform));
   ctx.stdout.write(opts.output === "json" ? toJson(objects) : toYaml(objects));
+  // Not an object of the suite: what whoever runs incluster needs for the run history (on stderr,
+  // so the manifests on stdout can still be piped to kubectl apply).
+  if (parseHistoryStore(config.history?.store ?? "cluster")?.kind === "cluster") ctx.stderr.write(historyRuleText(resolved.namespace));
+}
+
+/** The extra Role rule of the run history, as YAML comment lines. */
+export function historyRuleText(namespace: string): string {
+  const r = historyRule();
+  return [
+    `# history.store: cluster: whoever runs incluster also needs this rule in a Role in namespace ${namespace}`,
+    "# (without it, the run goes on with one warning and keeps no history):",
+    `# - apiGroups: [${r.apiGroups.map((g) => JSON.stringify(g)).join(", ")}]`,
+    `#   resources: [${r.resources.join(", ")}]`,
+    `#   verbs: [${r.verbs.join(", ")}]`,
+    "",
+  ].join("\n");
 }
 
 /**

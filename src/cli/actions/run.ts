@@ -37,6 +37,7 @@ export interface RunFlags {
   deadline?: string;
   watch?: boolean;
   otlpEndpoint?: string;
+  history?: string;
 }
 
 /** JUnit XML: its writer (xmlbuilder2, a DOM) is loaded only when asked for, not on every run. */
@@ -85,6 +86,7 @@ export async function runAction(ctx: CliContext, names: string[], flags: RunFlag
     ...(flags.engine ? { engine: flags.engine } : {}),
     ...(flags.platform ? { platform: flags.platform } : {}),
     ...(otlpEndpoint ? { otlpEndpoint } : {}),
+    ...(flags.history !== undefined ? { history: flags.history } : {}),
     cwd: ctx.cwd,
     env: ctx.env,
     configDir: dirname(path),

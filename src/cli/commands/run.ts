@@ -54,6 +54,10 @@ export function registerRun(program: Command, ctx: CliContext): void {
       "keep the run's Jobs and Pods instead of deleting them: on interrupt, and when a container incluster did not add " +
         "(an injected sidecar) holds a pod after its tests",
     )
+    .option(
+      "--history <store>",
+      "where each suite's run history is kept: cluster (ConfigMaps in the namespace), none, or dir:<path> (default: history.store, else cluster)",
+    )
     .option("--report-dir <dir>", `where logs and ${RESULT_FILE} go (default ${RUNS_DIR}/<run-id>)`)
     .option("-q, --quiet", "do not echo test output (it is still saved)")
     .option("--no-build", "do not build or push images; run the content-hash tags as they are")

@@ -9,6 +9,7 @@ import type { ReportFiles } from "../../../src/run/files.js";
 import type {
   AccessCheck,
   AccessResult,
+  ConfigMapData,
   ExecRequest,
   ClusterPort,
   Connectivity,
@@ -128,6 +129,29 @@ export class FakeCluster implements ClusterPort {
   }
   async listConfigMaps(): Promise<KubeObject[]> {
     return [];
+  }
+  /** Whole ConfigMaps by "ns/name" (the history store's), with the API server's optimistic concurrency. */
+  readonly configMaps = new Map<string, ConfigMapData>();
+  /** Set: every ConfigMap read or write fails with it (403: no permission). */
+  configMapError: KubeError | undefined;
+  async readConfigMaps(ns: string, labelSelector: string): Promise<ConfigMapData[]> {
+    if (this.configMapError) throw this.configMapError;
+    return [...this.configMaps.values()].filter((c) => c.namespace === ns && matches({ metadata: { labels: c.labels } }, { labelSelector }));
+  }
+  async getConfigMap(ns: string, name: string): Promise<ConfigMapData | undefined> {
+    if (this.configMapError) throw this.configMapError;
+    return this.configMaps.get(`${ns}/${name}`);
+  }
+  async writeConfigMap(cm: ConfigMapData): Promise<string> {
+    if (this.configMapError) throw this.configMapError;
+    const key = `${cm.namespace}/${cm.name}`;
+    const had = this.configMaps.get(key);
+    if (!cm.resourceVersion && had) throw { status: 409, reason: "AlreadyExists", message: "exists" } satisfies KubeError;
+    if (cm.resourceVersion && had?.resourceVersion !== cm.resourceVersion) throw { status: 409, reason: "Conflict", message: "conflict" } satisfies KubeError;
+    const resourceVersion = String(++this.rv);
+    this.calls.push(`write configmap/${cm.name}`);
+    this.configMaps.set(key, { ...cm, resourceVersion });
+    return resourceVersion;
   }
   async delete(kind: "jobs" | "pods" | "configmaps", _ns: string, name: string) {
     this.calls.push(`delete ${kind}/${name}`);

@@ -4,15 +4,16 @@ import type { ResolvedSuite } from "../../../src/config/resolve.js";
 import type { RunEvent } from "../../../src/events/types.js";
 import { orchestrate } from "../../../src/run/orchestrator.js";
 import type { PipelinePlan } from "../../../src/run/orchestrator.js";
+import type { RunHistory } from "../../../src/run/history.js";
 import { TimerScope } from "../../../src/timers.js";
 import type { FakeCluster } from "./fake-cluster.js";
 import { memoryFiles } from "./fake-cluster.js";
 
-export function startPipeline(cluster: FakeCluster, suites: ResolvedSuite[], opts: Partial<PipelinePlan> & { failingLogs?: Set<string> } = {}) {
+export function startPipeline(cluster: FakeCluster, suites: ResolvedSuite[], opts: Partial<PipelinePlan> & { failingLogs?: Set<string>; history?: RunHistory } = {}) {
   const progress: string[] = [];
   const info: string[] = [];
   const events: RunEvent[] = [];
-  const { failingLogs, ...planOpts } = opts;
+  const { failingLogs, history, ...planOpts } = opts;
   const files = memoryFiles(failingLogs);
   const controller = new AbortController();
   const timers = new TimerScope();
@@ -36,6 +37,7 @@ export function startPipeline(cluster: FakeCluster, suites: ResolvedSuite[], opt
       resolveSources: async (s) => [...s],
       build: async (s) => ({ suites: [...s], images: [] }),
       readJunit: () => undefined,
+      ...(history ? { history } : {}),
     },
     plan,
   );
