@@ -98,9 +98,7 @@ ${f.testDirs.length || detected.length ? "" : "  # No test folder found: point t
 /** A suite for a runner init found: a comment saying what was found, then its fields. */
 function detectedSuite(name: string, d: DetectedSuite, pythonBase: boolean): string {
   const lines = [`  # found: ${d.why}${pythonBase ? ` (image.base is Python's: this suite needs an image with ${d.name} in it)` : ""}`, `  ${name}:`];
-  if (d.runner) lines.push(`    runner: ${d.runner}`, `    test: ${q(d.test ?? "")}`);
-  if (d.command) lines.push(`    command: [${d.command.map(q).join(", ")}]`);
-  if (d.junit) lines.push(`    junit: ${q(d.junit)}`);
+  lines.push(`    runner: ${d.runner}`, `    test: ${q(d.test)}`);
   if (d.install) lines.push(`    install: ${q(d.install)}`);
   return `${lines.join("\n")}\n`;
 }

@@ -21,7 +21,14 @@ export function mergeAttempts(attempts: readonly (readonly TestCase[])[]): Merge
   return [...runs.values()].map(mergeRuns);
 }
 
-function mergeRuns(all: readonly { attempt: number; test: TestCase }[]): MergedTest {
+/** A pass with failed tries in the same attempt (Playwright's `flaky`): those tries, as failed runs of that attempt, then the pass. */
+function withTries(r: { attempt: number; test: TestCase }): { attempt: number; test: TestCase }[] {
+  const tries = r.test.status === "passed" ? (r.test.flakyFailures ?? []) : [];
+  return [...tries.map((f) => ({ attempt: r.attempt, test: { ...r.test, ...f, status: "failed" as const } })), r];
+}
+
+function mergeRuns(tried: readonly { attempt: number; test: TestCase }[]): MergedTest {
+  const all = tried.flatMap(withTries);
   const ran = all.filter((r) => r.test.status !== "skipped");
   const runs = ran.length > 0 ? ran : all;
   const failing = runs.filter((r) => r.test.status === "failed" || r.test.status === "error");
@@ -34,7 +41,8 @@ function mergeRuns(all: readonly { attempt: number; test: TestCase }[]): MergedT
 }
 
 function merged(r: { attempt: number; test: TestCase }, status: MergedStatus, reruns: readonly { attempt: number; test: TestCase }[]): MergedTest {
-  return { ...r.test, status, attempt: r.attempt, ...(reruns.length ? { reruns: reruns.map(rerun) } : {}) };
+  const { flakyFailures: _tries, ...test } = r.test;
+  return { ...test, status, attempt: r.attempt, ...(reruns.length ? { reruns: reruns.map(rerun) } : {}) };
 }
 
 function rerun(r: { attempt: number; test: TestCase }): Rerun {

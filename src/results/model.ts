@@ -23,6 +23,8 @@ export interface TestCase {
   /** The assertion's expected and actual values, as the runner printed them (node:test, testify). */
   expected?: string;
   actual?: string;
+  /** Passed, after these tries failed in the same attempt (the runner's own retries: Playwright's `flaky`): merged as flaky. */
+  flakyFailures?: { durationMs: number; message?: string; type?: string; text?: string }[];
 }
 
 export interface ParsedTests {
@@ -63,7 +65,7 @@ export interface TestTrend {
 /** How many runs a trend's `recent` strip shows. */
 export const TREND_STRIP = 20;
 
-export interface MergedTest extends Omit<TestCase, "status"> {
+export interface MergedTest extends Omit<TestCase, "status" | "flakyFailures"> {
   status: MergedStatus;
   /** The attempt (1-based) whose result the top-level fields carry. */
   attempt: number;

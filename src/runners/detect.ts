@@ -16,10 +16,8 @@ export interface DetectedSuite {
   /** The folder its name comes from, else its runner's name. */
   dir: string;
   name: "go" | "node" | "playwright" | "vitest" | "jest";
-  runner?: RunnerName;
-  test?: string;
-  command?: string[];
-  junit?: string;
+  runner: RunnerName;
+  test: string;
   install?: string;
   /** What was found, for a comment above the suite. */
   why: string;
@@ -102,11 +100,12 @@ export function detectSuites(repo: RepoView): DetectedSuite[] {
     const install = nodeInstall(repo);
     if (deps["@playwright/test"] !== undefined || playwrightConfig) {
       const version = /^\D*(\d+\.\d+\.\d+)$/.exec(deps["@playwright/test"] ?? "")?.[1];
+      // Every test of the config (its testDir says where they are); Playwright's image of that version has the browsers.
       found.push({
         dir: E2E_DIRS.find((d) => repo.list(d).length > 0) ?? "",
         name: "playwright",
-        command: ["sh", "-c", 'PLAYWRIGHT_JUNIT_OUTPUT_FILE="$INCLUSTER_ARTIFACTS/junit.xml" npx playwright test --reporter=list,junit'],
-        junit: "junit.xml",
+        runner: "playwright",
+        test: ".",
         install,
         why: playwrightConfig ?? "@playwright/test in package.json",
         base: version ? `mcr.microsoft.com/playwright:v${version}-noble` : NODE_BASE,

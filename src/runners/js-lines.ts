@@ -96,8 +96,8 @@ export function runFile(bin: string): string {
 const SHELL = /["'`$;|&<>()\\]/;
 const GLOB = /[*?[\]{}]/;
 
-/** Why `test:` is not a Jest or Vitest target: files or folders relative to the repository, and the runner's options as --name or --name=value. */
-export function jsValidate(bin: "jest" | "vitest", takes: string, own: readonly string[], test: string): string | undefined {
+/** Why `test:` is not a Jest, Vitest or Playwright target: files or folders relative to the repository, and the runner's options as --name or --name=value. */
+export function jsValidate(bin: "jest" | "vitest" | "playwright", takes: string, own: readonly string[], test: string): string | undefined {
   const all = test.split(/\s+/).filter(Boolean);
   if (all.length === 0) return `${bin} takes ${takes}; got nothing (. runs every test)`;
   for (const w of all) {

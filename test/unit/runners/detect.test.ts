@@ -71,13 +71,13 @@ describe("init detects the runner", () => {
       "e2e/login.spec.ts": 'import { test } from "@playwright/test";\n',
       "tests/integration/api.test.ts": 'import { test } from "vitest";\n',
     }));
-    expect(both.detected).toMatchObject([{ name: "playwright" }, { runner: "vitest", test: "tests/integration/" }]);
+    expect(both.detected).toMatchObject([{ name: "playwright", runner: "playwright", test: "." }, { runner: "vitest", test: "tests/integration/" }]);
   });
 
-  it("playwright: from @playwright/test or playwright.config.*, on Playwright's image of that version", async () => {
+  it("playwright: from @playwright/test or playwright.config.*, runner: playwright on Playwright's image of that version", async () => {
     const { config } = await init(repo({ "package.json": pkg({ devDependencies: { "@playwright/test": "1.49.1" } }), "playwright.config.ts": "export default {};\n", "e2e/login.spec.ts": "" }));
     expect(config.suites).toEqual({
-      shop: { command: ["sh", "-c", 'PLAYWRIGHT_JUNIT_OUTPUT_FILE="$INCLUSTER_ARTIFACTS/junit.xml" npx playwright test --reporter=list,junit'], junit: "junit.xml", install: "npm install" },
+      shop: { runner: "playwright", test: ".", install: "npm install" },
     });
     expect(config.image?.base).toBe("mcr.microsoft.com/playwright:v1.49.1-noble");
   });

@@ -29,6 +29,8 @@ export interface RunContext {
   /** A folder put first on PATH (another Node). */
   binDir?: string;
   shard?: { index: number; count: number };
+  /** More of the pod's environment (NODE_PATH for a global @playwright/test). */
+  env?: Record<string, string>;
 }
 
 export function runLines(adapter: RunnerAdapter, test: string, o: ScriptOptions, ctx: RunContext): LinesRun {
@@ -44,6 +46,7 @@ export function runLines(adapter: RunnerAdapter, test: string, o: ScriptOptions,
       PYTEST_ADDOPTS: "-p no:cacheprovider",
       NO_COLOR: "1",
       ...(ctx.binDir ? { PATH: `${ctx.binDir}:${process.env.PATH ?? ""}` } : {}),
+      ...ctx.env,
       ...(ctx.shard ? { [SHARD_INDEX_ENV]: String(ctx.shard.index), [SHARD_COUNT_ENV]: String(ctx.shard.count) } : {}),
     };
     delete env.NODE_OPTIONS;

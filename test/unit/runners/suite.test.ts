@@ -49,6 +49,11 @@ const CONFIG = `${HEAD}suites:
   vitest-cmd:
     command: [sh, -c, 'npx vitest run --reporter=default --reporter=json --outputFile.json="$INCLUSTER_VITEST_REPORT"']
     runner: vitest
+  browser:
+    runner: playwright
+    test: tests/e2e/ --project=chromium
+    install: npm ci
+    retries: 1
 `;
 const config = () => parseConfig(CONFIG, "incluster.yaml");
 const testScript = (o: ReturnType<typeof renderSuite>) => o.job.spec.template.spec.containers.find((c) => c.name === "test-runner")!.command![2]!;
@@ -74,7 +79,7 @@ describe("validate: a runner and its target", () => {
   });
 
   it("an unknown runner lists the known ones; junit: beside another runner's target is refused", async () => {
-    expect((await validate("  api:\n    runner: mocha\n    test: t\n")).stderr).toContain('suites.api.runner: expected one of pytest, node, go, jest, vitest, got "mocha"');
+    expect((await validate("  api:\n    runner: mocha\n    test: t\n")).stderr).toContain('suites.api.runner: expected one of pytest, node, go, jest, vitest, playwright, got "mocha"');
     expect((await validate("  api:\n    runner: node\n    test: t/\n    junit: j.xml\n")).stderr).toContain("suites.api.junit: runner node writes and reads its own report");
   });
 
@@ -146,6 +151,14 @@ describe("render shows what the adapter adds", () => {
     const o = renderSuite(resolveSuite(config(), "web-vitest"), { runId: "k3x9qz" });
     expectGolden("render/vitest-suite-sharded.yaml", toYaml(o));
     expect(testScript(o)).toContain('--passWithNoTests "--shard=$((INCLUSTER_SHARD_INDEX + 1))/$INCLUSTER_SHARD_COUNT" tests/e2e/\n');
+  });
+
+  it("playwright suite (golden): the list and json reporters, the JSON report through PLAYWRIGHT_JSON_OUTPUT_FILE; attempt 2's one --grep", () => {
+    const o = renderSuite(resolveSuite(config(), "browser"), { runId: "k3x9qz" });
+    expectGolden("render/playwright-suite.yaml", toYaml(o));
+    expect(testScript(o)).toContain('\n  "$playwright" test --reporter=list,json --output=/incluster/artifacts/test-results --project=chromium tests/e2e/\n');
+    const retry = renderSuite(resolveSuite(config(), "browser"), { runId: "k3x9qz", attempt: 2, rerunIds: ["tests/e2e/cart.spec.ts > cart > adds a coupon"] });
+    expect(testScript(retry)).toContain(" --project=chromium '--grep=/(?:^| )(?:(?:tests/)?e2e/)?cart\\.spec\\.ts cart (?:> )?adds a coupon(?: @\\S+)*$/' 'tests/e2e/cart\\.spec\\.ts'\n");
   });
 
   it("attempt 2 runs the failed ids it is given", () => {

@@ -1,4 +1,4 @@
-// The recorded node:test, go, jest and vitest runs as a user reads them: the terminal summary (the assertion's
+// The recorded node:test, go, jest, vitest and playwright runs as a user reads them: the terminal summary (the assertion's
 // message, then expected and actual on their own lines) and -o junit (the failure text).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -56,5 +56,16 @@ describe("jest and vitest results as the user reads them", () => {
       "    FAILED tests/api/orders.test.mjs > orders > rejects an empty cart — balance should be -5 after the refund: expected +0 to be -5 // Object.is equality\n" +
         "        expected: -5\n        actual:   +0\n",
     );
+  });
+});
+
+describe("playwright results as the user reads them", () => {
+  it("the terminal summary: expect's own message with expected and actual; the test flaky over attempts and the one flaky on Playwright's own retry", () => {
+    const pw = mergeAttempts([tests("playwright", "playwright-attempt1.json"), tests("playwright", "playwright-attempt2.json")]);
+    const text = suiteSummary({ color: false }, { ...base, suite: "browser", tests: pw });
+    expect(text).toContain("  tests:   4 passed, 3 failed, 2 flaky, 1 skipped (10 tests)\n");
+    expect(text).toContain("    FAILED tests/e2e/cart.spec.js > cart > applies a coupon — the total after the coupon\n        expected: 180\n        actual:   200\n");
+    expect(text).toContain("    FLAKY  tests/e2e/cart.spec.js > cart > retried > passes on its own retry — passed on attempt 1; attempt 1: fails on the first try\n");
+    expect(text).toContain('    FAILED tests/e2e/users.spec.js > users > shows the heading — expect(locator).toHaveText(expected) failed\n        expected: "Orders"\n        actual:   "Cart"');
   });
 });
