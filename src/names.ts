@@ -98,11 +98,11 @@ export const RESULT_FILE = "result.json";
 export const OVERLAY_SUFFIX = "-src";
 
 /**
- * A suite's run history (src/history/) is one ConfigMap per suite, labelled managed-by=incluster,
- * the suite and HISTORY_LABEL: it has no run id, so `clean` (which selects by run id) never
- * deletes it.
+ * A suite's run history (src/history/) is one ConfigMap per suite, labelled managed-by=incluster
+ * and HISTORY_LABEL=<suite>. Not SUITE_LABEL, nor a run id: what selects a suite's or a run's
+ * objects (`clean`, `status`, a leftovers check) never finds it, so it outlives every run.
  */
-export const HISTORY_LABEL = "incluster.dev/history";
+export const HISTORY_LABEL = "incluster.dev/history-of";
 export const HISTORY_PREFIX = "incluster-history-";
 
 export function historyName(suite: string): string {

@@ -1,9 +1,10 @@
 // The default history store: one ConfigMap per suite in the suites' namespace, its history
-// gzipped in binaryData, labelled managed-by=incluster and incluster.dev/history (no run id, so
-// `clean` never takes it). A write is read-modify-write with optimistic concurrency: it replaces
-// the ConfigMap at the resourceVersion it read, and on 409 (someone else's run landed first;
+// gzipped in binaryData, labelled managed-by=incluster and incluster.dev/history-of=<suite> (no run
+// id and no suite label, so `clean` and whatever selects a suite's run objects never take it). A
+// write is read-modify-write with optimistic concurrency: it replaces the ConfigMap at the
+// resourceVersion it read, and on 409 (someone else's run landed first;
 // AlreadyExists when both created it) it reads again and retries, so concurrent runs all land.
-import { HISTORY_LABEL, MANAGED_BY, SUITE_LABEL, historyName } from "../names.js";
+import { HISTORY_LABEL, MANAGED_BY, historyName } from "../names.js";
 import type { ClusterPort, ConfigMapData, KubeError } from "../kube/port.js";
 import type { SetTimer } from "../timers.js";
 import { decodeHistory, fitHistory } from "./codec.js";
@@ -49,7 +50,7 @@ export function clusterHistoryStore(o: ClusterStoreOptions): HistoryStore {
       const histories = new Map<string, SuiteHistory>();
       const problems: string[] = [];
       for (const cm of await o.port.readConfigMaps(o.namespace, HISTORY_SELECTOR)) {
-        const suite = cm.labels[SUITE_LABEL] ?? "";
+        const suite = cm.labels[HISTORY_LABEL] ?? "";
         if (!suite || cm.name !== historyName(suite) || (wanted && !wanted.has(suite))) continue;
         const h = historyOf(cm, suite);
         if ("problem" in h) problems.push(`configmap/${cm.name}: ${h.problem}`);
@@ -65,7 +66,7 @@ export function clusterHistoryStore(o: ClusterStoreOptions): HistoryStore {
         // Never overwrite what this version cannot read (a newer incluster's format).
         if ("problem" in current) throw new Error(`configmap/${name}: ${current.problem}; not overwritten`);
         const { bytes } = fitHistory(withRun({ suite, runs: current.runs }, run, keep), keep);
-        const labels = { [MANAGED_BY]: "incluster", [SUITE_LABEL]: suite, [HISTORY_LABEL]: "v1" };
+        const labels = { [MANAGED_BY]: "incluster", [HISTORY_LABEL]: suite };
         try {
           await o.port.writeConfigMap({
             name,

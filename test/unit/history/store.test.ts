@@ -26,7 +26,7 @@ describe("the cluster store", () => {
     const { histories } = await store.read();
     expect(histories.get("api")?.runs.map((r) => r.runId)).toEqual(["run2", "run1"]);
     const cm = fake.configMaps.get("ns/incluster-history-api");
-    expect(cm?.labels).toEqual({ "app.kubernetes.io/managed-by": "incluster", "incluster.dev/suite": "api", "incluster.dev/history": "v1" });
+    expect(cm?.labels).toEqual({ "app.kubernetes.io/managed-by": "incluster", "incluster.dev/history-of": "api" });
     expect(cm?.labels["incluster.dev/run-id"]).toBeUndefined();
   });
 
