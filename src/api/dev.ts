@@ -6,7 +6,7 @@
 // log lines, suite.verdict, run.finished with a RunResult, so every consumer of run's stream
 // (the terminal view, --events) renders it. The caller decides when rounds happen (the CLI's
 // file watcher) and calls close() at the end; the pod also ends on its own after `idle`.
-import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { dirname, relative, resolve, sep } from "node:path";
 import { applyOverrides, resolveOverrides } from "../config/overrides.js";
 import { DEFAULT_NAMESPACE, resolveSuite } from "../config/resolve.js";
 import type { ResolvedSuite } from "../config/resolve.js";
@@ -22,7 +22,7 @@ import type { ClusterPort } from "../kube/port.js";
 import { RESULT_API_VERSION } from "../results/run-result.js";
 import type { RunResult } from "../results/run-result.js";
 import { newRunId } from "../run/run-id.js";
-import { git } from "../source/git.js";
+import { workingTree } from "../source/working-tree.js";
 import { resolveSources } from "../source/resolve-sources.js";
 import { syncArchive } from "../source/sync.js";
 import { TimerScope } from "../timers.js";
@@ -218,20 +218,6 @@ async function start(config: Config, suiteName: string, o: DevOptions): Promise<
   return { top, namespace: suite.namespace, pod: () => held?.name ?? "", round, close };
 }
 
-/** The top of source.local's working tree: what the dev loop watches. */
-async function workingTree(config: Config, configDir: string): Promise<string> {
-  const path = config.source.local?.path ?? ".";
-  const dir = isAbsolute(path) ? path : resolve(configDir, path);
-  const r = await git(["rev-parse", "--show-toplevel"], { cwd: dir });
-  if (!r.ok) {
-    throw new CouldNotRunError(
-      "LOCAL_SOURCE",
-      `source.local: ${dir} is not in a git working tree: ${r.stderr.trim()}`,
-      "source.local needs a git repository; set source.local.path",
-    );
-  }
-  return r.stdout.trim();
-}
 
 function sentText(paths: readonly string[]): string {
   const unique = [...new Set(paths)];

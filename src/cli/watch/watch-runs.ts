@@ -2,16 +2,16 @@
 // round through the library's run() (one connection for all rounds), prints one verdict line per
 // round on stdout, and deletes each finished round's Jobs, Pods and overlay ConfigMaps once the
 // next round starts and when watch mode ends (unless --keep); Ctrl-C ends it.
-import { isAbsolute, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { pickSuites, run } from "../../api/run.js";
 import type { RunOptions } from "../../api/options.js";
 import type { Config } from "../../config/schema.js";
-import { CouldNotRunError, UsageError } from "../../errors.js";
+import { UsageError } from "../../errors.js";
 import type { EventSink } from "../../events/types.js";
 import type { ClusterPort } from "../../kube/port.js";
 import { INCLUSTER_DIR, MANAGED_BY, RUN_ID_LABEL } from "../../names.js";
 import { TimerScope } from "../../timers.js";
-import { git } from "../../source/git.js";
+import { workingTree } from "../../source/working-tree.js";
 import { connect } from "../connect.js";
 import type { CliContext } from "../context.js";
 import { DEFAULT_DEBOUNCE_MS, watchLoop } from "./loop.js";
@@ -121,20 +121,6 @@ export async function watchRuns(ctx: CliContext, req: WatchRequest): Promise<num
   }
 }
 
-/** The top of source.local's working tree: what watch mode watches. */
-async function workingTree(config: Config, configDir: string): Promise<string> {
-  const path = config.source.local?.path ?? ".";
-  const dir = isAbsolute(path) ? path : resolve(configDir, path);
-  const r = await git(["rev-parse", "--show-toplevel"], { cwd: dir });
-  if (!r.ok) {
-    throw new CouldNotRunError(
-      "LOCAL_SOURCE",
-      `source.local: ${dir} is not in a git working tree: ${r.stderr.trim()}`,
-      "source.local needs a git repository; set source.local.path",
-    );
-  }
-  return r.stdout.trim();
-}
 
 /** A finished round's Jobs, Pods and overlay ConfigMaps (by its run id), deleted without waiting for the pods to end. */
 async function retire(port: ClusterPort, namespace: string, runId: string, say: (t: string) => void): Promise<void> {
