@@ -27,6 +27,8 @@ export const DEBUGGED_RUN_LABEL = `${RUN_ID_LABEL}-debugged`;
 export const DEV_LABEL = "incluster.dev/dev-of";
 /** Appended to the dev session's Job name to name its held pod. */
 export const DEV_SUFFIX = "-dev";
+/** How long a dev pod lives without a round (`incluster dev --idle`). Here, not in dev/, so the CLI's flag default does not load the renderer at start-up. */
+export const DEFAULT_DEV_IDLE = "30m";
 /**
  * Keys a suite's pod.labels and pod.annotations may not set: incluster's own labels (its
  * selectors find pods by them) and the Job controller's (legacy unprefixed ones included).

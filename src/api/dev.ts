@@ -13,7 +13,7 @@ import type { ResolvedSuite } from "../config/resolve.js";
 import type { Config } from "../config/schema.js";
 import { changedTests, imageInputs } from "../dev/changes.js";
 import { closeHeldPod, openHeldPod, type HeldPod } from "../dev/held-pod.js";
-import { DEFAULT_DEV_IDLE } from "../dev/pod.js";
+import { DEFAULT_DEV_IDLE } from "../names.js";
 import { runRound } from "../dev/round.js";
 import { CouldNotRunError, UsageError } from "../errors.js";
 import { envelopeFactory } from "../events/envelope.js";

@@ -7,7 +7,6 @@ import type { KubeObject } from "../k8s-types.js";
 import { CLONE_CONTAINER, DEV_LABEL, DEV_SUFFIX, LEGACY_JOB_LABELS, MANAGED_BY, OUT_DIR, TEST_CONTAINER, jobName } from "../names.js";
 import { renderJob } from "../render/job.js";
 
-export const DEFAULT_DEV_IDLE = "30m";
 /** argv[0] of the hold, so `ps` says what the process is. */
 export const DEV_HOLD_ARG0 = "incluster-dev-hold";
 /** Touched by every round; the hold ends once it is older than the idle deadline. */

@@ -2,7 +2,7 @@
 // changed files into it and reruns the tests in place, one verdict line per round. The action
 // (actions/dev.ts) is loaded only when the command runs.
 import type { Command } from "commander";
-import { DEFAULT_DEV_IDLE } from "../../dev/pod.js";
+import { DEFAULT_DEV_IDLE } from "../../names.js";
 import type { CliContext } from "../context.js";
 import type { DevFlags } from "../actions/dev.js";
 
