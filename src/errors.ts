@@ -32,6 +32,7 @@ export type ErrorCode =
   // incluster dev's held pod.
   | "DEV_CREATE"
   | "DEV_NOT_RUNNING"
+  | "DEV_OLD_KUBERNETES"
   | "CLUSTER_UNREACHABLE"
   | "CLUSTER_REQUEST_FAILED";
 

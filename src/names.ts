@@ -150,3 +150,10 @@ export function suiteLabels(suite: string, runId?: string): Record<string, strin
  */
 export const MIN_KUBERNETES = { major: 1, minor: 29 } as const;
 export const MIN_KUBERNETES_TEXT = `${MIN_KUBERNETES.major}.${MIN_KUBERNETES.minor}`;
+/**
+ * The oldest Kubernetes `incluster dev` works with: each round sends its files as a tar on the
+ * exec's stdin and the pod's tar must see the end of it, which only the exec protocol
+ * v5.channel.k8s.io can say (stdin closed). The API server speaks it by default from 1.30; an
+ * older one would leave the round waiting on stdin for ever.
+ */
+export const MIN_KUBERNETES_DEV = { major: 1, minor: 30 } as const;

@@ -13,15 +13,18 @@ import type { ResolvedSuite } from "../config/resolve.js";
 import type { Config } from "../config/schema.js";
 import { changedTests, imageInputs } from "../dev/changes.js";
 import { closeHeldPod, openHeldPod, type HeldPod } from "../dev/held-pod.js";
-import { DEFAULT_DEV_IDLE } from "../names.js";
+import type { FailureClass } from "../diagnose/types.js";
+import { DEFAULT_DEV_IDLE, MIN_KUBERNETES_DEV } from "../names.js";
 import { runRound } from "../dev/round.js";
 import { CouldNotRunError, UsageError } from "../errors.js";
 import { envelopeFactory } from "../events/envelope.js";
 import type { EventBody, EventSink } from "../events/types.js";
 import type { ClusterPort } from "../kube/port.js";
+import { notRunResult } from "../report/not-run.js";
 import { RESULT_API_VERSION } from "../results/run-result.js";
-import type { RunResult } from "../results/run-result.js";
+import type { RunResult, SuiteResult } from "../results/run-result.js";
 import { newRunId } from "../run/run-id.js";
+import { serverVersionVerdict } from "../run/server-version.js";
 import { workingTree } from "../source/working-tree.js";
 import { resolveSources } from "../source/resolve-sources.js";
 import { syncArchive } from "../source/sync.js";
@@ -108,6 +111,16 @@ async function start(config: Config, suiteName: string, o: DevOptions): Promise<
   };
   checked(config);
   const port = o.port ?? (await connectCluster({ kubeconfig: o.kubeconfig, context: o.context }));
+  const gitVersion = await port.serverVersion();
+  const version = serverVersionVerdict(gitVersion, MIN_KUBERNETES_DEV);
+  if (version.state === "tooOld") {
+    throw new CouldNotRunError(
+      "DEV_OLD_KUBERNETES",
+      `incluster dev needs Kubernetes ${version.needed} or newer (each round's files go in on the exec's stdin, ` +
+        `and only its v5 protocol can close it); the server runs ${gitVersion}`,
+      "use incluster run --watch, which runs from Kubernetes 1.29 on",
+    );
+  }
   const namespaced = (c: Config) => {
     const applied = applyOverrides(c, overrides);
     return overrides.namespace || applied.namespace ? applied : { ...applied, namespace: port.context().namespace ?? DEFAULT_NAMESPACE };
@@ -124,11 +137,13 @@ async function start(config: Config, suiteName: string, o: DevOptions): Promise<
   };
 
   // The suite as a run would have it: its source resolved (base commit and overlay), its image built.
-  const prepare = async (c: Config): Promise<ResolvedSuite> => {
+  // stage says which step a failure came from (a failed rebuild is that round's verdict).
+  const prepare = async (c: Config, stage: { at: FailureClass } = { at: "sourceFailed" }): Promise<ResolvedSuite> => {
     const texts: string[] = [];
     const notes = { info: (t: string) => texts.push(t), engineLine: (line: string) => sink(envelopeFactory(session, now)({ type: "build.output", line })) };
     let [s] = await resolveSources([resolveSuite(namespaced(c), suiteName)], configDir, notes, { env });
     if (!s) throw new Error(`suite ${suiteName} is not in the config`);
+    stage.at = "buildFailed";
     if (s.build) {
       const built = await machineBuild({ config: c, configDir, suites: [s], notes, port, env, show, engine: o.engine, planOnly: false });
       s = built.suites[0] ?? s;
@@ -147,6 +162,8 @@ async function start(config: Config, suiteName: string, o: DevOptions): Promise<
   let suite = await prepare(cfg);
   let held: HeldPod | undefined = await open(suite);
   let closing: Promise<void> | undefined;
+  // What the pod is made from changed but its rebuild failed: the next round tries again.
+  let unbuilt: string[] = [];
   const close = () =>
     (closing ??= (async () => {
       timers.dispose();
@@ -163,7 +180,7 @@ async function start(config: Config, suiteName: string, o: DevOptions): Promise<
     const startedAt = now();
     const configFile = o.configPath ? toTop(resolve(cwd, o.configPath)) : undefined;
     const dockerfile = suite.build?.dockerfile ? toTop(resolve(configDir, suite.build.dockerfile)) : undefined;
-    const stale = imageInputs(changed, { ...(configFile ? { configFile } : {}), ...(dockerfile ? { dockerfile } : {}) });
+    const stale = [...new Set([...unbuilt, ...imageInputs(changed, { ...(configFile ? { configFile } : {}), ...(dockerfile ? { dockerfile } : {}) })])];
     let sent: string[] = [];
     let deleted: string[] = [];
     let archive: Buffer | undefined;
@@ -171,9 +188,22 @@ async function start(config: Config, suiteName: string, o: DevOptions): Promise<
       // What the pod is made from changed: read the config again, rebuild, and start a new pod
       // whose overlay carries every edit so far.
       note(`${stale.join(", ")} changed: rebuilding the image and recreating the pod`);
-      if (configFile && stale.includes(configFile) && o.configPath) cfg = loadConfig({ path: resolve(cwd, o.configPath), env });
-      checked(cfg);
-      const next = await prepare(cfg);
+      const stage = { at: "sourceFailed" as FailureClass };
+      let next: ResolvedSuite;
+      let nextCfg = cfg;
+      try {
+        if (configFile && stale.includes(configFile) && o.configPath) nextCfg = loadConfig({ path: resolve(cwd, o.configPath), env });
+        checked(nextCfg);
+        next = await prepare(nextCfg, stage);
+      } catch (err) {
+        // A broken Dockerfile or config is this round's verdict, not the end of dev: the pod
+        // (if any) stays as it was, and the next save tries the rebuild again.
+        if (!(err instanceof UsageError || err instanceof CouldNotRunError)) throw err;
+        unbuilt = stale;
+        return notBuilt(err, stage.at, runId, emit);
+      }
+      unbuilt = [];
+      cfg = nextCfg;
       const old = held;
       held = undefined;
       if (old) await closeHeldPod(port, old);
@@ -213,6 +243,24 @@ async function start(config: Config, suiteName: string, o: DevOptions): Promise<
     };
     emit({ type: "run.finished", result: run });
     return { result: run, sent, deleted, ...(stale.length ? { recreated: stale } : {}) };
+  };
+
+  const notBuilt = (err: UsageError | CouldNotRunError, stage: FailureClass, runId: string, emit: (b: EventBody) => void): DevRound => {
+    const namespace = held?.namespace ?? suite.namespace;
+    const usage = err instanceof UsageError;
+    const problems = usage ? err.problems : [];
+    const message = [err.message, ...problems].join("; ");
+    emit({ type: "run.started", namespace, context: port.context().context, suites: [suiteName] });
+    const doc = notRunResult({
+      runId, context: port.context().context, namespace, suites: [{ name: suiteName, image: suite.image }],
+      class: stage, reason: usage ? "ConfigInvalid" : err.code, message, ...(!usage && err.hint ? { hint: err.hint } : {}), at: new Date(now()),
+    });
+    // An edited config that no longer validates is a usage error (2), as `validate` would say.
+    const invalid = (x: SuiteResult) => ({ ...x, exitCode: err.exitCode, notes: ["the edited config is not valid"] });
+    const result: RunResult = usage ? { ...doc, exitCode: err.exitCode, suites: doc.suites.map(invalid) } : doc;
+    for (const x of result.suites) emit({ type: "suite.verdict", suite: x.suite, result: x });
+    emit({ type: "run.finished", result });
+    return { result, sent: [], deleted: [] };
   };
 
   return { top, namespace: suite.namespace, pod: () => held?.name ?? "", round, close };

@@ -12,9 +12,9 @@ export type VersionVerdict = { state: "supported" } | { state: "tooOld"; needed:
 export { MIN_KUBERNETES_TEXT };
 
 /** The decision on a server's gitVersion: supported, too old, or unreadable (then the run goes on). */
-export function serverVersionVerdict(gitVersion: string): VersionVerdict {
+export function serverVersionVerdict(gitVersion: string, min: { major: number; minor: number } = MIN_KUBERNETES): VersionVerdict {
   const v = parseServerVersion(gitVersion);
   if (!v) return { state: "unknown" };
-  const old = v.major < MIN_KUBERNETES.major || (v.major === MIN_KUBERNETES.major && v.minor < MIN_KUBERNETES.minor);
-  return old ? { state: "tooOld", needed: MIN_KUBERNETES_TEXT } : { state: "supported" };
+  const old = v.major < min.major || (v.major === min.major && v.minor < min.minor);
+  return old ? { state: "tooOld", needed: min === MIN_KUBERNETES ? MIN_KUBERNETES_TEXT : `${min.major}.${min.minor}` } : { state: "supported" };
 }

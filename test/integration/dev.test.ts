@@ -1,7 +1,7 @@
 // Issue 23, part 1, on the real cluster: `incluster dev` holds one pod of a suite in the
 // restricted namespace and reruns the tests in it on every save: pass, fail after an edit, pass
-// after the revert; a change to the install line recreates the pod; Ctrl-C leaves nothing
-// within 2 s.
+// after the revert; a change to the install line recreates the pod; an edit that breaks the
+// config is one round's verdict, not the end; Ctrl-C leaves nothing within 2 s.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -125,6 +125,26 @@ describe("incluster dev", () => {
     expect(after).toHaveLength(1);
     expect(after[0]).not.toBe(before[0]);
     console.log(`[dev] recreated: ${before.join(",")} → ${after.join(",")}`);
+  }, 300_000);
+
+  it("an edited config that does not validate is that round's verdict (exit 2), not the end; the fix rebuilds and passes", async () => {
+    const d = dev!;
+    const pods = async () => (await devPods()).filter((p) => !p.metadata?.deletionTimestamp).map((p) => p.metadata?.name);
+    const before = await pods();
+    writeFileSync(join(repo, "incluster.yaml"), config("echo installed-by-dev").replace("    test: ", "    tset: "));
+    await waitForOutput(() => stdout, /^round 5: /m, 60_000);
+    expect(stdout, d.stderrSoFar().slice(-3000)).toMatch(/^round 5: INVALID CONFIG .* — exit 2$/m);
+    expect(d.child.exitCode).toBe(null);
+    expect(await pods()).toEqual(before);
+    const v = events().filter((e) => e.type === "suite.verdict").at(-1);
+    expect(v?.type === "suite.verdict" ? v.result.reason : undefined).toBe("ConfigInvalid");
+    writeFileSync(join(repo, "incluster.yaml"), config("echo installed-by-dev"));
+    await waitForOutput(() => stdout, /^round 6: /m, 240_000);
+    expect(stdout, d.stderrSoFar().slice(-3000)).toMatch(/^round 6: PASSED .* — exit 0$/m);
+    const after = await pods();
+    expect(after).toHaveLength(1);
+    expect(after[0]).not.toBe(before[0]);
+    console.log(`[dev] invalid config: round 5 exit 2, pod kept (${before.join(",")}); fixed: round 6 passed on ${after.join(",")}`);
   }, 300_000);
 
   it("Ctrl-C ends it and leaves nothing within 2 s", async () => {

@@ -5,6 +5,7 @@ import { ExitCode } from "../../exit-codes.js";
 const WORDS: Record<number, string> = {
   [ExitCode.ok]: "PASSED",
   [ExitCode.testsFailed]: "FAILED",
+  [ExitCode.usage]: "INVALID CONFIG",
   [ExitCode.couldNotRun]: "COULD NOT RUN",
   [ExitCode.timedOut]: "TIMED OUT",
   [ExitCode.interrupted]: "INTERRUPTED",

@@ -1,6 +1,6 @@
 // The minimum Kubernetes the Job needs (its collector is a native sidecar): the pure decision.
 import { describe, expect, it } from "vitest";
-import { MIN_KUBERNETES } from "../../../src/names.js";
+import { MIN_KUBERNETES, MIN_KUBERNETES_DEV } from "../../../src/names.js";
 import { parseServerVersion, serverVersionVerdict } from "../../../src/run/server-version.js";
 import { versionChecks } from "../../../src/run/preflight.js";
 
@@ -23,6 +23,12 @@ describe("server version", () => {
     expect(serverVersionVerdict("v1.9.0")).toEqual({ state: "tooOld", needed: "1.29" });
     expect(serverVersionVerdict("v0.99.0")).toEqual({ state: "tooOld", needed: "1.29" });
     expect(serverVersionVerdict("unknown")).toEqual({ state: "unknown" });
+  });
+
+  it("incluster dev needs 1.30 (exec v5 closes the round's stdin)", () => {
+    expect(MIN_KUBERNETES_DEV).toEqual({ major: 1, minor: 30 });
+    expect(serverVersionVerdict("v1.29.9", MIN_KUBERNETES_DEV)).toEqual({ state: "tooOld", needed: "1.30" });
+    expect(serverVersionVerdict("v1.30.0+k3s1", MIN_KUBERNETES_DEV)).toEqual({ state: "supported" });
   });
 
   it("an old server fails its check naming the version and the reason; an unreadable one could not be checked", () => {

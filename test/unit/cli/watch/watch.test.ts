@@ -150,6 +150,7 @@ describe("verdictLine", () => {
   const base = { round: 3, suites: [{ suite: "smoke", verdict: "failed" as const }], names: ["smoke"], ms: 4120, cancelled: false };
   it("one line per round", () => {
     expect(verdictLine({ ...base, exitCode: 1 })).toBe("round 3: FAILED smoke (4.1s) — exit 1");
+    expect(verdictLine({ ...base, exitCode: 2, suites: [{ suite: "smoke", verdict: "couldNotRun" }] })).toBe("round 3: INVALID CONFIG smoke (4.1s) — exit 2");
     expect(verdictLine({ ...base, exitCode: 130, cancelled: true })).toBe("round 3: CANCELLED smoke (4.1s) — a file changed");
     expect(verdictLine({ ...base, exitCode: 1, suites: [...base.suites, { suite: "api", verdict: "passed" }], names: ["smoke", "api"] })).toBe("round 3: FAILED smoke failed, api passed (4.1s) — exit 1");
   });
