@@ -11,22 +11,16 @@
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { arg, cli, log, median, pairedRatio, root } from "./lib.mjs";
 
-const root = resolve(import.meta.dirname, "..");
-const cli = join(root, "bin/incluster.js");
-const runs = Number(process.argv[process.argv.indexOf("--runs") + 1]) || 5;
+const runs = Number(arg("--runs", "5")) || 5;
 const env = { ...process.env, KUBECONFIG: join(root, ".cluster/kubeconfig"), NO_COLOR: "1" };
 const GIT_URL = "git://10.244.0.1/sample-app.git";
 const SUITE = "watch-bench";
 
-const median = (xs) => {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const seconds = (ms) => (ms / 1000).toFixed(2);
-const log = (s) => process.stderr.write(`${s}\n`);
 
 const dir = mkdtempSync(join(tmpdir(), "incluster-bench-watch-"));
 const config = `apiVersion: incluster.dev/v1alpha1
@@ -135,7 +129,7 @@ try {
 
 const mw = median(w);
 const mf = median(f);
-const ratio = median(w.map((x, i) => x / f[i]));
+const ratio = pairedRatio(w, f);
 log(`runs: ${runs} each, alternating, the same edit to both clones, same session`);
 log(`fresh incluster run after the edit (node start, connect, source, preflight, Job, verdict): median ${seconds(mf)}s`);
 log(`run --watch, save → verdict line (debounce 300 ms included): median ${seconds(mw)}s`);

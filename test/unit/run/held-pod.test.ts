@@ -9,22 +9,13 @@ import { foreignContainersRunning } from "../../../src/diagnose/outcome.js";
 import type { Pod } from "../../../src/k8s-types.js";
 import type { PipelinePlan } from "../../../src/run/orchestrator.js";
 import { renderSuite } from "../../../src/render/suite.js";
+import { sampleGitYaml } from "../support/fixtures.js";
 import { FakeCluster, pod } from "../support/fake-cluster.js";
 import { startPipeline } from "../support/pipeline.js";
 import { complete, jobCreated } from "../support/pod-states.js";
 
-const CONFIG = `
-apiVersion: incluster.dev/v1alpha1
-kind: Config
-namespace: ns
-source:
-  git: { url: "git://10.244.0.1/sample-app.git", ref: main }
-defaults:
-  image: 127.0.0.1:5000/incluster/python:3.11-pytest
-suites:
-  smoke:
-    command: ["python3", "-c", "print(1)"]
-`;
+const CONFIG = sampleGitYaml(`  smoke:
+    command: ["python3", "-c", "print(1)"]`);
 
 const running = { running: { startedAt: "2026-11-24T00:00:02Z" } };
 const ended = (exitCode: number) => ({ terminated: { exitCode, reason: exitCode ? "Error" : "Completed" } });

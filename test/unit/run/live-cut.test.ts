@@ -13,22 +13,13 @@ import { renderSuite } from "../../../src/render/suite.js";
 import { TERMINATED_GRACE_MS } from "../../../src/follow/log-follower.js";
 import { MARK_COLLECTED_COMMAND } from "../../../src/run/collect.js";
 import { HEAD_LINES } from "../../../src/run/pod-echo.js";
+import { sampleGitYaml } from "../support/fixtures.js";
 import { FakeCluster, pod, settle } from "../support/fake-cluster.js";
 import { startPipeline } from "../support/pipeline.js";
 import { jobCreated, serveLog } from "../support/pod-states.js";
 
-const CONFIG = `
-apiVersion: incluster.dev/v1alpha1
-kind: Config
-namespace: ns
-source:
-  git: { url: "git://10.244.0.1/sample-app.git", ref: main }
-defaults:
-  image: 127.0.0.1:5000/incluster/python:3.11-pytest
-suites:
-  smoke:
-    command: ["python3", "-c", "print(1)"]
-`;
+const CONFIG = sampleGitYaml(`  smoke:
+    command: ["python3", "-c", "print(1)"]`);
 
 const collector = { name: "incluster-collector", state: { running: { startedAt: "2026-11-24T00:00:01Z" } } };
 const status = (test: NonNullable<Pod["status"]>["containerStatuses"]): Pod["status"] => ({

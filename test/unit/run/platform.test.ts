@@ -6,6 +6,7 @@ import { parseConfig } from "../../../src/config/parse.js";
 import { PLATFORM_IDENTITY_GROUP, resolveSuite } from "../../../src/config/resolve.js";
 import type { JobObject } from "../../../src/render/objects.js";
 import { IDENTITY_CHECK, assignsIdentity, identityCheck, platformIdentity } from "../../../src/run/platform.js";
+import { sampleGitYaml } from "../support/fixtures.js";
 import { FakeCluster } from "../support/fake-cluster.js";
 import { startPipeline } from "../support/pipeline.js";
 import { complete, jobCreated } from "../support/pod-states.js";
@@ -43,18 +44,8 @@ describe("platformIdentity (the discovery request)", () => {
   });
 });
 
-const CONFIG = `
-apiVersion: incluster.dev/v1alpha1
-kind: Config
-namespace: ns
-source:
-  git: { url: "git://10.244.0.1/sample-app.git", ref: main }
-defaults:
-  image: 127.0.0.1:5000/incluster/python:3.11-pytest
-suites:
-  smoke: { test: tests/e2e/test_services.py }
-  pinned: { test: tests/e2e/test_services.py, securityContext: { runAsUser: 2000 } }
-`;
+const CONFIG = sampleGitYaml(`  smoke: { test: tests/e2e/test_services.py }
+  pinned: { test: tests/e2e/test_services.py, securityContext: { runAsUser: 2000 } }`);
 
 async function renderedSecurity(groups: string[] | undefined, suite: string) {
   const config = parseConfig(CONFIG, "incluster.yaml");

@@ -99,3 +99,21 @@ export function localSourceConfig(): Config {
 export function gitCredentialsConfig(): Config {
   return parseConfig(GIT_CREDENTIALS_YAML, "git-credentials.yaml");
 }
+
+/**
+ * The cluster tests' config: namespace ns, the sample repository's git source, the pytest image,
+ * and the given `suites:` block (each line indented two spaces, as under `suites:`).
+ */
+export function sampleGitYaml(suites: string): string {
+  return `
+apiVersion: incluster.dev/v1alpha1
+kind: Config
+namespace: ns
+source:
+  git: { url: "git://10.244.0.1/sample-app.git", ref: main }
+defaults:
+  image: 127.0.0.1:5000/incluster/python:3.11-pytest
+suites:
+${suites}
+`;
+}
