@@ -70,6 +70,11 @@ export interface DevRound {
   deleted: string[];
   /** Why the pod was recreated before this round (the paths that changed what it is made from). */
   recreated?: string[];
+  /**
+   * Every changed path already held what the pod has (an editor's save seen as two bursts, a file
+   * saved unchanged): no tests ran, and `result` is the previous round's.
+   */
+  unchanged?: true;
 }
 
 export interface DevSession {
@@ -164,6 +169,9 @@ async function start(config: Config, suiteName: string, o: DevOptions): Promise<
   let closing: Promise<void> | undefined;
   // What the pod is made from changed but its rebuild failed: the next round tries again.
   let unbuilt: string[] = [];
+  // What the pod holds of each path sent since it started ("" for deleted), and the last round.
+  let inPod = new Map<string, string>();
+  let last: DevRound | undefined;
   const close = () =>
     (closing ??= (async () => {
       timers.dispose();
@@ -203,6 +211,7 @@ async function start(config: Config, suiteName: string, o: DevOptions): Promise<
         return notBuilt(err, stage.at, runId, emit);
       }
       unbuilt = [];
+      inPod = new Map();
       cfg = nextCfg;
       const old = held;
       held = undefined;
@@ -211,6 +220,13 @@ async function start(config: Config, suiteName: string, o: DevOptions): Promise<
       held = await open(suite);
     } else {
       const sync = syncArchive(top, changed, cfg.source.local?.include ?? []);
+      const same = sync.written.every((p) => inPod.get(p) === sync.digests[p]) && sync.deleted.every((p) => inPod.get(p) === "");
+      if (last && changed.length && same) {
+        note(`${sentText(changed)}: no change from what the pod has; no round`);
+        return { ...last, sent: [], deleted: [], unchanged: true };
+      }
+      for (const p of sync.written) inPod.set(p, sync.digests[p] ?? "?");
+      for (const p of sync.deleted) inPod.set(p, "");
       if (sync.note) note(sync.note);
       ({ written: sent, deleted, archive } = sync);
       const gone = deleted.length ? `, ${deleted.length} deleted` : "";
@@ -242,7 +258,8 @@ async function start(config: Config, suiteName: string, o: DevOptions): Promise<
       suites: [result],
     };
     emit({ type: "run.finished", result: run });
-    return { result: run, sent, deleted, ...(stale.length ? { recreated: stale } : {}) };
+    last = { result: run, sent, deleted, ...(stale.length ? { recreated: stale } : {}) };
+    return last;
   };
 
   const notBuilt = (err: UsageError | CouldNotRunError, stage: FailureClass, runId: string, emit: (b: EventBody) => void): DevRound => {

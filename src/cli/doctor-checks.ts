@@ -97,14 +97,23 @@ export async function serviceChecks(port: ClusterPort, namespace: string, suites
 export function checkLine(style: Style, c: PreflightCheck): string {
   if (c.unchecked) return `${paint(style, "yellow", "?   ")} ${c.name}: ${c.detail}`;
   if (c.ok) return `${paint(style, "green", "ok  ")} ${c.name}: ${c.detail}`;
+  if (c.optional) return `${paint(style, "yellow", "warn")} ${c.name}: ${c.detail}${c.fix ? `\n       fix: ${c.fix}` : ""}`;
   return `${paint(style, "red", "FAIL")} ${c.name}: ${c.detail}${c.fix ? `\n       fix: ${c.fix}` : ""}`;
+}
+
+/** The checks that fail a doctor (exit 3): not the optional ones. */
+export function requiredFailures(checks: readonly PreflightCheck[]): number {
+  return checks.filter((c) => !c.ok && !c.optional).length;
 }
 
 /** doctor's last line: how many checks failed and how many could not be made. */
 export function checksSummary(checks: readonly PreflightCheck[]): string {
-  const failed = checks.filter((c) => !c.ok).length;
+  const failed = requiredFailures(checks);
   const unchecked = checks.filter((c) => c.unchecked).length;
-  const notChecked = unchecked ? `, ${unchecked} could not be checked` : "";
+  // An optional check (the run history's ConfigMaps) that fails is a warning: run goes on without it.
+  const optional = checks.filter((c) => !c.ok && c.optional).length;
+  const notChecked = `${unchecked ? `, ${unchecked} could not be checked` : ""}${optional ? `, ${optional} optional not met` : ""}`;
   if (failed) return `${failed} of ${checks.length} checks failed${notChecked}`;
-  return unchecked ? `${checks.length - unchecked} of ${checks.length} checks passed${notChecked}` : `all ${checks.length} checks passed`;
+  if (!unchecked && !optional) return `all ${checks.length} checks passed`;
+  return `${checks.length - unchecked - optional} of ${checks.length} checks passed${notChecked}`;
 }

@@ -1,6 +1,7 @@
 // `incluster dev`: the files of a round, packed as one tar for the held pod. The changed paths
 // the watcher reported, read from the working tree as the overlay reads them (a regular file, a
 // symlink, or gone: deleted), with the same credential-file exclusions as `source: local`.
+import { createHash } from "node:crypto";
 import { lstatSync, readFileSync, readdirSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { leftOutNote, splitCredentialFiles } from "./credential-files.js";
@@ -10,6 +11,8 @@ export interface SyncArchive {
   /** The tar of the written files; undefined when none was. */
   archive?: Buffer;
   written: string[];
+  /** Each written file's digest (content, mode, link target): what the pod holds once it is sent. */
+  digests: Record<string, string>;
   deleted: string[];
   /** Why some files were left out (credential files), or undefined. */
   note?: string;
@@ -43,9 +46,14 @@ export function syncArchive(top: string, changed: readonly string[], include: re
   return {
     ...(entries.length ? { archive: tar(entries) } : {}),
     written: entries.map((e) => e.path),
+    digests: Object.fromEntries(entries.map((e) => [e.path, entryDigest(e)])),
     deleted: [...deleted].sort(),
     ...(leftOut.length ? { note: leftOutNote(leftOut) } : {}),
   };
+}
+
+function entryDigest(e: TarEntry): string {
+  return createHash("sha256").update(`${e.executable ? "x" : "-"}${e.linkTarget ?? ""}\0`).update(e.content).digest("hex");
 }
 
 function filesUnder(top: string, dir: string): string[] {

@@ -209,6 +209,10 @@ describe("without configmaps permissions", () => {
     const d = await cli(["--kubeconfig", kubeconfig, "-c", config, "doctor"]);
     const lines = d.stdout.split("\n").filter((l) => l.includes("configmaps"));
     console.log(`[history] doctor without configmaps:\n${lines.join("\n")}`);
-    expect(d.stdout).toMatch(/may get configmaps \(run history\)/);
+    expect(d.stdout).toMatch(/^warn may get configmaps \(run history\)/m);
+    // Optional: the run goes on without a history, so doctor does not fail on it.
+    console.log(`[history] doctor without configmaps: exit ${d.code}; ${d.stdout.trim().split("\n").filter((l) => /checks (passed|failed)/.test(l)).join("")}`);
+    expect(d.code, d.stdout.slice(-3000)).toBe(0);
+    expect(d.stdout).toMatch(/optional not met/);
   });
 });

@@ -74,6 +74,8 @@ export async function devAction(ctx: CliContext, suite: string, flags: DevFlags)
     const dev = session;
     let changed: string[] = [];
     let idleTimer: Timer | undefined;
+    // The rounds that ran: a round with nothing new for the pod prints no line and takes no number.
+    let shown = 0;
     // The events file, when it is in the tree, would start a round with every round's events.
     const excluded = [join(ctx.cwd, INCLUSTER_DIR), ...(flags.events ? [resolve(ctx.cwd, flags.events)] : [])];
     const exclude = excluded.map((p) => relativeToTop(dev.top, p)).filter((p): p is string => p !== undefined);
@@ -89,7 +91,7 @@ export async function devAction(ctx: CliContext, suite: string, flags: DevFlags)
     const loop = watchLoop({
       setTimer: timers.set,
       debounceMs: DEV_DEBOUNCE_MS,
-      round: async (n) => {
+      round: async () => {
         idleTimer?.cancel();
         const t0 = Date.now();
         const paths = [...new Set(changed)];
@@ -97,9 +99,12 @@ export async function devAction(ctx: CliContext, suite: string, flags: DevFlags)
         const r = await dev.round(paths);
         const s = r.result.suites[0];
         const ms = Date.now() - t0;
-        ctx.stdout.write(`${verdictLine({ round: n, exitCode: r.result.exitCode, suites: s ? [s] : [], names: [suite], ms, cancelled: false })}\n`);
+        if (!r.unchanged) {
+          const line = verdictLine({ round: ++shown, exitCode: r.result.exitCode, suites: s ? [s] : [], names: [suite], ms, cancelled: false });
+          ctx.stdout.write(`${line}\n`);
+        }
         if (!interrupted) {
-          say(`watching ${dev.top} for changes (Ctrl-C ends; the pod is deleted after ${flags.idle} without a round)`);
+          if (!r.unchanged) say(`watching ${dev.top} for changes (Ctrl-C ends; the pod is deleted after ${flags.idle} without a round)`);
           idleTimer = timers.set(() => {
             say(`no round for ${flags.idle}: ending`);
             loop.stop();

@@ -12,7 +12,7 @@ import type { ClusterPort } from "../../kube/port.js";
 import { realSetTimer } from "../../timers.js";
 import { dirname } from "node:path";
 import { buildChecks } from "../build-step.js";
-import { checkLine, checksSummary, pullChecks, serviceChecks, sourceCheck, withRunTags } from "../doctor-checks.js";
+import { checkLine, checksSummary, pullChecks, requiredFailures, serviceChecks, sourceCheck, withRunTags } from "../doctor-checks.js";
 import { connect } from "../connect.js";
 import type { CliContext } from "../context.js";
 import { loadForCommand } from "../load-config.js";
@@ -45,7 +45,7 @@ export async function doctorAction(ctx: CliContext): Promise<void> {
     report.denied.push(...h.denied);
   }
   const style = outputStyle(ctx.stderr, ctx.env);
-  const failed = report.checks.filter((c) => !c.ok).length;
+  const failed = requiredFailures(report.checks);
   ctx.stdout.write(`${report.checks.map((c) => checkLine(style, c)).join("\n")}\n${checksSummary(report.checks)}\n`);
   const sa = inClusterServiceAccount(ctx.globals().kubeconfig, ctx.env);
   if (report.denied.length && sa) {

@@ -2,7 +2,7 @@
 // round's command (run in a real sh against a temp workspace), the changed paths' meaning, the
 // round's verdict; and the round's tar of the working tree (credential files left out).
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -173,6 +173,17 @@ describe("the round's files", () => {
       const listed = execFileSync("tar", ["-tf", "-"], { input: s.archive }).toString().split("\n").filter(Boolean);
       expect(listed).toEqual(["app.py", "tests/new/test_n.py"]);
       expect(syncArchive(top, []).archive).toBeUndefined();
+      // The digest says what the pod holds once sent: the same bytes again are the same, an edit
+      // or the executable bit is not (dev skips a round whose paths all match what it sent).
+      const d = (p: string) => syncArchive(top, [p]).digests[p];
+      const before = d("app.py");
+      writeFileSync(join(top, "app.py"), "print(1)\n");
+      expect(d("app.py")).toBe(before);
+      writeFileSync(join(top, "app.py"), "print(2)\n");
+      expect(d("app.py")).not.toBe(before);
+      writeFileSync(join(top, "app.py"), "print(1)\n", { mode: 0o755 });
+      chmodSync(join(top, "app.py"), 0o755);
+      expect(d("app.py")).not.toBe(before);
     } finally {
       rmSync(top, { recursive: true, force: true });
     }
