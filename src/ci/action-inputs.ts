@@ -1,6 +1,8 @@
 // The GitHub Action's inputs (INPUT_<NAME> variables, as the runner sets them from `with:`) →
-// RunOptions-shaped values. Every problem names the input and the fix; values from a secret are
-// never echoed. Pure.
+// RunOptions-shaped values, and those values → the RunOptions the Action hands run(). Every
+// problem names the input and the fix; values from a secret are never echoed. Pure.
+import type { RunOptions } from "../api/options.js";
+import { historyStoreProblem } from "../config/history.js";
 import { MAX_RETRIES } from "../config/schema.js";
 import { parseDuration } from "../config/duration.js";
 import { UsageError } from "../errors.js";
@@ -18,6 +20,7 @@ export const INPUT_NAMES = [
   "retries",
   "report-dir",
   "working-directory",
+  "history",
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 
@@ -34,6 +37,8 @@ export interface ActionInputs {
   retries?: number;
   reportDir?: string;
   workingDirectory?: string;
+  /** Where the suites' run history is kept, as `--history` says it: cluster, none or dir:<path>. */
+  history?: string;
 }
 
 /** What @actions/core's getInput reads: INPUT_ + the name upper-cased, spaces as '_', trimmed. */
@@ -72,6 +77,9 @@ export function readInputs(env: CiEnv): ActionInputs {
   if (retriesText !== undefined && (!/^\d+$/.test(retriesText) || retries === undefined || retries > MAX_RETRIES)) {
     problems.push(`with.retries: expected a whole number from 0 to ${MAX_RETRIES}, got ${JSON.stringify(retriesText)}`);
   }
+  const history = opt("history");
+  const historyProblem = history === undefined ? undefined : historyStoreProblem(history);
+  if (historyProblem) problems.push(`with.history: ${historyProblem}`);
   if (problems.length) {
     throw new UsageError(
       problems.length === 1 ? (problems[0] ?? "") : "the action's inputs have problems",
@@ -90,6 +98,25 @@ export function readInputs(env: CiEnv): ActionInputs {
     ...(retries !== undefined ? { retries } : {}),
     ...def("reportDir", v("report-dir")),
     ...def("workingDirectory", v("working-directory")),
+    ...def("history", history),
+  };
+}
+
+/** The run() options the inputs give (beside the event sink and the signal): each input to its option, as the CLI's flag would. */
+export function actionRunOptions(inputs: ActionInputs, o: { cwd: string; env: CiEnv; kubeconfig?: string | undefined }): RunOptions {
+  return {
+    suites: inputs.suites,
+    all: inputs.all,
+    cwd: o.cwd,
+    env: o.env,
+    ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}),
+    ...(inputs.namespace ? { namespace: inputs.namespace } : {}),
+    ...(inputs.timeout ? { timeout: inputs.timeout } : {}),
+    ...(inputs.failFast ? { failFast: inputs.failFast } : {}),
+    ...(inputs.retries !== undefined ? { retries: inputs.retries } : {}),
+    ...(inputs.reportDir ? { reportDir: inputs.reportDir } : {}),
+    // dir:<path> is relative to the working directory, as --history's is to the CLI's.
+    ...(inputs.history ? { history: inputs.history } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import { run } from "../api/run.js";
 import { describeError } from "../error-text.js";
 import { UsageError } from "../errors.js";
 import { terminalView } from "../report/terminal.js";
-import { readInputs } from "./action-inputs.js";
+import { actionRunOptions, readInputs } from "./action-inputs.js";
 import type { KubeconfigInput } from "./action-inputs.js";
 import { outputsToGithub, reportToGithub } from "./github-report.js";
 import type { CiEnv } from "../ci-links.js";
@@ -33,17 +33,8 @@ export async function runGithubAction(io: ActionIo): Promise<number> {
     const config = loadConfig({ cwd, env: io.env, ...(inputs.config ? { path: inputs.config } : {}) });
     const view = terminalView({ style: { color: false }, several: true, verbose: false, quietLogs: false, write: io.err });
     const result = await run(config, {
-      suites: inputs.suites,
-      all: inputs.all,
-      cwd,
-      env: io.env,
+      ...actionRunOptions(inputs, { cwd, env: io.env, kubeconfig: kc }),
       onEvent: view,
-      ...(kc ? { kubeconfig: kc } : {}),
-      ...(inputs.namespace ? { namespace: inputs.namespace } : {}),
-      ...(inputs.timeout ? { timeout: inputs.timeout } : {}),
-      ...(inputs.failFast ? { failFast: inputs.failFast } : {}),
-      ...(inputs.retries !== undefined ? { retries: inputs.retries } : {}),
-      ...(inputs.reportDir ? { reportDir: inputs.reportDir } : {}),
       ...(io.signal ? { signal: io.signal } : {}),
     });
     for (const w of reportToGithub(result, io.env, (line) => io.out(`${line}\n`))) io.err(`::warning title=incluster::${w}\n`);

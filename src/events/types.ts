@@ -2,6 +2,7 @@
 // -o json, and later the HTML report, notifications and CI summaries — is a consumer of it.
 // Versioned: a consumer checks `v`; fields are only ever added within a version.
 import type { Phase } from "../diagnose/outcome.js";
+import type { RanStatus } from "../results/model.js";
 import type { RunResult, SuiteResult } from "../results/run-result.js";
 
 export const EVENTS_VERSION = 1;
@@ -67,6 +68,23 @@ export type RunEvent =
    * without history, and a run.note warning says why once).
    */
   | (EventBase & { type: "history.read"; store: "cluster" | "dir"; where: string; suites: { suite: string; runs: number }[]; problem?: string })
+  /**
+   * A test's result is quarantined in this run: it ran, `outcome` is what it did, and it does not
+   * fail its suite. `reason` as every output words it ("flaky in 6 of the last 20 runs", or the
+   * entry's reason with its until); `rule`: a `quarantine:` entry or the automatic policy. One per
+   * quarantined test, just before its suite's suite.verdict (whose result has them too).
+   */
+  | (EventBase & {
+      type: "test.quarantined";
+      suite: string;
+      test: string;
+      outcome: RanStatus;
+      reason: string;
+      until?: string;
+      rule?: "entry" | "auto";
+      /** For a sharded suite: the shard that ran it. */
+      shard?: number;
+    })
   | (EventBase & { type: "suite.verdict"; suite: string; result: SuiteResult })
   | (EventBase & { type: "run.finished"; result: RunResult });
 

@@ -65,7 +65,7 @@ export function clusterHistoryStore(o: ClusterStoreOptions): HistoryStore {
         const current = historyOf(cm, suite);
         // Never overwrite what this version cannot read (a newer incluster's format).
         if ("problem" in current) throw new Error(`configmap/${name}: ${current.problem}; not overwritten`);
-        const { bytes } = fitHistory(withRun({ suite, runs: current.runs }, run, keep), keep);
+        const { bytes, omitted } = fitHistory(withRun({ suite, runs: current.runs }, run, keep), keep);
         const labels = { [MANAGED_BY]: "incluster", [HISTORY_LABEL]: suite };
         try {
           await o.port.writeConfigMap({
@@ -75,7 +75,7 @@ export function clusterHistoryStore(o: ClusterStoreOptions): HistoryStore {
             binaryData: { [HISTORY_KEY]: bytes.toString("base64") },
             ...(cm?.resourceVersion ? { resourceVersion: cm.resourceVersion } : {}),
           });
-          return;
+          return omitted ? { omitted } : {};
         } catch (err) {
           if (!isConflict(err) || tryNo >= HISTORY_WRITE_TRIES) throw err;
           await wait(Math.round(RETRY_BASE_MS * Math.min(tryNo, 10) * (0.5 + random())));

@@ -65,10 +65,11 @@ export function dirHistoryStore(dir: string, setTimer: SetTimer): HistoryStore {
       try {
         const current = await readSuite(dir, suite);
         if ("problem" in current) throw new Error(`${file}: ${current.problem}; not overwritten`);
-        const { bytes } = fitHistory(withRun({ suite, runs: current.runs }, run, keep), keep);
+        const { bytes, omitted } = fitHistory(withRun({ suite, runs: current.runs }, run, keep), keep);
         const tmp = `${file}.${process.pid}.tmp`;
         await writeFile(tmp, bytes);
         await rename(tmp, file);
+        return omitted ? { omitted } : {};
       } finally {
         await unlock();
       }

@@ -27,6 +27,11 @@ export interface HistoryRun {
   attempts: number;
   durationMs: number;
   tests: HistoryTest[];
+  /**
+   * Tests left out of `tests`, by status: the run alone outgrew a history object (bound.ts), so
+   * these are counted but their ids and durations are not kept.
+   */
+  omitted?: Partial<Record<HistoryTestStatus, number>>;
 }
 
 /** A suite's history: its last runs, newest first, at most `history.keep` of them. */

@@ -1,6 +1,7 @@
 // Which tests of a suite are quarantined in this run: the config's entries (an id or a glob, a
 // reason, an optional end) and, with `flaky: {quarantine: auto}`, the tests the suite's history
 // shows flaky too often. Pure: the engine hands in the entries, the history and the clock.
+import type { QuarantineMark } from "../results/quarantine.js";
 import type { HistoryTest, SuiteHistory } from "./model.js";
 
 /** One `quarantine:` entry as the config gives it. */
@@ -43,6 +44,8 @@ export function globPattern(glob: string): RegExp {
 export interface Quarantine {
   /** The reason a test is quarantined in this run, or undefined: the first matching entry, else the policy's. */
   reasonFor(id: string): string | undefined;
+  /** The same, with the entry's end and which rule it is (the test.quarantined event says both). */
+  markOf(id: string): QuarantineMark | undefined;
   /** Entries whose `until` has passed: they apply no more (the suite says so). */
   readonly expired: readonly QuarantineEntry[];
   /** Tests the automatic policy quarantines, with its reason. */
@@ -58,12 +61,18 @@ export function quarantineOf(entries: readonly QuarantineEntry[], policy: FlakyP
     else active.push({ entry, pattern: globPattern(entry.test) });
   }
   const auto = policy.quarantine === "auto" && history ? autoQuarantine(history, policy) : new Map<string, string>();
+  const markOf = (id: string): QuarantineMark | undefined => {
+    const hit = active.find((a) => a.pattern.test(id));
+    if (hit) {
+      const { reason, until } = hit.entry;
+      return until !== undefined ? { reason: `${reason} (until ${until})`, until, rule: "entry" } : { reason, rule: "entry" };
+    }
+    const reason = auto.get(id);
+    return reason === undefined ? undefined : { reason, rule: "auto" };
+  };
   return {
-    reasonFor(id) {
-      const hit = active.find((a) => a.pattern.test(id));
-      if (hit) return hit.entry.until !== undefined ? `${hit.entry.reason} (until ${hit.entry.until})` : hit.entry.reason;
-      return auto.get(id);
-    },
+    reasonFor: (id) => markOf(id)?.reason,
+    markOf,
     expired,
     auto,
   };

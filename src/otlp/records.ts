@@ -72,6 +72,15 @@ const severityText: Partial<Record<SeverityValue, string>> = {
   [Severity.error]: "ERROR",
 };
 
+/** The conventions' result: pass or fail; a skipped (or quarantined) test has none, its own status says what it was. */
+const RESULT_STATUS: Record<string, "pass" | "fail" | undefined> = { passed: "pass", flaky: "pass", failed: "fail", error: "fail" };
+
+/** A quarantined test as the test conventions name it: its suite, and the result of what it did (its status: quarantined). */
+function quarantinedAttributes(e: Extract<RunEvent, { type: "test.quarantined" }>): Record<string, string> {
+  const status = RESULT_STATUS[e.outcome];
+  return { [ATTR_TEST_SUITE_NAME]: e.suite, ...(status ? { [ATTR_TEST_CASE_RESULT_STATUS]: status } : {}), [ATTR_TEST_STATUS]: "quarantined" };
+}
+
 function severityOf(e: RunEvent): SeverityValue {
   switch (e.type) {
     case "log":
@@ -80,6 +89,9 @@ function severityOf(e: RunEvent): SeverityValue {
     case "run.note":
     case "suite.note":
       return noteSeverity[e.level];
+    case "test.quarantined":
+      // It does not fail the run, but a quarantined failure is worth a look.
+      return RESULT_STATUS[e.outcome] === "fail" ? Severity.warn : Severity.info;
     case "suite.verdict":
       return e.result.verdict === "passed" ? Severity.info : Severity.error;
     case "run.finished":
@@ -104,6 +116,7 @@ export function toOtlpRecord(e: RunEvent): OtlpRecord {
   if ("suite" in e && typeof e.suite === "string") attributes[ATTR_SUITE] = e.suite;
   // An event about one test (its id in `test`) names it as the test conventions do.
   if ("test" in e && typeof e.test === "string") attributes[ATTR_TEST_CASE_NAME] = e.test;
+  if (e.type === "test.quarantined") Object.assign(attributes, quarantinedAttributes(e));
   if (e.type === "log") {
     attributes[ATTR_K8S_POD_NAME] = e.pod;
     attributes[ATTR_K8S_CONTAINER_NAME] = e.container;
@@ -129,8 +142,6 @@ export function toOtlpRecord(e: RunEvent): OtlpRecord {
   };
 }
 
-/** The conventions' result: pass or fail; a skipped (or quarantined) test has none, its own status says what it was. */
-const RESULT_STATUS: Record<string, "pass" | "fail" | undefined> = { passed: "pass", flaky: "pass", failed: "fail", error: "fail" };
 
 /** After a suite.verdict: one record per test case, with test.case.name and test.case.result.status. Others: none. */
 export function testCaseRecords(e: RunEvent): OtlpRecord[] {

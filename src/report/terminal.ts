@@ -42,6 +42,9 @@ export function terminalText(o: Omit<TerminalOptions, "write">, e: RunEvent): st
       // Its problem is also a warning note; the counts are for -v.
       if (!o.verbose || e.problem) return undefined;
       return paint(o.style, "dim", `incluster: history (${e.store}, ${e.where}): ${e.suites.map((s) => `${s.suite} ${s.runs} past runs`).join(", ")}`);
+    case "test.quarantined":
+      // One line as its suite ends; the summary lists it again, with its message.
+      return progressLine(o.style, at(), e.suite, `${paint(o.style, "yellow", "quarantined")} ${e.test}: ${e.outcome} (${e.reason})`);
     case "suite.phase":
       return progressLine(o.style, at(), e.suite, `${e.phase}${e.detail ? `: ${e.detail}` : ""}`);
     case "suite.note":

@@ -75,8 +75,11 @@ export interface MergedTest extends Omit<TestCase, "status" | "flakyFailures"> {
   shard?: number;
   /** A failed or flaky test against its history, when the suite has one. */
   trend?: TestTrend;
-  /** A quarantined test (status `quarantined`): why, and what it did; it never fails its suite. */
-  quarantine?: { reason: string; outcome: RanStatus };
+  /**
+   * A quarantined test (status `quarantined`): why, and what it did; it never fails its suite.
+   * `until` and `rule` (a `quarantine:` entry, or the automatic policy) when the engine knows them.
+   */
+  quarantine?: { reason: string; outcome: RanStatus; until?: string; rule?: "entry" | "auto" };
 }
 
 /** passed + failed + errors + skipped + flaky + quarantined = tests (a flaky test is not counted as passed). */

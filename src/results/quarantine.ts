@@ -5,12 +5,24 @@ import type { MergedTest, RanStatus } from "./model.js";
 
 const failing = (s: RanStatus) => s === "failed" || s === "error";
 
-/** Each test `reasonFor` names is `quarantined`, with its reason and what it did; the others are as they were. */
-export function quarantineTests(tests: readonly MergedTest[], reasonFor: (id: string) => string | undefined): MergedTest[] {
+/**
+ * Why a test is quarantined in a run: the reason as every output shows it, the entry's end, and
+ * which rule it is (a `quarantine:` entry, or the automatic policy over the history).
+ */
+export interface QuarantineMark {
+  reason: string;
+  until?: string;
+  rule: "entry" | "auto";
+}
+
+/** Each test `markOf` names (a mark, or a bare reason) is `quarantined`, with why and what it did; the others are as they were. */
+export function quarantineTests(tests: readonly MergedTest[], markOf: (id: string) => QuarantineMark | string | undefined): MergedTest[] {
   return tests.map((t) => {
     if (t.status === "quarantined") return t;
-    const reason = reasonFor(t.id);
-    return reason === undefined ? t : { ...t, status: "quarantined", quarantine: { reason, outcome: t.status } };
+    const mark = markOf(t.id);
+    if (mark === undefined) return t;
+    const why = typeof mark === "string" ? { reason: mark } : mark;
+    return { ...t, status: "quarantined", quarantine: { ...why, outcome: t.status } };
   });
 }
 

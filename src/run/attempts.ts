@@ -13,6 +13,7 @@ import type { SuiteObjects } from "../render/objects.js";
 import { renderSuite } from "../render/suite.js";
 import { failedIds, mergeAttempts } from "../results/merge.js";
 import { onlyQuarantinedFailed, quarantinedFailures, quarantineTests } from "../results/quarantine.js";
+import type { QuarantineMark } from "../results/quarantine.js";
 import type { MergedTest } from "../results/model.js";
 import type { AttemptResult, SuiteResult } from "../results/run-result.js";
 import type { SuiteOutcome } from "./suite-run.js";
@@ -68,7 +69,7 @@ export interface CombineOptions {
   failOnFlaky: boolean;
   rerunIds?: RerunIds;
   /** Why a test is quarantined in this run (history/quarantine.ts), or undefined. */
-  quarantined?: (id: string) => string | undefined;
+  quarantined?: (id: string) => QuarantineMark | string | undefined;
   /** The attempts that reran new tests (probeOf): they add runs to the tests, never a verdict. */
   probes?: ReadonlySet<number>;
 }

@@ -4,7 +4,9 @@
 // A store that cannot be read or written is one warning, never a change of verdict. An
 // interrupted run writes nothing: its suites were cut, not judged.
 import type { Emit } from "../events/envelope.js";
-import type { HistoryStore } from "../history/store.js";
+import { omittedText } from "../history/bound.js";
+import { HISTORY_MAX_BYTES } from "../history/codec.js";
+import type { AppendOutcome, HistoryStore } from "../history/store.js";
 import type { SuiteHistory } from "../history/model.js";
 import { historyRun } from "../history/record.js";
 import type { KubeError } from "../kube/port.js";
@@ -47,7 +49,12 @@ export async function readHistories(
 export async function writeHistories(h: RunHistory, result: RunResult, o: { emit: Emit; setTimer: SetTimer }): Promise<void> {
   const writes = result.suites.flatMap((s) => {
     const run = historyRun(result.runId, s);
-    return run ? [h.store.append(s.suite, run, h.keep).then(() => undefined, (err: unknown) => `${s.suite}: ${problemText(err)}`)] : [];
+    if (!run) return [];
+    // A run too large for one object lands bounded: one warning says what its record left out.
+    const landed = (a: AppendOutcome) => {
+      if (a.omitted) o.emit({ type: "run.note", level: "warning", text: omittedText(s.suite, run.tests.length, a.omitted, HISTORY_MAX_BYTES) });
+    };
+    return [h.store.append(s.suite, run, h.keep).then(landed, (err: unknown) => `${s.suite}: ${problemText(err)}`)];
   });
   if (!writes.length) return;
   let timer: { cancel(): void } | undefined;

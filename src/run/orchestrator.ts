@@ -8,6 +8,7 @@ import { PLATFORM_IDENTITY_GROUP, withAssignedIdentity, type ResolvedSuite } fro
 import { hintFor } from "../diagnose/hints.js";
 import type { FailureClass } from "../diagnose/types.js";
 import { CouldNotRunError } from "../errors.js";
+import { quarantinedEvents } from "../events/quarantined.js";
 import type { EventBody } from "../events/types.js";
 import { worstExitCode } from "../exit-codes.js";
 import type { ExitCode as ExitCodeT } from "../exit-codes.js";
@@ -123,6 +124,7 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
       const hinted = combined.verdict === "failed" && unresolved.has(resolved.name) ? await withDnsHint(deps.port, resolved, combined) : combined;
       const result = withTrends(hinted, ctx.histories.get(resolved.name));
       results.push(result);
+      for (const q of quarantinedEvents(result)) emit(q);
       emit({ type: "suite.verdict", suite: result.suite, result });
     }
     return await finish({

@@ -112,7 +112,7 @@ export class SuiteAttempts {
     const combined = combineAttempts(this.outcomes, {
       failOnFlaky: this.ctx.failOnFlaky,
       rerunIds: this.rerunIds,
-      quarantined: (id) => q.reasonFor(id),
+      quarantined: (id) => q.markOf(id),
       probes: this.probes,
     });
     const expired = q.expired.map((e) => `quarantine of ${e.test} ended ${e.until ?? ""}: it counts again (${e.reason})`);

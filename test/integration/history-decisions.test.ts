@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SuiteHistory } from "../../src/history/model.js";
 import { balanceRatio } from "../../src/history/shards.js";
 import { loadConfig, run } from "../../src/index.js";
-import type { RunResult } from "../../src/index.js";
+import type { RunEvent, RunResult } from "../../src/index.js";
 import { ADMIN_KUBECONFIG, ROOT, cli, requireCluster } from "./support/cli.js";
 import { flakyHistory, historyRunOf } from "./support/history-seed.js";
 
@@ -28,8 +28,9 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const readResult = (dir: string) => JSON.parse(readFileSync(join(dir, "result.json"), "utf8")) as RunResult;
 
 /** The library's run() with a seeded history, its report in the work dir. */
-function runWithHistory(suite: string, histories: ReadonlyMap<string, SuiteHistory> | undefined, name: string) {
-  return run(loadConfig({ path: CONFIG }), { suites: [suite], kubeconfig: ADMIN_KUBECONFIG, reportDir: join(work, name), ...(histories ? { histories } : {}) });
+function runWithHistory(suite: string, histories: ReadonlyMap<string, SuiteHistory> | undefined, name: string, onEvent?: (e: RunEvent) => void) {
+  const opts = { suites: [suite], kubeconfig: ADMIN_KUBECONFIG, reportDir: join(work, name), ...(histories ? { histories } : {}), ...(onEvent ? { onEvent } : {}) };
+  return run(loadConfig({ path: CONFIG }), opts);
 }
 
 describe("quarantine that keeps the test running", () => {
@@ -57,6 +58,28 @@ describe("quarantine that keeps the test running", () => {
     expect(r.stderr).toContain("QUARANTINED tests/e2e/test_quarantine.py::test_fails_on_purpose — failed (quarantined: JIRA-42");
   }, 180_000);
 
+  it("the test.quarantined event in `--events -`: the test, what it did, the entry's reason and until, before the suite's verdict", async () => {
+    const r = await cli(["-c", CONFIG, "run", "quarantined", "--events", "-", "--report-dir", join(work, "events")]);
+    const events = r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as RunEvent);
+    const line = r.stdout.split("\n").find((l) => l.includes('"type":"test.quarantined"'));
+    console.log(`[history] --events -: exit ${r.code}; ${events.length} events; ${line}`);
+    expect(r.code).toBe(0);
+    const q = events.filter((e) => e.type === "test.quarantined");
+    expect(q).toEqual([
+      expect.objectContaining({
+        type: "test.quarantined",
+        suite: "quarantined",
+        test: FAILS,
+        outcome: "failed",
+        reason: "JIRA-42 fails on purpose (until 2099-12-31)",
+        until: "2099-12-31",
+        rule: "entry",
+      }),
+    ]);
+    const types = events.map((e) => e.type);
+    expect(types.indexOf("test.quarantined")).toBe(types.indexOf("suite.verdict") - 1);
+  }, 180_000);
+
   it("an until in the past: the test counts again, exit 1, and the note says the quarantine ended", async () => {
     const dir = join(work, "expired");
     const r = await cli(["-c", CONFIG, "run", "quarantine-expired", "--report-dir", dir]);
@@ -70,11 +93,15 @@ describe("quarantine that keeps the test running", () => {
   }, 180_000);
 
   it("the automatic policy: flaky in 6 of the last 20 runs (seeded) → quarantined, exit 0; 2 of 20 → not, exit 1", async () => {
-    const flaky = await runWithHistory("auto-quarantine", new Map([["auto-quarantine", flakyHistory("auto-quarantine", FAILS, 6, 20, [PASSES])]]), "auto");
+    const seen: RunEvent[] = [];
+    const flaky = await runWithHistory("auto-quarantine", new Map([["auto-quarantine", flakyHistory("auto-quarantine", FAILS, 6, 20, [PASSES])]]), "auto", (e) => seen.push(e));
     const t = flaky.suites[0]?.tests?.find((x) => x.id === FAILS);
+    const event = seen.find((e) => e.type === "test.quarantined");
     console.log(`[history] auto, 6 of 20: exit ${flaky.exitCode}; ${FAILS}: ${t?.status} (${JSON.stringify(t?.quarantine)})`);
+    console.log(`[history] auto, the event: ${JSON.stringify(event)}`);
     expect(flaky.exitCode).toBe(0);
-    expect(t).toMatchObject({ status: "quarantined", quarantine: { reason: "flaky in 6 of the last 20 runs", outcome: "failed" } });
+    expect(t).toMatchObject({ status: "quarantined", quarantine: { reason: "flaky in 6 of the last 20 runs", outcome: "failed", rule: "auto" } });
+    expect(event).toMatchObject({ suite: "auto-quarantine", test: FAILS, outcome: "failed", reason: "flaky in 6 of the last 20 runs", rule: "auto" });
     const rare = await runWithHistory("auto-quarantine", new Map([["auto-quarantine", flakyHistory("auto-quarantine", FAILS, 2, 20, [PASSES])]]), "auto-rare");
     console.log(`[history] auto, 2 of 20 (threshold 2): exit ${rare.exitCode}; ${FAILS}: ${rare.suites[0]?.tests?.find((x) => x.id === FAILS)?.status}`);
     expect(rare.exitCode).toBe(1);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Ajv } from "ajv";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { INPUT_NAMES, kubeconfigInput, readInputs } from "../../../src/ci/action-inputs.js";
+import { INPUT_NAMES, actionRunOptions, kubeconfigInput, readInputs } from "../../../src/ci/action-inputs.js";
 import { OUTPUT_NAMES } from "../../../src/ci/github.js";
 import { serviceAccountBinding, serviceAccountOfToken, usesInClusterConfig } from "../../../src/ci/in-cluster.js";
 import { UsageError } from "../../../src/errors.js";
@@ -66,6 +66,38 @@ describe("the action's inputs", () => {
     expect(text).toContain('with.timeout: expected a duration like 30s, 10m or 1h, got "soon"');
     expect(text).toContain('with.retries: expected a whole number from 0 to 10, got "-1"');
     expect(problems({ INPUT_ALL: "true", INPUT_SUITES: "smoke" })).toContain("not both");
+  });
+
+  it("history passes through to run()'s history option, as --history; empty leaves the config's history.store", () => {
+    const env = { INPUT_SUITES: "smoke", INPUT_HISTORY: " dir:.incluster/history " };
+    const inputs = readInputs(env);
+    expect(inputs.history).toBe("dir:.incluster/history");
+    expect(actionRunOptions(inputs, { cwd: "/w", env, kubeconfig: "/k" })).toEqual({
+      suites: ["smoke"],
+      all: false,
+      cwd: "/w",
+      env,
+      kubeconfig: "/k",
+      history: "dir:.incluster/history",
+    });
+    for (const store of ["cluster", "none"]) expect(actionRunOptions(readInputs({ INPUT_HISTORY: store }), { cwd: "/w", env: {} }).history).toBe(store);
+    expect(actionRunOptions(readInputs({ INPUT_HISTORY: "" }), { cwd: "/w", env: {} })).not.toHaveProperty("history");
+    expect(problems({ INPUT_HISTORY: "s3://bucket" })).toContain('with.history: expected cluster, none or dir:<path> (e.g. dir:.incluster/history), got "s3://bucket"');
+  });
+
+  it("every other input to its option, as the CLI's flags", () => {
+    const env = { INPUT_ALL: "true", INPUT_NAMESPACE: "e2e", INPUT_TIMEOUT: "10m", "INPUT_FAIL-FAST": "30s", INPUT_RETRIES: "1", "INPUT_REPORT-DIR": "out" };
+    expect(actionRunOptions(readInputs(env), { cwd: "/w", env })).toEqual({
+      suites: [],
+      all: true,
+      cwd: "/w",
+      env,
+      namespace: "e2e",
+      timeout: "10m",
+      failFast: "30s",
+      retries: 1,
+      reportDir: "out",
+    });
   });
 
   it("a kubeconfig is a path, or its contents (YAML, JSON or base64) which are kept whole and never echoed", () => {

@@ -1,10 +1,11 @@
 // A hand-written fake of our own narrow ClusterPort (STYLE.md: chainsaw's fake client), for
 // orderings that are hard to produce on a real cluster: watch 410, events before their pod,
 // a pod deleted under us, a log stream cut mid-line. Tests drive it step by step.
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Job, KubeEvent, KubeObject, Pod } from "../../../src/k8s-types.js";
+import { ARTIFACTS_SUBDIR } from "../../../src/names.js";
 import type { ReportFiles } from "../../../src/run/files.js";
 import type {
   AccessCheck,
@@ -289,12 +290,15 @@ export function memoryFiles(failing: Set<string> = new Set()): ReportFiles & { l
     discardScratch: (scratch) => rmSync(scratch, { recursive: true, force: true }),
     // A pod's own copy (copies["<suite>/<container>"]) replaces the streamed lines, as on disk.
     // Only one that came whole (copyLines: counted as it streamed in).
-    adoptCollected: async (s, c, _scratch, _pod, copyLines) => {
+    // Artifacts stay in the scratch folder, where a suite's report is read from (artifactsPath).
+    adoptCollected: async (s, c, scratch, _pod, copyLines) => {
       const streamedLines = lines[`${s}/${c}`]?.length ?? 0;
+      const artifacts = join(scratch, ARTIFACTS_SUBDIR);
+      const at = existsSync(artifacts) ? { artifactsDir: `runs/${s}/${ARTIFACTS_SUBDIR}`, artifactsPath: artifacts } : {};
       const copy = copies[`${s}/${c}`];
-      if (!copy || copyLines === undefined) return { streamedLines };
+      if (!copy || copyLines === undefined) return { ...at, streamedLines };
       lines[`${s}/${c}`] = [...copy];
-      return { streamedLines, copyLines: copy.length };
+      return { ...at, streamedLines, copyLines: copy.length };
     },
     close: async () => undefined,
   };

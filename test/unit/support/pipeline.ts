@@ -1,5 +1,7 @@
 // Drives the orchestrator against the hand-written fake port: the source and build stages are
-// identity functions, events are collected, timers belong to one scope the test can inspect.
+// identity functions, events are collected, timers belong to one scope the test can inspect. A
+// suite's report is read as run() reads it, from the artifacts a fake exec's tar brought back.
+import { readJunit } from "../../../src/api/read-junit.js";
 import type { ResolvedSuite } from "../../../src/config/resolve.js";
 import type { RunEvent } from "../../../src/events/types.js";
 import { orchestrate } from "../../../src/run/orchestrator.js";
@@ -36,7 +38,7 @@ export function startPipeline(cluster: FakeCluster, suites: ResolvedSuite[], opt
       signal: controller.signal,
       resolveSources: async (s) => [...s],
       build: async (s) => ({ suites: [...s], images: [] }),
-      readJunit: () => undefined,
+      readJunit,
       ...(history ? { history } : {}),
     },
     plan,
