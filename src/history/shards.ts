@@ -101,7 +101,8 @@ export function weightOf(weights: ShardWeights): (id: string) => number {
 }
 
 /**
- * Runners that shard only by file: a file weighs the sum of its tests' weights, its tests being
+ * Runners that shard only by file (and go, whose shards run a test with its subtests): a file
+ * weighs the sum of its tests' weights, its tests being
  * those of the newest run that ran it (a test since removed or renamed no longer counts; one
  * skipped there adds nothing). `fileOf` names a test id's file (undefined: not counted). A file the
  * history has not seen weighs the median file (`defaultMs`): the pods cannot know its tests.

@@ -1,8 +1,8 @@
 // A sharded suite's plan from its run history, before render: `shards: auto` gets its count, and
 // a suite whose runner balances its shards (its adapter's shardBalance) its split's weights, which
-// every shard's pod uses to compute the same longest-first split: pytest's by test (each test's
-// median duration), node:test's, Jest's and Vitest's by file (the sum of its tests'). Go and
-// Playwright keep their own split. Pure; a note says what was decided and why.
+// every shard's pod uses to compute the same longest-first split: pytest's and go's by test (each
+// test's median duration; a go test with its subtests'), node:test's, Jest's and Vitest's by file
+// (the sum of its tests'). Playwright keeps its own split. Pure; a note says what was decided and why.
 import type { ResolvedSuite } from "../config/resolve.js";
 import type { SuiteHistory } from "../history/model.js";
 import { autoShardCount, expectedTestTime, fileWeights, fitWeights, shardWeights } from "../history/shards.js";
@@ -29,7 +29,8 @@ export function shardPlan(suite: ResolvedSuite, history: SuiteHistory | undefine
   const balance = s.runner.kind === "command" ? undefined : runnerAdapter(s.runner.kind).shardBalance;
   if ((s.shards ?? 1) > 1 && history && weights && balance) {
     const byFile = balance.by === "file";
-    const w = byFile ? fileWeights(history, weights, balance.fileOf) : weights;
+    const groupOf = balance.by === "file" ? balance.fileOf : balance.unitOf;
+    const w = groupOf ? fileWeights(history, weights, groupOf) : weights;
     const fit = fitWeights(w, SHARD_WEIGHTS_MAX_CHARS);
     s = { ...s, shardWeights: fit.weights };
     const known = Object.keys(w.durations).length;

@@ -78,10 +78,10 @@ export interface RunnerAdapter {
   readonly report: RunnerReport;
   /**
    * How its shards are balanced by the run history's durations ($INCLUSTER_SHARD_WEIGHTS): by test
-   * (the weights name test ids), or by file (they name files; `fileOf` is a test id's file).
-   * Absent: the runner's own split, with or without history.
+   * (the weights name test ids, or with `unitOf` the test a shard runs, a go test with its subtests),
+   * or by file (they name files; `fileOf` is a test id's file). Absent: the runner's own split.
    */
   readonly shardBalance?: ShardBalance;
 }
 
-export type ShardBalance = { by: "test" } | { by: "file"; fileOf(id: string): string | undefined };
+export type ShardBalance = { by: "test"; unitOf?(id: string): string | undefined } | { by: "file"; fileOf(id: string): string | undefined };

@@ -96,7 +96,7 @@ describe("shards: auto", () => {
     expect(shardPlan(suite, undefined)).toEqual({ suite: { ...suite, autoShards: suite.autoShards }, notes: ["shards: auto → 1 (no run history yet)"] });
   });
 
-  it("a runner that shards by file (vitest, jest, node) gets file weights; go and a command suite none", () => {
+  it("a runner that shards by file (vitest, jest, node) gets file weights, go its tests' (subtests summed); a command suite none", () => {
     const config = {
       apiVersion: "incluster.dev/v1alpha1",
       kind: "Config",
@@ -112,7 +112,10 @@ describe("shards: auto", () => {
     const v = shardPlan(resolveSuite(config, "v"), h);
     expect(v.suite.shardWeights).toEqual({ durations: { "tests/long.test.mjs": 6000, ...Object.fromEntries([0, 1, 2, 3].map((k) => [`tests/s${k}.test.mjs`, 500])) }, defaultMs: 500 });
     expect(v.notes).toEqual(["shards balanced by time: 5 file(s) by the sum of their tests' median times, others by the median file's (0.5s)"]);
-    for (const name of ["g", "c"]) expect(shardPlan(resolveSuite(config, name), h).suite.shardWeights).toBeUndefined();
+    expect(shardPlan(resolveSuite(config, "c"), h).suite.shardWeights).toBeUndefined();
+    const g = shardPlan(resolveSuite(config, "g"), runs({ "ex/cart TestA/x": 100, "ex/cart TestA/y": 50, "ex/cart TestB": 10 }));
+    expect(g.suite.shardWeights).toEqual({ durations: { "ex/cart TestA": 150, "ex/cart TestB": 10 }, defaultMs: 80 });
+    expect(g.notes).toEqual(["shards balanced by time: 2 test(s) by their median times, others by the suite's median (0.1s)"]);
     expect(shardPlan(resolveSuite(config, "v"), undefined).suite.shardWeights).toBeUndefined();
   });
 });
