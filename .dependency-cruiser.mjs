@@ -128,7 +128,7 @@ export default {
     layer("follow", ["diagnose", "kube"], "the cluster followed: list-then-watch, log followers, a Job to its end; no engine, no config"),
 
     // 7: the engine, and the consumers of a finished run beside it.
-    layer("run", ["config", "diagnose", "events", "follow", "history", "kube", "render", "report", "results", "vendor"], "the engine: stages in order, the cluster session"),
+    layer("run", ["config", "diagnose", "events", "follow", "history", "kube", "render", "report", "results", "runners", "vendor"], "the engine: stages in order, the cluster session"),
     layer("notify", ["config", "events", "report", "results"], "a finished run's result to its notify targets"),
 
     // 8-11: debug's held-open pod, the library, the Action, the CLI.

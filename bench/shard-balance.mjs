@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// Shards balanced by time (issue 22, part 5) on the project's cluster: the fixture suite `uneven`
-// (one test of 6 s, 24 of 0.5 s; test/integration/fixtures/history-app) with shards: 3, run
-// through the library's run() (dist/index.js) twice a round: without history (the ids dealt
-// round-robin), then with the first run's result handed in as the suite's history
-// (RunOptions.histories; the history store is the issue's other part). The figure: the slowest
+// Shards balanced by time (issue 22, part 5) on the project's cluster, for a runner that shards by
+// test and for one that shards only by file, each with shards: 3 and the same durations (one of
+// 6 s, 24 of 0.5 s):
+//   P9  pytest, the fixture suite `uneven` (24 + 1 tests in one file; test/integration/fixtures/history-app)
+//   P9b Vitest, the suite `uneven-vitest` (one test a file, 25 files; test/integration/fixtures/file-shards-app)
+// run through the library's run() (dist/index.js) twice a round: without history (pytest's ids dealt
+// round-robin, Vitest's own --shard), then with the first run's result handed in as the suite's
+// history (RunOptions.histories; the history store is the issue's other part). The figure: the slowest
 // shard's test time ÷ the lower bound max(longest test, total ÷ 3), from -o json's per-test
 // `shard` and `durationMs`. Goal ≤ 1.15 with history; round-robin is about 1.6.
 //   npm run build && node bench/shard-balance.mjs [--runs 1]
@@ -19,10 +22,15 @@ const GOAL = 1.15;
 const SHARDS = 3;
 const { env } = cluster();
 const { loadConfig, run } = await import(pathToFileURL(join(root, "dist/index.js")).href);
-const config = loadConfig({ path: join(root, "test/integration/fixtures/history.yaml") });
-execFileSync("bash", [join(root, "test/integration/support/fixture-repo.sh"), join(root, "test/integration/fixtures/history-app"), "history-app"], {
-  stdio: ["ignore", "ignore", "inherit"],
-});
+const fixtures = join(root, "test/integration/fixtures");
+/** Each bench: its row's name, its config, the suite, and the fixture repository the config clones. */
+const BENCHES = [
+  { figure: "P9 shard balance (pytest, by test)", config: "history.yaml", suite: "uneven", app: "history-app", rr: "round-robin", lpt: "LPT by median" },
+  { figure: "P9b shard balance (Vitest, by file)", config: "file-shards.yaml", suite: "uneven-vitest", app: "file-shards-app", rr: "vitest --shard", lpt: "LPT by file" },
+];
+for (const b of BENCHES) {
+  execFileSync("bash", [join(root, "test/integration/support/fixture-repo.sh"), join(fixtures, b.app), b.app], { stdio: ["ignore", "ignore", "inherit"] });
+}
 const work = mkdtempSync(join(tmpdir(), "incluster-bench-shards-"));
 
 /** Each shard's test time, and the ratio to the lower bound. */
@@ -41,33 +49,40 @@ function historyOf(result) {
   return { suite: s.suite, runs: [{ runId: result.runId, startedAt: s.startedAt, verdict: s.verdict, attempts: 1, durationMs: s.durationSeconds * 1000, tests }] };
 }
 
-const without = [];
-const withHistory = [];
+const rows = [];
 try {
-  for (let i = 0; i < rounds; i++) {
-    const opts = (name) => ({ suites: ["uneven"], kubeconfig: env.KUBECONFIG, reportDir: join(work, `${name}-${i}`) });
-    const first = await run(config, opts("rr"));
-    const a = balance(first);
-    const second = await run(config, { ...opts("lpt"), histories: new Map([["uneven", historyOf(first)]]) });
-    const b = balance(second);
-    if (first.exitCode !== 0 || second.exitCode !== 0 || a.tests !== 25 || b.tests !== 25) throw new Error(`round ${i}: exit ${first.exitCode}/${second.exitCode}, tests ${a.tests}/${b.tests}`);
-    const secs = (per) => per.map((ms) => `${(ms / 1000).toFixed(2)}s`).join(" / ");
-    log(`round ${i + 1}: round-robin ${secs(a.per)} → ${a.ratio.toFixed(2)}×; by history ${secs(b.per)} → ${b.ratio.toFixed(2)}×`);
-    without.push(a.ratio);
-    withHistory.push(b.ratio);
+  for (const b of BENCHES) {
+    const config = loadConfig({ path: join(fixtures, b.config) });
+    const without = [];
+    const withHistory = [];
+    for (let i = 0; i < rounds; i++) {
+      const opts = (name) => ({ suites: [b.suite], kubeconfig: env.KUBECONFIG, reportDir: join(work, `${b.suite}-${name}-${i}`) });
+      const first = await run(config, { ...opts("rr"), histories: new Map() });
+      const a = balance(first);
+      const second = await run(config, { ...opts("lpt"), histories: new Map([[b.suite, historyOf(first)]]) });
+      const c = balance(second);
+      if (first.exitCode !== 0 || second.exitCode !== 0 || a.tests !== 25 || c.tests !== 25) {
+        throw new Error(`${b.suite} round ${i}: exit ${first.exitCode}/${second.exitCode}, tests ${a.tests}/${c.tests}`);
+      }
+      const secs = (per) => per.map((ms) => `${(ms / 1000).toFixed(2)}s`).join(" / ");
+      log(`${b.suite} round ${i + 1}: ${b.rr} ${secs(a.per)} → ${a.ratio.toFixed(2)}×; by history ${secs(c.per)} → ${c.ratio.toFixed(2)}×`);
+      without.push(a.ratio);
+      withHistory.push(c.ratio);
+    }
+    const rr = median(without);
+    const lpt = median(withHistory);
+    rows.push(
+      row(
+        `${b.figure}: 1×6 s + 24×0.5 s, shards: 3; slowest shard ÷ max(longest, total÷3) (median of ${rounds})`,
+        `${rr.toFixed(2)}× (no history: ${b.rr})`,
+        `${lpt.toFixed(2)}× (history: ${b.lpt})`,
+        (lpt / rr).toFixed(2),
+        `≤ ${GOAL}×`,
+        lpt <= GOAL,
+      ),
+    );
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
-const rr = median(without);
-const lpt = median(withHistory);
-emit([
-  row(
-    `P9 shard balance: 1×6 s + 24×0.5 s, shards: 3; slowest shard ÷ max(longest, total÷3) (median of ${rounds})`,
-    `${rr.toFixed(2)}× (no history: round-robin)`,
-    `${lpt.toFixed(2)}× (history: LPT by median)`,
-    (lpt / rr).toFixed(2),
-    `≤ ${GOAL}×`,
-    lpt <= GOAL,
-  ),
-]);
+emit(rows);

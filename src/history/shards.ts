@@ -101,14 +101,24 @@ export function weightOf(weights: ShardWeights): (id: string) => number {
 }
 
 /**
- * Runners that shard only by file: a file weighs the sum of its tests' weights; `fileOf` names the
- * file of a test id (undefined: the test is not counted).
+ * Runners that shard only by file (and go, whose shards run a test with its subtests): a file
+ * weighs the sum of its tests' weights, its tests being
+ * those of the newest run that ran it (a test since removed or renamed no longer counts; one
+ * skipped there adds nothing). `fileOf` names a test id's file (undefined: not counted). A file the
+ * history has not seen weighs the median file (`defaultMs`): the pods cannot know its tests.
  */
-export function fileWeights(weights: ShardWeights, fileOf: (id: string) => string | undefined): ShardWeights {
+export function fileWeights(history: SuiteHistory, weights: ShardWeights, fileOf: (id: string) => string | undefined): ShardWeights {
   const durations: Record<string, number> = {};
-  for (const [id, ms] of Object.entries(weights.durations)) {
-    const file = fileOf(id);
-    if (file !== undefined) durations[file] = (durations[file] ?? 0) + ms;
+  const weight = weightOf(weights);
+  for (const run of history.runs) {
+    const here: Record<string, number> = {};
+    for (const t of run.tests) {
+      const file = fileOf(t.id);
+      if (file === undefined || Object.hasOwn(durations, file)) continue;
+      const ran = t.status !== "skipped" && !(t.status === "quarantined" && t.outcome === "skipped");
+      here[file] = (here[file] ?? 0) + (ran ? weight(t.id) : 0);
+    }
+    Object.assign(durations, here);
   }
   return { durations, defaultMs: Math.round(median(Object.values(durations))) };
 }

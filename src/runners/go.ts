@@ -4,8 +4,9 @@
 // build cache in a fresh pod; awk is in every Debian and busybox image). Ids are
 // `<package> <Test/sub>`; a retry runs each package's failed tests with anchored -run patterns
 // (a subtest by its parent's and its own names, one go test per parent); a shard lists the tests
-// with `go test -list` and runs every n-th (package, test) pair, sorted, one go test per package.
-import { ARTIFACTS_DIR, OUT_DIR, SHARD_COUNT_ENV, SHARD_INDEX_ENV } from "../names.js";
+// with `go test -list` and runs every n-th (package, test) pair, sorted, one go test per package,
+// or with the run history the pairs split longest first by their median times (GO_LPT_AWK).
+import { ARTIFACTS_DIR, OUT_DIR, SHARD_COUNT_ENV, SHARD_INDEX_ENV, SHARD_WEIGHTS_ENV } from "../names.js";
 import { commandLine, escapeRegExp, printLine, shq } from "./shell.js";
 import type { ReportedTest, ReportedTests, RunnerAdapter } from "./types.js";
 
@@ -53,6 +54,35 @@ export const GO_PLAN_AWK = [
   "  if (!sp) { whole[p] = 1; next }",
   "  name = substr($0, sp + 1); re[p] = (n[p]++ ? re[p] \"|\" : \"\") name }",
   "END { for (k = 1; k <= np; k++) { p = order[k]; print p ((p in whole) ? \"\" : \" ^(\" re[p] \")$\") } }",
+].join("\n");
+
+/**
+ * With the run history's weights ($INCLUSTER_SHARD_WEIGHTS, {"d": {"<package> <Test>": ms}, "m": ms}):
+ * each listed `<package> <Test>` line (or `<package>`) → `<ms>\t<line>`, the median for one not in
+ * it. Ids hold no quote or brace (import paths and Go identifiers), so the JSON is read by pattern.
+ */
+export const GO_WEIGH_AWK = [
+  "BEGIN {",
+  `  s = ENVIRON["${SHARD_WEIGHTS_ENV}"]; m = 0`,
+  '  if (match(s, /"m":[0-9]+/)) m = substr(s, RSTART + 4, RLENGTH - 4) + 0',
+  '  d = ""; if (match(s, /"d":[{][^}]*[}]/)) d = substr(s, RSTART + 5, RLENGTH - 6)',
+  '  while (match(d, /"[^"]*":[0-9]+/)) {',
+  String.raw`    kv = substr(d, RSTART, RLENGTH); d = substr(d, RSTART + RLENGTH); c = index(kv, "\":")`,
+  "    w[substr(kv, 2, c - 2)] = substr(kv, c + 2) + 0",
+  "  }",
+  "}",
+  String.raw`{ print (($0 in w) ? w[$0] : m) "\t" $0 }`,
+].join("\n");
+
+/**
+ * `<ms>\t<id>` lines, heaviest first (ties by id, bytes: code points), each to the least loaded shard
+ * (ties: the lowest index), as history/shards.ts lptSplit: shard `i`'s ids to `out`, a summary printed.
+ */
+export const GO_LPT_AWK = [
+  "{ k = 0; for (j = 1; j < n; j++) if (load[j] < load[k]) k = j",
+  "  load[k] += $1; total += $1; all++",
+  String.raw`  if (k == i) { print substr($0, index($0, "\t") + 1) > out; mine++ } }`,
+  String.raw`END { printf "go test shard %d of %d: %d of %d tests, %.1fs of %.1fs by their median times\n", i, n, mine, all, load[i] / 1000, total / 1000 }`,
 ].join("\n");
 
 /** Flags incluster sets itself: -json for the report, -count=1 (an e2e result is never cached), -run/-skip/-list for retries and shards. */
@@ -142,8 +172,15 @@ function shardLines(flags: readonly string[], packages: readonly string[]): stri
     printLine(shq(`+ ${list}`)),
     `${list} </dev/null > ${listed} || true`,
     `LC_ALL=C awk ${shq(GO_LIST_AWK)} ${listed} | LC_ALL=C sort -u > ${ids}`,
-    `LC_ALL=C awk -v i="$${SHARD_INDEX_ENV}" -v n="$${SHARD_COUNT_ENV}" '(NR - 1) % n == i' ${ids} > ${mine}`,
-    `echo "go test shard $${SHARD_INDEX_ENV} of $${SHARD_COUNT_ENV}: $(awk 'END { print NR }' ${mine}) of $(awk 'END { print NR }' ${ids}) tests"`,
+    // With the run history: longest first by the tests' median times; without, every n-th.
+    `if [ -n "\${${SHARD_WEIGHTS_ENV}:-}" ]; then`,
+    `  : > ${mine}`,
+    `  LC_ALL=C awk ${shq(GO_WEIGH_AWK)} ${ids} | LC_ALL=C sort -t "$(printf '\\t')" -k1,1nr -k2 | ` +
+      `LC_ALL=C awk -F '\\t' -v i="$${SHARD_INDEX_ENV}" -v n="$${SHARD_COUNT_ENV}" -v out=${mine} ${shq(GO_LPT_AWK)}`,
+    "else",
+    `  LC_ALL=C awk -v i="$${SHARD_INDEX_ENV}" -v n="$${SHARD_COUNT_ENV}" '(NR - 1) % n == i' ${ids} > ${mine}`,
+    `  echo "go test shard $${SHARD_INDEX_ENV} of $${SHARD_COUNT_ENV}: $(awk 'END { print NR }' ${mine}) of $(awk 'END { print NR }' ${ids}) tests"`,
+    "fi",
     `LC_ALL=C awk ${shq(GO_PLAN_AWK)} ${mine} > ${plan}`,
     "while read -r pkg pattern; do",
     `  if [ -n "$pattern" ]; then gotest ${flagWords}-count=1 -run "$pattern" "$pkg"; else gotest ${flagWords}-count=1 "$pkg"; fi`,
@@ -171,6 +208,8 @@ export const go: RunnerAdapter = {
     return [`export INCLUSTER_GO_REPORT=${REPORT_PATH}`];
   },
   report: { file: GO_REPORT, parse: parseGoReport },
+  // A shard runs a test with its subtests: it weighs their sum.
+  shardBalance: { by: "test", unitOf: (id) => { const { pkg, test } = splitGoId(id); return test ? `${pkg} ${test.split("/")[0]}` : pkg; } },
 };
 
 interface GoEvent {

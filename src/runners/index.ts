@@ -8,7 +8,7 @@ import type { RunnerAdapter, RunnerName } from "./types.js";
 import { vitest } from "./vitest.js";
 
 export { RUNNER_NAMES } from "./types.js";
-export type { FailedTry, ReportedTest, ReportedTests, RunnerAdapter, RunnerName, RunnerReport, ScriptOptions } from "./types.js";
+export type { FailedTry, ReportedTest, ReportedTests, RunnerAdapter, RunnerName, RunnerReport, ScriptOptions, ShardBalance } from "./types.js";
 
 const ADAPTERS: Record<RunnerName, RunnerAdapter> = { pytest, node, go, jest, vitest, playwright };
 

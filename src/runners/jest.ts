@@ -3,10 +3,12 @@
 // --testLocationInResults, and reads the JSON back (jest-json.ts). Ids are `file > describe > …
 // > test`; a retry names each file's failed tests with one anchored -t (jest matches the
 // describes' names and the test's, joined by spaces) and the files by --runTestsByPath; a shard
-// is jest's own --shard, a share of the test files.
+// is jest's own --shard, a share of the test files, or with the run history the files jest lists
+// (--listTests) split by time (file-shards.ts).
 import { ARTIFACTS_DIR } from "../names.js";
 import { errorName, parseJestJson, splitStack, type Failure, type JestJsonDialect } from "./jest-json.js";
 import { jsScript, jsValidate, jsWords, runFile, type JsRunner } from "./js-lines.js";
+import { BY_FILE } from "./node.js";
 import type { ReportedTests, RunnerAdapter } from "./types.js";
 
 export const JEST_REPORT = "jest-results.json";
@@ -20,6 +22,8 @@ const JEST: JsRunner = {
   runFile: RUN_FILE,
   own: ["--ci", "--json", `--outputFile=${RUN_FILE}`, "--testLocationInResults"],
   byPath: ["--runTestsByPath"],
+  list: (file) => ["--listTests", "--json", `--outputFile=${file}`],
+  listing: "json",
 };
 /** Options incluster sets itself: the report, a retry's tests, a shard; watch mode never ends. */
 const OWN_OPTIONS = ["json", "outputFile", "testLocationInResults", "testNamePattern", "runTestsByPath", "shard", "watch", "watchAll", "listTests"];
@@ -81,4 +85,5 @@ export const jest: RunnerAdapter = {
     return [`export ${JEST_REPORT_ENV}=${ARTIFACTS_DIR}/${JEST_REPORT}`];
   },
   report: { file: JEST_REPORT, parse: parseJestReport },
+  shardBalance: BY_FILE,
 };

@@ -4,7 +4,8 @@
 // worst status kept. A retry runs each file's failed tests by one anchored -t pattern, the files
 // whose failed tests have the same names in one run; a file that failed as a whole runs whole.
 import { ARTIFACTS_DIR, OUT_DIR, SHARD_COUNT_ENV, SHARD_INDEX_ENV } from "../names.js";
-import { splitNodeId } from "./node.js";
+import { balancedShardLines, type FileListing } from "./file-shards.js";
+import { SHARD_FILES, splitNodeId } from "./node.js";
 import { commandLine, escapeRegExp, shq } from "./shell.js";
 
 export interface JsRunner {
@@ -18,7 +19,14 @@ export interface JsRunner {
   own: readonly string[];
   /** Before a retry's files: jest's --runTestsByPath (the files are paths, not patterns). */
   byPath: readonly string[];
+  /** The options that write the test files it would run, as JSON, to `file` (a balanced shard's listing). */
+  list: (file: string) => string[];
+  /** How the split script reads that JSON. */
+  listing: FileListing;
 }
+
+/** A balanced shard's listing of the test files, beside the artifacts. */
+export const SHARD_LIST = `${OUT_DIR}/.shard-list.json`;
 
 /** `test:`'s words: options (--name or --name=value) and the files or folders; "." is the runner's default (everything). */
 export function jsWords(test: string): { options: string[]; paths: string[] } {
@@ -73,12 +81,26 @@ function rerunLines(r: JsRunner, options: readonly string[], ids: readonly strin
   return [...runs.values()].flatMap((run) => printAndRun(r, [...r.own, ...options, ...(run.pattern ? ["-t", run.pattern] : []), ...r.byPath, ...run.files]));
 }
 
-/** A shard: the runner's own --shard (a share of the test files); a shard left without files passes. */
+/**
+ * A shard: without history, the runner's own --shard (a share of the test files; a shard left
+ * without files passes); with it, the files the runner lists, split by time (file-shards.ts).
+ */
 function shardLines(r: JsRunner, options: readonly string[], paths: readonly string[]): string[] {
   const before = commandLine([...r.own, "--passWithNoTests", ...options]);
   const after = paths.length ? ` ${commandLine(paths)}` : "";
   const shard = `"--shard=$((${SHARD_INDEX_ENV} + 1))/$${SHARD_COUNT_ENV}"`;
-  return [`printf '+ %s %s %s%s\\n' "$${r.bin}" ${shq(before)} ${shard} ${shq(after)}`, `run${r.bin} ${before} ${shard}${after}`];
+  const own = [`printf '+ %s %s %s%s\\n' "$${r.bin}" ${shq(before)} ${shard} ${shq(after)}`, `run${r.bin} ${before} ${shard}${after}`];
+  const mine = commandLine([...r.own, ...options, ...r.byPath]);
+  return balancedShardLines({
+    list: [`"$${r.bin}" ${commandLine([...r.list(SHARD_LIST), ...options, ...paths])} > /dev/null`],
+    listing: r.listing,
+    args: [SHARD_LIST],
+    files: SHARD_FILES,
+    run: (words) => [`printf '+ %s %s %s\\n' "$${r.bin}" ${shq(mine)} ${words}`, `run${r.bin} ${mine} "$@"`],
+    // No file for this shard: its report is a run of no tests.
+    none: [`echo '{"numTotalTests":0,"testResults":[]}' >> ${ARTIFACTS_DIR}/${r.report}`],
+    fallback: own,
+  });
 }
 
 export function jsScript(r: JsRunner, test: string, o: { rerun?: readonly string[]; sharded?: boolean }): string[] {

@@ -3,11 +3,13 @@
 // has each test's file, describe path, name, line, and the assertion's message, expected and
 // actual. Ids are `file > describe > … > test`; a retry names the failed tests with anchored
 // --test-name-pattern (node matches a test's ancestors' names and its own, joined by spaces)
-// and only their files; a shard is node's own --test-shard, a share of the files node would run.
+// and only their files; a shard is node's own --test-shard, a share of the files node would run,
+// or with the run history the files split by time (file-shards.ts).
 import { ARTIFACTS_DIR, OUT_DIR, SHARD_COUNT_ENV, SHARD_INDEX_ENV } from "../names.js";
+import { balancedShardLines } from "./file-shards.js";
 import { NODE_REPORTER } from "./node-reporter.js";
 import { commandLine, echoAndRun, escapeRegExp, printLine, shq } from "./shell.js";
-import type { ReportedStatus, ReportedTest, ReportedTests, RunnerAdapter } from "./types.js";
+import type { ReportedStatus, ReportedTest, ReportedTests, RunnerAdapter, ShardBalance } from "./types.js";
 
 export const NODE_REPORT = "node-tests.jsonl";
 /** Where the runner script writes the reporter (beside the artifacts, not among them). */
@@ -18,6 +20,8 @@ export const NODE_REPORT_ENV = "INCLUSTER_NODE_REPORT";
 export const NODE_FILE_PATTERN = "**/{test,test/**/*,test-*,*[._-]test}.{js,mjs,cjs,ts,mts,cts}";
 /** Between an id's file, describes and test. */
 export const NODE_ID_SEPARATOR = " > ";
+/** A balanced shard's files (file-shards.ts), beside the artifacts. */
+export const SHARD_FILES = `${OUT_DIR}/.shard-files`;
 
 const REPORTERS = ["--test-reporter=spec", "--test-reporter-destination=stdout", `--test-reporter=${NODE_REPORTER_PATH}`, "--test-reporter-destination=stdout"];
 /** Options incluster sets itself: the reporters, the selection of a retry, the shard. */
@@ -49,6 +53,9 @@ export function namePattern(path: readonly string[]): string {
   // A name may itself hold " > ": between two parts, either node's space or that text.
   return `^${path.map(escapeRegExp).join(" (?:> )?")}$`;
 }
+
+/** node:test, Jest and Vitest shard by file; their ids are `file > describe > … > test`, or the file alone when it failed as a whole. */
+export const BY_FILE: ShardBalance = { by: "file", fileOf: (id) => splitNodeId(id).file };
 
 /** A node id back into its file and the names under it (none: the whole file failed). */
 export function splitNodeId(id: string): { file: string; path: string[] } {
@@ -112,10 +119,21 @@ export const node: RunnerAdapter = {
     if (o.rerun?.length) return [...setup(), ...rerunLines(base, o.rerun)];
     const files = all.filter((w) => !w.startsWith("-")).flatMap(fileArgs);
     if (!o.sharded) return [...setup(), ...echoAndRun([...base, ...files])];
-    // node splits the files it would run (sorted) by index: each file in exactly one shard.
+    // Without history, node splits the files it would run (sorted) by index: each file in exactly one shard.
     const shard = `--test-shard=$((${SHARD_INDEX_ENV} + 1))/$${SHARD_COUNT_ENV}`;
     const [before, after] = [commandLine(base), commandLine(files)];
-    return [...setup(), printLine(`${shq(`+ ${before} `)}"${shard}"${after ? shq(` ${after}`) : ""}`), `${before} "${shard}"${after ? ` ${after}` : ""}`];
+    const own = [printLine(`${shq(`+ ${before} `)}"${shard}"${after ? shq(` ${after}`) : ""}`), `${before} "${shard}"${after ? ` ${after}` : ""}`];
+    // With history, the same files (node's discovery: its default pattern for "."), split by time.
+    const balanced = balancedShardLines({
+      list: [],
+      listing: "glob",
+      args: files.length ? files : [NODE_FILE_PATTERN],
+      files: SHARD_FILES,
+      run: (words) => [printLine(`${shq(`+ ${before} `)}${words}`), `${before} "$@"`],
+      none: [],
+      fallback: own,
+    });
+    return [...setup(), ...balanced];
   },
   plain(test) {
     const all = words(test);
@@ -126,6 +144,7 @@ export const node: RunnerAdapter = {
     return [...setup(), `export NODE_OPTIONS="${REPORTERS.join(" ")}\${NODE_OPTIONS:+ $NODE_OPTIONS}"`];
   },
   report: { file: NODE_REPORT, parse: parseNodeReport },
+  shardBalance: BY_FILE,
 };
 
 const STATUSES: readonly ReportedStatus[] = ["passed", "failed", "error", "skipped"];

@@ -77,4 +77,5 @@ export const pytest: RunnerAdapter = {
     return [`export PYTEST_ADDOPTS="${add}\${PYTEST_ADDOPTS:+ $PYTEST_ADDOPTS}"`];
   },
   report: { file: PYTEST_JUNIT, junit: "pytest" },
+  shardBalance: { by: "test" },
 };

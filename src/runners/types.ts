@@ -76,4 +76,12 @@ export interface RunnerAdapter {
   commandSetup(): string[];
   /** The report, under the artifacts directory, and how it is read. */
   readonly report: RunnerReport;
+  /**
+   * How its shards are balanced by the run history's durations ($INCLUSTER_SHARD_WEIGHTS): by test
+   * (the weights name test ids, or with `unitOf` the test a shard runs, a go test with its subtests),
+   * or by file (they name files; `fileOf` is a test id's file). Absent: the runner's own split.
+   */
+  readonly shardBalance?: ShardBalance;
 }
+
+export type ShardBalance = { by: "test"; unitOf?(id: string): string | undefined } | { by: "file"; fileOf(id: string): string | undefined };

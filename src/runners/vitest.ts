@@ -3,10 +3,12 @@
 // JSON results, jest-json.ts) to a file, with the tests' locations. Ids are `file > describe > …
 // > test`; a retry names each file's failed tests with one anchored -t (Vitest matches the
 // describes' names and the test's, joined by " > " in Vitest 5, by spaces in 3 and 4.0) and the
-// files; a shard is Vitest's own --shard, a share of the test files.
+// files; a shard is Vitest's own --shard, a share of the test files, or with the run history the
+// files `vitest list --filesOnly` names split by time (file-shards.ts).
 import { ARTIFACTS_DIR } from "../names.js";
 import { errorName, parseJestJson, splitStack, type Failure, type JestJsonDialect } from "./jest-json.js";
 import { jsScript, jsValidate, jsWords, runFile, type JsRunner } from "./js-lines.js";
+import { BY_FILE } from "./node.js";
 import type { ReportedTests, RunnerAdapter } from "./types.js";
 
 export const VITEST_REPORT = "vitest-results.json";
@@ -20,6 +22,8 @@ const VITEST: JsRunner = {
   runFile: RUN_FILE,
   own: ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${RUN_FILE}`, "--includeTaskLocation"],
   byPath: [],
+  list: (file) => ["list", "--filesOnly", `--json=${file}`],
+  listing: "vitest",
 };
 /** Options incluster sets itself: the reporters and their files, a retry's tests, a shard; watch mode never ends. */
 const OWN_OPTIONS = ["reporter", "outputFile", "includeTaskLocation", "testNamePattern", "shard", "watch", "mergeReports"];
@@ -82,4 +86,5 @@ export const vitest: RunnerAdapter = {
     return [`export ${VITEST_REPORT_ENV}=${ARTIFACTS_DIR}/${VITEST_REPORT}`];
   },
   report: { file: VITEST_REPORT, parse: parseVitestReport },
+  shardBalance: BY_FILE,
 };

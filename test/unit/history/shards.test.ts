@@ -54,9 +54,13 @@ describe("the split", () => {
     expect(shardWeights(undefined)).toBeUndefined();
   });
 
-  it("runners that shard by file: a file weighs the sum of its tests", () => {
-    const w = { durations: { "a.js::x": 100, "a.js::y": 50, "b.js::z": 10 }, defaultMs: 50 };
-    expect(fileWeights(w, (id) => id.split("::")[0]).durations).toEqual({ "a.js": 150, "b.js": 10 });
+  it("runners that shard by file: a file weighs the sum of its tests in the newest run that ran it", () => {
+    // Newest first: a.js lost its test y (renamed to y2), b.js ran only in the older run, c.js's test was skipped.
+    const h = runs({ "a.js > x": 100, "a.js > y2": 70, "c.js > s": 0 }, { "a.js > x": 100, "a.js > y": 50, "b.js > z": 10, "c.js > s": 40 });
+    h.runs[0]!.tests.find((t) => t.id === "c.js > s")!.status = "skipped";
+    const f = fileWeights(h, shardWeights(h)!, (id) => id.split(" > ")[0]);
+    expect(f.durations).toEqual({ "a.js": 170, "b.js": 10, "c.js": 0 });
+    expect(f.defaultMs).toBe(10);
   });
 
   it("too many weights for the pods' environment: the heaviest are kept", () => {
@@ -90,6 +94,29 @@ describe("shards: auto", () => {
     expect(p.suite.shardWeights?.durations[LONG]).toBe(6000);
     expect(p.notes[0]).toBe("shards: auto → 3 (its last run's tests take 18.0s by their median times; target 6.0s a shard, at most 4)");
     expect(shardPlan(suite, undefined)).toEqual({ suite: { ...suite, autoShards: suite.autoShards }, notes: ["shards: auto → 1 (no run history yet)"] });
+  });
+
+  it("a runner that shards by file (vitest, jest, node) gets file weights, go its tests' (subtests summed); a command suite none", () => {
+    const config = {
+      apiVersion: "incluster.dev/v1alpha1",
+      kind: "Config",
+      source: {},
+      defaults: { image: "x:1" },
+      suites: {
+        v: { runner: "vitest", test: "tests/", shards: 3 },
+        g: { runner: "go", test: "./...", shards: 3 },
+        c: { command: ["make", "e2e"], runner: "vitest", shards: 3 },
+      },
+    } as unknown as Config;
+    const h = runs({ "tests/long.test.mjs > long": 6000, ...Object.fromEntries(Array.from({ length: 4 }, (_, k) => [`tests/s${k}.test.mjs > t`, 500])) });
+    const v = shardPlan(resolveSuite(config, "v"), h);
+    expect(v.suite.shardWeights).toEqual({ durations: { "tests/long.test.mjs": 6000, ...Object.fromEntries([0, 1, 2, 3].map((k) => [`tests/s${k}.test.mjs`, 500])) }, defaultMs: 500 });
+    expect(v.notes).toEqual(["shards balanced by time: 5 file(s) by the sum of their tests' median times, others by the median file's (0.5s)"]);
+    expect(shardPlan(resolveSuite(config, "c"), h).suite.shardWeights).toBeUndefined();
+    const g = shardPlan(resolveSuite(config, "g"), runs({ "ex/cart TestA/x": 100, "ex/cart TestA/y": 50, "ex/cart TestB": 10 }));
+    expect(g.suite.shardWeights).toEqual({ durations: { "ex/cart TestA": 150, "ex/cart TestB": 10 }, defaultMs: 80 });
+    expect(g.notes).toEqual(["shards balanced by time: 2 test(s) by their median times, others by the suite's median (0.1s)"]);
+    expect(shardPlan(resolveSuite(config, "v"), undefined).suite.shardWeights).toBeUndefined();
   });
 });
 

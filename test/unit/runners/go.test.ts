@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { failedIds, mergeAttempts, splitForShard } from "../../../src/results/merge.js";
 import { parseReport } from "../../../src/results/report.js";
-import { GO_LIST_AWK, GO_OUTPUT_AWK, GO_PLAN_AWK, go, goRunPatterns, parseGoReport, splitGoId } from "../../../src/runners/go.js";
+import { lptSplit } from "../../../src/history/shards.js";
+import { GO_LIST_AWK, GO_LPT_AWK, GO_OUTPUT_AWK, GO_PLAN_AWK, GO_WEIGH_AWK, go, goRunPatterns, parseGoReport, splitGoId } from "../../../src/runners/go.js";
 import { FIXTURES, runLines } from "./run-lines.js";
 
 const REPORTS = join(FIXTURES, "reports");
@@ -104,6 +105,65 @@ describe("the go adapter's awk programs", () => {
       `example.com/shop/broken\n${CART} ^(TestCoupon|TestFlaky)$\n${LEDGER} ^(Example)$\n`,
     );
   });
+});
+
+describe("a go shard balanced by the run history (by test)", () => {
+  const unitOf = (id: string) => (go.shardBalance?.by === "test" ? go.shardBalance.unitOf?.(id) : undefined);
+
+  it("weighs each (package, test) by its median (a new one by the suite's), and splits as lptSplit does", () => {
+    const ids = [`${CART} TestA`, `${CART} TestB`, `${CART} TestÉté`, `${LEDGER} TestA`, `${LEDGER} TestNew`, "example.com/shop/broken", ...Array.from({ length: 6 }, (_, k) => `${LEDGER} TestS${k}`)];
+    const d: Record<string, number> = { [`${CART} TestA`]: 6000, [`${CART} TestB`]: 500, [`${CART} TestÉté`]: 500, [`${LEDGER} TestA`]: 2500 };
+    for (let k = 0; k < 6; k++) d[`${LEDGER} TestS${k}`] = 500;
+    const weights = JSON.stringify({ d, m: 500 });
+    const sorted = execFileSync("sort", ["-u"], { input: `${ids.join("\n")}\n`, encoding: "utf8", env: { ...process.env, LC_ALL: "C" } });
+    const want = lptSplit(ids, 3, (id) => d[id] ?? 500);
+    for (const index of [0, 1, 2]) {
+      const dir = mkdtempSync(join(tmpdir(), "incluster-go-lpt-"));
+      try {
+        const out = join(dir, "mine");
+        const pipeline = `LC_ALL=C awk "$WEIGH" | LC_ALL=C sort -t "$(printf '\\t')" -k1,1nr -k2 | LC_ALL=C awk -F '\\t' -v i=${index} -v n=3 -v out="$OUT" "$LPT"`;
+        const printed = execFileSync("sh", ["-c", pipeline], {
+          input: sorted,
+          encoding: "utf8",
+          env: { ...process.env, WEIGH: GO_WEIGH_AWK, LPT: GO_LPT_AWK, OUT: out, INCLUSTER_SHARD_WEIGHTS: weights },
+        });
+        let mine: string[] = [];
+        try {
+          mine = readFileSync(out, "utf8").split("\n").filter(Boolean).sort();
+        } catch {
+          // this shard got nothing
+        }
+        expect(mine).toEqual([...want.shards[index]!].sort());
+        expect(printed).toMatch(new RegExp(`^go test shard ${index} of 3: ${mine.length} of 12 tests, ${(want.loads[index]! / 1000).toFixed(1)}s of 13.5s`));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it("a test weighs the sum of its subtests (unitOf); a package that failed whole is itself", () => {
+    expect(unitOf(`${CART} TestCoupon/above_100`)).toBe(`${CART} TestCoupon`);
+    expect(unitOf(`${CART} TestEmpty`)).toBe(`${CART} TestEmpty`);
+    expect(unitOf("example.com/shop/broken")).toBe("example.com/shop/broken");
+  });
+
+  it("live on the fixture module: each shard runs the tests lptSplit gives it, every test once", () => {
+    const flakyDir = mkdtempSync(join(tmpdir(), "incluster-flaky-"));
+    try {
+      const project = join(FIXTURES, "go");
+      const d: Record<string, number> = { [`${CART} TestCoupon`]: 4000, [`${LEDGER} TestBalance`]: 3000, [`${LEDGER} TestCoupon`]: 2000 };
+      const units = [...new Set(ALL_IDS.map((id) => unitOf(id)!))];
+      const want = lptSplit(units, 3, (u) => d[u] ?? 100).shards;
+      const env = { INCLUSTER_SHARD_WEIGHTS: JSON.stringify({ d, m: 100 }) };
+      const runs = [0, 1, 2].map((index) => runLines(go, "./...", { sharded: true }, { project, flakyDir, env, shard: { index, count: 3 } }));
+      const got = runs.map((r) => parseReport("go", r.report).tests.map((t) => t.id));
+      console.log(`[go shards] ${runs.map((r) => /go test shard .*/.exec(r.log)?.[0]).join(" | ")}`);
+      expect(got.map((ids) => [...new Set(ids.map((id) => unitOf(id)!))].sort())).toEqual(want.map((s) => [...s].sort()));
+      expect(got.flat().sort()).toEqual([...ALL_IDS].sort());
+    } finally {
+      rmSync(flakyDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe("the go adapter, live", () => {

@@ -178,9 +178,13 @@ describe("the jest adapter's lines", () => {
     ]);
   });
 
-  it("a shard is jest's --shard from the pod's index; a shard left without files passes", () => {
-    const lines = jest.script("tests/", { sharded: true });
-    expect(lines.at(-2)).toBe('runjest --ci --json --outputFile=/incluster/.jest-run.json --testLocationInResults --passWithNoTests "--shard=$((INCLUSTER_SHARD_INDEX + 1))/$INCLUSTER_SHARD_COUNT" tests/');
+  it("a shard is jest's --shard from the pod's index (a shard left without files passes); with history, its files by path", () => {
+    const lines = jest.script("tests/", { sharded: true }).map((l) => l.trim());
+    expect(lines).toContain('runjest --ci --json --outputFile=/incluster/.jest-run.json --testLocationInResults --passWithNoTests "--shard=$((INCLUSTER_SHARD_INDEX + 1))/$INCLUSTER_SHARD_COUNT" tests/');
+    expect(lines).toContain('runjest --ci --json --outputFile=/incluster/.jest-run.json --testLocationInResults --runTestsByPath "$@"');
+    expect(lines.find((l) => l.startsWith("if [ -n \"${INCLUSTER_SHARD_WEIGHTS:-}\" ]"))).toContain(
+      '"$jest" --listTests --json --outputFile=/incluster/.shard-list.json tests/ > /dev/null && node -e ',
+    );
   });
 
   it("scaffold's baked command and a command suite's setup", () => {

@@ -158,11 +158,16 @@ describe("the vitest adapter's lines", () => {
   });
 
   it("a shard is vitest's --shard from the pod's index; its printed line pastes", () => {
-    const lines = vitest.script("tests/ --project=e2e", { sharded: true });
-    expect(lines.at(-3)).toBe(
+    const lines = vitest.script("tests/ --project=e2e", { sharded: true }).map((l) => l.trim());
+    expect(lines).toContain(
       "printf '+ %s %s %s%s\\n' \"$vitest\" 'run --reporter=default --reporter=json --outputFile.json=/incluster/.vitest-run.json --includeTaskLocation --passWithNoTests --project=e2e' " +
         "\"--shard=$((INCLUSTER_SHARD_INDEX + 1))/$INCLUSTER_SHARD_COUNT\" ' tests/'",
     );
+    // With history: the files vitest lists, this shard's as filters.
+    expect(lines.find((l) => l.startsWith("if [ -n \"${INCLUSTER_SHARD_WEIGHTS:-}\" ]"))).toContain(
+      '"$vitest" list --filesOnly --json=/incluster/.shard-list.json --project=e2e tests/ > /dev/null && node -e ',
+    );
+    expect(lines).toContain('runvitest run --reporter=default --reporter=json --outputFile.json=/incluster/.vitest-run.json --includeTaskLocation --project=e2e "$@"');
   });
 
   it("scaffold's baked command and a command suite's setup", () => {
