@@ -90,7 +90,7 @@ export interface ResolvedSuite {
   shards?: number;
   /** shards: auto: the engine picks the count from the run history (history/shards.ts autoShardCount). */
   autoShards?: { targetMs: number; max: number };
-  /** The split's weights from the run history (set by the engine, not the config): pytest ids split longest-first. */
+  /** The split's weights from the run history (set by the engine, not the config): test ids (pytest, go) or files (node, Jest, Vitest), longest first. */
   shardWeights?: { durations: Record<string, number>; defaultMs: number };
   /** quarantine: entries of defaults, then of the suite (history/quarantine.ts decides with them). */
   quarantine?: { test: string; reason: string; until?: string }[];

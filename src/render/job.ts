@@ -252,7 +252,7 @@ function shardEnv(suite: ResolvedSuite): EnvVar[] {
   return [
     { name: SHARD_INDEX_ENV, valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${COMPLETION_INDEX_ANNOTATION}']` } } },
     { name: SHARD_COUNT_ENV, value: String(suite.shards) },
-    // The split's weights from the run history: every shard computes the same split (runners/pytest.ts SHARD_PY).
+    // The split's weights from the run history: every shard computes the same split (pytest.ts SHARD_PY, file-shards.ts SHARD_JS, go.ts).
     ...(suite.shardWeights ? [{ name: SHARD_WEIGHTS_ENV, value: JSON.stringify({ d: suite.shardWeights.durations, m: suite.shardWeights.defaultMs }) }] : []),
   ];
 }
