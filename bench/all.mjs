@@ -12,6 +12,8 @@ const benches = [
   ["startup", ["--runs", quick ? "5" : "20"]],
   ["run-overhead", ["--runs", quick ? "3" : "5"]],
   ["scale", ["--suites", quick ? "200" : "1000", "--runs", quick ? "1" : "2"]],
+  // 100 suites × 1,000 test cases on kwok, their JUnit through the exec copies (issue 23).
+  ["scale", ["--results", "--suites", quick ? "20" : "100", "--tests", "1000"]],
   ["logs-volume", ["--lines", quick ? "100000" : "1000000", "--runs", quick ? "1" : "3"]],
   ["rebuild-skip", ["--runs", quick ? "3" : "5"]],
   ["bad-config", ["--runs", quick ? "1" : "3"]],

@@ -89,27 +89,34 @@ export class LogFollower {
   containerTerminated(): void {
     if (this.terminated || this.stopped) return;
     this.terminated = true;
-    if (this.live) {
-      // The kubelet ends a follow when the container exits; one still open after a grace (a
-      // simulated node, a backlog) is cut and the final read takes over from the last timestamp.
-      this.retry = this.opts.setTimer(() => {
-        this.retry = undefined;
-        if (!this.live) return;
-        const how = this.opts.catchUp?.("grace") ?? "read";
-        if (how === "wait") return;
-        if (how === "handOver") return this.stop(false);
-        const from = resumeSince(this.cursor) ?? "start";
-        this.opts.onResume?.(`log of ${this.target.container}: follow still open ${TERMINATED_GRACE_MS} ms after the container ended; final read from ${from}`);
-        this.handle?.stop();
-        this.live = false;
-        this.pending = "";
-        this.open(false);
-      }, TERMINATED_GRACE_MS);
-    } else if (this.retry) {
+    if (this.live) this.graceCheck();
+    else if (this.retry) {
       this.retry.cancel();
       this.retry = undefined;
       this.open(false);
     }
+  }
+
+  /**
+   * The kubelet ends a follow when the container exits; one still open after a grace (a simulated
+   * node, a backlog) is cut and the final read takes over from the last timestamp. Told to wait
+   * (the pod's copy of the log is coming), it asks again after another grace: kwok's follows never
+   * end, and the copy may decline to take over.
+   */
+  private graceCheck(): void {
+    this.retry = this.opts.setTimer(() => {
+      this.retry = undefined;
+      if (!this.live) return;
+      const how = this.opts.catchUp?.("grace") ?? "read";
+      if (how === "wait") return this.graceCheck();
+      if (how === "handOver") return this.stop(false);
+      const from = resumeSince(this.cursor) ?? "start";
+      this.opts.onResume?.(`log of ${this.target.container}: follow still open ${TERMINATED_GRACE_MS} ms after the container ended; final read from ${from}`);
+      this.handle?.stop();
+      this.live = false;
+      this.pending = "";
+      this.open(false);
+    }, TERMINATED_GRACE_MS);
   }
 
   /** Every line has been delivered, or the follower was stopped. */

@@ -84,11 +84,12 @@ export function newPodEcho(): PodEcho {
  * A test container's follow is still open after the container ended ("grace"), or broke then,
  * while the pod's own copy is coming: a read from the last timestamp (which misses what the
  * kubelet rotated into another file) never takes over. The follow goes on until the copy's
- * header decides; a broken one hands over to the copy, unless the copy already declined.
+ * header decides; a broken one hands over to the copy. Once the copy declined (the follow was
+ * nearly caught up), the final read takes over as without a copy.
  */
 export function catchUpWhileCopyComes(e: PodEcho, cause: CatchUpCause): CatchUp {
-  if (cause === "grace") return "wait";
   if (e.declined) return "read";
+  if (cause === "grace") return "wait";
   e.handedOver = true;
   return "handOver";
 }

@@ -4,6 +4,8 @@
 import { describe, expect, it } from "vitest";
 import type { LogHandlers, LogRequest, WatchHandle } from "../../../src/kube/port.js";
 import { IDLE_RESUME_MAX_MS, IDLE_RESUME_MS, LogFollower, TERMINATED_GRACE_MS } from "../../../src/follow/log-follower.js";
+import type { CatchUp, CatchUpCause } from "../../../src/follow/log-follower.js";
+import { catchUpWhileCopyComes, newPodEcho } from "../../../src/run/pod-echo.js";
 import type { SetTimer } from "../../../src/timers.js";
 
 /** Timers that fire only when the test advances the clock. */
@@ -137,5 +139,40 @@ describe("LogFollower", () => {
     await f.done;
     timers.advance(TERMINATED_GRACE_MS);
     expect(requests).toHaveLength(2);
+  });
+});
+
+describe("LogFollower told to wait for the pod's copy (kwok's follows never end)", () => {
+  it("asks again after each grace, and cuts for the final read once the copy declined", async () => {
+    const timers = new ManualTimers();
+    const { port, requests } = logPort();
+    const asked: CatchUpCause[] = [];
+    let how: CatchUp = "wait";
+    const f = new LogFollower(port, target, { onLine: () => undefined, setTimer: timers.set, catchUp: (c) => (asked.push(c), how) });
+    f.start();
+    f.containerTerminated();
+    timers.advance(TERMINATED_GRACE_MS);
+    timers.advance(TERMINATED_GRACE_MS);
+    expect(asked).toEqual(["grace", "grace"]);
+    expect(requests[0]?.stopped).toBe(false);
+    how = "read";
+    timers.advance(TERMINATED_GRACE_MS);
+    expect(requests[0]?.stopped).toBe(true);
+    expect(requests[1]?.req.follow).toBe(false);
+    requests[1]?.handlers.onClose(undefined);
+    await f.done;
+    expect(timers.count).toBe(0);
+  });
+});
+
+describe("catchUpWhileCopyComes", () => {
+  it("waits for the copy's header, hands a broken follow over, and reads once the copy declined", () => {
+    expect(catchUpWhileCopyComes(newPodEcho(), "grace")).toBe("wait");
+    const broke = newPodEcho();
+    expect(catchUpWhileCopyComes(broke, "broke")).toBe("handOver");
+    expect(broke.handedOver).toBe(true);
+    const declined = { ...newPodEcho(), declined: true };
+    expect(catchUpWhileCopyComes(declined, "grace")).toBe("read");
+    expect(catchUpWhileCopyComes(declined, "broke")).toBe("read");
   });
 });
