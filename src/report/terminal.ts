@@ -42,6 +42,10 @@ export function terminalText(o: Omit<TerminalOptions, "write">, e: RunEvent): st
       // Its problem is also a warning note; the counts are for -v.
       if (!o.verbose || e.problem) return undefined;
       return paint(o.style, "dim", `incluster: history (${e.store}, ${e.where}): ${e.suites.map((s) => `${s.suite} ${s.runs} past runs`).join(", ")}`);
+    case "suite.decided":
+      // The verdict lines come with the run's summary; -v says when each was known.
+      if (!o.verbose) return undefined;
+      return progressLine(o.style, at(), e.suite, paint(o.style, "dim", `verdict of attempt ${e.attempt}: ${e.verdict}${e.retry ? " (a retry follows)" : ""}`));
     case "suite.phase":
       return progressLine(o.style, at(), e.suite, `${e.phase}${e.detail ? `: ${e.detail}` : ""}`);
     case "suite.note":

@@ -17,6 +17,8 @@ import { COPY_MAX_TRIES, COPY_RETRY_MARGIN_MS, COPY_RETRY_MS } from "./pod-echo.
 import { copyOut, fromLogArchive } from "./pod-output.js";
 import type { CollectOutcome, Fetched } from "./pod-output.js";
 import { shardOf } from "./attempt-ref.js";
+import { retryFollows } from "./attempt-key.js";
+import { COPY_PRIORITY } from "./copy-slots.js";
 import type { AttemptRef, SuiteView } from "./attempt-ref.js";
 import type { SuiteLogs } from "./suite-logs.js";
 import { interruptedIn } from "./suite-state.js";
@@ -60,11 +62,17 @@ export class SuiteArtifacts {
     if (!collector?.state?.running) return;
     const shard = shardOf(this.ref.suite, pod);
     const key = shard !== undefined ? `${this.ref.key}/shard-${shard}` : this.ref.key;
-    const t0 = this.ctx.now();
-    const adopt = copyOut(this.ctx, key, name, this.ref.suite, (size) => this.logs.copySink(name, shard, size));
-    void adopt.then(() => this.note("verbose", `output of pod/${name} copied out in ${((this.ctx.now() - t0) / 1000).toFixed(2)}s`));
+    const adopt = copyOut(this.ctx, key, name, this.ref.suite, (size) => this.logs.copySink(name, shard, size), this.priority());
+    const s = (ms: number) => `${(ms / 1000).toFixed(2)}s`;
+    void adopt.then((f) => this.note("verbose", `output of pod/${name} copied out in ${s(f.copyMs)}${f.waitedMs ? ` (after ${s(f.waitedMs)} queued)` : ""}`));
     this.fetched.set(name, { key, ...(shard !== undefined ? { shard } : {}), adopt });
     this.logs.copyStarted(name, key);
+  }
+
+  /** A copy the next attempt waits for (its JUnit names the tests to rerun) goes first; the others queue in turn. */
+  private priority(): number {
+    const v = this.view.state.finished?.verdict;
+    return v && retryFollows(v, this.ref.attempt, this.ref.suite) ? COPY_PRIORITY.decision : COPY_PRIORITY.bulk;
   }
 
   /**
@@ -90,7 +98,7 @@ export class SuiteArtifacts {
         this.note("verbose", `the copy of pod/${pod}'s log ${e.copy ? "broke off" : "did not come"} (${so}); copying it again in ${ms} ms`);
         await new Promise<void>((r) => this.ctx.setTimer(r, ms));
         void f.adopt.then((x) => x.discard(), () => undefined);
-        f.adopt = copyOut(this.ctx, f.key, pod, this.ref.suite, (size) => this.logs.copySink(pod, f.shard, size));
+        f.adopt = copyOut(this.ctx, f.key, pod, this.ref.suite, (size) => this.logs.copySink(pod, f.shard, size), this.priority());
         await f.adopt.catch(() => undefined);
       }
       if (e.copy?.complete) continue;

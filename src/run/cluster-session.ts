@@ -109,7 +109,10 @@ export async function runInCluster(ctx: RunContext, planned: readonly PlannedSui
     if (api) {
       const counts = `${api.requests} requests (${api.streams} watches and log streams, ${api.retries} retried after 429/503)`;
       const over = `${api.connections} connection(s), at most ${api.peakInFlight} in flight`;
-      note("verbose", `api: ${counts} over ${over}; ${rbac.skipped} RBAC applies not needed`);
+      const c = ctx.copies.stats;
+      const execs = api.execs !== undefined ? `; pods/exec: ${api.execs}, at most ${api.peakExecs ?? 0} open at once` : "";
+      const copies = `; copies: ${c.granted}, at most ${c.peakActive} at once (limit ${ctx.copies.limit}), at most ${c.peakWaiting} queued`;
+      note("verbose", `api: ${counts} over ${over}${execs}${copies}; ${rbac.skipped} RBAC applies not needed`);
     }
   }
 }
