@@ -18,7 +18,7 @@ import { copyOut, fromLogArchive } from "./pod-output.js";
 import type { CollectOutcome, Fetched } from "./pod-output.js";
 import { shardOf } from "./attempt-ref.js";
 import { retryFollows } from "./attempt-key.js";
-import { COPY_PRIORITY } from "./copy-slots.js";
+import { COPY_CONCURRENCY_ENV, COPY_PRIORITY } from "./copy-slots.js";
 import type { AttemptRef, SuiteView } from "./attempt-ref.js";
 import type { SuiteLogs } from "./suite-logs.js";
 import { interruptedIn } from "./suite-state.js";
@@ -64,7 +64,13 @@ export class SuiteArtifacts {
     const key = shard !== undefined ? `${this.ref.key}/shard-${shard}` : this.ref.key;
     const adopt = copyOut(this.ctx, key, name, this.ref.suite, (size) => this.logs.copySink(name, shard, size), this.priority());
     const s = (ms: number) => `${(ms / 1000).toFixed(2)}s`;
-    void adopt.then((f) => this.note("verbose", `output of pod/${name} copied out in ${s(f.copyMs)}${f.waitedMs ? ` (after ${s(f.waitedMs)} queued)` : ""}`));
+    void adopt.then((f) => {
+      this.note("verbose", `output of pod/${name} copied out in ${s(f.copyMs)}${f.waitedMs ? ` (after ${s(f.waitedMs)} queued)` : ""}`);
+      // The collector keeps the output only so long after the tests end with no copy under way.
+      const limit = `${COPY_CONCURRENCY_ENV} (${this.ctx.copies.limit} now)`;
+      const late = `the copy of pod/${name} waited ${s(f.waitedMs)} for a slot, beyond the collector's ${COLLECTOR_GRACE.idleS}s grace`;
+      if (f.waitedMs > COLLECTOR_GRACE.idleS * 1000) this.note("warning", `${late}: raise ${limit} so many suites ending together are copied in time`);
+    });
     this.fetched.set(name, { key, ...(shard !== undefined ? { shard } : {}), adopt });
     this.logs.copyStarted(name, key);
   }

@@ -1,6 +1,6 @@
 // Issue 23: the artifact copies run under the copy limit (one pods/exec connection each), and no
 // verdict waits for a copy slot: every suite's suite.decided comes as its tests end, while the
-// copies queue behind the slot in use. A copy a retry waits for goes first; Ctrl-C drops the
+// copies queue behind the slot in use, and each suite's suite.verdict comes as its own copy ends. A copy a retry waits for goes first; Ctrl-C drops the
 // copies still queued (they never begin) and the run ends at once.
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config/parse.js";
@@ -84,6 +84,17 @@ async function testsEnd(cluster: FakeCluster, suite: string, name: string, exitC
   }
 }
 
+/** Until cond() holds (at most ~2,000 turns), answering the log reads the suites open meanwhile. */
+async function until(cluster: FakeCluster, cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 2000 && !cond(); i++) {
+    for (const l of cluster.openLogs()) {
+      l.open = false;
+      l.handlers.onClose(undefined);
+    }
+    await settle();
+  }
+}
+
 /** The run's end; meanwhile every log read the suites open (a failed suite's tail) is answered at its end. */
 async function endOf<T>(cluster: FakeCluster, run: Promise<T>): Promise<T> {
   let over = false;
@@ -113,15 +124,23 @@ describe("copies under the copy limit", () => {
     expect(decided).toEqual(["a: passed", "b: failed", "c: passed"]);
     expect(copies.started).toEqual(["a-pod"]);
     expect(t.events.some((e) => e.type === "suite.verdict")).toBe(false);
-    for (const p of ["a-pod", "b-pod", "c-pod"]) await copies.release(p);
+    // a's copy done: its suite.verdict (with its result) comes now, while b's and c's copies still wait.
+    await copies.release("a-pod");
+    await until(cluster, () => t.events.some((e) => e.type === "suite.verdict"));
+    expect(t.events.flatMap((e) => (e.type === "suite.verdict" ? [e.suite] : []))).toEqual(["a"]);
+    expect(copies.started).toEqual(["a-pod", "b-pod"]);
+    for (const p of ["b-pod", "c-pod"]) await copies.release(p);
     const r = await endOf(cluster, t.promise);
     expect(copies.started).toEqual(["a-pod", "b-pod", "c-pod"]);
     // The tar and then the marker of each copy, one connection at a time.
     expect(copies.peak()).toBe(1);
     expect(r.suites.map((s) => `${s.suite}: ${s.verdict}`)).toEqual(["a: passed", "b: failed", "c: passed"]);
-    // Each suite's decision comes before the first suite.verdict.
+    // Each suite's decision came before the first suite.verdict; the verdicts came as each copy ended.
     const types = t.events.filter((e) => e.type === "suite.decided" || e.type === "suite.verdict").map((e) => e.type);
     expect(types.lastIndexOf("suite.decided")).toBeLessThan(types.indexOf("suite.verdict"));
+    const verdicts = t.events.flatMap((e) => (e.type === "suite.verdict" ? [e.suite] : []));
+    expect(verdicts[0]).toBe("a");
+    expect(verdicts.sort()).toEqual(["a", "b", "c"]);
     // -v's api: note counts the copies: all three, one at a time, two queued behind it.
     const api = t.events.flatMap((e) => (e.type === "run.note" && e.text.startsWith("api:") ? [e.text] : []));
     expect(api[0]).toContain("; copies: 3, at most 1 at once (limit 1), at most 2 queued;");
