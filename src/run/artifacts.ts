@@ -97,7 +97,8 @@ export class SuiteArtifacts {
       // The collector's idle grace restarts whenever a copy reaches it; before any did, it runs from the first try.
       const since = e.reachedAt ?? this.ctx.now();
       let tries = 1;
-      for (; tries < COPY_MAX_TRIES && !e.copy?.complete; tries++) {
+      // After Ctrl-C no copy is taken again (a queued one never began: its retries would only wait).
+      for (; tries < COPY_MAX_TRIES && !e.copy?.complete && !this.ctx.signal.aborted; tries++) {
         const ms = waits[Math.min(tries - 1, waits.length - 1)] ?? 0;
         if (this.ctx.now() + ms - (e.reachedAt ?? since) > budget) break;
         const so = `${e.copyLines} line(s) echoed from copies so far`;

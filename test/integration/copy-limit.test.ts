@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunEvent } from "../../src/events/types.js";
 import type { RunResult } from "../../src/results/run-result.js";
-import { ADMIN_KUBECONFIG, KUBECTL, requireCluster, startCli } from "./support/cli.js";
+import { RUN_ID_LABEL } from "../../src/names.js";
+import { ADMIN_KUBECONFIG, KUBECTL, requireCluster, startCli, waitForOutput } from "./support/cli.js";
 
 const SUITES = 30;
 const dir = mkdtempSync(join(tmpdir(), "incluster-copy-limit-"));
@@ -130,5 +131,31 @@ describe("copies under the limit on the real cluster", () => {
     expect(decided.size).toBe(SUITES);
     expect(copyNotes).toHaveLength(SUITES);
     for (const n of copyNotes) expect(decided.get(n.suite) ?? Infinity, n.suite).toBeLessThanOrEqual(n.began + 5);
+  }, 300_000);
+
+  // Skipped: fails today, and not only with the limit. Ctrl-C just after 30 suites' tests ended
+  // (2026-12-07): limit 1, exit 130 after 4.8-5.0 s, 21 copies never begun, 28 objects left 10 s
+  // later; limit 1000 (no queue), exit 130 after 5.3 s, 18 left. The pods whose tests ended are
+  // already being stopped with their 120 s grace (the collector waits up to COLLECTOR_GRACE.idleS
+  // for a copy), which the cleanup's 1 s delete does not shorten; a queued copy that never begins
+  // leaves its collector waiting that long. CTRLC_COPY_LIMIT sets the limit it runs with.
+  it.skip("Ctrl-C while copies are queued (limit 1): exit 130 within 2 s, nothing of the run left 10 s later", async () => {
+    const endAt = Math.ceil(Date.now() / 1000) + 40;
+    writeConfig(endAt);
+    const c = startCli(["-c", config, "run", "--all", "-v", "-q", "--report-dir", join(dir, "runs-int")], { INCLUSTER_COPY_CONCURRENCY: process.env.CTRLC_COPY_LIMIT ?? "1" });
+    // The first copy is done and the others wait for the one slot.
+    await waitForOutput(c.stderrSoFar, /copied out in [\d.]+s/, 150_000);
+    const t0 = Date.now();
+    c.child.kill("SIGINT");
+    const r = await c.done;
+    const ms = Date.now() - t0;
+    const runId = /run ([a-z0-9]{6}):/.exec(r.stderr)?.[1] ?? "";
+    const neverBegun = (r.stderr.match(/interrupted before this copy's turn/g) ?? []).length;
+    await new Promise((res) => setTimeout(res, 10_000));
+    const left = kubectl("-n", NAMESPACE, "get", "jobs,pods,configmaps", "-l", `${RUN_ID_LABEL}=${runId}`, "-o", "name").split("\n").filter(Boolean);
+    console.log(`[copy-limit] Ctrl-C with copies queued: exit ${r.code} after ${ms} ms; ${neverBegun} copies never begun; objects left 10 s later: ${left.length}`);
+    expect(r.code, r.stderr.slice(-2000)).toBe(130);
+    expect(ms).toBeLessThan(2000);
+    expect(left).toEqual([]);
   }, 300_000);
 });
