@@ -6,7 +6,7 @@
 // The layers, bottom to top. A folder imports its own files, the leaves, and only the folders its
 // rule below names, all of them lower:
 //   0 leaves    the top-level files (errors.ts, exit-codes.ts, bytes.ts, echo.ts, names.ts,
-//               k8s-types.ts, timers.ts, ci-links.ts, error-text.ts), and vendor/ (the heavy
+//               k8s-types.ts, timers.ts, limiter.ts, ci-links.ts, error-text.ts), and vendor/ (the heavy
 //               packages; which folders may load one is named per folder)
 //   1 runners   the runner adapters: a target's check, the shell lines that run it, its report read back
 //     config    what a user may write (it checks a suite's target with its runner's adapter)
@@ -25,7 +25,7 @@
 //   9 api       the library's functions (run, status, logs, clean, debug), over the engine and the stages
 //  10 ci        the GitHub Action and step summary, over api
 //  11 cli       the commands, over everything;   index.ts: the library's public surface
-const LEAVES = ["errors", "exit-codes", "bytes", "echo", "names", "k8s-types", "timers", "ci-links", "error-text"];
+const LEAVES = ["errors", "exit-codes", "bytes", "echo", "names", "k8s-types", "timers", "limiter", "ci-links", "error-text"];
 const FOLDERS = [
   "runners", "config", "render", "build", "source", "import", "kube", "diagnose", "results", "events", "history", "report", "otlp", "follow", "run", "notify", "debug", "dev", "api", "ci", "cli",
   "vendor",
@@ -98,7 +98,7 @@ export default {
     },
 
     // 0: the leaves.
-    ...["bytes", "echo", "names", "k8s-types", "timers", "ci-links", "exit-codes"].map((f) => leaf(f, [], "Every layer may use it.")),
+    ...["bytes", "echo", "names", "k8s-types", "timers", "limiter", "ci-links", "exit-codes"].map((f) => leaf(f, [], "Every layer may use it.")),
     leaf("errors", ["exit-codes"], "Each error class carries its exit code."),
     leaf("error-text", ["errors", "exit-codes", "echo"], "How an error boundary (the CLI's, the Action's) words an error."),
     {

@@ -19,6 +19,11 @@ export interface RunOptions {
   onEvent?: EventSink;
   /** How many suites run at once (default: all). */
   concurrency?: number;
+  /**
+   * How many artifact copies run at once, each one pods/exec connection to the API server
+   * (default: INCLUSTER_COPY_CONCURRENCY from `env`, else 4). The others queue; no verdict waits for them.
+   */
+  copyConcurrency?: number;
   /** How long a pull error, unschedulable pod or missing Secret may last: a duration ("15s") or milliseconds. */
   failFast?: string | number;
   /** Replaces every suite's timeout: a duration ("10m"). */
@@ -63,8 +68,8 @@ export interface RunOptions {
   port?: ClusterPort;
   /**
    * The environment (default process.env): where the image engine is found and the environment it
-   * and git run in, notify's urlFromEnv and the CI run links. INCLUSTER_* overrides are applied by
-   * loadConfig, not here. Not read from it: the kubeconfig, which the Kubernetes client finds
+   * and git run in, notify's urlFromEnv and the CI run links, INCLUSTER_COPY_CONCURRENCY. The config's
+   * INCLUSTER_* overrides are applied by loadConfig, not here. Not read from it: the kubeconfig, which the Kubernetes client finds
    * itself (KUBECONFIG, ~/.kube/config; pass `kubeconfig` to choose), and the OpenTelemetry SDK's OTEL_* settings.
    */
   env?: Readonly<Record<string, string | undefined>>;

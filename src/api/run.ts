@@ -17,6 +17,7 @@ import { RUNS_DIR } from "../names.js";
 import type { RunResult } from "../results/run-result.js";
 import { reportFiles } from "../run/files.js";
 import { orchestrate } from "../run/orchestrator.js";
+import { copyConcurrencyOf } from "../run/copy-slots.js";
 import { newRunId } from "../run/run-id.js";
 import { TimerScope } from "../timers.js";
 import { resolveSources } from "../source/resolve-sources.js";
@@ -80,6 +81,7 @@ export async function run(config: Config, options: RunOptions = {}): Promise<Run
   const names = pickSuites(cfg, o.suites ?? [], Boolean(o.all));
   const failFast = failFastMs(o.failFast);
   const concurrency = concurrencyOf(o.concurrency, names.length);
+  const copyConcurrency = copyConcurrencyOf(o.copyConcurrency, env);
   if (o.retries !== undefined) {
     if (!Number.isInteger(o.retries) || o.retries < 0 || o.retries > MAX_RETRIES) {
       throw new UsageError(`--retries: expected a whole number from 0 to ${MAX_RETRIES}, got ${JSON.stringify(o.retries)}`);
@@ -156,6 +158,7 @@ export async function run(config: Config, options: RunOptions = {}): Promise<Run
         namespace,
         suites,
         concurrency,
+        copyConcurrency,
         failFastMs: failFast,
         keep: Boolean(o.keep),
         reportDir: show(reportDir),

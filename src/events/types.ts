@@ -3,6 +3,7 @@
 // Versioned: a consumer checks `v`; fields are only ever added within a version.
 import type { Phase } from "../diagnose/outcome.js";
 import type { RanStatus } from "../results/model.js";
+import type { FailureClass, Verdict } from "../diagnose/types.js";
 import type { RunResult, SuiteResult } from "../results/run-result.js";
 
 export const EVENTS_VERSION = 1;
@@ -84,6 +85,25 @@ export type RunEvent =
       rule?: "entry" | "auto";
       /** For a sharded suite: the shard that ran it. */
       shard?: number;
+    })
+  /**
+   * An attempt's verdict as soon as its Job and pods decide it (its tests ended, a hopeless pod, the
+   * deadline, Ctrl-C), before its logs are read to the end and its results and artifacts are
+   * copied (the copies queue for a slot: INCLUSTER_COPY_CONCURRENCY). suite.verdict follows with
+   * the suite's result, its tests read from that copy. `retry`: the tests failed and retries are
+   * left, so another attempt follows; the suite's verdict may still differ (a quarantined failure
+   * passes, --fail-on-flaky fails a flaky pass).
+   */
+  | (EventBase & {
+      type: "suite.decided";
+      suite: string;
+      attempt: number;
+      verdict: Verdict;
+      class?: FailureClass;
+      reason?: string;
+      message?: string;
+      testExitCode?: number;
+      retry: boolean;
     })
   | (EventBase & { type: "suite.verdict"; suite: string; result: SuiteResult })
   | (EventBase & { type: "run.finished"; result: RunResult });

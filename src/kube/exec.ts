@@ -33,14 +33,13 @@ export function execCommand(
   stdout: NodeJS.WritableStream,
   stderr: NodeJS.WritableStream,
 ): Promise<ExecResult> {
-  conn.transport.stats.requests++;
-  conn.transport.stats.connections++;
+  const closed = conn.transport.execOpened();
   // client-node writes every WebSocket message to stdout whatever it returns: the socket is
   // paused while the consumer (a tar unpacking to disk) is behind, so a 100 MB copy is never
   // held in memory.
   const paced = new Paced(stdout);
   const stdin = (req.stdin as Readable | undefined) ?? null;
-  return new Promise((resolve) => {
+  const done = new Promise<ExecResult>((resolve) => {
     let status: ExecStatus | undefined;
     new Exec(conn.kc)
       .exec(req.namespace, req.pod, req.container, [...req.command], paced, stderr as Writable, stdin, Boolean(req.tty), (s) => (status = s))
@@ -51,6 +50,7 @@ export function execCommand(
       })
       .catch((err: unknown) => resolve({ exitCode: undefined, error: toKubeError(err) }));
   });
+  return done.finally(closed);
 }
 
 /** Forwards to `target`; pauses `socket` while `target` is over its high-water mark. */

@@ -123,6 +123,10 @@ export interface ApiStats {
   connections: number;
   /** Most unary requests in flight at once (capped). */
   peakInFlight: number;
+  /** pods/exec commands run (each its own WebSocket connection, counted in requests and connections too). */
+  execs?: number;
+  /** Most pods/exec connections open at once. */
+  peakExecs?: number;
 }
 
 /** The API server stopped answering (the error that showed it), or answers again. */

@@ -7,6 +7,7 @@
 // retry on their own, and onConnectivity tells them once when the server stops answering and
 // once when it is back.
 import type { IncomingHttpHeaders } from "node:http";
+import { Limiter } from "../limiter.js";
 import { toKubeError } from "./errors.js";
 import { ServerLink } from "./link.js";
 import type { Credentials, Opened } from "./link.js";
@@ -35,20 +36,22 @@ export interface UnaryResponse {
 export const MAX_IN_FLIGHT = 8;
 
 export class Transport {
-  readonly stats: ApiStats = { requests: 0, streams: 0, retries: 0, connections: 0, peakInFlight: 0 };
+  readonly stats: ApiStats = { requests: 0, streams: 0, retries: 0, connections: 0, peakInFlight: 0, execs: 0, peakExecs: 0 };
+  private openExecs = 0;
   /** The last request could not reach the server (refused, reset, DNS, TLS) and none has since. */
   private unreachable = false;
   private readonly connectivity = new Set<(c: Connectivity) => void>();
   /** Bumped by drop(): a request begun before it fails with its error. */
   private generation = 0;
   private dropped: { generation: number; error: Error } | undefined;
-  private inFlight = 0;
-  private readonly queue: (() => void)[] = [];
+  /** The cap on unary requests in flight. */
+  private readonly unaries: Limiter;
   private readonly link: ServerLink;
   private readonly opts: TransportOptions;
 
   constructor(opts: TransportOptions) {
     this.opts = opts;
+    this.unaries = new Limiter(opts.maxInFlight ?? MAX_IN_FLIGHT);
     this.link = new ServerLink(new URL(opts.server), this.stats);
   }
 
@@ -89,7 +92,8 @@ export class Transport {
   /** A whole request: capped in number, retried on 429/503 after Retry-After. */
   async unary(method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<UnaryResponse> {
     const generation = this.generation;
-    await this.acquire();
+    const slot = await this.unaries.acquire();
+    this.stats.peakInFlight = this.unaries.stats.peakActive;
     try {
       const attempts = this.opts.maxAttempts ?? MAX_ATTEMPTS;
       for (let attempt = 1; ; attempt++) {
@@ -104,8 +108,21 @@ export class Transport {
         await this.opts.sleep(delay);
       }
     } finally {
-      this.release();
+      slot?.release();
     }
+  }
+
+  /** A pods/exec connection (a WebSocket of its own, kube/exec.ts) opens: counted; the returned function says it closed. */
+  execOpened(): () => void {
+    this.stats.requests++;
+    this.stats.connections++;
+    this.stats.execs = (this.stats.execs ?? 0) + 1;
+    this.stats.peakExecs = Math.max(this.stats.peakExecs ?? 0, ++this.openExecs);
+    let open = true;
+    return () => {
+      if (open) this.openExecs--;
+      open = false;
+    };
   }
 
   /** A stream (watch, log follow) is counted as a request and kept apart in `streams`. */
@@ -128,17 +145,5 @@ export class Transport {
 
   close(): void {
     this.link.close();
-  }
-
-  private async acquire(): Promise<void> {
-    const max = this.opts.maxInFlight ?? MAX_IN_FLIGHT;
-    if (this.inFlight >= max) await new Promise<void>((r) => this.queue.push(r));
-    this.inFlight++;
-    this.stats.peakInFlight = Math.max(this.stats.peakInFlight, this.inFlight);
-  }
-
-  private release(): void {
-    this.inFlight--;
-    this.queue.shift()?.();
   }
 }

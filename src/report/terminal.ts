@@ -45,6 +45,10 @@ export function terminalText(o: Omit<TerminalOptions, "write">, e: RunEvent): st
     case "test.quarantined":
       // One line as its suite ends; the summary lists it again, with its message.
       return progressLine(o.style, at(), e.suite, `${paint(o.style, "yellow", "quarantined")} ${e.test}: ${e.outcome} (${e.reason})`);
+    case "suite.decided":
+      // The verdict lines come with the run's summary; -v says when each was known.
+      if (!o.verbose) return undefined;
+      return progressLine(o.style, at(), e.suite, paint(o.style, "dim", `verdict of attempt ${e.attempt}: ${e.verdict}${e.retry ? " (a retry follows)" : ""}`));
     case "suite.phase":
       return progressLine(o.style, at(), e.suite, `${e.phase}${e.detail ? `: ${e.detail}` : ""}`);
     case "suite.note":

@@ -17,6 +17,8 @@ import { COPY_MAX_TRIES, COPY_RETRY_MARGIN_MS, COPY_RETRY_MS } from "./pod-echo.
 import { copyOut, fromLogArchive } from "./pod-output.js";
 import type { CollectOutcome, Fetched } from "./pod-output.js";
 import { shardOf } from "./attempt-ref.js";
+import { retryFollows } from "./attempt-key.js";
+import { COPY_CONCURRENCY_ENV, COPY_PRIORITY } from "./copy-slots.js";
 import type { AttemptRef, SuiteView } from "./attempt-ref.js";
 import type { SuiteLogs } from "./suite-logs.js";
 import { interruptedIn } from "./suite-state.js";
@@ -60,11 +62,23 @@ export class SuiteArtifacts {
     if (!collector?.state?.running) return;
     const shard = shardOf(this.ref.suite, pod);
     const key = shard !== undefined ? `${this.ref.key}/shard-${shard}` : this.ref.key;
-    const t0 = this.ctx.now();
-    const adopt = copyOut(this.ctx, key, name, this.ref.suite, (size) => this.logs.copySink(name, shard, size));
-    void adopt.then(() => this.note("verbose", `output of pod/${name} copied out in ${((this.ctx.now() - t0) / 1000).toFixed(2)}s`));
+    const adopt = copyOut(this.ctx, key, name, this.ref.suite, (size) => this.logs.copySink(name, shard, size), this.priority());
+    const s = (ms: number) => `${(ms / 1000).toFixed(2)}s`;
+    void adopt.then((f) => {
+      this.note("verbose", `output of pod/${name} copied out in ${s(f.copyMs)}${f.waitedMs ? ` (after ${s(f.waitedMs)} queued)` : ""}`);
+      // The collector keeps the output only so long after the tests end with no copy under way.
+      const limit = `${COPY_CONCURRENCY_ENV} (${this.ctx.copies.limit} now)`;
+      const late = `the copy of pod/${name} waited ${s(f.waitedMs)} for a slot, beyond the collector's ${COLLECTOR_GRACE.idleS}s grace`;
+      if (f.waitedMs > COLLECTOR_GRACE.idleS * 1000) this.note("warning", `${late}: raise ${limit} so many suites ending together are copied in time`);
+    });
     this.fetched.set(name, { key, ...(shard !== undefined ? { shard } : {}), adopt });
     this.logs.copyStarted(name, key);
+  }
+
+  /** A copy the next attempt waits for (its JUnit names the tests to rerun) goes first; the others queue in turn. */
+  private priority(): number {
+    const v = this.view.state.finished?.verdict;
+    return v && retryFollows(v, this.ref.attempt, this.ref.suite) ? COPY_PRIORITY.decision : COPY_PRIORITY.bulk;
   }
 
   /**
@@ -83,14 +97,15 @@ export class SuiteArtifacts {
       // The collector's idle grace restarts whenever a copy reaches it; before any did, it runs from the first try.
       const since = e.reachedAt ?? this.ctx.now();
       let tries = 1;
-      for (; tries < COPY_MAX_TRIES && !e.copy?.complete; tries++) {
+      // After Ctrl-C no copy is taken again (a queued one never began: its retries would only wait).
+      for (; tries < COPY_MAX_TRIES && !e.copy?.complete && !this.ctx.signal.aborted; tries++) {
         const ms = waits[Math.min(tries - 1, waits.length - 1)] ?? 0;
         if (this.ctx.now() + ms - (e.reachedAt ?? since) > budget) break;
         const so = `${e.copyLines} line(s) echoed from copies so far`;
         this.note("verbose", `the copy of pod/${pod}'s log ${e.copy ? "broke off" : "did not come"} (${so}); copying it again in ${ms} ms`);
         await new Promise<void>((r) => this.ctx.setTimer(r, ms));
         void f.adopt.then((x) => x.discard(), () => undefined);
-        f.adopt = copyOut(this.ctx, f.key, pod, this.ref.suite, (size) => this.logs.copySink(pod, f.shard, size));
+        f.adopt = copyOut(this.ctx, f.key, pod, this.ref.suite, (size) => this.logs.copySink(pod, f.shard, size), this.priority());
         await f.adopt.catch(() => undefined);
       }
       if (e.copy?.complete) continue;

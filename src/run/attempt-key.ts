@@ -13,3 +13,12 @@ export function logKey(suite: string, attempt: number | undefined, shard: number
   const base = attempt ? attemptKey(suite, attempt) : suite;
   return shard !== undefined ? `${base}/shard-${shard}` : base;
 }
+
+/**
+ * Whether an attempt that ended with this verdict is retried: its tests failed and retries are
+ * left. The one rule: retryOf (attempts.ts) decides by it, and a copy the retry waits for (its
+ * JUnit names the tests to rerun) goes first in the copy queue (artifacts.ts).
+ */
+export function retryFollows(v: { verdict: string; class?: string | undefined }, attempt: number, suite: { retries?: number }): boolean {
+  return attempt <= (suite.retries ?? 0) && v.verdict === "failed" && v.class === "testsFailed";
+}

@@ -16,6 +16,7 @@ import { onlyQuarantinedFailed, quarantinedFailures, quarantineTests } from "../
 import type { QuarantineMark } from "../results/quarantine.js";
 import type { MergedTest } from "../results/model.js";
 import type { AttemptResult, SuiteResult } from "../results/run-result.js";
+import { retryFollows } from "./attempt-key.js";
 import type { SuiteOutcome } from "./suite-run.js";
 
 /** What of the run an attempt's objects depend on (the run's context has both). */
@@ -39,7 +40,7 @@ export type RerunIds = ReadonlyMap<number, readonly string[]>;
 /** Whether a finished attempt is rerun, and with which test ids (no ids: the whole suite). Decided once, as each attempt ends. */
 export function retryOf(o: SuiteOutcome, attempt: number, suite: ResolvedSuite): { ids?: string[] } | undefined {
   // Only failing tests are rerun; could-not-run classes (pull, OOM, eviction, clone) never are.
-  if (attempt > (suite.retries ?? 0) || o.result.verdict !== "failed" || o.result.class !== "testsFailed") return undefined;
+  if (!retryFollows(o.result, attempt, suite)) return undefined;
   const ids = rerunsFailedTests(suite) ? failedIds(o.tests ?? []) : [];
   return ids.length ? { ids } : {};
 }

@@ -16,23 +16,33 @@ import { NOT_CREATED, SuiteAttempts, classOfError } from "./suite-attempts.js";
 import type { AttemptsOutcome, PlannedSuite } from "./suite-attempts.js";
 import type { SuiteRun } from "./suite-run.js";
 
-/** Runs the planned suites in the cluster; per suite (in plan order) its attempts. Never throws for a failed suite. */
-export async function runInCluster(ctx: RunContext, planned: readonly PlannedSuite[], concurrency: number): Promise<AttemptsOutcome[]> {
-  const { port } = ctx;
-  const ns = ctx.namespace;
-  const note = (level: "info" | "verbose" | "warning", text: string) => ctx.emit({ type: "run.note", level, text });
+/** The cluster stage under way: each suite's outcome (in plan order) as soon as that suite is over, and the session's end. */
+export interface ClusterSession {
+  readonly suites: readonly Promise<AttemptsOutcome>[];
+  /** Every suite over, the cleanup after Ctrl-C done, the watches stopped; rejects only on a failure that is no suite's. */
+  readonly ended: Promise<void>;
+}
+
+/** Runs the planned suites in the cluster; per suite its attempts. Never fails for a failed suite. */
+export function runInCluster(ctx: RunContext, planned: readonly PlannedSuite[], concurrency: number): ClusterSession {
   // Every attempt of every suite, by Job name: the watches route each object to its attempt.
   const routes = new Routes();
   const objects = new RunObjects();
   // RBAC objects already in place (an earlier run) or applied by this run are not sent again.
-  const rbac = new ApplyOnce(port);
+  const rbac = new ApplyOnce(ctx.port);
   const suites = planned.map((p) => new SuiteAttempts(ctx, p, { routes, objects, rbac }));
-  const settled = async () => {
-    const all: AttemptsOutcome[] = [];
-    for (const s of suites) all.push(await s.settled());
-    return all;
-  };
+  return { suites: suites.map((s) => s.settled()), ended: session(ctx, suites, { routes, objects, rbac }, concurrency) };
+}
 
+async function session(
+  ctx: RunContext,
+  suites: readonly SuiteAttempts[],
+  { routes, objects, rbac }: { routes: Routes; objects: RunObjects; rbac: ApplyOnce },
+  concurrency: number,
+): Promise<void> {
+  const { port } = ctx;
+  const ns = ctx.namespace;
+  const note = (level: "info" | "verbose" | "warning", text: string) => ctx.emit({ type: "run.note", level, text });
   // One watch per kind for the whole run, opened before any Job exists so nothing is missed.
   const selector = { labelSelector: `${RUN_ID_LABEL}=${ctx.runId}` };
   const watchOpts = { onReconnect: (why: string) => note("verbose", why), setTimer: ctx.setTimer };
@@ -63,8 +73,8 @@ export async function runInCluster(ctx: RunContext, planned: readonly PlannedSui
     // The others may have started: they must not reconnect forever behind a finished run.
     stopWatches();
     const c = classOfError(failedStart.reason);
-    for (const s of suites) s.first.notCreated({ verdict: "couldNotRun", ...c });
-    return settled();
+    for (const s of suites) s.skip({ verdict: "couldNotRun", ...c });
+    return;
   }
 
   await rbac.load(ns, `${MANAGED_BY}=incluster`);
@@ -97,10 +107,8 @@ export async function runInCluster(ctx: RunContext, planned: readonly PlannedSui
   });
   try {
     await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, suites.length)) }, worker));
-    for (const s of suites) if (!s.first.done) s.first.notCreated(NOT_CREATED);
-    const all = await settled();
+    for (const s of suites) s.skip(NOT_CREATED);
     if (cleanup) await cleanup;
-    return all;
   } finally {
     offConnectivity?.();
     ctx.signal.removeEventListener("abort", onAbort);
@@ -109,7 +117,10 @@ export async function runInCluster(ctx: RunContext, planned: readonly PlannedSui
     if (api) {
       const counts = `${api.requests} requests (${api.streams} watches and log streams, ${api.retries} retried after 429/503)`;
       const over = `${api.connections} connection(s), at most ${api.peakInFlight} in flight`;
-      note("verbose", `api: ${counts} over ${over}; ${rbac.skipped} RBAC applies not needed`);
+      const c = ctx.copies.stats;
+      const execs = api.execs !== undefined ? `; pods/exec: ${api.execs}, at most ${api.peakExecs ?? 0} open at once` : "";
+      const copies = `; copies: ${c.granted}, at most ${c.peakActive} at once (limit ${ctx.copies.limit}), at most ${c.peakWaiting} queued`;
+      note("verbose", `api: ${counts} over ${over}${execs}${copies}; ${rbac.skipped} RBAC applies not needed`);
     }
   }
 }

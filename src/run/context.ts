@@ -14,8 +14,10 @@ import type { SuiteHistory } from "../history/model.js";
 import type { ReportReader } from "../config/report.js";
 import type { ParsedTests } from "../results/model.js";
 import type { RunResult } from "../results/run-result.js";
+import type { Limiter } from "../limiter.js";
 import type { SetTimer, TimerScope } from "../timers.js";
 import { logKey } from "./attempt-key.js";
+import { copySlots } from "./copy-slots.js";
 import type { ReportFiles } from "./files.js";
 import type { PreflightReport } from "./preflight.js";
 import type { RunHistory } from "./history.js";
@@ -83,6 +85,8 @@ export interface PipelinePlan {
   copyRetryBudgetMs?: number;
   /** Each suite's run history (suite name → its last runs), read before the run; absent: none. */
   histories?: ReadonlyMap<string, SuiteHistory>;
+  /** Artifact copies (pods/exec connections) at once (default DEFAULT_COPY_CONCURRENCY). */
+  copyConcurrency?: number;
 }
 
 export interface RunContext {
@@ -109,6 +113,8 @@ export interface RunContext {
   readonly failOnFlaky: boolean;
   /** "log": the preflight found pods/exec denied; the collectors send small artifacts through their logs. */
   readonly collectVia: "exec" | "log";
+  /** The run's copy slots: each artifact copy over pods/exec holds one (run/copy-slots.ts). */
+  readonly copies: Limiter;
   readonly artifactsLimitBytes?: number;
   /** Left to echo above which a live follow is cut for the pod's copy (default LIVE_CUT_BYTES). */
   readonly liveCutBytes?: number;
@@ -165,6 +171,7 @@ export function runContext(
     deadlineSlackMs: plan.deadlineSlackMs ?? 60_000,
     failOnFlaky: plan.failOnFlaky ?? false,
     collectVia: execDenied ? "log" : "exec",
+    copies: copySlots(plan.copyConcurrency),
     // The caller's own (RunOptions.histories: tests, the bench) are used as they are; else the store's.
     histories: plan.histories ?? histories,
     ...(plan.artifactsLimitBytes !== undefined ? { artifactsLimitBytes: plan.artifactsLimitBytes } : {}),

@@ -19,6 +19,7 @@ import { RESULT_API_VERSION } from "../results/run-result.js";
 import type { RunResult, SuiteResult } from "../results/run-result.js";
 import { attemptKey, tracksAttempts } from "./attempt-key.js";
 import { runInCluster } from "./cluster-session.js";
+import type { AttemptsOutcome } from "./suite-attempts.js";
 import { runContext, runStream } from "./context.js";
 import type { PipelineDeps, PipelinePlan, StageNotes } from "./context.js";
 import { withDnsHint } from "./dns-hint.js";
@@ -107,14 +108,12 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
       return p.suite;
     });
     const planned = suites.map((resolved) => ({ resolved, objects: renderSuite(resolved, { runId: plan.runId, collectVia: ctx.collectVia }) }));
-    const attempts = await runInCluster(ctx, planned, plan.concurrency);
+    const session = runInCluster(ctx, planned, plan.concurrency);
 
-    // 6. Report: what `kubectl describe` would show, kept beside the logs (the Job's TTL or a
-    // delete will take it away), then the result.
-    const results: SuiteResult[] = [];
-    for (const [i, { outcomes, result: combined }] of attempts.entries()) {
-      const resolved = suites[i];
-      if (!resolved) continue;
+    // 6. Report, each suite as soon as it is over (its suite.verdict then, not at the run's end):
+    // what `kubectl describe` would show, kept beside the logs (the Job's TTL or a delete will
+    // take it away), then the result.
+    const reportSuite = async (resolved: ResolvedSuite, { outcomes, result: combined }: AttemptsOutcome): Promise<SuiteResult> => {
       const tracked = tracksAttempts(resolved);
       for (const o of outcomes) {
         const key = tracked ? attemptKey(resolved.name, o.attempt) : resolved.name;
@@ -123,10 +122,15 @@ export async function orchestrate(deps: PipelineDeps, plan: PipelinePlan): Promi
       }
       const hinted = combined.verdict === "failed" && unresolved.has(resolved.name) ? await withDnsHint(deps.port, resolved, combined) : combined;
       const result = withTrends(hinted, ctx.histories.get(resolved.name));
-      results.push(result);
       for (const q of quarantinedEvents(result)) emit(q);
       emit({ type: "suite.verdict", suite: result.suite, result });
-    }
+      return result;
+    };
+    const reported = Promise.all(session.suites.map((p, i) => p.then((a) => reportSuite(suites[i] as ResolvedSuite, a))));
+    // Handled here, awaited below: a failure that is no suite's (session.ended) comes first.
+    reported.catch(() => undefined);
+    await session.ended;
+    const results = await reported;
     return await finish({
       apiVersion: RESULT_API_VERSION,
       kind: "RunResult",

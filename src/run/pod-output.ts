@@ -1,5 +1,5 @@
-// A pod's output into the report: copied out of its collector (collect.ts) into a scratch folder
-// of the attempt's report folder, then taken in (artifacts/, and the complete log copy in place
+// A pod's output into the report: copied out of its collector (collect.ts), once a copy slot is
+// free (copy-slots.ts), into a scratch folder of the attempt's report folder, then taken in (artifacts/, and the complete log copy in place
 // of the streamed log) with the suite's JUnit read from it, or dropped (a copy taken again).
 // Without pods/exec, the archive the collector printed in its log, taken in the same way.
 import { suiteReport } from "../config/report.js";
@@ -10,12 +10,26 @@ import type { TestCase } from "../results/model.js";
 import { ARTIFACTS_LIMIT_BYTES, collectOutput, unpackArchive } from "./collect.js";
 import type { Collected, CollectOptions } from "./collect.js";
 import type { RunContext } from "./context.js";
+import { COPY_PRIORITY } from "./copy-slots.js";
 
 /** A pod's output, copied out: a way to take it into the report, or to drop it (a copy taken again). */
 export interface Fetched {
   take(): Promise<CollectOutcome>;
   discard(): void;
+  /** How long the copy waited for a slot before it began, and how long it then took. */
+  waitedMs: number;
+  copyMs: number;
 }
+
+/** A copy still waiting for its slot when the run was interrupted: it never began. */
+const NOT_BEGUN: Collected = {
+  files: 0,
+  bytes: 0,
+  dropped: [],
+  logComplete: false,
+  logLines: 0,
+  error: { message: "the run was interrupted before this copy's turn" },
+};
 
 export interface CollectOutcome {
   artifactsDir?: string;
@@ -40,11 +54,30 @@ export interface CollectOutcome {
  * done) and reads the suite's JUnit. `onLogCopy`: called at the log copy's start with its size,
  * may return a sink that takes its bytes as they stream in.
  */
-export async function copyOut(ctx: RunContext, key: string, pod: string, suite: ResolvedSuite, onLogCopy?: CollectOptions["onLogCopy"]): Promise<Fetched> {
+export async function copyOut(
+  ctx: RunContext,
+  key: string,
+  pod: string,
+  suite: ResolvedSuite,
+  onLogCopy?: CollectOptions["onLogCopy"],
+  priority: number = COPY_PRIORITY.bulk,
+): Promise<Fetched> {
   const scratch = ctx.files.scratchDir(key);
   const limit = ctx.artifactsLimitBytes !== undefined ? { limitBytes: ctx.artifactsLimitBytes } : {};
-  const c = await collectOutput(ctx.port, { namespace: ctx.namespace, pod, dest: scratch, ...limit, ...(onLogCopy ? { onLogCopy } : {}) });
-  return { take: () => adopt(ctx, key, suite, scratch, c, pod), discard: () => ctx.files.discardScratch(scratch) };
+  const asked = ctx.now();
+  // One slot for both execs (the tar, then the marker): never more than the limit of connections.
+  const slot = await ctx.copies.acquire({ priority, signal: ctx.signal });
+  const began = ctx.now();
+  let c = NOT_BEGUN;
+  if (slot) {
+    try {
+      c = await collectOutput(ctx.port, { namespace: ctx.namespace, pod, dest: scratch, ...limit, ...(onLogCopy ? { onLogCopy } : {}) });
+    } finally {
+      slot.release();
+    }
+  }
+  const times = { waitedMs: began - asked, copyMs: ctx.now() - began };
+  return { take: () => adopt(ctx, key, suite, scratch, c, pod), discard: () => ctx.files.discardScratch(scratch), ...times };
 }
 
 /** Without pods/exec: takes the artifacts the collector printed (a gzipped tar) into folder `key`. */

@@ -57,6 +57,11 @@ export class SuiteAttempts {
   private readonly probes = new Set<number>();
   /** Which tests are quarantined in this run: decided once, as the suite starts (the config's entries, the history, the clock). */
   private readonly quarantine: Quarantine;
+  /** run() began; ran resolves once it is over, or once the suite is skipped (it never got its turn). */
+  private started = false;
+  private endRun!: () => void;
+  private readonly ran = new Promise<void>((r) => (this.endRun = r));
+  private result: Promise<AttemptsOutcome> | undefined;
 
   constructor(ctx: RunContext, planned: PlannedSuite, shared: { routes: Routes; objects: RunObjects; rbac: ApplyOnce }) {
     this.ctx = ctx;
@@ -77,6 +82,23 @@ export class SuiteAttempts {
 
   /** The suite to its end: attempt 1, then a fresh Job per retry while tests keep failing. */
   async run(): Promise<void> {
+    this.started = true;
+    try {
+      await this.attempts();
+    } finally {
+      this.endRun();
+    }
+  }
+
+  /** A suite that never got its turn (the run stopped first, the watches could not start): this verdict, without a Job. */
+  skip(verdict: Parameters<SuiteRun["notCreated"]>[0]): void {
+    if (this.started) return;
+    this.started = true;
+    if (!this.first.done) this.first.notCreated(verdict);
+    this.endRun();
+  }
+
+  private async attempts(): Promise<void> {
     const { resolved } = this.planned;
     let objects = this.planned.objects;
     let run = this.first;
@@ -105,8 +127,18 @@ export class SuiteAttempts {
     }
   }
 
-  /** Its attempts' outcomes and their one result; a suite never started (interrupted) has only its first attempt's. */
-  async settled(): Promise<AttemptsOutcome> {
+  /**
+   * Its attempts' outcomes and their one result, once its last attempt ended (or it was skipped):
+   * each suite's as soon as it is over, not at the run's end. A suite never started (interrupted)
+   * has only its first attempt's.
+   */
+  settled(): Promise<AttemptsOutcome> {
+    this.result ??= this.combined();
+    return this.result;
+  }
+
+  private async combined(): Promise<AttemptsOutcome> {
+    await this.ran;
     if (this.outcomes.length === 0) this.outcomes.push(await this.first.outcome);
     const q = this.quarantine;
     const combined = combineAttempts(this.outcomes, {

@@ -14,7 +14,7 @@ import { CLONE_CONTAINER, TEST_CONTAINER } from "../names.js";
 import type { SuiteResult } from "../results/run-result.js";
 import type { TestCase } from "../results/model.js";
 import type { Timer } from "../timers.js";
-import { attemptKey, tracksAttempts } from "./attempt-key.js";
+import { attemptKey, retryFollows, tracksAttempts } from "./attempt-key.js";
 import { SuiteArtifacts } from "./artifacts.js";
 import type { RunContext } from "./context.js";
 import { suiteResult } from "./suite-result.js";
@@ -148,7 +148,17 @@ export class SuiteRun {
     await this.ctx.port.delete("jobs", this.ctx.namespace, this.jobName);
   }
 
+  /** The attempt's verdict, said now: its logs, results and artifacts come after (a copy may queue for its slot). */
+  private decided(v: Verdict): void {
+    const { verdict, class: cls, reason, message, testExitCode } = v;
+    const retry = retryFollows(v, this.attempt, this.suite);
+    const more = { ...(cls ? { class: cls } : {}), ...(reason ? { reason } : {}), ...(message ? { message } : {}) };
+    const exit = testExitCode !== undefined ? { testExitCode } : {};
+    this.ctx.emit({ type: "suite.decided", suite: this.suite.name, attempt: this.attempt, verdict, ...more, ...exit, retry });
+  }
+
   private async finish(verdict: Verdict, deleteJob: boolean): Promise<void> {
+    this.decided(verdict);
     const interrupted = verdict.verdict === "interrupted";
     this.deadlineTimer?.cancel();
     const notes = [...this.view.state.notes];
