@@ -34,6 +34,8 @@ export const SHARD_JS = [
   "  ? fs.globSync(args, { exclude: (p) => path.basename(String(p.name ?? p)) === \"node_modules\" })",
   "  : JSON.parse(fs.readFileSync(args[0], \"utf8\")).map((x) => (typeof x === \"string\" ? x : x.file));",
   "const files = [...new Set(listed.map(rel))].sort(byCodePoint);",
+  // The pod's own `node -e` script, not incluster's process: exit status 3 tells the pod's shell to
+  // fall back to the runner's own --shard (no file listed, or a name that cannot go on one line).
   "if (!files.length || files.some((f) => f.includes(\"\\n\"))) process.exit(3);",
   `const i = Number(process.env.${SHARD_INDEX_ENV}), n = Number(process.env.${SHARD_COUNT_ENV});`,
   `const w = JSON.parse(process.env.${SHARD_WEIGHTS_ENV});`,

@@ -139,7 +139,7 @@ describe("copies under the limit on the real cluster", () => {
   // already being stopped with their 120 s grace (the collector waits up to COLLECTOR_GRACE.idleS
   // for a copy), which the cleanup's 1 s delete does not shorten; a queued copy that never begins
   // leaves its collector waiting that long. CTRLC_COPY_LIMIT sets the limit it runs with.
-  it.skip("Ctrl-C while copies are queued (limit 1): exit 130 within 2 s, nothing of the run left 10 s later", async () => {
+  it.skip("SKIPPED, a known defect (issue 23 closing note: 4.8–5.3 s, 18–28 objects left, with or without the limit): Ctrl-C while copies are queued (limit 1): exit 130 within 2 s, nothing of the run left 10 s later", async () => {
     const endAt = Math.ceil(Date.now() / 1000) + 40;
     writeConfig(endAt);
     const c = startCli(["-c", config, "run", "--all", "-v", "-q", "--report-dir", join(dir, "runs-int")], { INCLUSTER_COPY_CONCURRENCY: process.env.CTRLC_COPY_LIMIT ?? "1" });

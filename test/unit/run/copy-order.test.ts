@@ -9,23 +9,14 @@ import type { Pod } from "../../../src/k8s-types.js";
 import type { ExecRequest } from "../../../src/kube/port.js";
 import { renderSuite } from "../../../src/render/suite.js";
 import { COLLECT_COMMAND } from "../../../src/run/collect.js";
+import { sampleGitYaml } from "../support/fixtures.js";
 import { FakeCluster, pod, settle } from "../support/fake-cluster.js";
 import { startPipeline } from "../support/pipeline.js";
 
-const CONFIG = `
-apiVersion: incluster.dev/v1alpha1
-kind: Config
-namespace: ns
-source:
-  git: { url: "git://10.244.0.1/sample-app.git", ref: main }
-defaults:
-  image: 127.0.0.1:5000/incluster/python:3.11-pytest
-suites:
-  a: { command: ["true"] }
+const CONFIG = sampleGitYaml(`  a: { command: ["true"] }
   b: { command: ["true"] }
   c: { command: ["true"] }
-  r: { command: ["false"], retries: 1 }
-`;
+  r: { command: ["false"], retries: 1 }`);
 
 const collector = { name: "incluster-collector", state: { running: { startedAt: "2026-11-24T00:00:01Z" } } };
 const clone = { name: "clone-repo", state: { terminated: { exitCode: 0, reason: "Completed" } } };

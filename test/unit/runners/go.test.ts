@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 import { failedIds, mergeAttempts, splitForShard } from "../../../src/results/merge.js";
 import { parseReport } from "../../../src/results/report.js";
 import { lptSplit } from "../../../src/history/shards.js";
-import { GO_LIST_AWK, GO_LPT_AWK, GO_OUTPUT_AWK, GO_PLAN_AWK, GO_WEIGH_AWK, go, goRunPatterns, parseGoReport, splitGoId } from "../../../src/runners/go.js";
+import { GO_LIST_AWK, GO_LPT_AWK, GO_OUTPUT_AWK, GO_PLAN_AWK, GO_WEIGH_AWK } from "../../../src/runners/go-awk.js";
+import { go, goRunPatterns, parseGoReport, splitGoId } from "../../../src/runners/go.js";
 import { FIXTURES, runLines } from "./run-lines.js";
 
 const REPORTS = join(FIXTURES, "reports");
