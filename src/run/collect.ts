@@ -27,26 +27,31 @@ export interface Collected {
 
 /**
  * The log copy first: its echo (see LogCopySink) starts with the transfer, not after the
- * artifacts. COPYING_MARKER is there while tar runs, so the collector's idle grace does not run
- * out under a long copy. tar's exit 1 (a file changed as it was read) is a copy too.
+ * artifacts. COPYING_MARKER is there while tar runs and until we answer, so the collector's idle
+ * grace does not run out under a long copy. tar's exit 1 (a file changed as it was read) is a
+ * copy too.
+ *
+ * The collector may go only once the copy came whole on our side, and tar's own exit cannot say
+ * so: it ends once its last bytes are in the pipe, while megabytes may still be on their way
+ * through the kubelet and the API server (issue 25: a collector that left on tar's word cut the
+ * copy still streaming, and every retry met "container not found"). So the same exec waits for
+ * our answer on its stdin (COLLECT_ACK once the archive's end came here, anything else if not)
+ * and only then leaves the marker: one pods/exec per copy, not a second to mark it (issue 23).
+ * A copy that broke leaves no marker (its stdin closes, `read` fails), and the collector keeps
+ * the output for another. Nothing to copy is marked at once: there is nothing to lose.
  */
+export const COLLECT_ACK = "collected";
 export const COLLECT_COMMAND = [
   "/bin/sh",
   "-c",
   [
-    `cd ${OUT_DIR} || exit 1; : > ${COPYING_MARKER};`,
+    `cd ${OUT_DIR} || exit 1;`,
     `[ -e ${LOG_COPY} ] && set -- ${LOG_COPY}; [ -d ${ARTIFACTS_SUBDIR} ] && set -- "$@" ${ARTIFACTS_SUBDIR};`,
-    `rc=0; [ $# -eq 0 ] || tar -cf - "$@" 2>/dev/null || rc=$?; rm -f ${COPYING_MARKER}; [ $rc -le 1 ]`,
+    `if [ $# -eq 0 ]; then : > ${COLLECTED_MARKER}; exit 0; fi; : > ${COPYING_MARKER};`,
+    `rc=0; tar -cf - "$@" 2>/dev/null || rc=$?; if [ $rc -gt 1 ]; then rm -f ${COPYING_MARKER}; exit $rc; fi;`,
+    `ack=; read -r ack; rm -f ${COPYING_MARKER}; [ "$ack" = ${COLLECT_ACK} ] && : > ${COLLECTED_MARKER}; exit 0`,
   ].join(" "),
 ];
-/**
- * Run once a copy has come whole on our side: the collector exits once the marker is there.
- * tar's own exit cannot say so: it ends once its last bytes are in the pipe, while megabytes
- * may still be on their way through the kubelet and the API server (issue 25: a collector
- * that left on tar's word cut the copy still streaming, and every retry met "container not
- * found"). A copy that broke leaves no marker, and the collector keeps the output for another.
- */
-export const MARK_COLLECTED_COMMAND = ["/bin/sh", "-c", `touch ${OUT_DIR}/${COLLECTED_MARKER}`];
 
 /** A tar entry's path as the collector's tar wrote it, without a leading "./". */
 const entryPath = (path: string) => path.replace(/^\.\//, "");
@@ -70,11 +75,22 @@ export interface CollectOptions {
 /**
  * Reads the log copy's entry from the same tar stream as the unpacking (a second parser: tar's
  * unpacking owns its entries' data), counting its lines and feeding the sink, if one is wanted.
- * `finish()`, once the stream is over, ends a copy the stream broke off inside.
+ * `finish()`, once the stream is over, ends a copy the stream broke off inside. `onWhole` is told
+ * once, at the archive's end, whether all of it came: the end is seen only after every entry
+ * before it, but the log entry's own "end" and the parser's "eof" may come in either order.
  */
-function logCopyReader(result: Collected, onLogCopy: CollectOptions["onLogCopy"]): { parser: Parser; finish(): void; readonly started: boolean } {
+function logCopyReader(
+  result: Collected,
+  onLogCopy: CollectOptions["onLogCopy"],
+  onWhole: (whole: boolean) => void,
+): { parser: Parser; finish(): void; readonly started: boolean } {
   let finish = () => undefined as void;
   let started = false;
+  let entryEnded = false;
+  let eof = false;
+  const settle = () => {
+    if (eof && (!started || entryEnded)) onWhole(!started || result.logComplete);
+  };
   const parser = new Parser({
     filter: (path) => entryPath(path) === LOG_COPY,
     onReadEntry: (entry: ReadEntry) => {
@@ -82,12 +98,12 @@ function logCopyReader(result: Collected, onLogCopy: CollectOptions["onLogCopy"]
       const size = entry.size ?? 0;
       const sink = onLogCopy?.(size);
       let got = 0;
-      let ended = false;
       finish = () => {
-        if (ended) return;
-        ended = true;
+        if (entryEnded) return;
+        entryEnded = true;
         result.logComplete = got === size;
         sink?.end(result.logComplete);
+        settle();
       };
       entry.on("data", (chunk: Buffer) => {
         got += chunk.length;
@@ -96,6 +112,10 @@ function logCopyReader(result: Collected, onLogCopy: CollectOptions["onLogCopy"]
       });
       entry.on("end", () => finish());
     },
+  });
+  parser.on("eof", () => {
+    eof = true;
+    settle();
   });
   return {
     parser,
@@ -139,11 +159,20 @@ export async function collectOutput(port: ClusterPort, o: CollectOptions): Promi
       resolve();
     });
   });
-  const log = logCopyReader(result, o.onLogCopy);
+  // The collector's answer (COLLECT_COMMAND): given once, at the archive's end or when it cannot come.
+  const stdin = new PassThrough();
+  let answered = false;
+  const answer = (whole: boolean) => {
+    if (answered) return;
+    answered = true;
+    stdin.end(`${whole ? COLLECT_ACK : "incomplete"}\n`);
+  };
+  const log = logCopyReader(result, o.onLogCopy, answer);
   const read = new Promise<void>((resolve) => {
     for (const event of ["end", "close", "finish"]) log.parser.on(event, () => resolve());
     log.parser.on("error", () => {
       // The unpacking says what was wrong with the archive; the copy ends here, incomplete.
+      answer(false);
       stream.unpipe(log.parser);
       stream.resume();
       resolve();
@@ -151,16 +180,13 @@ export async function collectOutput(port: ClusterPort, o: CollectOptions): Promi
   });
   stream.pipe(extract);
   stream.pipe(log.parser);
-  const r = await port.exec({ namespace: o.namespace, pod: o.pod, container: COLLECTOR_CONTAINER, command: COLLECT_COMMAND }, stream, devNull());
+  const command = { namespace: o.namespace, pod: o.pod, container: COLLECTOR_CONTAINER, command: COLLECT_COMMAND, stdin };
+  const r = await port.exec(command, stream, devNull());
+  answer(false);
   stream.end();
   await Promise.all([unpacked, read]);
   log.finish();
   if (r.error) result.error = r.error;
-  // All of it came: now, not when tar ended, the collector may go. If this fails, the
-  // collector goes after its idle grace (COLLECTOR_GRACE); the copy is ours either way.
-  else if (r.exitCode === 0 && (result.logComplete || !log.started)) {
-    await port.exec({ namespace: o.namespace, pod: o.pod, container: COLLECTOR_CONTAINER, command: MARK_COLLECTED_COMMAND }, devNull(), devNull());
-  }
   return result;
 }
 

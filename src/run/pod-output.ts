@@ -65,7 +65,7 @@ export async function copyOut(
   const scratch = ctx.files.scratchDir(key);
   const limit = ctx.artifactsLimitBytes !== undefined ? { limitBytes: ctx.artifactsLimitBytes } : {};
   const asked = ctx.now();
-  // One slot for both execs (the tar, then the marker): never more than the limit of connections.
+  // One slot per copy (one exec: the tar, then our answer on its stdin): at most the limit of connections.
   const slot = await ctx.copies.acquire({ priority, signal: ctx.signal });
   const began = ctx.now();
   let c = NOT_BEGUN;

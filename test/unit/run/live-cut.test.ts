@@ -11,7 +11,6 @@ import type { Pod } from "../../../src/k8s-types.js";
 import type { RunEvent } from "../../../src/events/types.js";
 import { renderSuite } from "../../../src/render/suite.js";
 import { TERMINATED_GRACE_MS } from "../../../src/follow/log-follower.js";
-import { MARK_COLLECTED_COMMAND } from "../../../src/run/collect.js";
 import { HEAD_LINES } from "../../../src/run/pod-echo.js";
 import { sampleGitYaml } from "../support/fixtures.js";
 import { FakeCluster, pod, settle } from "../support/fake-cluster.js";
@@ -51,13 +50,7 @@ describe("a live follow behind the pod's own copy", () => {
     const labels = { ...renderSuite(suite, { runId: "abc123" }).job.spec.template.metadata.labels };
     const cluster = new FakeCluster();
     const archive = await tarOf(all);
-    let marks = 0;
-    cluster.execAnswer = async (req, stdout) => {
-      // The collector is told it may go only once a copy came whole here (collect.ts).
-      if (req.command === MARK_COLLECTED_COMMAND) {
-        marks++;
-        return { exitCode: 0 };
-      }
+    cluster.execAnswer = async (_req, stdout) => {
       if (o.answer) return o.answer(archive, stdout, () => t.events);
       stdout.write(archive);
       return { exitCode: 0 };
@@ -72,7 +65,8 @@ describe("a live follow behind the pod's own copy", () => {
     await o.between?.(cluster);
     const r = await t.promise;
     const logs = t.events.flatMap((e) => (e.type === "log" && e.container === "test-runner" ? [e] : []));
-    return { r, t, logs, marks: () => marks };
+    // The collector is told it may go only once a copy came whole here (collect.ts).
+    return { r, t, logs, marks: () => cluster.collectedAcks() };
   }
   const stamped = (lines: string[]) => lines.map((l, i) => `2026-11-24T00:00:02.${i + 1}Z ${l}\n`).join("");
   /** The same for any number of lines (nanosecond fractions keep their order). */

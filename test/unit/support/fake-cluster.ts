@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Job, KubeEvent, KubeObject, Pod } from "../../../src/k8s-types.js";
 import { ARTIFACTS_SUBDIR } from "../../../src/names.js";
+import { COLLECT_ACK } from "../../../src/run/collect.js";
 import type { ReportFiles } from "../../../src/run/files.js";
 import type {
   AccessCheck,
@@ -186,12 +187,19 @@ export class FakeCluster implements ClusterPort {
   }
 
   /** Scripted exec answers by container; default: exit 0 with no output. */
-  execs: { req: ExecRequest }[] = [];
+  /** Every exec, with what the client wrote to its stdin so far (the copy's answer, a dev round's tar). */
+  execs: { req: ExecRequest; stdin: string }[] = [];
   execAnswer: (req: ExecRequest, stdout: NodeJS.WritableStream) => Promise<{ exitCode: number | undefined; error?: KubeError }> = async () => ({ exitCode: 0 });
   async exec(req: ExecRequest, stdout: NodeJS.WritableStream) {
     this.calls.push(`exec ${req.pod}/${req.container}: ${req.command.join(" ")}`);
-    this.execs.push({ req });
+    const entry = { req, stdin: "" };
+    this.execs.push(entry);
+    req.stdin?.on("data", (chunk: Buffer | string) => (entry.stdin += chunk.toString("latin1")));
     return this.execAnswer(req, stdout);
+  }
+  /** Copies the client told the collector came whole (COLLECT_COMMAND's answer on stdin). */
+  collectedAcks(): number {
+    return this.execs.filter((e) => e.stdin === `${COLLECT_ACK}\n`).length;
   }
 
   // ---- test controls ----
