@@ -16,7 +16,7 @@
 // (put back to 3 tests); deletes the Jobs it created.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { clearInterval, setInterval } from "node:timers";
+import { clearInterval, clearTimeout, setInterval, setTimeout } from "node:timers";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "./pipeline.mjs";
@@ -26,6 +26,8 @@ const results = process.argv.includes("--results");
 const n = Number(arg("--suites", results ? "100" : "1000"));
 const rounds = Number(arg("--runs", results ? "1" : "3"));
 const tests = Number(arg("--tests", results ? "1000" : "3"));
+// Beyond this, the incluster run is interrupted and the round fails (a 1,000-suite run takes ~140 s here).
+const timeoutS = Number(arg("--timeout-s", "900"));
 const ns = "incluster-demo";
 const { env, kubectl } = cluster();
 const k = (...a) => execFileSync(kubectl, ["-n", ns, ...a], { env, encoding: "utf8", maxBuffer: 1 << 28 });
@@ -70,6 +72,9 @@ function guideOnce() {
   k("wait", "--for=condition=complete", "jobs", "-l", "app.kubernetes.io/managed-by=incluster-bench", "--timeout=900s");
   const ms = performance.now() - t0;
   k("delete", "jobs", "-l", "app.kubernetes.io/managed-by=incluster-bench", "--wait=false");
+  // The next measurement starts on a quiet cluster: a round begun while 1,000 pods were still
+  // being deleted once hung (docs/performance.md, "Round 2").
+  k("wait", "--for=delete", "pods", "-l", "app.kubernetes.io/managed-by=incluster-bench", "--timeout=900s");
   return ms;
 }
 
@@ -91,8 +96,27 @@ function inclusterOnce() {
       peakConn = Math.max(peakConn, connections(p.pid));
       peakKb = Math.max(peakKb, hwmKb(p.pid));
     }, 200);
+    // A run that does not end is a failed row, not a bench that never ends: Ctrl-C first (which
+    // must end it within 2 s), then SIGKILL if even that is not heeded.
+    let interruptedAt;
+    let killer;
+    const deadline = setTimeout(() => {
+      interruptedAt = performance.now();
+      log(`incluster run still going after ${timeoutS} s: SIGINT`);
+      p.kill("SIGINT");
+      killer = setTimeout(() => {
+        log("SIGINT not heeded within 30 s: SIGKILL");
+        p.kill("SIGKILL");
+      }, 30_000);
+    }, timeoutS * 1000);
     p.on("close", (code) => {
       clearInterval(sample);
+      clearTimeout(deadline);
+      clearTimeout(killer);
+      if (interruptedAt !== undefined) {
+        reject(new Error(`incluster run timed out after ${timeoutS} s; exit ${code} ${((performance.now() - interruptedAt) / 1000).toFixed(1)} s after SIGINT: ${err.slice(-2000)}`));
+        return;
+      }
       const ms = performance.now() - t0;
       try {
         JSON.parse(out);
