@@ -18,7 +18,7 @@ export function openLogStream(transport: Transport, req: LogRequest, handlers: L
   if (req.sinceTime) q.set("sinceTime", req.sinceTime);
   const path = `/api/v1/namespaces/${encodeURIComponent(req.namespace)}/pods/${encodeURIComponent(req.pod)}/log?${q.toString()}`;
   transport
-    .stream(path)
+    .logStream(path)
     .then((r) => {
       cancel = r.cancel;
       if (stopped) return r.cancel();

@@ -23,8 +23,13 @@ export interface Opened {
   cancel(): void;
 }
 
+/** RFC 9113 §6.5.2: SETTINGS_MAX_CONCURRENT_STREAMS is recommended to be no smaller than this. */
+export const HTTP2_MIN_MAX_STREAMS = 100;
+
 export class ServerLink {
   private session: http2.ClientHttp2Session | undefined;
+  /** The server's SETTINGS_MAX_CONCURRENT_STREAMS, once a session has heard it (kube-apiserver: 100 here). */
+  private serverMaxStreams: number | undefined;
   private agent: http.Agent | undefined;
   /** Exchanges open on the session: it keeps the process alive only while there is one. */
   private active = 0;
@@ -39,6 +44,15 @@ export class ServerLink {
   /** Starts one exchange and resolves with the response head; the body streams. */
   open(creds: Credentials, method: string, path: string, headers: Record<string, string>, body?: string | Buffer): Promise<Opened> {
     return this.url.protocol === "http:" ? this.openHttp1(method, path, headers, body) : this.openHttp2(creds, method, path, headers, body);
+  }
+
+  /**
+   * How many exchanges may be open at once on the connection: the HTTP/2 server's limit once
+   * heard, else HTTP/2's recommended minimum (RFC 9113 §6.5.2: no smaller than 100); none for
+   * HTTP/1.1 (a socket per exchange).
+   */
+  maxStreams(): number {
+    return this.url.protocol === "http:" ? Infinity : (this.serverMaxStreams ?? HTTP2_MIN_MAX_STREAMS);
   }
 
   /** Ends the connection now: every exchange on it fails with `err`; the next one opens a new connection. */
@@ -69,6 +83,9 @@ export class ServerLink {
     };
     s.on("close", drop);
     s.on("goaway", drop);
+    s.on("remoteSettings", (settings) => {
+      if (settings.maxConcurrentStreams !== undefined) this.serverMaxStreams = settings.maxConcurrentStreams;
+    });
     s.unref();
     this.session = s;
     return s;

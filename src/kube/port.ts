@@ -127,6 +127,11 @@ export interface ApiStats {
   execs?: number;
   /** Most pods/exec connections open at once. */
   peakExecs?: number;
+  /** Log follows allowed open at once (the server's stream limit less room for requests and watches). */
+  followLimit?: number;
+  /** Most log follows open at once, and most waiting for one to end. */
+  peakFollows?: number;
+  peakFollowsWaiting?: number;
 }
 
 /** The API server stopped answering (the error that showed it), or answers again. */

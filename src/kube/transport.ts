@@ -34,6 +34,11 @@ export interface UnaryResponse {
 }
 
 export const MAX_IN_FLIGHT = 8;
+/**
+ * Stream slots kept free of log follows besides the unary requests' MAX_IN_FLIGHT: a run's three
+ * watches, their reconnects, and a margin.
+ */
+export const WATCH_STREAMS_RESERVE = 12;
 
 export class Transport {
   readonly stats: ApiStats = { requests: 0, streams: 0, retries: 0, connections: 0, peakInFlight: 0, execs: 0, peakExecs: 0 };
@@ -46,6 +51,8 @@ export class Transport {
   private dropped: { generation: number; error: Error } | undefined;
   /** The cap on unary requests in flight. */
   private readonly unaries: Limiter;
+  /** The cap on log follows open at once (made at the first, once the server's stream limit is known). */
+  private follows: Limiter | undefined;
   private readonly link: ServerLink;
   private readonly opts: TransportOptions;
 
@@ -129,6 +136,35 @@ export class Transport {
   async stream(path: string, headers: Record<string, string> = {}): Promise<Opened> {
     this.stats.streams++;
     return this.open("GET", path, headers);
+  }
+
+  /**
+   * A log follow, under a cap: the server takes only so many exchanges at once on the connection
+   * (kube-apiserver: 100), and the rest wait unseen in the HTTP/2 stack, unary requests and watch
+   * reconnects among them. 1,000 suites' follows (a follow lasts as long as its container) once
+   * held every slot, and the run stalled, Ctrl-C's deletes queued behind them (issue 23). So
+   * follows take at most the server's limit less MAX_IN_FLIGHT and WATCH_STREAMS_RESERVE; the
+   * others wait here, in order, and begin as one ends (a late follow reads from its container's
+   * start or its sinceTime: no line is lost).
+   */
+  async logStream(path: string): Promise<Opened> {
+    const max = this.link.maxStreams();
+    // A plain-http server (kubectl proxy) gives each exchange its own socket: nothing to share.
+    if (max === Infinity) return this.stream(path);
+    this.follows ??= new Limiter(Math.max(1, max - (this.opts.maxInFlight ?? MAX_IN_FLIGHT) - WATCH_STREAMS_RESERVE));
+    this.stats.followLimit = this.follows.limit;
+    const slot = await this.follows.acquire();
+    this.stats.peakFollows = this.follows.stats.peakActive;
+    this.stats.peakFollowsWaiting = this.follows.stats.peakWaiting;
+    try {
+      const opened = await this.stream(path);
+      // Released when the stream is closed on our side (ended, broken or cancelled: the RST is sent).
+      opened.body.once("close", () => slot?.release());
+      return opened;
+    } catch (err) {
+      slot?.release();
+      throw err;
+    }
   }
 
   /**

@@ -119,8 +119,10 @@ async function session(
       const over = `${api.connections} connection(s), at most ${api.peakInFlight} in flight`;
       const c = ctx.copies.stats;
       const execs = api.execs !== undefined ? `; pods/exec: ${api.execs}, at most ${api.peakExecs ?? 0} open at once` : "";
+      const followed = `at most ${api.peakFollows ?? 0} open at once (limit ${api.followLimit}), at most ${api.peakFollowsWaiting ?? 0} waiting`;
+      const follows = api.followLimit !== undefined ? `; log follows: ${followed}` : "";
       const copies = `; copies: ${c.granted}, at most ${c.peakActive} at once (limit ${ctx.copies.limit}), at most ${c.peakWaiting} queued`;
-      note("verbose", `api: ${counts} over ${over}${execs}${copies}; ${rbac.skipped} RBAC applies not needed`);
+      note("verbose", `api: ${counts} over ${over}${execs}${follows}${copies}; ${rbac.skipped} RBAC applies not needed`);
     }
   }
 }
