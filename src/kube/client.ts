@@ -12,7 +12,7 @@ import { openLogStream } from "./http-stream.js";
 import { contextInfo, currentServer, loadKubeConfig } from "./kubeconfig.js";
 import type { ClusterOptions } from "./kubeconfig.js";
 import { listKind, watchKind } from "./list-watch.js";
-import { applyObject, createObject, deleteObject, setOwner, writeConfigMap } from "./objects.js";
+import { applyObject, createObject, deleteCollection, deleteObject, setOwner, writeConfigMap } from "./objects.js";
 import type { ClusterPort } from "./port.js";
 import { getConfigMap, listApplied, listConfigMaps, listServices, objectExists, readConfigMaps } from "./reads.js";
 
@@ -39,6 +39,7 @@ export function createClusterPort(opts: ClusterOptions & { setTimer?: SetTimer }
     apply: (obj) => applyObject(conn, obj),
     create: (obj) => createObject(conn, obj),
     delete: (kind, namespace, name, opts) => deleteObject(conn, kind, namespace, name, opts),
+    deleteCollection: (kind, namespace, labelSelector, opts) => deleteCollection(conn, kind, namespace, labelSelector, opts),
     setOwner: (namespace, configMap, owner) => setOwner(conn, namespace, configMap, owner),
     listApplied: (namespace, labelSelector) => listApplied(conn, namespace, labelSelector),
     listConfigMaps: (namespace, labelSelector) => listConfigMaps(conn, namespace, labelSelector),

@@ -39,18 +39,31 @@ export function execCommand(
   // held in memory.
   const paced = new Paced(stdout);
   const stdin = (req.stdin as Readable | undefined) ?? null;
+  let onAbort = () => undefined as void;
   const done = new Promise<ExecResult>((resolve) => {
     let status: ExecStatus | undefined;
+    let socket: { terminate(): void } | undefined;
+    onAbort = () => {
+      socket?.terminate();
+      resolve({ exitCode: undefined, error: { message: "exec cancelled" } });
+    };
+    if (req.signal?.aborted) return onAbort();
+    req.signal?.addEventListener("abort", onAbort, { once: true });
     new Exec(conn.kc)
       .exec(req.namespace, req.pod, req.container, [...req.command], paced, stderr as Writable, stdin, Boolean(req.tty), (s) => (status = s))
       .then((ws) => {
         paced.socket = ws;
+        socket = ws;
+        if (req.signal?.aborted) return ws.terminate();
         ws.on("close", () => resolve(execOutcome(status)));
         ws.on("error", (err: unknown) => resolve({ exitCode: undefined, error: toKubeError(err) }));
       })
       .catch((err: unknown) => resolve({ exitCode: undefined, error: toKubeError(err) }));
   });
-  return done.finally(closed);
+  return done.finally(() => {
+    req.signal?.removeEventListener("abort", onAbort);
+    closed();
+  });
 }
 
 /** Forwards to `target`; pauses `socket` while `target` is over its high-water mark. */

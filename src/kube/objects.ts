@@ -5,7 +5,7 @@ import { PatchStrategy } from "../vendor/kube.js";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { foundUnless404, kubeCall } from "./errors.js";
 import type { KubeConnection } from "./connection.js";
-import { FIELD_MANAGER, applyPath, createPath, knownPath } from "./paths.js";
+import { FIELD_MANAGER, applyPath, collectionPath, createPath, knownPath } from "./paths.js";
 import type { ConfigMapData, OwnerRef } from "./port.js";
 import type { Transport } from "./transport.js";
 import type { KubeObject } from "../k8s-types.js";
@@ -18,7 +18,8 @@ export interface DeleteOptions {
 
 /** One JSON request through the transport; an answer outside 2xx is thrown as the client would (status and body). */
 async function send(transport: Transport, method: string, path: string, body: unknown, contentType: string): Promise<unknown> {
-  const r = await transport.unary(method, path, { "content-type": contentType, accept: "application/json" }, JSON.stringify(body));
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const r = await transport.unary(method, path, { "content-type": contentType, accept: "application/json" }, payload);
   if (r.status < 200 || r.status > 299) throw { statusCode: r.status, body: r.body.toString("utf8") };
   return JSON.parse(r.body.toString("utf8")) as unknown;
 }
@@ -55,6 +56,29 @@ export function deleteObject(
     if (kind === "jobs") await conn.batch.deleteNamespacedJob({ name, namespace, propagationPolicy: opts.propagation ?? "Background", ...graceField });
     else if (kind === "configmaps") await conn.core.deleteNamespacedConfigMap({ name, namespace });
     else await conn.core.deleteNamespacedPod({ name, namespace, ...graceField });
+  });
+}
+
+/**
+ * Deletes every object of the collection the label selector matches, in one request (the
+ * "deletecollection" verb), and returns their names. One request where an interrupted run of 30
+ * suites sent 60 deletes, 8 at a time: 3.5 s on a busy node (issue 19 part 7).
+ */
+export function deleteCollection(
+  conn: Pick<KubeConnection, "transport">,
+  kind: "jobs" | "pods",
+  namespace: string,
+  labelSelector: string,
+  opts: DeleteOptions = {},
+): Promise<string[]> {
+  return kubeCall(async () => {
+    const q = new URLSearchParams({ labelSelector });
+    if (opts.propagation) q.set("propagationPolicy", opts.propagation);
+    if (opts.gracePeriodSeconds !== undefined) q.set("gracePeriodSeconds", String(opts.gracePeriodSeconds));
+    const r = await send(conn.transport, "DELETE", `${collectionPath(kind, encodeURIComponent(namespace))}?${q.toString()}`, undefined, "application/json");
+    // The server answers with the list of what it deleted (a Status when the list is empty).
+    const items = (r as { items?: { metadata?: { name?: string } }[] }).items ?? [];
+    return items.map((i) => i.metadata?.name ?? "").filter(Boolean);
   });
 }
 

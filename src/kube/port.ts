@@ -102,6 +102,8 @@ export interface ExecRequest {
   /** Given: the command's stdin (e.g. an interactive shell). */
   stdin?: NodeJS.ReadableStream;
   tty?: boolean;
+  /** Aborted: the exec's connection is closed and it resolves at once (exitCode undefined). */
+  signal?: AbortSignal;
 }
 
 export interface ExecResult {
@@ -172,6 +174,16 @@ export interface ClusterPort {
     /** Jobs default to Background propagation; Orphan leaves the pods for the caller to delete. */
     opts?: { gracePeriodSeconds?: number; propagation?: "Background" | "Orphan" },
   ): Promise<boolean>;
+  /**
+   * Deletes every object the label selector matches in one request (verb "deletecollection");
+   * returns their names. Optional: a port without it is sent one delete per object.
+   */
+  deleteCollection?(
+    kind: "jobs" | "pods",
+    namespace: string,
+    labelSelector: string,
+    opts?: { gracePeriodSeconds?: number; propagation?: "Background" | "Orphan" },
+  ): Promise<string[]>;
   /** Makes a ConfigMap owned by another object (a run's Job): the garbage collector deletes it with its owner. */
   setOwner(namespace: string, configMap: string, owner: OwnerRef): Promise<void>;
   /** ServiceAccounts, Roles and RoleBindings by label, whole: a run skips applying those already in place. Optional. */

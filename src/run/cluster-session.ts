@@ -122,7 +122,7 @@ async function session(
       const followed = `at most ${api.peakFollows ?? 0} open at once (limit ${api.followLimit}), at most ${api.peakFollowsWaiting ?? 0} waiting`;
       const follows = api.followLimit !== undefined ? `; log follows: ${followed}` : "";
       const copies = `; copies: ${c.granted}, at most ${c.peakActive} at once (limit ${ctx.copies.limit}), at most ${c.peakWaiting} queued`;
-      note("verbose", `api: ${counts} over ${over}${execs}${follows}${copies}; ${rbac.skipped} RBAC applies not needed`);
+      note("verbose", `api: ${counts} over ${over}${execs}${copies}${follows}; ${rbac.skipped} RBAC applies not needed`);
     }
   }
 }

@@ -53,6 +53,9 @@ export const COLLECT_COMMAND = [
   ].join(" "),
 ];
 
+/** An interrupted run's word to a collector waiting for a copy that will not come: go now. */
+export const RELEASE_COLLECTOR_COMMAND = ["/bin/sh", "-c", `: > ${OUT_DIR}/${COLLECTED_MARKER}`];
+
 /** A tar entry's path as the collector's tar wrote it, without a leading "./". */
 const entryPath = (path: string) => path.replace(/^\.\//, "");
 

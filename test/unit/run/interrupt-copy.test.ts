@@ -7,6 +7,7 @@ import { parseConfig } from "../../../src/config/parse.js";
 import { resolveSuite } from "../../../src/config/resolve.js";
 import type { Pod } from "../../../src/k8s-types.js";
 import { renderSuite } from "../../../src/render/suite.js";
+import { RELEASE_COLLECTOR_COMMAND } from "../../../src/run/collect.js";
 import { sampleGitYaml } from "../support/fixtures.js";
 import { FakeCluster, pod, settle } from "../support/fake-cluster.js";
 import { startPipeline } from "../support/pipeline.js";
@@ -29,8 +30,9 @@ describe("Ctrl-C mid-test", () => {
     const suite = resolveSuite(parseConfig(CONFIG, "incluster.yaml"), "sleepy");
     const labels = { ...renderSuite(suite, { runId: "abc123" }).job.spec.template.metadata.labels };
     const cluster = new FakeCluster();
-    // A copy, once started, would never end: only the collector's grace would end it.
-    cluster.execAnswer = () => new Promise(() => undefined);
+    // A copy, once started, would never end: only the collector's grace would end it. The
+    // cleanup's word to the collector to go (RELEASE_COLLECTOR_COMMAND) is answered at once.
+    cluster.execAnswer = async (req) => (req.command === RELEASE_COLLECTOR_COMMAND ? { exitCode: 0 } : new Promise(() => undefined));
     const t = startPipeline(cluster, [suite]);
     await jobCreated(cluster);
     cluster.put("pods", pod("p1", labels, status({ running: { startedAt: "2026-11-24T00:00:02Z" } })));
@@ -45,7 +47,28 @@ describe("Ctrl-C mid-test", () => {
     expect(r).not.toBe("late");
     expect(Date.now() - t0).toBeLessThan(2000);
     expect(r === "late" ? undefined : r.suites[0]).toMatchObject({ verdict: "interrupted", exitCode: 130 });
-    expect(cluster.execs).toEqual([]);
+    // No copy: only the collector told to go.
+    expect(cluster.execs.map((e) => e.req.command)).toEqual([RELEASE_COLLECTOR_COMMAND]);
     expect(t.timers.pending).toBe(0);
   });
+
+  it("a collector that cannot be told to go (the exec never answers) does not hold Ctrl-C past the release deadline", async () => {
+    const suite = resolveSuite(parseConfig(CONFIG, "incluster.yaml"), "sleepy");
+    const labels = { ...renderSuite(suite, { runId: "abc123" }).job.spec.template.metadata.labels };
+    const cluster = new FakeCluster();
+    const cancelled: boolean[] = [];
+    cluster.execAnswer = (req) =>
+      new Promise((resolve) => req.signal?.addEventListener("abort", () => (cancelled.push(true), resolve({ exitCode: undefined, error: { message: "exec cancelled" } }))));
+    const t = startPipeline(cluster, [suite]);
+    await jobCreated(cluster);
+    cluster.put("pods", pod("p1", labels, status({ running: { startedAt: "2026-11-24T00:00:02Z" } })));
+    for (let i = 0; i < 200 && cluster.openLogs("test-runner").length === 0; i++) await settle();
+    const t0 = Date.now();
+    t.controller.abort();
+    const r = await t.promise;
+    expect(r.suites[0]).toMatchObject({ verdict: "interrupted", exitCode: 130 });
+    expect(cancelled).toEqual([true]);
+    expect(Date.now() - t0).toBeLessThan(8000);
+    expect(t.timers.pending).toBe(0);
+  }, 15_000);
 });
