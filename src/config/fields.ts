@@ -24,6 +24,28 @@ export function meta<T extends z.ZodMiniType>(schema: T, metadata: z.core.Global
   return clone;
 }
 
+/**
+ * A schema built the first time a config has the field (z.lazy): building all of the schema was the
+ * largest part of `validate`'s start-up, and a config uses few of its fields (docs/performance.md,
+ * "Start-up"). Correct wherever it stands, it defers only where it is not cloned: use it as a field,
+ * an element or a value, or in z.optional, and describe it inside the builder.
+ */
+export function deferred<T extends z.ZodMiniType>(build: () => T): z.ZodMiniLazy<T> {
+  let built: T | undefined;
+  const lazy = z.lazy(() => {
+    if (built) return built;
+    built = build();
+    if (built._zod.optin !== undefined) throw new Error("deferred(): the schema it built is optional; put deferred() in z.optional instead");
+    return built;
+  });
+  // An object's parse reads each field's optin and optout, and z.optional reads its inner schema's
+  // optin on every parse, the field present or not: z.lazy would build its schema to answer. A
+  // deferred schema is never optional itself (checked above), so the answer is known without it.
+  lazy._zod.optin = undefined;
+  lazy._zod.optout = undefined;
+  return lazy;
+}
+
 /** JSON-ish rendering of a received value for messages, clipped to ECHO_MAX characters. */
 export function shown(value: unknown): string {
   if (typeof value === "string") return clip(JSON.stringify(value));
@@ -155,21 +177,23 @@ export const ENV_VALUE_MAX = 256 * 1024;
 
 // A value from a Secret or ConfigMap: the value never appears in incluster.yaml, the Job spec or
 // any output; the kubelet resolves it when the container starts.
-export const envValue = z.union(
-  [
-    z.string().check(
-      z.maxLength(ENV_VALUE_MAX, { error: `expected a value of at most ${ENV_VALUE_MAX} characters (the Job must fit in 1.5 MiB)` }),
-      z.refine((s) => !s.includes("\0"), { error: "expected a value without NUL characters (a process environment cannot hold them)" }),
-    ),
-    describe(strict({ secretKeyRef: keyRef("Secret") }), "Take the value from a key of a Secret in the namespace."),
-    describe(strict({ configMapKeyRef: keyRef("ConfigMap") }), "Take the value from a key of a ConfigMap in the namespace."),
-  ],
-  {
-    // The value is not echoed: it may be a secret someone forgot to quote.
-    error: (iss) =>
-      `expected a string value (quote numbers and booleans in YAML: "…") or {secretKeyRef: {name, key}} / {configMapKeyRef: {name, key}}, ` +
-      `got ${kindOf(iss.input)}`,
-  },
+export const envValue = deferred(() =>
+  z.union(
+    [
+      z.string().check(
+        z.maxLength(ENV_VALUE_MAX, { error: `expected a value of at most ${ENV_VALUE_MAX} characters (the Job must fit in 1.5 MiB)` }),
+        z.refine((s) => !s.includes("\0"), { error: "expected a value without NUL characters (a process environment cannot hold them)" }),
+      ),
+      describe(strict({ secretKeyRef: keyRef("Secret") }), "Take the value from a key of a Secret in the namespace."),
+      describe(strict({ configMapKeyRef: keyRef("ConfigMap") }), "Take the value from a key of a ConfigMap in the namespace."),
+    ],
+    {
+      // The value is not echoed: it may be a secret someone forgot to quote.
+      error: (iss) =>
+        `expected a string value (quote numbers and booleans in YAML: "…") or {secretKeyRef: {name, key}} / {configMapKeyRef: {name, key}}, ` +
+        `got ${kindOf(iss.input)}`,
+    },
+  ),
 );
 
 /** Levenshtein distance <= 2, for "did you mean". */

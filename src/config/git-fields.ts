@@ -2,7 +2,7 @@
 // this machine, git clone in the pod), so none may start with '-' (git would take it for an
 // option), and a URL never carries credentials: those live in a Secret (source.*.credentials).
 import * as z from "zod/mini";
-import { text } from "./fields.js";
+import { text, deferred } from "./fields.js";
 
 /** user:password@ or token@ in a URL: the part that must not be in incluster.yaml, a Job or a log. */
 export function urlHasCredentials(url: string): boolean {
@@ -55,8 +55,10 @@ export const gitRef = text("a branch or tag name").check(
   }),
 );
 
-export const remoteName = text("a git remote name like origin").check(
-  z.regex(/^[A-Za-z0-9_][A-Za-z0-9._/-]*$/, {
-    error: "expected a git remote name like origin: letters, digits, '.', '_', '-' and '/', not starting with '-'",
-  }),
+export const remoteName = deferred(() =>
+  text("a git remote name like origin").check(
+    z.regex(/^[A-Za-z0-9_][A-Za-z0-9._/-]*$/, {
+      error: "expected a git remote name like origin: letters, digits, '.', '_', '-' and '/', not starting with '-'",
+    }),
+  ),
 );

@@ -1,7 +1,7 @@
 // `history:`: where a suite's memory across runs is kept (src/history/) and how many runs of it.
 // The store is one string so that the flag (--history) and the file say it the same way.
 import * as z from "zod/mini";
-import { describe, shown, strict } from "./fields.js";
+import { describe, shown, strict, deferred } from "./fields.js";
 
 export const DEFAULT_HISTORY_STORE = "cluster";
 export const DEFAULT_HISTORY_KEEP = 50;
@@ -25,25 +25,31 @@ export function historyStoreProblem(s: string): string | undefined {
   return parseHistoryStore(s) ? undefined : `${STORE_EXPECTED}, got ${shown(s)}`;
 }
 
-const store = describe(
-  z.string({ error: (iss) => `${STORE_EXPECTED}, got ${shown(iss.input)}` }).check(
-    z.superRefine((s, ctx) => {
-      const p = historyStoreProblem(s);
-      if (p) ctx.addIssue({ code: "custom", message: p });
-    }),
+const store = deferred(() =>
+  describe(
+    z.string({ error: (iss) => `${STORE_EXPECTED}, got ${shown(iss.input)}` }).check(
+      z.superRefine((s, ctx) => {
+        const p = historyStoreProblem(s);
+        if (p) ctx.addIssue({ code: "custom", message: p });
+      }),
+    ),
+    "Where each suite's run history is kept: cluster (one ConfigMap per suite in its namespace, labelled " +
+      "app.kubernetes.io/managed-by=incluster; needs configmaps get, list, create, update), none, or dir:<path> " +
+      "(one file per suite, relative to incluster.yaml's folder). Default cluster. Overridden by --history.",
   ),
-  "Where each suite's run history is kept: cluster (one ConfigMap per suite in its namespace, labelled " +
-    "app.kubernetes.io/managed-by=incluster; needs configmaps get, list, create, update), none, or dir:<path> " +
-    "(one file per suite, relative to incluster.yaml's folder). Default cluster. Overridden by --history.",
 );
 
 const keepMessage = (iss: { input?: unknown }) => `expected a whole number of runs from 1 to ${HISTORY_KEEP_MAX}, got ${shown(iss.input)}`;
-const keep = describe(
-  z.number({ error: keepMessage }).check(z.int({ error: keepMessage }), z.gte(1, { error: keepMessage }), z.lte(HISTORY_KEEP_MAX, { error: keepMessage })),
-  `How many runs of each suite history keeps; older runs roll off. Default ${DEFAULT_HISTORY_KEEP}.`,
+const keep = deferred(() =>
+  describe(
+    z.number({ error: keepMessage }).check(z.int({ error: keepMessage }), z.gte(1, { error: keepMessage }), z.lte(HISTORY_KEEP_MAX, { error: keepMessage })),
+    `How many runs of each suite history keeps; older runs roll off. Default ${DEFAULT_HISTORY_KEEP}.`,
+  ),
 );
 
-export const historySchema = describe(
-  strict({ store: z.optional(store), keep: z.optional(keep) }),
-  "The run history incluster keeps per suite (flake rates, durations, new versus known failures; incluster history prints it).",
+export const historySchema = deferred(() =>
+  describe(
+    strict({ store: z.optional(store), keep: z.optional(keep) }),
+    "The run history incluster keeps per suite (flake rates, durations, new versus known failures; incluster history prints it).",
+  ),
 );

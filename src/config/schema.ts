@@ -1,7 +1,7 @@
 // The incluster.yaml schema: the one source for validation, the TypeScript types and the
 // committed JSON Schema (scripts/gen-schema.ts). Field names are the contract (issue 2).
 import * as z from "zod/mini";
-import { bool, describe, duration, envName, envValue, imageRef, meta, platform, seconds, shown, strict, text } from "./fields.js";
+import { bool, describe, duration, envName, envValue, imageRef, meta, platform, seconds, shown, strict, text, deferred } from "./fields.js";
 import { resourcesSchema } from "./resources.js";
 import { DNS_LABEL_PATTERN, SUITE_NAME_MAX, namespaceProblem } from "./names.js";
 import { schedulingSchema } from "./scheduling.js";
@@ -23,9 +23,11 @@ export type EngineName = (typeof ENGINES)[number];
 
 const resources = resourcesSchema;
 
-const env = describe(
-  z.record(envName, envValue, { error: (iss) => `expected a mapping of NAME: "value", got ${shown(iss.input)}` }),
-  "Environment variables for the test container. Values are strings: quote numbers.",
+const env = deferred(() =>
+  describe(
+    z.record(envName, envValue, { error: (iss) => `expected a mapping of NAME: "value", got ${shown(iss.input)}` }),
+    "Environment variables for the test container. Values are strings: quote numbers.",
+  ),
 );
 
 const install = describe(
@@ -44,25 +46,29 @@ function wholeNumber(min: number, max: number, message: (iss: { input?: unknown 
   return z.number({ error: message }).check(z.int({ error: message }), z.gte(min, { error: message }), z.lte(max, { error: message }));
 }
 
-const retries = describe(
-  wholeNumber(0, MAX_RETRIES, (iss) => `expected a whole number of retries from 0 to ${MAX_RETRIES}, got ${shown(iss.input)}`),
-  "After a failed attempt (tests failed), run a fresh Job with only the failed tests (the runner's test ids; " +
-    "a command suite reruns whole), up to this many times. A test that fails then passes is flaky. " +
-    "Could-not-run failures are never retried. Default 0.",
+const retries = deferred(() =>
+  describe(
+    wholeNumber(0, MAX_RETRIES, (iss) => `expected a whole number of retries from 0 to ${MAX_RETRIES}, got ${shown(iss.input)}`),
+    "After a failed attempt (tests failed), run a fresh Job with only the failed tests (the runner's test ids; " +
+      "a command suite reruns whole), up to this many times. A test that fails then passes is flaky. " +
+      "Could-not-run failures are never retried. Default 0.",
+  ),
 );
 const kubernetesAccess = describe(bool, "Give the test pod a ServiceAccount token with a Role to get/list pods and pods/log in its namespace. Default true.");
 
 const suiteShape = {
   test: describe(
-    z.optional(text("a pytest target like tests/e2e/test_x.py::test_y")),
+    z.optional(deferred(() => text("a pytest target like tests/e2e/test_x.py::test_y"))),
     "The runner's target (runner:, default pytest): pytest a file, folder or node id; node test files, folders or globs; " +
       "go package patterns like ./... Exactly one of test or command.",
   ),
   command: describe(
     z.optional(
-      z
-        .array(text("a non-empty string"), { error: (iss) => `expected a list of strings like [npx, vitest, run], got ${shown(iss.input)}` })
-        .check(z.minLength(1, { error: "expected at least one element, the program to run" })),
+      deferred(() =>
+        z
+          .array(text("a non-empty string"), { error: (iss) => `expected a list of strings like [npx, vitest, run], got ${shown(iss.input)}` })
+          .check(z.minLength(1, { error: "expected at least one element, the program to run" })),
+      ),
     ),
     "Program and arguments to run instead of a runner's target (Jest, Vitest, Playwright, a script). " +
       "With runner:, its report is read as that runner's. Exactly one of test or command.",
@@ -85,17 +91,19 @@ const suiteShape = {
   podTemplate: z.optional(podTemplateSchema),
   allowUnrestricted: z.optional(allowUnrestrictedSchema),
   junit: describe(
-    z.optional(text("a path like reports/junit.xml")),
+    z.optional(deferred(() => text("a path like reports/junit.xml"))),
     "Where the suite's runner writes JUnit XML, relative to the artifacts directory ($INCLUSTER_ARTIFACTS). " +
       "pytest suites write artifacts/junit.xml on their own. Recipes: docs/runners.md.",
   ),
   retries: z.optional(retries),
   shards: describe(
     z.optional(
-      z.union([
-        wholeNumber(1, MAX_SHARDS, (iss) => `expected a whole number of shards from 1 to ${MAX_SHARDS}, or auto, got ${shown(iss.input)}`),
-        z.literal("auto"),
-      ]),
+      deferred(() =>
+        z.union([
+          wholeNumber(1, MAX_SHARDS, (iss) => `expected a whole number of shards from 1 to ${MAX_SHARDS}, or auto, got ${shown(iss.input)}`),
+          z.literal("auto"),
+        ]),
+      ),
     ),
     "Run the suite as one Indexed Job of this many pods (JOB_COMPLETION_INDEX): pytest node ids and go tests are split stably over them, " +
       "node test files by node's --test-shard; a command suite gets INCLUSTER_SHARD_INDEX and INCLUSTER_SHARD_COUNT. " +
@@ -103,23 +111,25 @@ const suiteShape = {
       "auto: as many shards as targetDuration needs, from the history (1 without).",
   ),
   targetDuration: z.optional(targetDurationSchema),
-  maxShards: z.optional(maxShardsSchema(MAX_SHARDS)),
+  maxShards: z.optional(deferred(() => maxShardsSchema(MAX_SHARDS))),
   quarantine: z.optional(quarantineSchema),
   build: describe(
     z.optional(
-      strict({
-        dockerfile: describe(
-          z.optional(text("a path like jobs/test-smoke-e2e/Dockerfile")),
-          "The suite's own Dockerfile, relative to the folder of incluster.yaml. " +
-            "Default: a Dockerfile incluster generates (image.base plus what the runner needs).",
-        ),
-        context: describe(
-          z.optional(text("a folder like .")),
-          "Build context, relative to the folder of incluster.yaml. " +
-            "Default: the folder of the Dockerfile, or of incluster.yaml for a generated one. " +
-            "Its files (minus .dockerignore) are part of the content hash.",
-        ),
-      }),
+      deferred(() =>
+        strict({
+          dockerfile: describe(
+            z.optional(text("a path like jobs/test-smoke-e2e/Dockerfile")),
+            "The suite's own Dockerfile, relative to the folder of incluster.yaml. " +
+              "Default: a Dockerfile incluster generates (image.base plus what the runner needs).",
+          ),
+          context: describe(
+            z.optional(text("a folder like .")),
+            "Build context, relative to the folder of incluster.yaml. " +
+              "Default: the folder of the Dockerfile, or of incluster.yaml for a generated one. " +
+              "Its files (minus .dockerignore) are part of the content hash.",
+          ),
+        }),
+      ),
     ),
     "How incluster build makes this suite's image. A suite with an explicit image is never built.",
   ),
@@ -143,58 +153,62 @@ export const suiteSchema = describe(
   "One test suite. Its name is used in the Job name test-<suite>-e2e-<runid>.",
 );
 
-const defaults = describe(
-  strict({
-    install: z.optional(install),
-    resources: z.optional(resources),
-    env: z.optional(env),
-    ttlSecondsAfterFinished: z.optional(ttl),
-    timeout: z.optional(timeout),
-    image: z.optional(runImage),
-    kubernetesAccess: z.optional(kubernetesAccess),
-    scheduling: z.optional(schedulingSchema),
-    retries: z.optional(retries),
-    imagePullSecrets: z.optional(imagePullSecretsSchema),
-    serviceAccount: z.optional(serviceAccountSchema),
-    pod: z.optional(podSchema),
-    envFrom: z.optional(envFromSchema),
-    volumes: z.optional(volumesSchema),
-    securityContext: z.optional(securityContextSchema),
-    podTemplate: z.optional(podTemplateSchema),
-    allowUnrestricted: z.optional(allowUnrestrictedSchema),
-    quarantine: z.optional(quarantineSchema),
-  }),
-  "Values every suite inherits unless it sets its own; env is merged, the suite's entries win; quarantine entries of both apply; " +
-    "every other field is taken whole from the suite if it sets it.",
+const defaults = deferred(() =>
+  describe(
+    strict({
+      install: z.optional(install),
+      resources: z.optional(resources),
+      env: z.optional(env),
+      ttlSecondsAfterFinished: z.optional(ttl),
+      timeout: z.optional(timeout),
+      image: z.optional(runImage),
+      kubernetesAccess: z.optional(kubernetesAccess),
+      scheduling: z.optional(schedulingSchema),
+      retries: z.optional(retries),
+      imagePullSecrets: z.optional(imagePullSecretsSchema),
+      serviceAccount: z.optional(serviceAccountSchema),
+      pod: z.optional(podSchema),
+      envFrom: z.optional(envFromSchema),
+      volumes: z.optional(volumesSchema),
+      securityContext: z.optional(securityContextSchema),
+      podTemplate: z.optional(podTemplateSchema),
+      allowUnrestricted: z.optional(allowUnrestrictedSchema),
+      quarantine: z.optional(quarantineSchema),
+    }),
+    "Values every suite inherits unless it sets its own; env is merged, the suite's entries win; quarantine entries of both apply; " +
+      "every other field is taken whole from the suite if it sets it.",
+  ),
 );
 
-const imageSchema = describe(
-  strict({
-    registry: describe(
-      text("a registry and path like registry.example.com/team").check(
-        z.regex(/^[^\s]+[^\s/]$/, { error: "expected a registry without spaces or a trailing '/'" }),
-        z.refine((s) => !s.includes("://"), { error: "expected a registry without a scheme (drop https://)" }),
+const imageSchema = deferred(() =>
+  describe(
+    strict({
+      registry: describe(
+        text("a registry and path like registry.example.com/team").check(
+          z.regex(/^[^\s]+[^\s/]$/, { error: "expected a registry without spaces or a trailing '/'" }),
+          z.refine((s) => !s.includes("://"), { error: "expected a registry without a scheme (drop https://)" }),
+        ),
+        "Where suite images live: <registry>/test-<suite>-e2e:<tag>.",
       ),
-      "Where suite images live: <registry>/test-<suite>-e2e:<tag>.",
-    ),
-    base: describe(z.optional(imageRef), `Base image of generated and scaffolded Dockerfiles. Default ${DEFAULT_BASE_IMAGE}.`),
-    engine: describe(
-      z.optional(z.enum(ENGINES, { error: (iss) => `expected one of ${ENGINES.join(", ")}, got ${shown(iss.input)}` })),
-      `Image build engine. Default: the first found on PATH of ${ENGINES.join(", ")}. Overridden by --engine.`,
-    ),
-    insecure: describe(
-      z.optional(bool),
-      "Reach the registry over plain HTTP: the registry check, the push, and with podman or buildah the build's pulls (a base image on that " +
-        "registry) skip TLS verification. Default: true for localhost and 127.0.0.1 registries, false otherwise. " +
-        "docker and nerdctl take this from their own configuration (insecure-registries).",
-    ),
-    platform: describe(
-      z.optional(platform),
-      "Platform suite images are built for, os/arch like linux/amd64 or linux/arm64; it is part of the content hash. " +
-        "Default: this machine's (linux/amd64 on x86-64). Overridden by --platform.",
-    ),
-  }),
-  "How suite images are named and built.",
+      base: describe(z.optional(imageRef), `Base image of generated and scaffolded Dockerfiles. Default ${DEFAULT_BASE_IMAGE}.`),
+      engine: describe(
+        z.optional(z.enum(ENGINES, { error: (iss) => `expected one of ${ENGINES.join(", ")}, got ${shown(iss.input)}` })),
+        `Image build engine. Default: the first found on PATH of ${ENGINES.join(", ")}. Overridden by --engine.`,
+      ),
+      insecure: describe(
+        z.optional(bool),
+        "Reach the registry over plain HTTP: the registry check, the push, and with podman or buildah the build's pulls (a base image on that " +
+          "registry) skip TLS verification. Default: true for localhost and 127.0.0.1 registries, false otherwise. " +
+          "docker and nerdctl take this from their own configuration (insecure-registries).",
+      ),
+      platform: describe(
+        z.optional(platform),
+        "Platform suite images are built for, os/arch like linux/amd64 or linux/arm64; it is part of the content hash. " +
+          "Default: this machine's (linux/amd64 on x86-64). Overridden by --platform.",
+      ),
+    }),
+    "How suite images are named and built.",
+  ),
 );
 
 const suiteName = describe(
