@@ -17,7 +17,7 @@ export const INTERRUPT_POD_GRACE_S = 1;
 /** Collectors told to go at once on Ctrl-C (each one pods/exec connection while it lasts). */
 export const RELEASE_CONCURRENCY = 8;
 /** How long Ctrl-C waits for those releases at most. */
-const RELEASE_DEADLINE_MS = 5_000;
+const RELEASE_DEADLINE_MS = 8_000;
 /** After the deletes, how long the pod watch is heeded for a pod the Job controller made as its Job went. */
 const LATE_POD_MS = 500;
 

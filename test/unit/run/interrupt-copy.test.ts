@@ -68,7 +68,7 @@ describe("Ctrl-C mid-test", () => {
     const r = await t.promise;
     expect(r.suites[0]).toMatchObject({ verdict: "interrupted", exitCode: 130 });
     expect(cancelled).toEqual([true]);
-    expect(Date.now() - t0).toBeLessThan(8000);
+    expect(Date.now() - t0).toBeLessThan(12_000);
     expect(t.timers.pending).toBe(0);
-  }, 15_000);
+  }, 20_000);
 });
