@@ -4,6 +4,9 @@
 import { Exec } from "../vendor/kube.js";
 import { Writable } from "node:stream";
 import type { Readable } from "node:stream";
+import { createSecureContext } from "node:tls";
+import type { SecureContext } from "node:tls";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { toKubeError } from "./errors.js";
 import type { KubeConnection } from "./connection.js";
 import type { ExecRequest, ExecResult } from "./port.js";
@@ -49,7 +52,7 @@ export function execCommand(
     };
     if (req.signal?.aborted) return onAbort();
     req.signal?.addEventListener("abort", onAbort, { once: true });
-    new Exec(conn.kc)
+    new Exec(sharedTls(conn.kc) as KubeConfig)
       .exec(req.namespace, req.pod, req.container, [...req.command], paced, stderr as Writable, stdin, Boolean(req.tty), (s) => (status = s))
       .then((ws) => {
         paced.socket = ws;
@@ -88,4 +91,34 @@ export class Paced extends Writable {
     }
     done();
   }
+}
+
+/** The TLS material client-node puts in the WebSocket's options: what a SecureContext is made of. */
+const TLS_MATERIAL = ["ca", "cert", "key", "pfx", "passphrase"] as const;
+type TlsOptions = Partial<Record<(typeof TLS_MATERIAL)[number], unknown>> & { secureContext?: SecureContext };
+const sameMaterial = (a: unknown, b: unknown) => a === b || (Buffer.isBuffer(a) && Buffer.isBuffer(b) && a.equals(b));
+const contexts = new WeakMap<KubeConfig, { material: unknown[]; context: SecureContext }>();
+
+/**
+ * The kubeconfig as client-node's Exec uses it, with one TLS context for all its WebSockets.
+ * Given ca/cert/key and no secureContext, tls.connect makes a context per connection: 51 KB of
+ * OpenSSL memory each (1,000 made in a loop: +50 MB RSS), released only when a major GC
+ * collects its small JS wrapper; a 1,000-suite run held ~1,000 of them (docs/performance.md).
+ * A new one is made only when the material changes (an exec plugin's rotated client certificate).
+ */
+export function sharedTls(kc: KubeConfig): Pick<KubeConfig, "getCurrentCluster" | "applyToHTTPSOptions"> {
+  return {
+    getCurrentCluster: () => kc.getCurrentCluster(),
+    async applyToHTTPSOptions(opts) {
+      await kc.applyToHTTPSOptions(opts);
+      const o = opts as TlsOptions;
+      const material = TLS_MATERIAL.map((f) => o[f]);
+      let kept = contexts.get(kc);
+      if (!kept || !kept.material.every((m, i) => sameMaterial(m, material[i]))) {
+        kept = { material, context: createSecureContext(opts as Parameters<typeof createSecureContext>[0]) };
+        contexts.set(kc, kept);
+      }
+      o.secureContext = kept.context;
+    },
+  };
 }

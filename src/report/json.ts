@@ -77,7 +77,29 @@ export function* jsonChunks(value: unknown, size = 64 * 1024): Generator<string>
 const unwritten = (v: unknown) => v === undefined || typeof v === "function" || typeof v === "symbol";
 const isObject = (v: unknown): v is object => v !== null && typeof v === "object";
 /** An object or array walked part by part: one that holds others and has no toJSON of its own. */
-const walked = (v: unknown): v is object => isObject(v) && typeof (v as { toJSON?: unknown }).toJSON !== "function" && Object.values(v).some(isObject);
+const walked = (v: unknown): v is object =>
+  isObject(v) && typeof (v as { toJSON?: unknown }).toJSON !== "function" && Object.values(v).some(isObject) && !small(v);
+
+/**
+ * Values in a tree of at most this many objects and arrays are stringified whole. Walked part
+ * by part, a pod of pods.json (written for each of 1,000 suites) was a generator, a
+ * JSON.stringify and a replaceAll per leaf: 168 MB allocated in a 1,000-suite run, 27% of all
+ * (allocation profile, docs/performance.md). A whole one is one string of a few KiB.
+ */
+export const WHOLE_BELOW_NODES = 256;
+
+/** Whether v holds fewer than WHOLE_BELOW_NODES objects and arrays; stops counting there. */
+function small(v: object): boolean {
+  const stack: unknown[] = [v];
+  let seen = 0;
+  while (stack.length) {
+    const x = stack.pop();
+    if (!isObject(x)) continue;
+    if (++seen >= WHOLE_BELOW_NODES) return false;
+    for (const y of Array.isArray(x) ? x : Object.values(x)) if (isObject(y)) stack.push(y);
+  }
+  return true;
+}
 
 function* jsonParts(value: unknown, indent: string): Generator<string> {
   if (!walked(value)) {
