@@ -14,7 +14,7 @@ const hasGit = spawnSync("git", ["--version"]).status === 0;
 
 describe("git options from URLs", () => {
   for (const [name, script] of [["plain clone", CLONE_SCRIPT], ["with credentials and overlay", cloneScript({ credentials: true, overlay: false })]] as const) {
-    it.skipIf(!hasGit)(`the clone script (${name}) hands a '-' URL to git as a repository, not an option`, () => {
+    it.skipIf(!hasGit)(`the clone script (${name}) hands a '-' URL to git as a repository, not an option${hasGit ? "" : " (skipped: no git here)"}`, () => {
       const dir = mkdtempSync(join(tmpdir(), "incluster-clone-"));
       const marker = join(dir, "touched");
       const workspace = join(dir, "workspace");

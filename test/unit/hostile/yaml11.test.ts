@@ -54,7 +54,7 @@ describe("rendered YAML under a YAML 1.1 reader", () => {
     });
   }
 
-  it.skipIf(!hasPyYaml)("PyYAML (a YAML 1.1 reader like kubectl's) reads back the same objects", () => {
+  it.skipIf(!hasPyYaml)(`PyYAML (a YAML 1.1 reader like kubectl's) reads back the same objects${hasPyYaml ? "" : " (skipped: no python3 with PyYAML here)"}`, () => {
     const out = REF_WORDS.map((ref) => renderAll(ref, NAME_WORDS)).join("");
     const py = execFileSync("python3", ["-c", "import sys, json, yaml; print(json.dumps(list(yaml.safe_load_all(sys.stdin))))"], { input: out, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
     expect(JSON.parse(py)).toEqual(REF_WORDS.flatMap((ref) => expected(ref, NAME_WORDS)));

@@ -25,18 +25,24 @@ const status = (test: NonNullable<NonNullable<Pod["status"]>["containerStatuses"
   containerStatuses: [clone, { name: "test-runner", state: test }],
 });
 
+/** The suite's pod running its tests, its log followed, with `answer` for every exec. */
+async function runningPod(answer: FakeCluster["execAnswer"]) {
+  const suite = resolveSuite(parseConfig(CONFIG, "incluster.yaml"), "sleepy");
+  const labels = { ...renderSuite(suite, { runId: "abc123" }).job.spec.template.metadata.labels };
+  const cluster = new FakeCluster();
+  cluster.execAnswer = answer;
+  const t = startPipeline(cluster, [suite]);
+  await jobCreated(cluster);
+  cluster.put("pods", pod("p1", labels, status({ running: { startedAt: "2026-11-24T00:00:02Z" } })));
+  for (let i = 0; i < 200 && cluster.openLogs("test-runner").length === 0; i++) await settle();
+  return { cluster, t, labels };
+}
+
 describe("Ctrl-C mid-test", () => {
   it("the test container the cleanup killed starts no copy: the run ends without waiting for the collector", async () => {
-    const suite = resolveSuite(parseConfig(CONFIG, "incluster.yaml"), "sleepy");
-    const labels = { ...renderSuite(suite, { runId: "abc123" }).job.spec.template.metadata.labels };
-    const cluster = new FakeCluster();
     // A copy, once started, would never end: only the collector's grace would end it. The
     // cleanup's word to the collector to go (RELEASE_COLLECTOR_COMMAND) is answered at once.
-    cluster.execAnswer = async (req) => (req.command === RELEASE_COLLECTOR_COMMAND ? { exitCode: 0 } : new Promise(() => undefined));
-    const t = startPipeline(cluster, [suite]);
-    await jobCreated(cluster);
-    cluster.put("pods", pod("p1", labels, status({ running: { startedAt: "2026-11-24T00:00:02Z" } })));
-    for (let i = 0; i < 200 && cluster.openLogs("test-runner").length === 0; i++) await settle();
+    const { cluster, t, labels } = await runningPod(async (req) => (req.command === RELEASE_COLLECTOR_COMMAND ? { exitCode: 0 } : new Promise(() => undefined)));
     const t0 = Date.now();
     t.controller.abort();
     await settle();
@@ -53,16 +59,10 @@ describe("Ctrl-C mid-test", () => {
   });
 
   it("a collector that cannot be told to go (the exec never answers) does not hold Ctrl-C past the release deadline", async () => {
-    const suite = resolveSuite(parseConfig(CONFIG, "incluster.yaml"), "sleepy");
-    const labels = { ...renderSuite(suite, { runId: "abc123" }).job.spec.template.metadata.labels };
-    const cluster = new FakeCluster();
     const cancelled: boolean[] = [];
-    cluster.execAnswer = (req) =>
-      new Promise((resolve) => req.signal?.addEventListener("abort", () => (cancelled.push(true), resolve({ exitCode: undefined, error: { message: "exec cancelled" } }))));
-    const t = startPipeline(cluster, [suite]);
-    await jobCreated(cluster);
-    cluster.put("pods", pod("p1", labels, status({ running: { startedAt: "2026-11-24T00:00:02Z" } })));
-    for (let i = 0; i < 200 && cluster.openLogs("test-runner").length === 0; i++) await settle();
+    const { t } = await runningPod(
+      (req) => new Promise((resolve) => req.signal?.addEventListener("abort", () => (cancelled.push(true), resolve({ exitCode: undefined, error: { message: "exec cancelled" } })))),
+    );
     const t0 = Date.now();
     t.controller.abort();
     const r = await t.promise;

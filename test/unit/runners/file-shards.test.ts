@@ -99,7 +99,7 @@ const live: [RunnerAdapter, string, string | undefined, string][] = [
 ];
 
 describe.each(live)("the %s adapter's balanced shards, live on its fixture", (adapter, name, binDir, ext) => {
-  it.skipIf(name === "jest" && !binDir)("with weights: each shard runs the files lptSplit gives it, every test once; without: the own --shard", () => {
+  it.skipIf(name === "jest" && !binDir)(`with weights: each shard runs the files lptSplit gives it, every test once; without: the own --shard${name === "jest" && !binDir ? " (skipped: no jest installed here)" : ""}`, () => {
     const flakyDir = mkdtempSync(join(tmpdir(), "incluster-flaky-"));
     try {
       const ctx = { project: join(FIXTURES, name), flakyDir, ...(binDir ? { binDir } : {}) };

@@ -146,7 +146,7 @@ describe("the playwright adapter, live (@playwright/test 1.65.2 on PATH and NODE
     }
   }, 120_000);
 
-  it.skipIf(!bin.dir)("a command suite that names runner playwright: its `--reporter=list,json` writes where incluster reads, through PLAYWRIGHT_JSON_OUTPUT_FILE", () => {
+  it.skipIf(!bin.dir)(`a command suite that names runner playwright: its \`--reporter=list,json\` writes where incluster reads, through PLAYWRIGHT_JSON_OUTPUT_FILE${bin.why ? ` (skipped: ${bin.why})` : ""}`, () => {
     const flakyDir = mkdtempSync(join(tmpdir(), "incluster-flaky-"));
     try {
       const command = "playwright test --reporter=list,json tests/e2e/cart.spec.js";

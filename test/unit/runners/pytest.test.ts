@@ -42,7 +42,7 @@ describe("the pytest adapter's lines are today's", () => {
     expect(pytest.commandSetup()).toEqual(['export PYTEST_ADDOPTS="--junitxml=/incluster/artifacts/junit.xml -o junit_family=xunit1${PYTEST_ADDOPTS:+ $PYTEST_ADDOPTS}"']);
   });
 
-  it.skipIf(!hasPytest)("the shard script is valid Python", () => {
+  it.skipIf(!hasPytest)(`the shard script is valid Python${hasPytest ? "" : " (skipped: no python3 with pytest here)"}`, () => {
     expect(spawnSync("python3", ["-c", "import ast, sys; ast.parse(sys.argv[1])", SHARD_PY]).status).toBe(0);
   });
 });
@@ -74,7 +74,7 @@ describe("pytest's JUnit (recorded through the adapter's lines)", () => {
     expect(shards.flat().sort()).toEqual(first.map((t) => t.id).sort());
   });
 
-  it.skipIf(!hasPytest)("live: attempt 1, then the failed ids", () => {
+  it.skipIf(!hasPytest)(`live: attempt 1, then the failed ids${hasPytest ? "" : " (skipped: no python3 with pytest here)"}`, () => {
     const flakyDir = mkdtempSync(join(tmpdir(), "incluster-flaky-"));
     try {
       const project = join(FIXTURES, "pytest");
